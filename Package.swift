@@ -1,0 +1,68 @@
+// swift-tools-version:6.1
+// Rounds — a full-screen terminal application for the hospital medical coordinator.
+//
+// Layers, one direction of dependency (see Docs/ARCHITECTURE.md):
+//   RoundsDomain (pure) ← RoundsJournal ← RoundsEngine ← RoundsDemo / RoundsReports ← rounds
+// The UI and terminal layers arrive with the full-screen issue and sit between the engine and
+// the `rounds` executable; only the terminal layer will import curses.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Rounds",
+    products: [
+        .executable(name: "rounds", targets: ["rounds"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // The hospital: entities, events, the pure `apply`, commands, validation, time rules.
+        .target(name: "RoundsDomain", swiftSettings: strict),
+        // Hardware CRC-32C (SSE 4.2) with a portable fall-back, for record checksums.
+        .target(name: "CRC32C"),
+        // The append-only, checksummed, hash-chained journal file shared by processes.
+        .target(
+            name: "RoundsJournal",
+            dependencies: ["RoundsDomain", "CRC32C", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        // In-memory state plus journal: submit commands, catch up with other writers, run rules.
+        .target(name: "RoundsEngine", dependencies: ["RoundsDomain", "RoundsJournal"], swiftSettings: strict),
+        // Census, bed, worklist, lab and message reports as text, CSV and JSON.
+        .target(name: "RoundsReports", dependencies: ["RoundsDomain"], swiftSettings: strict),
+        // The synthetic demo hospital and the simulator that moves it forward.
+        .target(name: "RoundsDemo", dependencies: ["RoundsDomain", "RoundsEngine"], swiftSettings: strict),
+        .executableTarget(
+            name: "rounds",
+            dependencies: [
+                "RoundsDomain", "RoundsJournal", "RoundsEngine", "RoundsReports", "RoundsDemo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        // Release-build benchmarks with machine-readable output (see Docs/PERFORMANCE.md).
+        .executableTarget(
+            name: "rounds-bench",
+            dependencies: ["RoundsDomain", "RoundsJournal", "RoundsEngine", "RoundsDemo"],
+            swiftSettings: strict),
+        // Fakes shared by the test targets: a manual clock, temporary directories, fixtures.
+        .target(
+            name: "RoundsTestSupport",
+            dependencies: ["RoundsDomain", "RoundsJournal", "RoundsEngine"],
+            swiftSettings: strict),
+        .testTarget(name: "RoundsDomainTests", dependencies: ["RoundsDomain", "RoundsTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "RoundsJournalTests",
+            dependencies: ["RoundsDomain", "RoundsJournal", "RoundsTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "RoundsEngineTests",
+            dependencies: ["RoundsDomain", "RoundsJournal", "RoundsEngine", "RoundsDemo", "RoundsReports", "RoundsTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "RoundsCLITests",
+            dependencies: ["RoundsDomain", "RoundsJournal", "RoundsTestSupport"],
+            swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,123 @@
+/// A request to change the hospital. Commands come from the `:` line, `rounds exec`, the demo
+/// and the simulator, and all go through `Decider.decide`, the one validation path.
+public enum Command: Equatable, Sendable {
+    // Set-up
+    case addUnit(code: UnitCode, name: String, kind: UnitKind)
+    case addBed(id: BedID, unit: UnitCode, attributes: Set<BedAttribute>)
+    case setStaff(login: Login, name: String?, role: Role?, onDuty: Bool?)
+    case setPolicy(key: PolicyKey, value: Int64)
+
+    // Patients and stays
+    case admit(Admission)
+    case updatePatient(mrn: MRN, changes: PatientChanges)
+    case cancelAdmission(mrn: MRN, reason: String)
+    case reserve(bed: BedID, mrn: MRN)
+    case releaseReservation(bed: BedID)
+    case assign(mrn: MRN, bed: BedID, override: String?)
+    case transfer(mrn: MRN, bed: BedID, override: String?)
+    case swap(first: MRN, second: MRN, override: String?)
+    case discharge(mrn: MRN, disposition: Disposition)
+
+    // Beds
+    case markDirty(bed: BedID)
+    case startCleaning(bed: BedID)
+    case finishCleaning(bed: BedID)
+    case block(bed: BedID, reason: String, until: Timestamp?)
+    case unblock(bed: BedID)
+
+    // Worklist
+    case addTask(title: String, patient: MRN?, priority: Priority, due: Timestamp?, owner: Assignee?, note: String?)
+    case startTask(TaskID)
+    case waitTask(TaskID, reason: String?)
+    case completeTask(TaskID, note: String?, communication: CommunicationInput?)
+    case cancelTask(TaskID, reason: String)
+    case reopenTask(TaskID, reason: String?)
+    case reassignTask(TaskID, owner: Assignee?)
+    case snoozeTask(TaskID, until: Timestamp, reason: String?)
+    case noteTask(TaskID, text: String)
+
+    // Labs
+    case orderLab(mrn: MRN, test: String, priority: Priority, neededBy: Timestamp?)
+    case collectLab(LabID)
+    case receiveLab(LabID)
+    case resultLab(LabID, value: String, units: String?, range: String?, flag: ResultFlag?)
+    case acknowledgeLab(LabID)
+    case communicateLab(LabID, CommunicationInput)
+    case cancelLab(LabID, reason: String)
+
+    // Procedures and appointments
+    case bookProcedure(mrn: MRN, kind: ProcedureKind, resource: String, start: Timestamp, end: Timestamp, requires: [String], title: String?)
+    case moveProcedure(ProcedureID, start: Timestamp, end: Timestamp)
+    case startProcedure(ProcedureID)
+    case finishProcedure(ProcedureID)
+    case cancelProcedure(ProcedureID, reason: String)
+
+    // Messages
+    case sendMessage(to: Assignee, patient: MRN?, subject: String, body: String, urgent: Bool)
+    case replyMessage(MessageID, body: String, urgent: Bool)
+    case readMessage(MessageID)
+    case acknowledgeMessage(MessageID)
+}
+
+/// Who was told of a critical result and what they read back.
+public struct CommunicationInput: Equatable, Sendable {
+    public var toldName: String
+    public var toldRole: Role
+    public var readBack: String
+    public init(toldName: String, toldRole: Role, readBack: String) {
+        self.toldName = toldName; self.toldRole = toldRole; self.readBack = readBack
+    }
+}
+
+/// Everything `admit` can say. A known MRN keeps its recorded details unless given again.
+public struct Admission: Equatable, Sendable {
+    public var mrn: MRN
+    public var name: String?
+    public var dateOfBirth: LocalDate?
+    public var sex: Sex?
+    public var source: AdmissionSource
+    public var wantedUnit: UnitCode?
+    public var needs: Set<BedAttribute>
+    public var attending: String?
+    public var expectedDischarge: LocalDate?
+    public var changes: PatientChanges
+
+    public init(mrn: MRN, name: String? = nil, dateOfBirth: LocalDate? = nil, sex: Sex? = nil, source: AdmissionSource,
+                wantedUnit: UnitCode? = nil, needs: Set<BedAttribute> = [], attending: String? = nil,
+                expectedDischarge: LocalDate? = nil, changes: PatientChanges = PatientChanges()) {
+        self.mrn = mrn; self.name = name; self.dateOfBirth = dateOfBirth; self.sex = sex; self.source = source
+        self.wantedUnit = wantedUnit; self.needs = needs; self.attending = attending
+        self.expectedDischarge = expectedDischarge; self.changes = changes
+    }
+}
+
+/// Optional changes to a patient or their current stay; nil leaves a field as it is.
+public struct PatientChanges: Equatable, Sendable {
+    public var name: String?
+    public var language: String??
+    public var interpreter: Bool?
+    public var precautions: Set<Precaution>?
+    public var fallRisk: Bool?
+    public var livesAlone: Bool?
+    public var expectedDischarge: LocalDate??
+    public var attending: String??
+    public var needs: Set<BedAttribute>?
+
+    public init(name: String? = nil, language: String?? = nil, interpreter: Bool? = nil, precautions: Set<Precaution>? = nil,
+                fallRisk: Bool? = nil, livesAlone: Bool? = nil, expectedDischarge: LocalDate?? = nil,
+                attending: String?? = nil, needs: Set<BedAttribute>? = nil) {
+        self.name = name; self.language = language; self.interpreter = interpreter; self.precautions = precautions
+        self.fallRisk = fallRisk; self.livesAlone = livesAlone; self.expectedDischarge = expectedDischarge
+        self.attending = attending; self.needs = needs
+    }
+
+    public var isEmpty: Bool { self == PatientChanges() }
+}
+
+/// Why a command was not carried out, and what would have been accepted.
+public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
+    public var reason: String
+    public var hint: String?
+    public init(_ reason: String, hint: String? = nil) { self.reason = reason; self.hint = hint }
+    public var description: String { hint.map { "\(reason) — \($0)" } ?? reason }
+}

@@ -1,0 +1,206 @@
+/// Every change to the hospital is one of these. `HospitalState.apply` is the only code that
+/// changes state, and it reads nothing but the state, the event and its record's time and actor.
+///
+/// Journal compatibility: an event's `typeCode` and the order of its fields are the on-disk
+/// format (Docs/JOURNAL-FORMAT.md). Add new cases with new codes; never renumber.
+public enum Event: Equatable, Sendable {
+    case unitAdded(UnitAdded)
+    case bedAdded(BedAdded)
+    case staffRecorded(Staff)
+    case policySet(PolicySet)
+    case patientRecorded(Patient)
+    case admissionRequested(AdmissionRequested)
+    case admissionCancelled(AdmissionCancelled)
+    case bedReserved(BedReserved)
+    case reservationReleased(ReservationReleased)
+    case bedAssigned(BedAssigned)
+    case patientTransferred(PatientTransferred)
+    case bedsSwapped(BedsSwapped)
+    case patientDischarged(PatientDischarged)
+    case stayUpdated(StayUpdated)
+    case bedStatusChanged(BedStatusChanged)
+    case bedBlocked(BedBlocked)
+    case bedUnblocked(BedUnblocked)
+    case taskCreated(TaskCreated)
+    case taskStatusChanged(TaskStatusChanged)
+    case taskReassigned(TaskReassigned)
+    case taskRescheduled(TaskRescheduled)
+    case taskNoted(TaskNoted)
+    case taskEscalated(TaskEscalated)
+    case labOrdered(LabOrdered)
+    case labProgressed(LabProgressed)
+    case labResulted(LabResulted)
+    case labAcknowledged(LabAcknowledged)
+    case criticalCommunicated(CriticalCommunicated)
+    case labCancelled(LabCancelled)
+    case procedureBooked(ProcedureBooked)
+    case procedureRescheduled(ProcedureRescheduled)
+    case procedureStatusChanged(ProcedureStatusChanged)
+    case procedureNotReady(ProcedureNotReady)
+    case messageSent(MessageSent)
+    case messageRead(MessageRead)
+    case messageAcknowledged(MessageAcknowledged)
+    case messageEscalated(MessageEscalated)
+}
+
+public struct UnitAdded: Equatable, Sendable, Encodable { public var code: UnitCode; public var name: String; public var kind: UnitKind }
+public struct BedAdded: Equatable, Sendable, Encodable { public var id: BedID; public var unit: UnitCode; public var attributes: Set<BedAttribute> }
+public struct PolicySet: Equatable, Sendable, Encodable { public var key: PolicyKey; public var value: Int64 }
+public struct AdmissionRequested: Equatable, Sendable, Encodable {
+    public var stay: StayID; public var mrn: MRN; public var source: AdmissionSource; public var wantedUnit: UnitCode?
+    public var needs: Set<BedAttribute>; public var attending: String?; public var expectedDischarge: LocalDate?
+}
+public struct AdmissionCancelled: Equatable, Sendable, Encodable { public var mrn: MRN; public var stay: StayID; public var reason: String }
+public struct BedReserved: Equatable, Sendable, Encodable { public var bed: BedID; public var mrn: MRN }
+public struct ReservationReleased: Equatable, Sendable, Encodable { public var bed: BedID }
+public struct BedAssigned: Equatable, Sendable, Encodable { public var mrn: MRN; public var stay: StayID; public var bed: BedID; public var override: String? }
+public struct PatientTransferred: Equatable, Sendable, Encodable {
+    public var mrn: MRN; public var stay: StayID; public var from: BedID; public var to: BedID; public var override: String?
+}
+public struct BedsSwapped: Equatable, Sendable, Encodable {
+    public var first: MRN; public var firstBed: BedID; public var second: MRN; public var secondBed: BedID; public var override: String?
+}
+public struct PatientDischarged: Equatable, Sendable, Encodable {
+    public var mrn: MRN; public var stay: StayID; public var bed: BedID?; public var disposition: Disposition
+}
+public struct StayUpdated: Equatable, Sendable, Encodable {
+    public var mrn: MRN; public var stay: StayID; public var attending: String?; public var expectedDischarge: LocalDate?
+    public var needs: Set<BedAttribute>; public var wantedUnit: UnitCode?
+}
+public struct BedStatusChanged: Equatable, Sendable, Encodable { public var bed: BedID; public var status: BedStatus }
+public struct BedBlocked: Equatable, Sendable, Encodable {
+    public var bed: BedID; public var reason: String; public var until: Timestamp?; public var returnsTo: BedStatus
+}
+public struct BedUnblocked: Equatable, Sendable, Encodable { public var bed: BedID; public var automatic: Bool }
+public struct TaskCreated: Equatable, Sendable, Encodable {
+    public var id: TaskID; public var title: String; public var kind: TaskKind; public var priority: Priority
+    public var due: Timestamp; public var owner: Assignee?; public var patient: MRN?; public var link: TaskLink; public var note: String?
+}
+public struct TaskStatusChanged: Equatable, Sendable, Encodable { public var id: TaskID; public var status: TaskStatus; public var note: String? }
+public struct TaskReassigned: Equatable, Sendable, Encodable { public var id: TaskID; public var owner: Assignee? }
+public struct TaskRescheduled: Equatable, Sendable, Encodable { public var id: TaskID; public var due: Timestamp; public var reason: String? }
+public struct TaskNoted: Equatable, Sendable, Encodable { public var id: TaskID; public var text: String }
+public struct TaskEscalated: Equatable, Sendable, Encodable { public var id: TaskID; public var level: Int }
+public struct LabOrdered: Equatable, Sendable, Encodable {
+    public var id: LabID; public var mrn: MRN; public var test: String; public var priority: Priority; public var neededBy: Timestamp?
+}
+public struct LabProgressed: Equatable, Sendable, Encodable { public var id: LabID; public var status: LabStatus }
+public struct LabResulted: Equatable, Sendable, Encodable { public var id: LabID; public var result: LabResult; public var criticalTask: TaskID? }
+public struct LabAcknowledged: Equatable, Sendable, Encodable { public var id: LabID }
+public struct CriticalCommunicated: Equatable, Sendable, Encodable {
+    public var lab: LabID; public var task: TaskID; public var toldName: String; public var toldRole: Role; public var readBack: String
+}
+public struct LabCancelled: Equatable, Sendable, Encodable { public var id: LabID; public var reason: String }
+public struct ProcedureBooked: Equatable, Sendable, Encodable {
+    public var id: ProcedureID; public var mrn: MRN; public var kind: ProcedureKind; public var title: String; public var resource: String
+    public var start: Timestamp; public var end: Timestamp; public var requiredTests: [String]
+}
+public struct ProcedureRescheduled: Equatable, Sendable, Encodable { public var id: ProcedureID; public var start: Timestamp; public var end: Timestamp }
+public struct ProcedureStatusChanged: Equatable, Sendable, Encodable { public var id: ProcedureID; public var status: ProcedureStatus; public var reason: String? }
+public struct ProcedureNotReady: Equatable, Sendable, Encodable { public var id: ProcedureID; public var missing: [String]; public var task: TaskID }
+public struct MessageSent: Equatable, Sendable, Encodable {
+    public var id: MessageID; public var to: Assignee; public var patient: MRN?; public var subject: String; public var body: String
+    public var urgent: Bool; public var replyTo: MessageID?; public var system: Bool
+}
+public struct MessageRead: Equatable, Sendable, Encodable { public var id: MessageID }
+public struct MessageAcknowledged: Equatable, Sendable, Encodable { public var id: MessageID }
+public struct MessageEscalated: Equatable, Sendable, Encodable { public var id: MessageID; public var level: Int }
+
+extension Event {
+    /// Dotted name used in `journal dump` and the docs.
+    public var typeName: String {
+        switch self {
+        case .unitAdded: "unit.added"
+        case .bedAdded: "bed.added"
+        case .staffRecorded: "staff.recorded"
+        case .policySet: "policy.set"
+        case .patientRecorded: "patient.recorded"
+        case .admissionRequested: "admission.requested"
+        case .admissionCancelled: "admission.cancelled"
+        case .bedReserved: "bed.reserved"
+        case .reservationReleased: "bed.reservation-released"
+        case .bedAssigned: "bed.assigned"
+        case .patientTransferred: "patient.transferred"
+        case .bedsSwapped: "beds.swapped"
+        case .patientDischarged: "patient.discharged"
+        case .stayUpdated: "stay.updated"
+        case .bedStatusChanged: "bed.status-changed"
+        case .bedBlocked: "bed.blocked"
+        case .bedUnblocked: "bed.unblocked"
+        case .taskCreated: "task.created"
+        case .taskStatusChanged: "task.status-changed"
+        case .taskReassigned: "task.reassigned"
+        case .taskRescheduled: "task.rescheduled"
+        case .taskNoted: "task.noted"
+        case .taskEscalated: "task.escalated"
+        case .labOrdered: "lab.ordered"
+        case .labProgressed: "lab.progressed"
+        case .labResulted: "lab.resulted"
+        case .labAcknowledged: "lab.acknowledged"
+        case .criticalCommunicated: "lab.critical-communicated"
+        case .labCancelled: "lab.cancelled"
+        case .procedureBooked: "procedure.booked"
+        case .procedureRescheduled: "procedure.rescheduled"
+        case .procedureStatusChanged: "procedure.status-changed"
+        case .procedureNotReady: "procedure.not-ready"
+        case .messageSent: "message.sent"
+        case .messageRead: "message.read"
+        case .messageAcknowledged: "message.acknowledged"
+        case .messageEscalated: "message.escalated"
+        }
+    }
+
+    /// The payload, for JSON output.
+    public var payload: any Encodable & Sendable {
+        switch self {
+        case .unitAdded(let p): p
+        case .bedAdded(let p): p
+        case .staffRecorded(let p): p
+        case .policySet(let p): p
+        case .patientRecorded(let p): p
+        case .admissionRequested(let p): p
+        case .admissionCancelled(let p): p
+        case .bedReserved(let p): p
+        case .reservationReleased(let p): p
+        case .bedAssigned(let p): p
+        case .patientTransferred(let p): p
+        case .bedsSwapped(let p): p
+        case .patientDischarged(let p): p
+        case .stayUpdated(let p): p
+        case .bedStatusChanged(let p): p
+        case .bedBlocked(let p): p
+        case .bedUnblocked(let p): p
+        case .taskCreated(let p): p
+        case .taskStatusChanged(let p): p
+        case .taskReassigned(let p): p
+        case .taskRescheduled(let p): p
+        case .taskNoted(let p): p
+        case .taskEscalated(let p): p
+        case .labOrdered(let p): p
+        case .labProgressed(let p): p
+        case .labResulted(let p): p
+        case .labAcknowledged(let p): p
+        case .criticalCommunicated(let p): p
+        case .labCancelled(let p): p
+        case .procedureBooked(let p): p
+        case .procedureRescheduled(let p): p
+        case .procedureStatusChanged(let p): p
+        case .procedureNotReady(let p): p
+        case .messageSent(let p): p
+        case .messageRead(let p): p
+        case .messageAcknowledged(let p): p
+        case .messageEscalated(let p): p
+        }
+    }
+}
+
+/// An event with the facts its journal record adds: sequence number, time and actor.
+public struct Recorded: Equatable, Sendable {
+    public var seq: UInt64
+    public var time: Timestamp
+    public var actor: Login
+    public var event: Event
+    public init(seq: UInt64, time: Timestamp, actor: Login, event: Event) {
+        self.seq = seq; self.time = time; self.actor = actor; self.event = event
+    }
+}

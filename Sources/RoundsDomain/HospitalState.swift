@@ -1,0 +1,313 @@
+/// The whole hospital as the engine holds it in memory: the fold of every journal record.
+public struct HospitalState: Equatable, Sendable {
+    public internal(set) var lastSeq: UInt64 = 0
+    public internal(set) var lastTime = Timestamp(milliseconds: 0)
+    public internal(set) var policy = Policy()
+    public internal(set) var unitOrder: [UnitCode] = []
+    public internal(set) var units: [UnitCode: Unit] = [:]
+    public internal(set) var beds: [BedID: Bed] = [:]
+    public internal(set) var patients: [MRN: Patient] = [:]
+    public internal(set) var stays: [StayID: Stay] = [:]
+    /// The waiting or in-bed stay of each patient who has one.
+    public internal(set) var activeStay: [MRN: StayID] = [:]
+    public internal(set) var tasks: [TaskID: WorklistTask] = [:]
+    public internal(set) var openTasks: Set<TaskID> = []
+    public internal(set) var labs: [LabID: LabOrder] = [:]
+    /// Labs not yet resulted or cancelled, and resulted critical labs not yet communicated.
+    public internal(set) var activeLabs: Set<LabID> = []
+    public internal(set) var procedures: [ProcedureID: Procedure] = [:]
+    public internal(set) var scheduledProcedures: Set<ProcedureID> = []
+    public internal(set) var messages: [MessageID: Message] = [:]
+    /// Urgent messages not yet acknowledged.
+    public internal(set) var unacknowledgedUrgent: Set<MessageID> = []
+    public internal(set) var staff: [Login: Staff] = [:]
+    /// Indexes kept by `apply` so that no event scans every bed, task or lab.
+    public internal(set) var reservation: [MRN: BedID] = [:]
+    public internal(set) var cleaningTask: [BedID: TaskID] = [:]
+    public internal(set) var labsByPatient: [MRN: [LabID]] = [:]
+    /// Events whose references did not resolve when applied (a journal written by a faulty
+    /// tool); counted, never fatal, and reported by `journal verify`.
+    public internal(set) var anomalies: Int = 0
+
+    public internal(set) var nextStay = 1
+    public internal(set) var nextTask = 1
+    public internal(set) var nextLab = 1
+    public internal(set) var nextMessage = 1
+    public internal(set) var nextProcedure = 1
+
+    public init() {}
+
+    public func stay(of mrn: MRN) -> Stay? { activeStay[mrn].flatMap { stays[$0] } }
+
+    /// Patients waiting for a bed, longest wait first.
+    public var placementQueue: [Stay] {
+        activeStay.values.compactMap { stays[$0] }.filter { $0.phase == .waiting }
+            .sorted { ($0.requestedAt, $0.id) < ($1.requestedAt, $1.id) }
+    }
+
+    /// Beds of a unit in the order they were added.
+    public func beds(in unit: UnitCode) -> [Bed] { units[unit]?.beds.compactMap { beds[$0] } ?? [] }
+
+    /// Required tests of a procedure that have no resulted order for the patient.
+    public func missingTests(for p: Procedure) -> [String] {
+        let mine = (labsByPatient[p.mrn] ?? []).compactMap { labs[$0] }
+        return p.requiredTests.filter { test in
+            !mine.contains { $0.test.caseInsensitiveCompare(test) && $0.status == .resulted }
+        }
+    }
+
+    /// Ready when every required lab is resulted.
+    public func isReady(_ p: Procedure) -> Bool { missingTests(for: p).isEmpty }
+
+    // MARK: - apply
+
+    /// Applies one journal record. Deterministic: the same records in the same order give the
+    /// same state on every machine.
+    public mutating func apply(_ r: Recorded) {
+        lastSeq = r.seq
+        if r.time > lastTime { lastTime = r.time }
+        let now = r.time
+        switch r.event {
+        case .unitAdded(let e):
+            if units[e.code] == nil { unitOrder.append(e.code) }
+            units[e.code] = Unit(code: e.code, name: e.name, kind: e.kind, beds: units[e.code]?.beds ?? [])
+        case .bedAdded(let e):
+            guard units[e.unit] != nil, beds[e.id] == nil else { anomalies += 1; return }
+            units[e.unit]!.beds.append(e.id)
+            beds[e.id] = Bed(id: e.id, unit: e.unit, attributes: e.attributes, status: .available, since: now, patient: nil, block: nil)
+        case .staffRecorded(let s):
+            staff[s.login] = s
+        case .policySet(let e):
+            policy.set(e.key, e.value)
+        case .patientRecorded(let p):
+            patients[p.mrn] = p
+        case .admissionRequested(let e):
+            stays[e.stay] = Stay(id: e.stay, mrn: e.mrn, source: e.source, requestedAt: now, wantedUnit: e.wantedUnit, needs: e.needs,
+                                 attending: e.attending, expectedDischarge: e.expectedDischarge, phase: .waiting,
+                                 admittedAt: nil, bed: nil, history: [], dischargedAt: nil, disposition: nil)
+            activeStay[e.mrn] = e.stay
+            nextStay = max(nextStay, e.stay.number + 1)
+        case .admissionCancelled(let e):
+            guard stays[e.stay] != nil else { anomalies += 1; return }
+            stays[e.stay]!.phase = .cancelled
+            stays[e.stay]!.dischargedAt = now
+            activeStay[e.mrn] = nil
+            releaseReservations(of: e.mrn, at: now)
+        case .bedReserved(let e):
+            guard beds[e.bed] != nil else { anomalies += 1; return }
+            releaseReservations(of: e.mrn, at: now)
+            reservation[e.mrn] = e.bed
+            beds[e.bed]!.status = .reserved
+            beds[e.bed]!.patient = e.mrn
+            beds[e.bed]!.since = now
+        case .reservationReleased(let e):
+            guard let bed = beds[e.bed] else { anomalies += 1; return }
+            if let mrn = bed.patient, reservation[mrn] == e.bed { reservation[mrn] = nil }
+            setBed(e.bed, .available, at: now)
+        case .bedAssigned(let e):
+            guard beds[e.bed] != nil, stays[e.stay] != nil else { anomalies += 1; return }
+            releaseReservations(of: e.mrn, at: now, except: e.bed)
+            beds[e.bed]!.status = .occupied
+            beds[e.bed]!.patient = e.mrn
+            beds[e.bed]!.since = now
+            stays[e.stay]!.phase = .inBed
+            stays[e.stay]!.bed = e.bed
+            stays[e.stay]!.admittedAt = stays[e.stay]!.admittedAt ?? now
+            stays[e.stay]!.history.append(BedMove(bed: e.bed, from: now, to: nil, override: e.override))
+        case .patientTransferred(let e):
+            guard beds[e.from] != nil, beds[e.to] != nil, stays[e.stay] != nil else { anomalies += 1; return }
+            releaseReservations(of: e.mrn, at: now, except: e.to)
+            setBed(e.from, .dirty, at: now)
+            beds[e.to]!.status = .occupied
+            beds[e.to]!.patient = e.mrn
+            beds[e.to]!.since = now
+            closeMove(stay: e.stay, at: now)
+            stays[e.stay]!.bed = e.to
+            stays[e.stay]!.history.append(BedMove(bed: e.to, from: now, to: nil, override: e.override))
+        case .bedsSwapped(let e):
+            guard beds[e.firstBed] != nil, beds[e.secondBed] != nil,
+                  let s1 = activeStay[e.first], let s2 = activeStay[e.second] else { anomalies += 1; return }
+            beds[e.firstBed]!.patient = e.second
+            beds[e.secondBed]!.patient = e.first
+            beds[e.firstBed]!.since = now
+            beds[e.secondBed]!.since = now
+            closeMove(stay: s1, at: now)
+            closeMove(stay: s2, at: now)
+            stays[s1]!.bed = e.secondBed
+            stays[s2]!.bed = e.firstBed
+            stays[s1]!.history.append(BedMove(bed: e.secondBed, from: now, to: nil, override: e.override))
+            stays[s2]!.history.append(BedMove(bed: e.firstBed, from: now, to: nil, override: e.override))
+        case .patientDischarged(let e):
+            guard stays[e.stay] != nil else { anomalies += 1; return }
+            if let bed = e.bed, beds[bed] != nil { setBed(bed, .dirty, at: now) }
+            closeMove(stay: e.stay, at: now)
+            stays[e.stay]!.phase = .discharged
+            stays[e.stay]!.bed = nil
+            stays[e.stay]!.dischargedAt = now
+            stays[e.stay]!.disposition = e.disposition
+            activeStay[e.mrn] = nil
+            releaseReservations(of: e.mrn, at: now)
+        case .stayUpdated(let e):
+            guard stays[e.stay] != nil else { anomalies += 1; return }
+            stays[e.stay]!.attending = e.attending
+            stays[e.stay]!.expectedDischarge = e.expectedDischarge
+            stays[e.stay]!.needs = e.needs
+            stays[e.stay]!.wantedUnit = e.wantedUnit
+        case .bedStatusChanged(let e):
+            guard beds[e.bed] != nil else { anomalies += 1; return }
+            setBed(e.bed, e.status, at: now)
+            if e.status == .available { closeCleaningTasks(bed: e.bed, at: now, by: r.actor) }
+        case .bedBlocked(let e):
+            guard beds[e.bed] != nil else { anomalies += 1; return }
+            if let mrn = beds[e.bed]!.patient, reservation[mrn] == e.bed { reservation[mrn] = nil }
+            beds[e.bed]!.status = .blocked
+            beds[e.bed]!.since = now
+            beds[e.bed]!.patient = nil
+            beds[e.bed]!.block = BedBlock(reason: e.reason, since: now, until: e.until, returnsTo: e.returnsTo)
+        case .bedUnblocked(let e):
+            guard let bed = beds[e.bed] else { anomalies += 1; return }
+            setBed(e.bed, bed.block?.returnsTo ?? .available, at: now)
+        case .taskCreated(let e):
+            tasks[e.id] = WorklistTask(id: e.id, title: e.title, kind: e.kind, priority: e.priority, due: e.due, owner: e.owner,
+                                       status: .open, patient: e.patient, link: e.link,
+                                       notes: e.note.map { [Note(at: now, by: r.actor, text: $0)] } ?? [],
+                                       createdAt: now, createdBy: r.actor, closedAt: nil, closedBy: nil, communication: nil, escalation: 0)
+            openTasks.insert(e.id)
+            if e.kind == .cleaning, case .bed(let bed) = e.link { cleaningTask[bed] = e.id }
+            nextTask = max(nextTask, e.id.number + 1)
+        case .taskStatusChanged(let e):
+            guard tasks[e.id] != nil else { anomalies += 1; return }
+            setTaskStatus(e.id, e.status, note: e.note, at: now, by: r.actor)
+        case .taskReassigned(let e):
+            guard tasks[e.id] != nil else { anomalies += 1; return }
+            tasks[e.id]!.owner = e.owner
+        case .taskRescheduled(let e):
+            guard tasks[e.id] != nil else { anomalies += 1; return }
+            tasks[e.id]!.due = e.due
+            tasks[e.id]!.escalation = 0
+            if let reason = e.reason { tasks[e.id]!.notes.append(Note(at: now, by: r.actor, text: reason)) }
+        case .taskNoted(let e):
+            guard tasks[e.id] != nil else { anomalies += 1; return }
+            tasks[e.id]!.notes.append(Note(at: now, by: r.actor, text: e.text))
+        case .taskEscalated(let e):
+            guard tasks[e.id] != nil else { anomalies += 1; return }
+            tasks[e.id]!.escalation = max(tasks[e.id]!.escalation, e.level)
+        case .labOrdered(let e):
+            labs[e.id] = LabOrder(id: e.id, mrn: e.mrn, test: e.test, priority: e.priority, status: .ordered, orderedAt: now,
+                                  neededBy: e.neededBy, collectedAt: nil, receivedAt: nil, resultedAt: nil, result: nil,
+                                  acknowledgedBy: nil, acknowledgedAt: nil, communication: nil, criticalTask: nil)
+            activeLabs.insert(e.id)
+            labsByPatient[e.mrn, default: []].append(e.id)
+            nextLab = max(nextLab, e.id.number + 1)
+        case .labProgressed(let e):
+            guard labs[e.id] != nil else { anomalies += 1; return }
+            labs[e.id]!.status = e.status
+            if e.status == .collected { labs[e.id]!.collectedAt = now }
+            if e.status == .received { labs[e.id]!.receivedAt = now }
+        case .labResulted(let e):
+            guard labs[e.id] != nil else { anomalies += 1; return }
+            labs[e.id]!.status = .resulted
+            labs[e.id]!.resultedAt = now
+            labs[e.id]!.result = e.result
+            labs[e.id]!.criticalTask = e.criticalTask
+            if e.result.flag != .critical { activeLabs.remove(e.id) }
+        case .labAcknowledged(let e):
+            guard labs[e.id] != nil else { anomalies += 1; return }
+            labs[e.id]!.acknowledgedBy = r.actor
+            labs[e.id]!.acknowledgedAt = now
+        case .criticalCommunicated(let e):
+            guard labs[e.lab] != nil, tasks[e.task] != nil else { anomalies += 1; return }
+            let c = Communication(toldName: e.toldName, toldRole: e.toldRole, readBack: e.readBack, at: now, by: r.actor)
+            labs[e.lab]!.communication = c
+            labs[e.lab]!.acknowledgedBy = labs[e.lab]!.acknowledgedBy ?? r.actor
+            labs[e.lab]!.acknowledgedAt = labs[e.lab]!.acknowledgedAt ?? now
+            activeLabs.remove(e.lab)
+            tasks[e.task]!.communication = c
+            setTaskStatus(e.task, .done, note: "Told \(e.toldName) (\(e.toldRole.label)); read back \(e.readBack)", at: now, by: r.actor)
+        case .labCancelled(let e):
+            guard labs[e.id] != nil else { anomalies += 1; return }
+            labs[e.id]!.status = .cancelled
+            activeLabs.remove(e.id)
+        case .procedureBooked(let e):
+            procedures[e.id] = Procedure(id: e.id, mrn: e.mrn, kind: e.kind, title: e.title, resource: e.resource, start: e.start,
+                                         end: e.end, requiredTests: e.requiredTests, status: .scheduled, notReadyTask: nil, missingAtCheck: [])
+            scheduledProcedures.insert(e.id)
+            nextProcedure = max(nextProcedure, e.id.number + 1)
+        case .procedureRescheduled(let e):
+            guard procedures[e.id] != nil else { anomalies += 1; return }
+            procedures[e.id]!.start = e.start
+            procedures[e.id]!.end = e.end
+            procedures[e.id]!.notReadyTask = nil
+            procedures[e.id]!.missingAtCheck = []
+        case .procedureStatusChanged(let e):
+            guard procedures[e.id] != nil else { anomalies += 1; return }
+            procedures[e.id]!.status = e.status
+            if e.status == .done || e.status == .cancelled { scheduledProcedures.remove(e.id) }
+        case .procedureNotReady(let e):
+            guard procedures[e.id] != nil else { anomalies += 1; return }
+            procedures[e.id]!.notReadyTask = e.task
+            procedures[e.id]!.missingAtCheck = e.missing
+        case .messageSent(let e):
+            let thread = e.replyTo.flatMap { messages[$0]?.thread } ?? e.id
+            messages[e.id] = Message(id: e.id, from: r.actor, to: e.to, patient: e.patient, subject: e.subject, body: e.body,
+                                     urgent: e.urgent, sentAt: now, thread: thread, replyTo: e.replyTo, readBy: [r.actor: now],
+                                     acknowledgedBy: nil, acknowledgedAt: nil, escalation: 0, system: e.system)
+            if e.urgent { unacknowledgedUrgent.insert(e.id) }
+            nextMessage = max(nextMessage, e.id.number + 1)
+        case .messageRead(let e):
+            guard messages[e.id] != nil else { anomalies += 1; return }
+            if messages[e.id]!.readBy[r.actor] == nil { messages[e.id]!.readBy[r.actor] = now }
+        case .messageAcknowledged(let e):
+            guard messages[e.id] != nil else { anomalies += 1; return }
+            if messages[e.id]!.readBy[r.actor] == nil { messages[e.id]!.readBy[r.actor] = now }
+            messages[e.id]!.acknowledgedBy = r.actor
+            messages[e.id]!.acknowledgedAt = now
+            unacknowledgedUrgent.remove(e.id)
+        case .messageEscalated(let e):
+            guard messages[e.id] != nil else { anomalies += 1; return }
+            messages[e.id]!.escalation = max(messages[e.id]!.escalation, e.level)
+        }
+    }
+
+    private mutating func setBed(_ id: BedID, _ status: BedStatus, at now: Timestamp) {
+        beds[id]!.status = status
+        beds[id]!.since = now
+        beds[id]!.patient = nil
+        beds[id]!.block = nil
+    }
+
+    private mutating func releaseReservations(of mrn: MRN, at now: Timestamp, except keep: BedID? = nil) {
+        guard let id = reservation[mrn] else { return }
+        reservation[mrn] = nil
+        if id != keep, beds[id]?.status == .reserved, beds[id]?.patient == mrn { setBed(id, .available, at: now) }
+    }
+
+    private mutating func closeMove(stay: StayID, at now: Timestamp) {
+        guard let last = stays[stay]?.history.indices.last else { return }
+        stays[stay]!.history[last].to = now
+    }
+
+    private mutating func setTaskStatus(_ id: TaskID, _ status: TaskStatus, note: String?, at now: Timestamp, by actor: Login) {
+        tasks[id]!.status = status
+        if let note { tasks[id]!.notes.append(Note(at: now, by: actor, text: note)) }
+        if status.isClosed {
+            tasks[id]!.closedAt = now
+            tasks[id]!.closedBy = actor
+            openTasks.remove(id)
+        } else {
+            tasks[id]!.closedAt = nil
+            tasks[id]!.closedBy = nil
+            openTasks.insert(id)
+        }
+    }
+
+    /// A bed that is clean again closes the cleaning request raised when it went dirty.
+    private mutating func closeCleaningTasks(bed: BedID, at now: Timestamp, by actor: Login) {
+        guard let id = cleaningTask.removeValue(forKey: bed), tasks[id]?.status.isClosed == false else { return }
+        setTaskStatus(id, .done, note: "Bed cleaned", at: now, by: actor)
+    }
+}
+
+extension String {
+    func caseInsensitiveCompare(_ other: String) -> Bool { lowercased() == other.lowercased() }
+}

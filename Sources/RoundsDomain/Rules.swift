@@ -1,0 +1,75 @@
+/// The time-based rules. `Rules.due` looks at the state at an instant and returns the events
+/// that should fire then; the engine journals them like any other change, so replay reproduces
+/// exactly what fired and when. Each rule marks what it did in state, so it fires once.
+/// The escalation model is written down in Docs/ESCALATION.md.
+public enum Rules {
+    public static func due(in s: HospitalState, at now: Timestamp) -> [Event] {
+        var events: [Event] = []
+        var nextTask = s.nextTask
+        var nextMessage = s.nextMessage
+
+        func notifySupervisor(_ subject: String, patient: MRN?, body: String) {
+            events.append(.messageSent(MessageSent(id: MessageID(nextMessage), to: .role(.supervisor), patient: patient,
+                                                   subject: String(subject.prefix(120)), body: body, urgent: true, replyTo: nil, system: true)))
+            nextMessage += 1
+        }
+
+        // Overdue and escalating tasks.
+        for id in s.openTasks.sorted() {
+            guard let t = s.tasks[id], !t.status.isClosed, t.due < now else { continue }
+            let grace: Span? = switch (t.kind, t.priority) {
+            case (.criticalresult, _): Span(milliseconds: 0)
+            case (_, .stat): s.policy.statGrace
+            case (_, .urgent): s.policy.urgentGrace
+            case (_, .routine): nil
+            }
+            if let grace, t.escalation < 2, now >= t.due + grace, t.kind != .escalation {
+                events.append(.taskEscalated(TaskEscalated(id: id, level: 2)))
+                let what = t.kind == .criticalresult ? "Critical result not communicated within \(s.policy.criticalWindow)"
+                                                     : "\(t.priority.rawValue.initialCapital) task overdue"
+                notifySupervisor("\(what): \(t.id)", patient: t.patient,
+                                 body: "\(t.id) \"\(t.title)\" was due at \(t.due) and is still \(t.status.rawValue); owner \(t.owner?.description ?? "none").")
+            } else if t.escalation < 1 {
+                events.append(.taskEscalated(TaskEscalated(id: id, level: 1)))
+            }
+        }
+
+        // Urgent messages nobody has acknowledged.
+        for id in s.unacknowledgedUrgent.sorted() {
+            guard let m = s.messages[id], m.acknowledgedBy == nil else { continue }
+            let window = s.policy.messageAckWindow
+            if m.escalation < 2, !m.system, now >= m.sentAt + window * 2 {
+                events.append(.messageEscalated(MessageEscalated(id: id, level: 2)))
+                notifySupervisor("Urgent message unacknowledged for \((now - m.sentAt)): \(m.id)", patient: m.patient,
+                                 body: "\(m.id) to \(m.to) \"\(m.subject)\" sent at \(m.sentAt) has not been acknowledged.")
+            } else if m.escalation < 1, now >= m.sentAt + window {
+                events.append(.messageEscalated(MessageEscalated(id: id, level: 1)))
+            }
+        }
+
+        // Procedures whose required labs are not resulted by the lead time.
+        for id in s.scheduledProcedures.sorted() {
+            guard let p = s.procedures[id], p.status == .scheduled, p.notReadyTask == nil,
+                  now >= p.start - s.policy.procedureLead, now < p.end else { continue }
+            let missing = s.missingTests(for: p)
+            guard !missing.isEmpty else { continue }
+            let task = TaskID(nextTask)
+            nextTask += 1
+            events.append(.procedureNotReady(ProcedureNotReady(id: id, missing: missing, task: task)))
+            let due = max(now + .minutes(15), p.start - .hours(1))
+            events.append(.taskCreated(TaskCreated(id: task, title: "\(p.title) at \(p.start): missing \(missing.joined(separator: ", ")) — call the lab, alert the team",
+                                                   kind: .missinglab, priority: .urgent, due: due, owner: .role(.coordinator),
+                                                   patient: p.mrn, link: .procedure(id), note: nil)))
+        }
+
+        // Blocks that have reached their until-time return the bed to service.
+        for unit in s.unitOrder {
+            for b in s.beds(in: unit) where b.status == .blocked {
+                if let until = b.block?.until, until <= now {
+                    events.append(.bedUnblocked(BedUnblocked(bed: b.id, automatic: true)))
+                }
+            }
+        }
+        return events
+    }
+}

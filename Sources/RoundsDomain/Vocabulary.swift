@@ -1,0 +1,125 @@
+/// Closed vocabularies. Each case's raw value is the word used in commands, reports and JSON.
+/// The journal stores a case by its position in `allCases`: append new cases, never reorder.
+public protocol Vocabulary: RawRepresentable, CaseIterable, Hashable, Sendable, Encodable
+where RawValue == String, AllCases == [Self] {}
+
+extension Vocabulary {
+    public static var words: String { allCases.map(\.rawValue).joined(separator: ", ") }
+    public static func parse(_ word: Substring) -> Self? { Self(rawValue: word.lowercased()) }
+    public var code: UInt8 { UInt8(Self.allCases.firstIndex(of: self)!) }
+    public static func from(code: UInt8) -> Self? { code < allCases.count ? allCases[Int(code)] : nil }
+}
+
+public enum UnitKind: String, Vocabulary {
+    case icu, stepdown, telemetry, medsurg, edholding, pacu, pediatrics, maternity, rehab
+    public var label: String {
+        switch self {
+        case .icu: "ICU"
+        case .stepdown: "Step-down"
+        case .telemetry: "Telemetry"
+        case .medsurg: "Med-surg"
+        case .edholding: "ED holding"
+        case .pacu: "PACU"
+        case .pediatrics: "Pediatrics"
+        case .maternity: "Maternity"
+        case .rehab: "Rehab"
+        }
+    }
+}
+
+public enum BedAttribute: String, Vocabulary {
+    case isolation, telemetry, bariatric
+}
+
+public enum BedStatus: String, Vocabulary {
+    case available, reserved, occupied, dirty, cleaning, blocked
+}
+
+public enum Precaution: String, Vocabulary {
+    case contact, droplet, airborne, neutropenic
+    /// Every precaution Rounds knows calls for a single, isolation-capable room.
+    public var needsIsolationBed: Bool { true }
+}
+
+public enum Sex: String, Vocabulary { case f, m, x, u }
+
+public enum AdmissionSource: String, Vocabulary {
+    case ed, pacu, direct, transfer, clinic, or
+    public var label: String {
+        switch self {
+        case .ed: "ED"
+        case .pacu: "PACU"
+        case .direct: "Direct"
+        case .transfer: "Transfer in"
+        case .clinic: "Clinic"
+        case .or: "OR"
+        }
+    }
+}
+
+public enum Disposition: String, Vocabulary {
+    case home, homeservices = "home-services", snf, rehab, transfer, ama, hospice, deceased
+    /// Dispositions after which the patient goes home and may need a follow-up.
+    public var goesHome: Bool { self == .home || self == .homeservices || self == .ama }
+}
+
+public enum Priority: String, Vocabulary {
+    case stat, urgent, routine
+    /// Lower sorts first.
+    public var rank: Int { Int(code) }
+}
+
+public enum TaskStatus: String, Vocabulary {
+    case open, inprogress = "in-progress", waiting, done, cancelled
+    public var isClosed: Bool { self == .done || self == .cancelled }
+}
+
+/// What kind of work a task is; engine-raised kinds carry safety rules.
+public enum TaskKind: String, Vocabulary {
+    case general, criticalresult = "critical-result", missinglab = "missing-lab", cleaning, followup = "follow-up", escalation
+}
+
+public enum LabStatus: String, Vocabulary {
+    case ordered, collected, received, resulted, cancelled
+}
+
+public enum ResultFlag: String, Vocabulary {
+    case normal, abnormal, critical
+}
+
+public enum ProcedureKind: String, Vocabulary {
+    case surgery, imaging, endoscopy, cath, consult, dialysis, followup = "follow-up", therapy
+}
+
+public enum ProcedureStatus: String, Vocabulary {
+    case scheduled, inprogress = "in-progress", done, cancelled
+}
+
+public enum Role: String, Vocabulary {
+    case coordinator, supervisor, chargenurse = "charge-nurse", nurse, physician, lab, evs, transport, viewer
+    public var label: String {
+        switch self {
+        case .chargenurse: "charge nurse"
+        case .evs: "EVS"
+        default: rawValue
+        }
+    }
+}
+
+/// Settings the time rules read. Changing one is an event, so replay sees the same values.
+public enum PolicyKey: String, Vocabulary {
+    /// Time allowed to communicate a critical result (default 30 min).
+    case criticalWindow = "critical-window"
+    /// How long before a procedure its required labs must be resulted (default 4 h).
+    case procedureLead = "procedure-lead"
+    /// Time an urgent message may stay unacknowledged before it escalates (default 15 min).
+    case messageAckWindow = "message-ack-window"
+    /// How long a stat task may be overdue before a supervisor is told (default 0).
+    case statGrace = "stat-grace"
+    /// How long an urgent task may be overdue before a supervisor is told (default 60 min).
+    case urgentGrace = "urgent-grace"
+    /// Age at or above which a discharged patient counts as elderly (default 65 years).
+    case elderlyAge = "elderly-age"
+    /// How long a cleaning request may take before it is overdue (default 60 min).
+    case cleaningWindow = "cleaning-window"
+}
