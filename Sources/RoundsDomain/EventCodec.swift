@@ -1,0 +1,436 @@
+/// The compact binary encoding of events used inside journal records (Docs/JOURNAL-FORMAT.md,
+/// "Payload encoding"). Hand-written because replay must decode millions of events a second:
+/// LEB128 varints, length-prefixed UTF-8, one byte per vocabulary word, bit sets for sets.
+/// It is pure bytes-to-values code, so it lives with the values it encodes.
+public struct CodecError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+public struct ByteWriter: Sendable {
+    public var bytes: [UInt8]
+    public init(capacity: Int = 128) { bytes = []; bytes.reserveCapacity(capacity) }
+
+    @inline(__always) public mutating func u8(_ v: UInt8) { bytes.append(v) }
+    @inline(__always) public mutating func varint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 { bytes.append(UInt8(truncatingIfNeeded: v) | 0x80); v >>= 7 }
+        bytes.append(UInt8(v))
+    }
+    @inline(__always) public mutating func signed(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+    public mutating func u32le(_ v: UInt32) { for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))) } }
+    public mutating func u64le(_ v: UInt64) { for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) } }
+    public mutating func raw<C: Collection>(_ c: C) where C.Element == UInt8 { bytes.append(contentsOf: c) }
+    @inline(__always) public mutating func put<T: JournalCodable>(_ v: T) { v.write(to: &self) }
+}
+
+public struct ByteReader {
+    public let buffer: UnsafeRawBufferPointer
+    public var offset: Int
+    public init(_ buffer: UnsafeRawBufferPointer, offset: Int = 0) { self.buffer = buffer; self.offset = offset }
+
+    public var remaining: Int { buffer.count - offset }
+
+    @inline(__always) public mutating func u8() throws(CodecError) -> UInt8 {
+        guard offset < buffer.count else { throw CodecError("payload ends early") }
+        defer { offset += 1 }
+        return buffer[offset]
+    }
+    @inline(__always) public mutating func varint() throws(CodecError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < buffer.count else { throw CodecError("payload ends inside a number") }
+            let b = buffer[offset]
+            offset += 1
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+            if shift > 63 { throw CodecError("number too long") }
+        }
+    }
+    @inline(__always) public mutating func signed() throws(CodecError) -> Int64 {
+        let u = try varint()
+        return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
+    }
+    public mutating func u32le() throws(CodecError) -> UInt32 {
+        guard remaining >= 4 else { throw CodecError("payload ends early") }
+        defer { offset += 4 }
+        return buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian
+    }
+    public mutating func u64le() throws(CodecError) -> UInt64 {
+        guard remaining >= 8 else { throw CodecError("payload ends early") }
+        defer { offset += 8 }
+        return buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian
+    }
+    public mutating func bytes(_ n: Int) throws(CodecError) -> UnsafeRawBufferPointer {
+        guard n >= 0, remaining >= n else { throw CodecError("payload ends early") }
+        defer { offset += n }
+        return UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + n])
+    }
+    @inline(__always) public mutating func get<T: JournalCodable>() throws(CodecError) -> T { try T(from: &self) }
+}
+
+public protocol JournalCodable {
+    func write(to w: inout ByteWriter)
+    init(from r: inout ByteReader) throws(CodecError)
+}
+
+extension String: JournalCodable {
+    @inline(__always) public func write(to w: inout ByteWriter) {
+        var copy = self
+        copy.withUTF8 { u in
+            w.varint(UInt64(u.count))
+            w.bytes.append(contentsOf: u)
+        }
+    }
+    @inline(__always) public init(from r: inout ByteReader) throws(CodecError) {
+        let n = Int(try r.varint())
+        let raw = try r.bytes(n)
+        self = String(decoding: raw.bindMemory(to: UInt8.self), as: UTF8.self)
+    }
+}
+
+extension Int: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.signed(Int64(self)) }
+    public init(from r: inout ByteReader) throws(CodecError) { self = Int(try r.signed()) }
+}
+extension Int64: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.signed(self) }
+    public init(from r: inout ByteReader) throws(CodecError) { self = try r.signed() }
+}
+extension Bool: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.u8(self ? 1 : 0) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        switch try r.u8() {
+        case 0: self = false
+        case 1: self = true
+        default: throw CodecError("bad boolean")
+        }
+    }
+}
+extension Timestamp: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.signed(milliseconds) }
+    public init(from r: inout ByteReader) throws(CodecError) { self.init(milliseconds: try r.signed()) }
+}
+extension LocalDate: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.signed(Int64(daysSinceEpoch)) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        let d = try r.signed()
+        guard let v = Int32(exactly: d) else { throw CodecError("date out of range") }
+        self.init(daysSinceEpoch: v)
+    }
+}
+extension Optional: JournalCodable where Wrapped: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        switch self {
+        case .none: w.u8(0)
+        case .some(let v): w.u8(1); v.write(to: &w)
+        }
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        switch try r.u8() {
+        case 0: self = .none
+        case 1: self = .some(try Wrapped(from: &r))
+        default: throw CodecError("bad optional tag")
+        }
+    }
+}
+extension Array: JournalCodable where Element: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.varint(UInt64(count))
+        for e in self { e.write(to: &w) }
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        let n = Int(try r.varint())
+        guard n <= r.remaining else { throw CodecError("array longer than its record") }
+        self = []
+        reserveCapacity(n)
+        for _ in 0..<n { append(try Element(from: &r)) }
+    }
+}
+
+/// Vocabulary words travel as their position in `allCases`.
+public protocol VocabularyCodable: Vocabulary, JournalCodable {}
+extension VocabularyCodable {
+    public func write(to w: inout ByteWriter) { w.u8(code) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        let c = try r.u8()
+        guard let v = Self.from(code: c) else { throw CodecError("unknown \(Self.self) code \(c)") }
+        self = v
+    }
+}
+extension UnitKind: VocabularyCodable {}
+extension BedAttribute: VocabularyCodable {}
+extension BedStatus: VocabularyCodable {}
+extension Precaution: VocabularyCodable {}
+extension Sex: VocabularyCodable {}
+extension AdmissionSource: VocabularyCodable {}
+extension Disposition: VocabularyCodable {}
+extension Priority: VocabularyCodable {}
+extension TaskStatus: VocabularyCodable {}
+extension TaskKind: VocabularyCodable {}
+extension LabStatus: VocabularyCodable {}
+extension ResultFlag: VocabularyCodable {}
+extension ProcedureKind: VocabularyCodable {}
+extension ProcedureStatus: VocabularyCodable {}
+extension Role: VocabularyCodable {}
+extension PolicyKey: VocabularyCodable {}
+
+/// Sets of vocabulary words travel as a bit mask.
+extension Set: JournalCodable where Element: VocabularyCodable {
+    public func write(to w: inout ByteWriter) {
+        var mask: UInt64 = 0
+        for e in self { mask |= 1 << UInt64(e.code) }
+        w.varint(mask)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        let mask = try r.varint()
+        self = []
+        var bit: UInt64 = 0
+        var m = mask
+        while m != 0 {
+            if m & 1 == 1 {
+                guard let e = Element.from(code: UInt8(bit)) else { throw CodecError("unknown \(Element.self) in set") }
+                insert(e)
+            }
+            m >>= 1
+            bit += 1
+        }
+    }
+}
+
+extension TaskID: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.varint(UInt64(number)) }
+    public init(from r: inout ByteReader) throws(CodecError) { self.init(Int(try r.varint() & 0x7FFF_FFFF)) }
+}
+extension LabID: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.varint(UInt64(number)) }
+    public init(from r: inout ByteReader) throws(CodecError) { self.init(Int(try r.varint() & 0x7FFF_FFFF)) }
+}
+extension MessageID: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.varint(UInt64(number)) }
+    public init(from r: inout ByteReader) throws(CodecError) { self.init(Int(try r.varint() & 0x7FFF_FFFF)) }
+}
+extension ProcedureID: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.varint(UInt64(number)) }
+    public init(from r: inout ByteReader) throws(CodecError) { self.init(Int(try r.varint() & 0x7FFF_FFFF)) }
+}
+extension StayID: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.varint(UInt64(number)) }
+    public init(from r: inout ByteReader) throws(CodecError) { self.init(Int(try r.varint() & 0x7FFF_FFFF)) }
+}
+
+extension Assignee: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        switch self {
+        case .person(let login): w.u8(0); w.put(login)
+        case .role(let role): w.u8(1); w.put(role)
+        }
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        switch try r.u8() {
+        case 0: self = .person(try r.get())
+        case 1: self = .role(try r.get())
+        default: throw CodecError("bad assignee tag")
+        }
+    }
+}
+
+extension TaskLink: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        switch self {
+        case .none: w.u8(0)
+        case .lab(let id): w.u8(1); w.put(id)
+        case .message(let id): w.u8(2); w.put(id)
+        case .procedure(let id): w.u8(3); w.put(id)
+        case .bed(let id): w.u8(4); w.put(id)
+        case .stay(let id): w.u8(5); w.put(id)
+        case .task(let id): w.u8(6); w.put(id)
+        }
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        switch try r.u8() {
+        case 0: self = .none
+        case 1: self = .lab(try r.get())
+        case 2: self = .message(try r.get())
+        case 3: self = .procedure(try r.get())
+        case 4: self = .bed(try r.get())
+        case 5: self = .stay(try r.get())
+        case 6: self = .task(try r.get())
+        default: throw CodecError("bad task link tag")
+        }
+    }
+}
+
+extension Staff: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(login); w.put(name); w.put(role); w.put(onDuty) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(login: try r.get(), name: try r.get(), role: try r.get(), onDuty: try r.get())
+    }
+}
+
+extension Patient: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(mrn); w.put(name); w.put(dateOfBirth); w.put(sex); w.put(language); w.put(interpreter)
+        w.put(precautions); w.put(fallRisk); w.put(livesAlone)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(mrn: try r.get(), name: try r.get(), dateOfBirth: try r.get(), sex: try r.get(), language: try r.get(),
+                  interpreter: try r.get(), precautions: try r.get(), fallRisk: try r.get(), livesAlone: try r.get())
+    }
+}
+
+extension LabResult: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(value); w.put(units); w.put(range); w.put(flag) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(value: try r.get(), units: try r.get(), range: try r.get(), flag: try r.get())
+    }
+}
+
+extension Event {
+    /// The event's type code in the journal. Never renumber; add new codes at the end.
+    public var typeCode: UInt16 {
+        switch self {
+        case .unitAdded: 1
+        case .bedAdded: 2
+        case .staffRecorded: 3
+        case .policySet: 4
+        case .patientRecorded: 5
+        case .admissionRequested: 6
+        case .admissionCancelled: 7
+        case .bedReserved: 8
+        case .reservationReleased: 9
+        case .bedAssigned: 10
+        case .patientTransferred: 11
+        case .bedsSwapped: 12
+        case .patientDischarged: 13
+        case .stayUpdated: 14
+        case .bedStatusChanged: 15
+        case .bedBlocked: 16
+        case .bedUnblocked: 17
+        case .taskCreated: 18
+        case .taskStatusChanged: 19
+        case .taskReassigned: 20
+        case .taskRescheduled: 21
+        case .taskNoted: 22
+        case .taskEscalated: 23
+        case .labOrdered: 24
+        case .labProgressed: 25
+        case .labResulted: 26
+        case .labAcknowledged: 27
+        case .criticalCommunicated: 28
+        case .labCancelled: 29
+        case .procedureBooked: 30
+        case .procedureRescheduled: 31
+        case .procedureStatusChanged: 32
+        case .procedureNotReady: 33
+        case .messageSent: 34
+        case .messageRead: 35
+        case .messageAcknowledged: 36
+        case .messageEscalated: 37
+        }
+    }
+
+    /// Writes the payload (without the type code).
+    public func writePayload(to w: inout ByteWriter) {
+        switch self {
+        case .unitAdded(let e): w.put(e.code); w.put(e.name); w.put(e.kind)
+        case .bedAdded(let e): w.put(e.id); w.put(e.unit); w.put(e.attributes)
+        case .staffRecorded(let e): w.put(e)
+        case .policySet(let e): w.put(e.key); w.put(e.value)
+        case .patientRecorded(let e): w.put(e)
+        case .admissionRequested(let e):
+            w.put(e.stay); w.put(e.mrn); w.put(e.source); w.put(e.wantedUnit); w.put(e.needs); w.put(e.attending); w.put(e.expectedDischarge)
+        case .admissionCancelled(let e): w.put(e.mrn); w.put(e.stay); w.put(e.reason)
+        case .bedReserved(let e): w.put(e.bed); w.put(e.mrn)
+        case .reservationReleased(let e): w.put(e.bed)
+        case .bedAssigned(let e): w.put(e.mrn); w.put(e.stay); w.put(e.bed); w.put(e.override)
+        case .patientTransferred(let e): w.put(e.mrn); w.put(e.stay); w.put(e.from); w.put(e.to); w.put(e.override)
+        case .bedsSwapped(let e): w.put(e.first); w.put(e.firstBed); w.put(e.second); w.put(e.secondBed); w.put(e.override)
+        case .patientDischarged(let e): w.put(e.mrn); w.put(e.stay); w.put(e.bed); w.put(e.disposition)
+        case .stayUpdated(let e):
+            w.put(e.mrn); w.put(e.stay); w.put(e.attending); w.put(e.expectedDischarge); w.put(e.needs); w.put(e.wantedUnit)
+        case .bedStatusChanged(let e): w.put(e.bed); w.put(e.status)
+        case .bedBlocked(let e): w.put(e.bed); w.put(e.reason); w.put(e.until); w.put(e.returnsTo)
+        case .bedUnblocked(let e): w.put(e.bed); w.put(e.automatic)
+        case .taskCreated(let e):
+            w.put(e.id); w.put(e.title); w.put(e.kind); w.put(e.priority); w.put(e.due); w.put(e.owner); w.put(e.patient)
+            w.put(e.link); w.put(e.note)
+        case .taskStatusChanged(let e): w.put(e.id); w.put(e.status); w.put(e.note)
+        case .taskReassigned(let e): w.put(e.id); w.put(e.owner)
+        case .taskRescheduled(let e): w.put(e.id); w.put(e.due); w.put(e.reason)
+        case .taskNoted(let e): w.put(e.id); w.put(e.text)
+        case .taskEscalated(let e): w.put(e.id); w.put(e.level)
+        case .labOrdered(let e): w.put(e.id); w.put(e.mrn); w.put(e.test); w.put(e.priority); w.put(e.neededBy)
+        case .labProgressed(let e): w.put(e.id); w.put(e.status)
+        case .labResulted(let e): w.put(e.id); w.put(e.result); w.put(e.criticalTask)
+        case .labAcknowledged(let e): w.put(e.id)
+        case .criticalCommunicated(let e): w.put(e.lab); w.put(e.task); w.put(e.toldName); w.put(e.toldRole); w.put(e.readBack)
+        case .labCancelled(let e): w.put(e.id); w.put(e.reason)
+        case .procedureBooked(let e):
+            w.put(e.id); w.put(e.mrn); w.put(e.kind); w.put(e.title); w.put(e.resource); w.put(e.start); w.put(e.end); w.put(e.requiredTests)
+        case .procedureRescheduled(let e): w.put(e.id); w.put(e.start); w.put(e.end)
+        case .procedureStatusChanged(let e): w.put(e.id); w.put(e.status); w.put(e.reason)
+        case .procedureNotReady(let e): w.put(e.id); w.put(e.missing); w.put(e.task)
+        case .messageSent(let e):
+            w.put(e.id); w.put(e.to); w.put(e.patient); w.put(e.subject); w.put(e.body); w.put(e.urgent); w.put(e.replyTo); w.put(e.system)
+        case .messageRead(let e): w.put(e.id)
+        case .messageAcknowledged(let e): w.put(e.id)
+        case .messageEscalated(let e): w.put(e.id); w.put(e.level)
+        }
+    }
+
+    /// Reads a payload of the given type; every byte must be used.
+    public static func read(type: UInt16, from r: inout ByteReader) throws(CodecError) -> Event {
+        let e: Event
+        switch type {
+        case 1: e = .unitAdded(UnitAdded(code: try r.get(), name: try r.get(), kind: try r.get()))
+        case 2: e = .bedAdded(BedAdded(id: try r.get(), unit: try r.get(), attributes: try r.get()))
+        case 3: e = .staffRecorded(try r.get())
+        case 4: e = .policySet(PolicySet(key: try r.get(), value: try r.get()))
+        case 5: e = .patientRecorded(try r.get())
+        case 6: e = .admissionRequested(AdmissionRequested(stay: try r.get(), mrn: try r.get(), source: try r.get(), wantedUnit: try r.get(),
+                                                           needs: try r.get(), attending: try r.get(), expectedDischarge: try r.get()))
+        case 7: e = .admissionCancelled(AdmissionCancelled(mrn: try r.get(), stay: try r.get(), reason: try r.get()))
+        case 8: e = .bedReserved(BedReserved(bed: try r.get(), mrn: try r.get()))
+        case 9: e = .reservationReleased(ReservationReleased(bed: try r.get()))
+        case 10: e = .bedAssigned(BedAssigned(mrn: try r.get(), stay: try r.get(), bed: try r.get(), override: try r.get()))
+        case 11: e = .patientTransferred(PatientTransferred(mrn: try r.get(), stay: try r.get(), from: try r.get(), to: try r.get(), override: try r.get()))
+        case 12: e = .bedsSwapped(BedsSwapped(first: try r.get(), firstBed: try r.get(), second: try r.get(), secondBed: try r.get(), override: try r.get()))
+        case 13: e = .patientDischarged(PatientDischarged(mrn: try r.get(), stay: try r.get(), bed: try r.get(), disposition: try r.get()))
+        case 14: e = .stayUpdated(StayUpdated(mrn: try r.get(), stay: try r.get(), attending: try r.get(), expectedDischarge: try r.get(),
+                                              needs: try r.get(), wantedUnit: try r.get()))
+        case 15: e = .bedStatusChanged(BedStatusChanged(bed: try r.get(), status: try r.get()))
+        case 16: e = .bedBlocked(BedBlocked(bed: try r.get(), reason: try r.get(), until: try r.get(), returnsTo: try r.get()))
+        case 17: e = .bedUnblocked(BedUnblocked(bed: try r.get(), automatic: try r.get()))
+        case 18: e = .taskCreated(TaskCreated(id: try r.get(), title: try r.get(), kind: try r.get(), priority: try r.get(), due: try r.get(),
+                                              owner: try r.get(), patient: try r.get(), link: try r.get(), note: try r.get()))
+        case 19: e = .taskStatusChanged(TaskStatusChanged(id: try r.get(), status: try r.get(), note: try r.get()))
+        case 20: e = .taskReassigned(TaskReassigned(id: try r.get(), owner: try r.get()))
+        case 21: e = .taskRescheduled(TaskRescheduled(id: try r.get(), due: try r.get(), reason: try r.get()))
+        case 22: e = .taskNoted(TaskNoted(id: try r.get(), text: try r.get()))
+        case 23: e = .taskEscalated(TaskEscalated(id: try r.get(), level: try r.get()))
+        case 24: e = .labOrdered(LabOrdered(id: try r.get(), mrn: try r.get(), test: try r.get(), priority: try r.get(), neededBy: try r.get()))
+        case 25: e = .labProgressed(LabProgressed(id: try r.get(), status: try r.get()))
+        case 26: e = .labResulted(LabResulted(id: try r.get(), result: try r.get(), criticalTask: try r.get()))
+        case 27: e = .labAcknowledged(LabAcknowledged(id: try r.get()))
+        case 28: e = .criticalCommunicated(CriticalCommunicated(lab: try r.get(), task: try r.get(), toldName: try r.get(), toldRole: try r.get(), readBack: try r.get()))
+        case 29: e = .labCancelled(LabCancelled(id: try r.get(), reason: try r.get()))
+        case 30: e = .procedureBooked(ProcedureBooked(id: try r.get(), mrn: try r.get(), kind: try r.get(), title: try r.get(), resource: try r.get(),
+                                                      start: try r.get(), end: try r.get(), requiredTests: try r.get()))
+        case 31: e = .procedureRescheduled(ProcedureRescheduled(id: try r.get(), start: try r.get(), end: try r.get()))
+        case 32: e = .procedureStatusChanged(ProcedureStatusChanged(id: try r.get(), status: try r.get(), reason: try r.get()))
+        case 33: e = .procedureNotReady(ProcedureNotReady(id: try r.get(), missing: try r.get(), task: try r.get()))
+        case 34: e = .messageSent(MessageSent(id: try r.get(), to: try r.get(), patient: try r.get(), subject: try r.get(), body: try r.get(),
+                                              urgent: try r.get(), replyTo: try r.get(), system: try r.get()))
+        case 35: e = .messageRead(MessageRead(id: try r.get()))
+        case 36: e = .messageAcknowledged(MessageAcknowledged(id: try r.get()))
+        case 37: e = .messageEscalated(MessageEscalated(id: try r.get(), level: try r.get()))
+        default: throw CodecError("unknown event type \(type)")
+        }
+        guard r.remaining == 0 else { throw CodecError("\(r.remaining) unexpected bytes after a \(e.typeName) payload") }
+        return e
+    }
+}

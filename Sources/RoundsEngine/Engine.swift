@@ -1,0 +1,124 @@
+import RoundsDomain
+import RoundsJournal
+
+/// Why a submitted command did not take effect.
+public enum SubmitError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The text was not a command (usage error).
+    case parse(ParseError)
+    /// The command was understood and refused by a rule of the hospital.
+    case refused(Refusal)
+    /// The journal could not record it; nothing changed.
+    case journal(JournalError)
+
+    public var description: String {
+        switch self {
+        case .parse(let e): e.description
+        case .refused(let r): "refused: " + r.description.replacingPrefix("refused: ", with: "")
+        case .journal(let j): j.description
+        }
+    }
+}
+
+extension String {
+    func replacingPrefix(_ p: String, with r: String) -> String { hasPrefix(p) ? r + dropFirst(p.count) : self }
+}
+
+/// The in-process engine: the hospital's state in memory, kept equal to the journal's fold.
+/// Every change goes through `submit` (or `tick` for the time rules): take the journal lock,
+/// catch up with what other processes appended, validate against that latest state, append
+/// durably, and only then apply. A refused or failed command leaves state untouched.
+public final class Engine {
+    public private(set) var state = HospitalState()
+    public let journal: Journal
+    public let clock: any Clock
+    public let actor: Login
+    public var wallClock: WallClock
+    public let openReport: OpenReport
+    /// Sync each commit to disk before acknowledging it (off only for bulk demo history).
+    public var durable = true
+
+    public init(journalAt path: String, actor: Login = Host.currentUser(), clock: any Clock = SystemClock(),
+                wallClock: WallClock = Host.localWallClock, writable: Bool = true, verifyChain: Bool = true,
+                io: any JournalIO = SystemIO()) throws(JournalError) {
+        var s = HospitalState()
+        let (j, report) = try Journal.open(at: path, writable: writable, verifyChain: verifyChain, io: io) { s.apply($0) }
+        state = s
+        journal = j
+        openReport = report
+        self.clock = clock
+        self.actor = actor
+        self.wallClock = wallClock
+    }
+
+    /// Creates a new journal and an engine on it.
+    public init(creatingJournalAt path: String, actor: Login = Host.currentUser(), clock: any Clock = SystemClock(),
+                wallClock: WallClock = Host.localWallClock, replace: Bool = false, io: any JournalIO = SystemIO()) throws(JournalError) {
+        journal = try Journal.create(at: path, io: io, replace: replace)
+        openReport = OpenReport()
+        self.clock = clock
+        self.actor = actor
+        self.wallClock = wallClock
+    }
+
+    public var parseContext: ParseContext { ParseContext(now: clock.now(), wallClock: wallClock) }
+
+    /// Picks up records other processes appended. Returns how many were applied.
+    @discardableResult
+    public func refresh() throws(JournalError) -> Int {
+        try journal.catchUp { state.apply($0) }
+    }
+
+    /// Parses and submits one line of the command language.
+    @discardableResult
+    public func submit(line: String) throws(SubmitError) -> [Recorded] {
+        let command: Command
+        do { command = try CommandParser.parse(line, context: parseContext) } catch { throw .parse(error) }
+        return try submit(command)
+    }
+
+    /// Validates and records one command. Time rules that have come due fire first, in the
+    /// same durable write, so the command is judged against the hospital as it is now.
+    @discardableResult
+    public func submit(_ command: Command) throws(SubmitError) -> [Recorded] {
+        let result: Result<[Recorded], Refusal>
+        do {
+            result = try journal.withLock { () throws(JournalError) -> Result<[Recorded], Refusal> in
+                try journal.catchUp { state.apply($0) }
+                let now = max(clock.now(), state.lastTime)
+                var provisional = state
+                let ruleEvents = Rules.due(in: provisional, at: now)
+                var seq = state.lastSeq
+                for e in ruleEvents { seq += 1; provisional.apply(Recorded(seq: seq, time: now, actor: actor, event: e)) }
+                let events: [Event]
+                do throws(Refusal) { events = try Decider.decide(command, in: provisional, at: now, by: actor) } catch { return .failure(error) }
+                let all = ruleEvents + events
+                let records = try journal.append(all.map { Journal.Entry(time: now, actor: actor, event: $0) }, sync: durable)
+                for r in records { state.apply(r) }
+                return .success(records)
+            }
+        } catch {
+            throw .journal(error)
+        }
+        switch result {
+        case .success(let records): return records
+        case .failure(let refusal): throw .refused(refusal)
+        }
+    }
+
+    /// Fires the time rules that have come due and journals what they did.
+    @discardableResult
+    public func tick() throws(JournalError) -> [Recorded] {
+        try journal.withLock { () throws(JournalError) -> [Recorded] in
+            try journal.catchUp { state.apply($0) }
+            let now = max(clock.now(), state.lastTime)
+            let events = Rules.due(in: state, at: now)
+            guard !events.isEmpty else { return [] }
+            let records = try journal.append(events.map { Journal.Entry(time: now, actor: actor, event: $0) }, sync: durable)
+            for r in records { state.apply(r) }
+            return records
+        }
+    }
+
+    /// Makes bulk appends durable.
+    public func sync() throws(JournalError) { try journal.sync() }
+}
