@@ -1,0 +1,145 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+import RoundsDomain
+import RoundsJournal
+import RoundsEngine
+
+/// A fresh directory under the system temporary directory, removed by `remove()`.
+public struct TemporaryDirectory: Sendable {
+    public let path: String
+    public init(_ label: String = "rounds") {
+        var template = Array("/tmp/\(label)-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        precondition(made != nil, "mkdtemp failed")
+        path = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
+    }
+    public func file(_ name: String) -> String { path + "/" + name }
+    public func remove() {
+        if let dir = opendir(path) {
+            while let entry = readdir(dir) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+                if name != "." && name != ".." { unlink(file(name)) }
+            }
+            closedir(dir)
+        }
+        rmdir(path)
+    }
+}
+
+/// The morning every fixture starts from: 2026-11-22 07:00 UTC.
+public let fixtureStart = Timestamp(milliseconds: 1_795_330_800_000)
+
+/// A small hospital built through the command language: two units, eight beds, four staff.
+public enum Fixture {
+    public static let setup = [
+        "unit add ICU name \"Intensive Care\" kind icu",
+        "unit add 4W name \"4 West Med-Surg\" kind medsurg",
+        "bed add ICU-01 unit ICU attrs isolation,telemetry",
+        "bed add ICU-02 unit ICU attrs isolation,telemetry",
+        "bed add ICU-03 unit ICU attrs telemetry",
+        "bed add ICU-04 unit ICU attrs telemetry,bariatric",
+        "bed add 4W-01 unit 4W attrs isolation",
+        "bed add 4W-02 unit 4W",
+        "bed add 4W-03 unit 4W",
+        "bed add 4W-04 unit 4W",
+        "staff add alice name \"Alice Moreau\" role coordinator",
+        "staff add sam name \"Sam Okafor\" role supervisor",
+        "staff add evs1 name \"Evan Štěpánek\" role evs",
+        "staff add drlee name \"Dr Min-jun Lee\" role physician",
+    ]
+
+    /// A new journal in `dir` with the set-up above, on a manual clock at `fixtureStart`.
+    public static func engine(in dir: TemporaryDirectory, name: String = "hospital.rj", actor: Login = "alice",
+                              io: any JournalIO = SystemIO()) throws -> (Engine, ManualClock) {
+        let clock = ManualClock(fixtureStart)
+        let engine = try Engine(creatingJournalAt: dir.file(name), actor: actor, clock: clock, wallClock: .utc, io: io)
+        for line in setup { try engine.submit(line: line) }
+        return (engine, clock)
+    }
+
+    /// Admits a patient with a fixed identity into the placement queue.
+    public static func admit(_ engine: Engine, _ mrn: MRN, extra: String = "") throws {
+        try engine.submit(line: "admit \(mrn) name \"Test, Patient \(mrn)\" dob 1970-01-01 sex f from ed \(extra)")
+    }
+}
+
+/// A `JournalIO` that fails on command: the next write with an errno (optionally after writing
+/// part of the buffer), or the next sync.
+public final class FaultyIO: JournalIO {
+    public enum Fault: Sendable {
+        case writeFails(errno: Int32, afterBytes: Int)
+        case syncFails(errno: Int32)
+    }
+    private let pending = Mutex<[Fault]>([])
+    private let system = SystemIO()
+    public init() {}
+
+    public func inject(_ fault: Fault) { pending.withLock { $0.append(fault) } }
+
+    private func take(_ match: (Fault) -> Bool) -> Fault? {
+        pending.withLock { faults in
+            guard let i = faults.firstIndex(where: match) else { return nil }
+            return faults.remove(at: i)
+        }
+    }
+
+    /// A fault with `afterBytes > 0` writes that many bytes for real, reports the short write,
+    /// and fails the next call with the errno, as the kernel does when the disk fills up.
+    public func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> IOOutcome {
+        if case .writeFails(let e, let after)? = take({ if case .writeFails = $0 { true } else { false } }) {
+            if after > 0 && after < bytes.count {
+                let outcome = system.write(fd, UnsafeRawBufferPointer(rebasing: bytes[0..<after]))
+                pending.withLock { $0.insert(.writeFails(errno: e, afterBytes: 0), at: 0) }
+                return outcome
+            }
+            return .failed(e)
+        }
+        return system.write(fd, bytes)
+    }
+
+    public func sync(_ fd: Int32) -> IOOutcome {
+        if case .syncFails(let e)? = take({ if case .syncFails = $0 { true } else { false } }) { return .failed(e) }
+        return system.sync(fd)
+    }
+
+    public func truncate(_ fd: Int32, to length: Int) -> IOOutcome { system.truncate(fd, to: length) }
+}
+
+/// Reads a whole file.
+public func readFile(_ path: String) -> [UInt8] {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return [] }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n <= 0 { break }
+        out.append(contentsOf: buf[0..<n])
+    }
+    return out
+}
+
+/// Replaces a file's contents.
+public func writeFile(_ path: String, _ bytes: [UInt8]) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o640)
+    precondition(fd >= 0)
+    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    close(fd)
+}
+
+public func fileExists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+/// Runs a submission expected to be refused and returns the refusal (nil if it was accepted or
+/// failed another way), so tests can check the reason and the hint.
+public func refusal<T>(_ body: () throws -> T) -> Refusal? {
+    do {
+        _ = try body()
+        return nil
+    } catch {
+        if case .refused(let r)? = error as? SubmitError { return r }
+        return nil
+    }
+}
