@@ -1,0 +1,320 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+@testable import RoundsDomain
+import RoundsJournal
+import RoundsTestSupport
+
+/// A journal of `n` varied records written directly (no engine), and the records it holds.
+func sampleJournal(_ dir: TemporaryDirectory, records n: Int = 12) throws -> (String, [Recorded]) {
+    let path = dir.file("j.rj")
+    let journal = try Journal.create(at: path)
+    let events: [Event] = [
+        .unitAdded(UnitAdded(code: "ICU", name: "Intensive Care", kind: .icu)),
+        .bedAdded(BedAdded(id: "ICU-01", unit: "ICU", attributes: [.isolation, .telemetry])),
+        .patientRecorded(Patient(mrn: "MRN1", name: "Nguyễn, Thị Hồng", dateOfBirth: LocalDate(year: 1950, month: 2, day: 3)!, sex: .f,
+                                 language: "Tiếng Việt", interpreter: true, precautions: [.contact], fallRisk: true, livesAlone: false)),
+        .admissionRequested(AdmissionRequested(stay: StayID(1), mrn: "MRN1", source: .ed, wantedUnit: "ICU", needs: [.telemetry],
+                                               attending: "Dr Ōkubo", expectedDischarge: LocalDate(year: 2026, month: 11, day: 25))),
+        .bedAssigned(BedAssigned(mrn: "MRN1", stay: StayID(1), bed: "ICU-01", override: nil)),
+        .labOrdered(LabOrdered(id: LabID(1), mrn: "MRN1", test: "K", priority: .stat, neededBy: Timestamp(milliseconds: 9_000))),
+        .labResulted(LabResulted(id: LabID(1), result: LabResult(value: "6.8", units: "mmol/L", range: "3.5-5.1", flag: .critical), criticalTask: TaskID(1))),
+        .taskCreated(TaskCreated(id: TaskID(1), title: "Communicate critical K", kind: .criticalresult, priority: .stat,
+                                 due: Timestamp(milliseconds: 1_800_000), owner: .role(.coordinator), patient: "MRN1", link: .lab(LabID(1)), note: nil)),
+        .messageSent(MessageSent(id: MessageID(1), to: .person("drlee"), patient: "MRN1", subject: "K 6.8 — 王医生请回电", body: "",
+                                 urgent: true, replyTo: nil, system: false)),
+        .procedureBooked(ProcedureBooked(id: ProcedureID(1), mrn: "MRN1", kind: .surgery, title: "Hip", resource: "OR-3",
+                                         start: Timestamp(milliseconds: 36_000_000), end: Timestamp(milliseconds: 43_200_000), requiredTests: ["K", "TS"])),
+        .criticalCommunicated(CriticalCommunicated(lab: LabID(1), task: TaskID(1), toldName: "Dr Lee", toldRole: .physician, readBack: "6.8")),
+        .bedBlocked(BedBlocked(bed: "ICU-01", reason: "broken", until: nil, returnsTo: .dirty)),
+    ]
+    var entries: [Journal.Entry] = []
+    for i in 0..<n {
+        entries.append(Journal.Entry(time: Timestamp(milliseconds: Int64(1000 * (i + 1))), actor: i % 2 == 0 ? "alice" : "sim", event: events[i % events.count]))
+    }
+    let recorded = try journal.withLock { () throws(JournalError) in try journal.append(entries) }
+    return (path, recorded)
+}
+
+func replay(_ path: String, writable: Bool = false) throws -> ([Recorded], OpenReport) {
+    var got: [Recorded] = []
+    let (_, report) = try Journal.open(at: path, writable: writable) { got.append($0) }
+    return (got, report)
+}
+
+/// The damage `Journal.open` reports, or nil.
+func damage(_ path: String) -> JournalDamage? {
+    do { _ = try replay(path); return nil } catch {
+        if case .damaged(_, let d)? = error as? JournalError { return d }
+        return nil
+    }
+}
+
+/// Byte offsets at which each record starts, and the file end.
+func recordOffsets(_ bytes: [UInt8]) -> [Int] {
+    var offsets: [Int] = []
+    var at = JournalFormat.headerSize
+    while at < bytes.count {
+        offsets.append(at)
+        let len = Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
+        at += JournalFormat.frameHeaderSize + len
+    }
+    offsets.append(at)
+    return offsets
+}
+
+@Suite struct JournalRoundTripTests {
+    @Test func everyRecordComesBackExactly() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, written) = try sampleJournal(dir, records: 24)
+        let (read, report) = try replay(path)
+        #expect(read == written)
+        #expect(report.records == 24)
+        #expect(report.tornTail == nil)
+        #expect(read.map(\.seq) == Array(1...24))
+        #expect(read[2].event == written[2].event, "non-ASCII names survive")
+    }
+
+    @Test func filesAreCreatedGroupReadableOnly() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, _) = try sampleJournal(dir)
+        var st = stat()
+        #expect(stat(path, &st) == 0)
+        #expect(st.st_mode & 0o777 == 0o640)
+    }
+
+    @Test func createRefusesToOverwrite() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, _) = try sampleJournal(dir)
+        #expect(throws: JournalError.alreadyExists(path)) { _ = try Journal.create(at: path) }
+    }
+
+    @Test func notAJournalIsRefusedClearly() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let path = dir.file("notes.txt")
+        writeFile(path, Array("hello, this is not a journal".utf8))
+        #expect(throws: JournalError.notAJournal(path, reason: "it does not start with RNDSJRNL")) { _ = try replay(path) }
+    }
+}
+
+@Suite struct TornTailTests {
+    /// Truncation at every byte offset of the last three records recovers exactly the complete
+    /// records before the cut; a writer moves the rest aside, never dropping it.
+    @Test func truncationAtEveryOffsetRecoversExactlyTheCompleteRecords() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, written) = try sampleJournal(dir, records: 12)
+        let original = readFile(path)
+        let offsets = recordOffsets(original)
+        let firstCut = offsets[offsets.count - 4]
+        for cut in firstCut..<original.count {
+            let copy = dir.file("cut.rj")
+            writeFile(copy, Array(original[0..<cut]))
+            let complete = offsets.filter { $0 <= cut }.count - 1
+            // A reader sees exactly the complete records and reports the torn tail.
+            let (read, report) = try replay(copy)
+            #expect(read == Array(written.prefix(complete)), "cut at \(cut)")
+            if offsets.contains(cut) {
+                #expect(report.tornTail == nil, "cut at \(cut) is on a record boundary")
+            } else {
+                let torn = try #require(report.tornTail, "cut at \(cut)")
+                #expect(torn.offset == offsets[complete])
+                #expect(torn.length == cut - offsets[complete])
+                #expect(torn.sideFile == nil)
+            }
+            // A writer moves the tail aside, byte for byte, and truncates the journal.
+            let (again, wreport) = try replay(copy, writable: true)
+            #expect(again == Array(written.prefix(complete)))
+            if let side = wreport.tornTail?.sideFile {
+                #expect(readFile(side) == Array(original[offsets[complete]..<cut]))
+                unlink(side)
+            }
+            #expect(readFile(copy).count == offsets[complete])
+        }
+    }
+
+    @Test func zeroFilledTailIsATornTail() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, written) = try sampleJournal(dir)
+        writeFile(path, readFile(path) + [UInt8](repeating: 0, count: 4096))
+        let (read, report) = try replay(path)
+        #expect(read == written)
+        #expect(report.tornTail?.length == 4096)
+    }
+
+    @Test func writerAppendsCleanlyAfterMovingATornTailAside() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, written) = try sampleJournal(dir)
+        let bytes = readFile(path)
+        writeFile(path, Array(bytes.dropLast(7)))
+        var state: [Recorded] = []
+        let (journal, report) = try Journal.open(at: path, writable: true) { state.append($0) }
+        #expect(report.tornTail?.sideFile != nil)
+        #expect(state == Array(written.dropLast()))
+        let more = try journal.withLock { () throws(JournalError) in
+            try journal.append([Journal.Entry(time: Timestamp(milliseconds: 99_000), actor: "alice", event: .labAcknowledged(LabAcknowledged(id: LabID(1))))])
+        }
+        #expect(more.first?.seq == UInt64(written.count))
+        let (read, _) = try replay(path)
+        #expect(read.count == written.count)
+        #expect(read.last?.event == .labAcknowledged(LabAcknowledged(id: LabID(1))))
+    }
+}
+
+@Suite struct CorruptionTests {
+    /// Every single-bit flip in every record is detected: as damage with its offset and seq
+    /// before the tail, and as a torn tail in the last record (where a damaged write and a torn
+    /// write look the same; the bytes are kept in a side file either way).
+    @Test func aFlippedBitAnywhereIsDetected() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, written) = try sampleJournal(dir, records: 6)
+        let original = readFile(path)
+        let offsets = recordOffsets(original)
+        let lastStart = offsets[offsets.count - 2]
+        var checked = 0
+        for byte in 0..<original.count {
+            for bit in [0, 3, 7] {
+                var copy = original
+                copy[byte] ^= UInt8(1 << bit)
+                let p = dir.file("flip.rj")
+                writeFile(p, copy)
+                if byte < JournalFormat.headerSize {
+                    #expect(throws: JournalError.self) { _ = try replay(p) }
+                } else if byte >= lastStart {
+                    // A reader that opens this file never sees the damaged record as valid.
+                    let outcome = try? replay(p)
+                    if let (read, report) = outcome {
+                        #expect(read == Array(written.dropLast()), "flip at \(byte)")
+                        #expect(report.tornTail?.offset == lastStart, "flip at \(byte)")
+                    } else {
+                        #expect(damage(p)?.offset == lastStart, "flip at \(byte)")
+                    }
+                } else {
+                    let d = try #require(damage(p), "flip at \(byte) bit \(bit) went unnoticed")
+                    let record = offsets.lastIndex { $0 <= byte }!
+                    #expect(d.offset == offsets[record] || d.offset == offsets[record + 1], "flip at \(byte)")
+                    #expect(d.seq == UInt64(record + 1) || d.seq == UInt64(record + 2))
+                }
+                checked += 1
+            }
+        }
+        #expect(checked == original.count * 3)
+    }
+
+    /// An edit that recomputes the record's checksums (a deliberate change) breaks the chain.
+    @Test func anEditedRecordWithValidChecksumsIsDetected() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, written) = try sampleJournal(dir, records: 6)
+        var bytes = readFile(path)
+        let offsets = recordOffsets(bytes)
+        // Re-encode record 3 with a different actor but the same seq, prev hash and framing.
+        let start = offsets[2], end = offsets[3]
+        let prev = bytes.withUnsafeBytes { ChainHash(UnsafeRawBufferPointer(rebasing: $0[(start + 28)..<(start + 60)])) }
+        var forged: [UInt8] = []
+        _ = RecordEncoder().encode(seq: 3, time: written[2].time, actor: "mallory", event: written[2].event, prev: prev, into: &forged)
+        bytes.replaceSubrange(start..<end, with: forged)
+        writeFile(path, bytes)
+        let d = try #require(damage(path))
+        #expect(d.seq == 4, "the next record no longer chains to the edited one")
+        #expect(d.reason.contains("does not chain"))
+        #expect(d.offset == start + forged.count)
+    }
+
+    @Test func aRemovedRecordIsDetected() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, _) = try sampleJournal(dir, records: 6)
+        var bytes = readFile(path)
+        let offsets = recordOffsets(bytes)
+        bytes.removeSubrange(offsets[2]..<offsets[3])
+        writeFile(path, bytes)
+        let d = try #require(damage(path))
+        #expect(d.offset == offsets[2])
+        #expect(d.seq == 3)
+        #expect(d.reason.contains("found seq 4 where 3 was expected"))
+    }
+
+    @Test func reorderedRecordsAreDetected() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, _) = try sampleJournal(dir, records: 6)
+        let bytes = readFile(path)
+        let o = recordOffsets(bytes)
+        let swapped = Array(bytes[0..<o[1]]) + Array(bytes[o[2]..<o[3]]) + Array(bytes[o[1]..<o[2]]) + Array(bytes[o[3]...])
+        writeFile(path, swapped)
+        let d = try #require(damage(path))
+        #expect(d.offset == o[1])
+        #expect(d.reason.contains("removed, reordered or duplicated"))
+    }
+
+    @Test func damageRefusesToOpenForWriting() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, _) = try sampleJournal(dir, records: 6)
+        var bytes = readFile(path)
+        let o = recordOffsets(bytes)
+        bytes[o[1] + 40] ^= 0xFF
+        writeFile(path, bytes)
+        let before = readFile(path)
+        do {
+            _ = try Journal.open(at: path, writable: true) { _ in }
+            Issue.record("opened a damaged journal for writing")
+        } catch {
+            #expect(error.description.contains("byte offset \(o[1])"))
+            #expect(error.description.contains("seq 2"))
+        }
+        #expect(readFile(path) == before, "nothing was truncated or moved")
+    }
+}
+
+@Suite struct FaultInjectionTests {
+    func journalWith(_ io: FaultyIO, _ dir: TemporaryDirectory) throws -> (Journal, String, [UInt8]) {
+        let (path, _) = try sampleJournal(dir, records: 4)
+        let (j, _) = try Journal.open(at: path, writable: true, io: io) { _ in }
+        return (j, path, readFile(path))
+    }
+
+    let entry = Journal.Entry(time: Timestamp(milliseconds: 50_000), actor: "alice", event: .labAcknowledged(LabAcknowledged(id: LabID(1))))
+
+    @Test func diskFullMidRecordLeavesNoPartialRecord() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let io = FaultyIO()
+        let (j, path, before) = try journalWith(io, dir)
+        io.inject(.writeFails(errno: ENOSPC, afterBytes: 20))
+        #expect(throws: JournalError.writeFailed(path, reason: "no space left on the device (ENOSPC)")) {
+            _ = try j.withLock { () throws(JournalError) in try j.append([entry, entry]) }
+        }
+        #expect(readFile(path) == before, "the partial record was cut away")
+        #expect(j.position.nextSeq == 5)
+        // The next write, with space again, goes through and the file stays valid.
+        let ok = try j.withLock { () throws(JournalError) in try j.append([entry]) }
+        #expect(ok.first?.seq == 5)
+        #expect(try replay(path).0.count == 5)
+    }
+
+    @Test func ioErrorOnWriteIsRefused() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let io = FaultyIO()
+        let (j, path, before) = try journalWith(io, dir)
+        io.inject(.writeFails(errno: EIO, afterBytes: 0))
+        #expect(throws: JournalError.self) { _ = try j.withLock { () throws(JournalError) in try j.append([entry]) } }
+        #expect(readFile(path) == before)
+    }
+
+    @Test func failedSyncIsRefusedAndTheHandleWritesNoMore() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let io = FaultyIO()
+        let (j, path, before) = try journalWith(io, dir)
+        io.inject(.syncFails(errno: EIO))
+        #expect(throws: JournalError.writeFailed(path, reason: "sync failed: input/output error (EIO)")) {
+            _ = try j.withLock { () throws(JournalError) in try j.append([entry]) }
+        }
+        #expect(readFile(path) == before, "the unsynced record was cut away")
+        do {
+            _ = try j.withLock { () throws(JournalError) in try j.append([entry]) }
+            Issue.record("wrote again after a failed fsync")
+        } catch {
+            #expect(error.description.contains("not safe to write"))
+        }
+        // A fresh open (what a restart does) re-verifies and works.
+        let (fresh, _) = try Journal.open(at: path, writable: true) { _ in }
+        #expect(try fresh.withLock { () throws(JournalError) in try fresh.append([entry]) }.count == 1)
+    }
+}
