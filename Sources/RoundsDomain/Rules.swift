@@ -57,7 +57,7 @@ public enum Rules {
             nextTask += 1
             events.append(.procedureNotReady(ProcedureNotReady(id: id, missing: missing, task: task)))
             let due = max(now + .minutes(15), p.start - .hours(1))
-            events.append(.taskCreated(TaskCreated(id: task, title: "\(p.title) at \(p.start): missing \(missing.joined(separator: ", ")) — call the lab, alert the team",
+            events.append(.taskCreated(TaskCreated(id: task, title: "\(p.title) (\(p.id)): missing \(missing.joined(separator: ", ")) — call the lab, alert the team",
                                                    kind: .missinglab, priority: .urgent, due: due, owner: .role(.coordinator),
                                                    patient: p.mrn, link: .procedure(id), note: nil)))
         }

@@ -31,11 +31,15 @@ public final class Engine {
     public private(set) var state = HospitalState()
     public let journal: Journal
     public let clock: any Clock
-    public let actor: Login
+    /// Who the records are written as: the operating-system user, or `sim` for the simulator.
+    public var actor: Login
     public var wallClock: WallClock
     public let openReport: OpenReport
     /// Sync each commit to disk before acknowledging it (off only for bulk demo history).
     public var durable = true
+    /// Fire due time rules before each command (off only while the demo writes bulk history,
+    /// which calls `tick` on its own schedule instead).
+    public var runsRulesOnSubmit = true
 
     public init(journalAt path: String, actor: Login = Host.currentUser(), clock: any Clock = SystemClock(),
                 wallClock: WallClock = Host.localWallClock, writable: Bool = true, verifyChain: Bool = true,
@@ -86,7 +90,7 @@ public final class Engine {
                 try journal.catchUp { state.apply($0) }
                 let now = max(clock.now(), state.lastTime)
                 var provisional = state
-                let ruleEvents = Rules.due(in: provisional, at: now)
+                let ruleEvents = runsRulesOnSubmit ? Rules.due(in: provisional, at: now) : []
                 var seq = state.lastSeq
                 for e in ruleEvents { seq += 1; provisional.apply(Recorded(seq: seq, time: now, actor: actor, event: e)) }
                 let events: [Event]

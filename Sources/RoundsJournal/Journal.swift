@@ -117,6 +117,13 @@ public final class Journal {
         return (journal, report)
     }
 
+    /// Opens read-only without reading anything (for `verify`, which reads under its own lock).
+    static func openUnchecked(at path: String) throws(JournalError) -> Journal {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw .system(path, operation: "opening", errno: errno) }
+        return Journal(path: path, fd: fd, writable: false, verifyChain: true, io: SystemIO())
+    }
+
     func checkHeader() throws(JournalError) {
         var buf = [UInt8](repeating: 0, count: JournalFormat.headerSize)
         let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, JournalFormat.headerSize, 0) }

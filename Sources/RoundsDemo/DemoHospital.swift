@@ -1,0 +1,274 @@
+import RoundsDomain
+import RoundsEngine
+import RoundsJournal
+
+public struct DemoOptions: Sendable {
+    public var seed: UInt64 = 1
+    public var beds: Int = 200
+    public var days: Int = 0
+    /// The start of the morning shift the demo opens on.
+    public var start: Timestamp
+    /// The login that created the demo; put on the roster as a coordinator.
+    public var creator: Login
+    public var wallClock: WallClock
+
+    public init(start: Timestamp, creator: Login, wallClock: WallClock, seed: UInt64 = 1, beds: Int = 200, days: Int = 0) {
+        self.start = start; self.creator = creator; self.wallClock = wallClock; self.seed = seed; self.beds = beds; self.days = days
+    }
+}
+
+public struct DemoSummary: Sendable {
+    public var records: UInt64
+    public var refused: Int
+    public var beds: Int
+    public var units: Int
+}
+
+/// Writes a synthetic hospital at the start of a morning shift: units of every kind, a realistic
+/// census, expected discharges, a placement queue, pending and resulted labs including a critical
+/// result not yet communicated, a procedure today missing a required lab, open tasks and
+/// messages, staff on duty — and, with `days`, that many days of simulated history before it.
+/// Everything goes through the command language and the journal. Same options, same bytes.
+public enum DemoHospital {
+    public static let demoActor: Login = "demo"
+    public static let simActor: Login = "sim"
+
+    public static func write(to path: String, options o: DemoOptions, replace: Bool = false,
+                             progress: ((Int, Int) -> Void)? = nil) throws -> DemoSummary {
+        let historyStart = o.start - .days(Int64(o.days)) - .hours(14)
+        let clock = ManualClock(historyStart)
+        let engine = try Engine(creatingJournalAt: path, actor: demoActor, clock: clock, wallClock: o.wallClock, replace: replace)
+        engine.durable = false
+        engine.runsRulesOnSubmit = false
+        var sim = Simulator(seed: o.seed, wallClock: o.wallClock)
+        var refused = 0
+
+        func run(_ c: Command) {
+            do { try engine.submit(c) } catch { refused += 1 }
+        }
+        func line(_ l: String) {
+            do { try engine.submit(line: l) } catch { refused += 1 }
+        }
+
+        // Units and beds.
+        let plan = unitPlan(beds: max(20, o.beds))
+        for u in plan {
+            run(.addUnit(code: u.code, name: u.name, kind: u.kind))
+            for i in 1...u.beds {
+                var attrs: Set<BedAttribute> = []
+                if [.icu, .stepdown, .telemetry].contains(u.kind) { attrs.insert(.telemetry) }
+                if i % u.isolationEvery == 1 { attrs.insert(.isolation) }
+                if u.kind == .medsurg && i % 16 == 0 { attrs.insert(.bariatric) }
+                let id = "\(u.code)-\(i < 10 ? "0" : "")\(i)"
+                run(.addBed(id: id, unit: u.code, attributes: attrs))
+            }
+        }
+
+        // The roster, with whoever made the demo as a coordinator.
+        for (login, name, role) in roster {
+            run(.setStaff(login: login, name: name, role: role, onDuty: true))
+        }
+        if engine.state.staff[o.creator] == nil, IdentifierSyntax.isValidLogin(Substring(o.creator)) {
+            run(.setStaff(login: o.creator, name: o.creator, role: .coordinator, onDuty: true))
+        }
+
+        // An opening census of about 84 %.
+        var order = engine.state.unitOrder.flatMap { engine.state.units[$0]!.beds }
+        order.shuffle(using: &sim.rng)
+        let target = order.count * 84 / 100
+        for bedID in order.prefix(target) {
+            let bed = engine.state.beds[bedID]!
+            var a = sim.newAdmission(engine.state)
+            if !bed.isIsolationCapable { a.changes.precautions = [] }
+            a.needs = a.needs.intersection(bed.attributes)
+            run(.admit(a))
+            run(.assign(mrn: a.mrn, bed: bedID, override: nil))
+            clock.advance(.seconds(20))
+        }
+
+        // History: about seven commands per bed per day, the time rules every five minutes, and
+        // the morning's scripted situations woven in at their own times.
+        engine.actor = simActor
+        var morning = MorningScenario(start: o.start, wallClock: o.wallClock, seed: o.seed)
+        let quiet = o.start - .minutes(30)
+        let step = Span(milliseconds: max(1000, 86_400_000 / Int64(max(1, o.beds) * 7)))
+        var nextTick = clock.now() + .minutes(5)
+        let totalSteps = Int((o.start - clock.now()).milliseconds / step.milliseconds)
+        var done = 0
+        while clock.now() < o.start {
+            clock.advance(step)
+            if clock.now() > o.start { clock.set(o.start) }
+            while let due = morning.nextStep(at: clock.now()) {
+                engine.actor = demoActor
+                morning.perform(due, engine: engine, sim: &sim, run: run, line: line)
+                engine.actor = simActor
+            }
+            if clock.now() >= nextTick {
+                _ = try engine.tick()
+                nextTick = clock.now() + .minutes(5)
+            }
+            // The simulated night goes quiet half an hour before the shift starts.
+            if clock.now() < quiet, let c = sim.next(in: engine.state, at: clock.now()) { run(c) }
+            done += 1
+            if done % 20_000 == 0 { progress?(done, totalSteps) }
+        }
+        clock.set(o.start)
+        engine.runsRulesOnSubmit = true
+        _ = try engine.tick()
+        try engine.sync()
+        return DemoSummary(records: engine.state.lastSeq, refused: refused, beds: engine.state.beds.count, units: engine.state.units.count)
+    }
+
+    struct UnitSpec { var code: String; var name: String; var kind: UnitKind; var beds: Int; var isolationEvery: Int }
+
+    static func unitPlan(beds n: Int) -> [UnitSpec] {
+        var specs = [
+            UnitSpec(code: "ICU", name: "Intensive Care", kind: .icu, beds: max(4, n / 10), isolationEvery: 3),
+            UnitSpec(code: "SDU", name: "Step-down", kind: .stepdown, beds: max(4, n / 10), isolationEvery: 4),
+            UnitSpec(code: "5T", name: "5 Telemetry", kind: .telemetry, beds: max(4, n / 5), isolationEvery: 5),
+        ]
+        var medsurg = max(8, n - specs.reduce(0) { $0 + $1.beds } - max(4, n / 10))
+        let names = ["4W", "5W", "6E", "7E", "8E", "8W", "9E", "9W", "10E", "10W", "11E", "11W", "12E", "12W", "3N", "3S",
+                     "2N", "2S", "6W", "7W", "4E", "5E", "3E", "3W", "2E", "2W", "1E", "1W", "13E", "13W", "14E", "14W"]
+        var i = 0
+        while medsurg > 0 {
+            let size = min(32, medsurg)
+            let code = i < names.count ? names[i] : "MS\(i)"
+            specs.append(UnitSpec(code: code, name: "\(code) Med-Surg", kind: .medsurg, beds: size, isolationEvery: 6))
+            medsurg -= size
+            i += 1
+        }
+        specs.append(UnitSpec(code: "EDH", name: "ED Holding", kind: .edholding, beds: max(4, n / 10), isolationEvery: 4))
+        return specs
+    }
+
+    static let roster: [(Login, String, Role)] = [
+        ("amoreau", "Alice Moreau", .coordinator), ("tnguyen", "Thảo Nguyễn", .coordinator), ("jkowalczyk", "Jan Kowalczyk", .coordinator),
+        ("sokafor", "Samuel Okafor", .supervisor), ("ilindqvist", "Ingrid Lindqvist", .supervisor),
+        ("mgarcia", "María García", .chargenurse), ("yozturk", "Yusuf Öztürk", .chargenurse), ("hsato", "佐藤 花子", .chargenurse),
+        ("akovacs", "Dr Amelia Kovács", .physician), ("tngata", "Dr Tobias Ngata", .physician), ("rmehta", "Dr Rahul Mehta", .physician),
+        ("lab1", "Leila Haddad", .lab), ("lab2", "Søren Ødegaard", .lab),
+        ("evs1", "Evan Štěpánek", .evs), ("evs2", "Rūta Žukauskienė", .evs),
+        ("trans1", "Kwame Mensah", .transport), ("viewer", "Ward clerk", .viewer),
+    ]
+
+}
+
+/// The situations a coordinator walks in to at 07:00, each at the time it happened.
+struct MorningScenario {
+    enum Step: CaseIterable {
+        case bookSurgery, preopLabs, waitingSevereSepsis, waitingTransfer, waitingTelemetry, waitingAirborne, waitingDirect,
+             pendingLabs, criticalOrdered, criticalCollected, waitingPACU, waitingED, expectedDischarges, beds, work, criticalResulted
+    }
+
+    let start: Timestamp
+    let wallClock: WallClock
+    var schedule: [(Timestamp, Step)]
+    var surgical: MRN?
+    var critical: MRN?
+    var criticalLab: LabID?
+
+    init(start: Timestamp, wallClock: WallClock, seed: UInt64) {
+        self.start = start
+        self.wallClock = wallClock
+        let at: [Step: Span] = [
+            .bookSurgery: .hours(9), .preopLabs: .hours(6), .waitingSevereSepsis: .hours(5), .waitingTransfer: .hours(4),
+            .waitingTelemetry: .hours(3), .waitingAirborne: .minutes(150), .waitingDirect: .hours(2), .pendingLabs: .minutes(90),
+            .criticalOrdered: .minutes(70), .criticalCollected: .minutes(50), .waitingPACU: .minutes(45), .waitingED: .minutes(35),
+            .expectedDischarges: .minutes(33), .beds: .minutes(31), .work: .minutes(25), .criticalResulted: .minutes(12),
+        ]
+        schedule = Step.allCases.map { (start - at[$0]!, $0) }.sorted { $0.0 < $1.0 }
+    }
+
+    mutating func nextStep(at now: Timestamp) -> Step? {
+        guard let first = schedule.first, first.0 <= now else { return nil }
+        schedule.removeFirst()
+        return first.1
+    }
+
+    func occupied(_ e: Engine) -> [MRN] {
+        e.state.unitOrder.flatMap { e.state.beds(in: $0) }.filter { $0.status == .occupied }.compactMap(\.patient)
+    }
+
+    mutating func perform(_ step: Step, engine e: Engine, sim: inout Simulator, run: (Command) -> Void, line: (String) -> Void) {
+        let inBed = occupied(e).filter { !sim.leaveAlone.contains($0) }
+        func wait(_ source: AdmissionSource, _ precautions: Set<Precaution> = [], _ needs: Set<BedAttribute> = []) {
+            var a = sim.newAdmission(e.state, source: source)
+            a.changes.precautions = precautions
+            a.needs = needs
+            sim.leaveAlone.insert(a.mrn)
+            run(.admit(a))
+        }
+        switch step {
+        case .bookSurgery:
+            guard inBed.count > 2 else { return }
+            let mrn = inBed[inBed.count / 2]
+            surgical = mrn
+            sim.leaveAlone.insert(mrn)
+            run(.bookProcedure(mrn: mrn, kind: .surgery, resource: "OR-2", start: start + .hours(3) + .minutes(30),
+                               end: start + .hours(5) + .minutes(30), requires: ["K", "HGB", "TS"], title: "Total hip replacement"))
+            for test in ["K", "HGB", "TS"] {
+                run(.orderLab(mrn: mrn, test: test, priority: .urgent, neededBy: start + .hours(2)))
+                sim.leaveLabsAlone.insert(LabID(e.state.nextLab - 1))
+            }
+        case .preopLabs:
+            // Potassium and haemoglobin come back; the type & screen is never collected.
+            guard let mrn = surgical else { return }
+            for id in (e.state.labsByPatient[mrn] ?? []).suffix(3).prefix(2) {
+                guard let lab = e.state.labs[id], lab.status == .ordered else { continue }
+                run(.collectLab(id))
+                let (v, f) = sim.labValue(lab.test)
+                run(.resultLab(id, value: v, units: nil, range: nil, flag: f == .critical ? .abnormal : f))
+            }
+        case .waitingSevereSepsis: wait(.ed, [], [.telemetry])
+        case .waitingTransfer: wait(.transfer, [.contact], [.telemetry])
+        case .waitingTelemetry: wait(.ed, [], [.telemetry])
+        case .waitingAirborne: wait(.ed, [.airborne])
+        case .waitingDirect: wait(.direct)
+        case .waitingPACU: wait(.pacu)
+        case .waitingED: wait(.ed)
+        case .pendingLabs:
+            for (i, mrn) in inBed.suffix(8).enumerated() {
+                run(.orderLab(mrn: mrn, test: sim.rng.pick(["NA", "CREA", "HGB", "INR", "LACT"]), priority: sim.rng.pick([.routine, .urgent, .stat]), neededBy: nil))
+                let id = LabID(e.state.nextLab - 1)
+                sim.leaveLabsAlone.insert(id)
+                if i % 2 == 0 { run(.collectLab(id)) }
+            }
+        case .criticalOrdered:
+            guard inBed.count > 3 else { return }
+            let mrn = inBed[inBed.count / 3]
+            critical = mrn
+            sim.leaveAlone.insert(mrn)
+            run(.orderLab(mrn: mrn, test: "K", priority: .stat, neededBy: nil))
+            criticalLab = LabID(e.state.nextLab - 1)
+            sim.leaveLabsAlone.insert(criticalLab!)
+        case .criticalCollected:
+            guard let k = criticalLab else { return }
+            run(.collectLab(k))
+            run(.receiveLab(k))
+        case .criticalResulted:
+            guard let k = criticalLab else { return }
+            run(.resultLab(k, value: "6.6", units: nil, range: nil, flag: nil))
+        case .expectedDischarges:
+            let today = wallClock.localDate(start)
+            for (i, mrn) in inBed.enumerated() where i % 8 == 3 {
+                run(.updatePatient(mrn: mrn, changes: PatientChanges(expectedDischarge: .some(today))))
+            }
+        case .beds:
+            let free = e.state.unitOrder.flatMap { e.state.beds(in: $0) }.filter { $0.status == .available }.map(\.id)
+            guard free.count >= 3 else { return }
+            line("bed block \(free[0]) reason \"Bed motor broken — maintenance ticket 4471\" until tomorrow 12:00")
+            line("bed block \(free[free.count / 2]) reason \"Closed overnight: no nurse to staff it\"")
+            line("bed dirty \(free[free.count - 1])")
+        case .work:
+            guard inBed.count > 5 else { return }
+            run(.addTask(title: "Confirm transport home for 11:00 discharge", patient: inBed[1], priority: .urgent, due: start + .hours(1), owner: .role(.coordinator), note: nil))
+            run(.addTask(title: "Chase insurance pre-authorisation for MRI", patient: inBed[4], priority: .routine, due: start + .hours(4), owner: .person("tnguyen"), note: nil))
+            run(.addTask(title: "Call family: interpreter booked for 14:00 meeting", patient: inBed[2], priority: .routine, due: start + .hours(6), owner: .role(.coordinator), note: nil))
+            run(.addTask(title: "Return call to GP practice about medication list", patient: inBed[3], priority: .urgent, due: start - .minutes(5), owner: .role(.coordinator), note: "Asked twice overnight"))
+            run(.sendMessage(to: .role(.coordinator), patient: nil, subject: "ED boarding 6 — need 2 telemetry beds by 09:00", body: "ED charge nurse", urgent: true))
+            run(.sendMessage(to: .role(.coordinator), patient: inBed[1], subject: "Family asking when discharge is", body: "", urgent: false))
+            run(.sendMessage(to: .person("tnguyen"), patient: nil, subject: "Handover: two PACU patients expected before noon", body: "", urgent: false))
+        }
+    }
+}

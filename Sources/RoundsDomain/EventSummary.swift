@@ -1,0 +1,45 @@
+extension Event {
+    /// One line saying what happened, for the status line and `rounds exec`. Identifiers only:
+    /// no patient names, so it is safe in any terminal's scroll-back.
+    public var summary: String {
+        switch self {
+        case .unitAdded(let e): "unit \(e.code) added"
+        case .bedAdded(let e): "bed \(e.id) added to \(e.unit)"
+        case .staffRecorded(let e): "staff \(e.login) recorded as \(e.role.label)\(e.onDuty ? "" : ", off duty")"
+        case .policySet(let e): "policy \(e.key.rawValue) set"
+        case .patientRecorded(let e): "patient \(e.mrn) recorded"
+        case .admissionRequested(let e): "\(e.mrn) admitted from \(e.source.label) and waiting for a bed (\(e.stay))"
+        case .admissionCancelled(let e): "admission of \(e.mrn) cancelled"
+        case .bedReserved(let e): "bed \(e.bed) reserved for \(e.mrn)"
+        case .reservationReleased(let e): "reservation of bed \(e.bed) released"
+        case .bedAssigned(let e): "\(e.mrn) assigned to bed \(e.bed)" + (e.override != nil ? " (override recorded)" : "")
+        case .patientTransferred(let e): "\(e.mrn) transferred from \(e.from) to \(e.to); \(e.from) is dirty"
+        case .bedsSwapped(let e): "\(e.first) and \(e.second) swapped beds \(e.firstBed) and \(e.secondBed)"
+        case .patientDischarged(let e): "\(e.mrn) discharged (\(e.disposition.rawValue))" + (e.bed.map { "; bed \($0) is dirty" } ?? "")
+        case .stayUpdated(let e): "stay of \(e.mrn) updated"
+        case .bedStatusChanged(let e): "bed \(e.bed) is \(e.status.rawValue)"
+        case .bedBlocked(let e): "bed \(e.bed) blocked"
+        case .bedUnblocked(let e): "bed \(e.bed) unblocked\(e.automatic ? " (block time ended)" : "")"
+        case .taskCreated(let e): "task \(e.id) created: \(e.priority.rawValue) \(e.kind == .general ? "" : e.kind.rawValue + " ")task"
+        case .taskStatusChanged(let e): "task \(e.id) is \(e.status.rawValue)"
+        case .taskReassigned(let e): "task \(e.id) reassigned to \(e.owner?.description ?? "nobody")"
+        case .taskRescheduled(let e): "task \(e.id) now due \(e.due)"
+        case .taskNoted(let e): "note added to task \(e.id)"
+        case .taskEscalated(let e): e.level >= 2 ? "task \(e.id) escalated to a supervisor" : "task \(e.id) is overdue"
+        case .labOrdered(let e): "lab \(e.id) \(e.test) ordered for \(e.mrn)"
+        case .labProgressed(let e): "lab \(e.id) \(e.status.rawValue)"
+        case .labResulted(let e): "lab \(e.id) resulted \(e.result.flag.rawValue)" + (e.criticalTask.map { "; \($0) raised to communicate it" } ?? "")
+        case .labAcknowledged(let e): "lab \(e.id) acknowledged"
+        case .criticalCommunicated(let e): "critical result \(e.lab) communicated to \(e.toldRole.label), read back; \(e.task) done"
+        case .labCancelled(let e): "lab \(e.id) cancelled"
+        case .procedureBooked(let e): "procedure \(e.id) booked on \(e.resource)"
+        case .procedureRescheduled(let e): "procedure \(e.id) moved"
+        case .procedureStatusChanged(let e): "procedure \(e.id) is \(e.status.rawValue)"
+        case .procedureNotReady(let e): "procedure \(e.id) not ready: missing \(e.missing.joined(separator: ", ")); \(e.task) raised"
+        case .messageSent(let e): "message \(e.id) sent to \(e.to)\(e.urgent ? " (urgent)" : "")"
+        case .messageRead(let e): "message \(e.id) read"
+        case .messageAcknowledged(let e): "message \(e.id) acknowledged"
+        case .messageEscalated(let e): e.level >= 2 ? "message \(e.id) escalated to a supervisor" : "message \(e.id) is overdue for acknowledgement"
+        }
+    }
+}

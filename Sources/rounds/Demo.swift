@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import RoundsDomain
+import RoundsEngine
+import RoundsDemo
+import RoundsReports
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a new journal holding a synthetic demo hospital at the start of a morning shift.",
+        discussion: "Same seed, beds, days and --at: byte-for-byte the same journal. Refuses to overwrite an existing file unless --force is given.")
+
+    @Option(name: .long, help: "Where to write the journal.") var journal: String?
+    @Option(name: .long, help: "Seed for the synthetic data.") var seed: UInt64 = 1
+    @Option(name: .long, help: "Number of beds (20–5000).") var beds: Int = 200
+    @Option(name: .long, help: "Days of simulated history to write first (0–3650).") var days: Int = 0
+    @Option(name: .long, help: "Start of the morning shift, e.g. \"2026-11-22 07:00\" (default: today 07:00 local).") var at: String?
+    @Flag(name: .long, help: "Replace an existing file.") var force = false
+    @Flag(name: .long, help: "Do not print the census afterwards.") var quiet = false
+
+    static func defaultStart() -> Timestamp {
+        let wall = Host.localWallClock
+        return wall.instant(on: wall.localDate(SystemClock().now()), minuteOfDay: 7 * 60)
+    }
+
+    func validate() throws {
+        guard (20...5000).contains(beds) else { throw ValidationError("--beds must be from 20 to 5000, not \(beds)") }
+        guard (0...3650).contains(days) else { throw ValidationError("--days must be from 0 to 3650, not \(days)") }
+        if let at, CommandParser.parseTime(at, context: ParseContext(now: SystemClock().now(), wallClock: Host.localWallClock)) == nil {
+            throw ValidationError("--at '\(at)' is not a time; use e.g. \"2026-11-22 07:00\" or 07:00")
+        }
+    }
+
+    func run() throws {
+        let path = Paths.journal(journal)
+        let now = SystemClock().now()
+        let start = at.flatMap { CommandParser.parseTime($0, context: ParseContext(now: now, wallClock: Host.localWallClock)) } ?? Demo.defaultStart()
+        if !force && FileManager.default.fileExists(atPath: path) {
+            warn("rounds: \(path) already exists; refusing to overwrite it (add --force to replace it)")
+            throw Exit(code: 1)
+        }
+        try Paths.prepareDirectory(for: path)
+        let options = DemoOptions(start: start, creator: Host.currentUser(), wallClock: Host.localWallClock, seed: seed, beds: beds, days: days)
+        let began = SystemClock().now()
+        let summary: DemoSummary
+        do {
+            summary = try DemoHospital.write(to: path, options: options, replace: force) { done, total in
+                if isatty(2) != 0 { warn("  history: \(done * 100 / max(total, 1))%") }
+            }
+        } catch {
+            warn("rounds: \(error)")
+            throw Exit(code: 1)
+        }
+        let took = SystemClock().now() - began
+        warn("Wrote \(summary.records) records (\(summary.units) units, \(summary.beds) beds) to \(path) in \(took)")
+        if !quiet { try ReportCommand.print(.census, journal: path, format: .text) }
+    }
+}
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Move a hospital forward through the same command path a person uses, as actor `sim`.",
+        discussion: "Labs are collected and resulted, ED admissions arrive, beds are cleaned, tasks done, messages sent. Several simulators may run on one journal at once.")
+
+    @Option(name: .long, help: "The journal to drive.") var journal: String?
+    @Option(name: .long, help: "Commands per second (0 for as fast as possible).") var rate: Double = 2
+    @Option(name: .long, help: "Stop after this many seconds.") var duration: Double?
+    @Option(name: .long, help: "Stop after this many accepted commands.") var count: Int?
+    @Option(name: .long, help: "Seed (default: from the clock and process id).") var seed: UInt64?
+    @Flag(name: .long, help: "Print each record's sequence number, one per line, once it is durable.") var printCommits = false
+
+    func validate() throws {
+        guard rate >= 0, rate <= 100_000 else { throw ValidationError("--rate must be from 0 to 100000") }
+        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
+        if let count, count <= 0 { throw ValidationError("--count must be positive") }
+    }
+
+    func run() throws {
+        let path = Paths.journal(journal)
+        let engine: Engine
+        do { engine = try Engine(journalAt: path, actor: DemoHospital.simActor) } catch {
+            warn("rounds: \(error)")
+            throw Exit(code: 1)
+        }
+        var sim = Simulator(seed: seed ?? UInt64(SystemClock().now().milliseconds) ^ UInt64(getpid()) << 32, wallClock: engine.wallClock)
+        let clock = SystemClock()
+        let began = clock.now()
+        let interval = rate > 0 ? 1.0 / rate : 0
+        var accepted = 0, refused = 0
+        var lastTick = began
+        var nextAt = Date()
+        while true {
+            if let duration, Double((clock.now() - began).milliseconds) / 1000 >= duration { break }
+            if let count, accepted >= count { break }
+            do {
+                try engine.refresh()
+                if clock.now() - lastTick >= .seconds(1) {
+                    lastTick = clock.now()
+                    let fired = try engine.tick()
+                    if printCommits { for r in fired { say(String(r.seq)) } }
+                }
+            } catch {
+                warn("rounds: \(error)")
+                throw Exit(code: 1)
+            }
+            if let command = sim.next(in: engine.state, at: clock.now()) {
+                do {
+                    let records = try engine.submit(command)
+                    accepted += 1
+                    if printCommits { for r in records { say(String(r.seq)) } }
+                } catch {
+                    if case .journal(let j) = error { warn("rounds: \(j)"); throw Exit(code: 1) }
+                    refused += 1
+                }
+            }
+            if interval > 0 {
+                nextAt = nextAt.addingTimeInterval(interval)
+                let wait = nextAt.timeIntervalSinceNow
+                if wait > 0 { Thread.sleep(forTimeInterval: wait) } else { nextAt = Date() }
+            }
+        }
+        warn("simulate: \(accepted) commands accepted, \(refused) refused (raced or no longer valid)")
+    }
+}

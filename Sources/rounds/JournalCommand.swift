@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import RoundsDomain
+import RoundsEngine
+import RoundsJournal
+
+struct JournalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journal",
+        abstract: "Check, repair and read a journal file.",
+        subcommands: [Verify.self, Repair.self, Dump.self])
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check every record's checksum, sequence number and SHA-256 link.",
+            discussion: "Exit 0 when intact; 1 on damage (naming byte offset and sequence number); 3 on a torn tail (run `rounds journal repair`).")
+        @Argument(help: "The journal file.") var path: String
+
+        func run() throws {
+            let report: VerifyReport
+            do { report = try Journal.verify(at: path) } catch {
+                warn("rounds: \(error)")
+                throw Exit(code: 1)
+            }
+            let wall = Host.localWallClock
+            let span = report.firstTime.map { "\(wall.dateTime($0)) to \(wall.dateTime(report.lastTime!))" } ?? "no records"
+            let summary = "\(report.records) records, last seq \(report.lastSeq), \(span), \(report.bytes) bytes, chain head \(report.head)"
+            switch report.verdict {
+            case .intact:
+                say("\(path): intact — \(summary)")
+            case let .tornTail(offset, length, reason):
+                say("\(path): \(summary)")
+                warn("\(path): torn tail — \(length) bytes at offset \(offset) after seq \(report.lastSeq) (\(reason)); the records before it are intact. Run `rounds journal repair \(path)` to move the tail aside.")
+                throw Exit(code: 3)
+            case .damaged(let d):
+                say("\(path): \(report.records) good records before the damage, last good seq \(report.lastSeq)")
+                warn("\(path): DAMAGED at byte offset \(d.offset), record seq \(d.seq): \(d.reason)")
+                throw Exit(code: 1)
+            }
+        }
+    }
+
+    struct Repair: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move a torn tail aside into a side file next to the journal. Never deletes data.",
+            discussion: "Damage before the tail is not repaired: restore from a backup, and keep the damaged file for review.")
+        @Argument(help: "The journal file.") var path: String
+
+        func run() throws {
+            do {
+                let report = try Journal.repair(at: path)
+                if let torn = report.tornTail {
+                    say("\(path): \(torn); \(report.records) records kept")
+                } else {
+                    say("\(path): no torn tail; \(report.records) records, nothing to do")
+                }
+            } catch {
+                warn("rounds: \(error)")
+                throw Exit(code: 1)
+            }
+        }
+    }
+
+    struct Dump: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print every record as one JSON object per line: seq, time, actor, type and the event's data.")
+        @Argument(help: "The journal file.") var path: String
+
+        func run() throws {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var failure: (any Error)?
+            let out = FileHandle.standardOutput
+            var buffer = Data()
+            do {
+                _ = try Journal.open(at: path, writable: false) { r in
+                    guard failure == nil else { return }
+                    do {
+                        let line = DumpLine(seq: r.seq, time: r.time.iso8601, actor: r.actor, type: r.event.typeName, data: AnyEncodable(r.event.payload))
+                        buffer.append(try encoder.encode(line))
+                        buffer.append(0x0A)
+                        if buffer.count > 1 << 16 { out.write(buffer); buffer.removeAll(keepingCapacity: true) }
+                    } catch { failure = error }
+                }
+            } catch {
+                out.write(buffer)
+                warn("rounds: \(error)")
+                throw Exit(code: 1)
+            }
+            out.write(buffer)
+            if let failure { warn("rounds: \(failure)"); throw Exit(code: 1) }
+        }
+    }
+}
+
+struct DumpLine: Encodable {
+    var seq: UInt64
+    var time: String
+    var actor: String
+    var type: String
+    var data: AnyEncodable
+}
+
+struct AnyEncodable: Encodable {
+    let value: any Encodable
+    init(_ value: any Encodable) { self.value = value }
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+}

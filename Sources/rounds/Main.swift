@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import RoundsDomain
+import RoundsEngine
+import RoundsJournal
+import RoundsDemo
+import RoundsReports
+
+@main
+struct Rounds {
+    /// Exit codes: 0 success, 1 refused or failed, 2 usage error, 3 torn tail (verify).
+    static func main() {
+        do {
+            var command = try RoundsCommand.parseAsRoot()
+            try command.run()
+        } catch let exit as Exit {
+            Foundation.exit(exit.code)
+        } catch {
+            let code = RoundsCommand.exitCode(for: error)
+            if code == .success {
+                RoundsCommand.exit(withError: error)   // --help and --version
+            }
+            warn(RoundsCommand.fullMessage(for: error))
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
+
+struct RoundsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rounds",
+        abstract: "Rounds — the hospital medical coordinator's live worklist, bed board, labs and messages.",
+        discussion: """
+        Every change is journaled to an append-only, checksummed, hash-chained file that several
+        terminals on one host share. Without --journal the journal is $ROUNDS_JOURNAL, else
+        $XDG_DATA_HOME/rounds/journal.rj (~/.local/share/rounds/journal.rj).
+
+        Exit codes: 0 success, 1 a command was refused or the journal failed, 2 usage error,
+        3 a torn tail was found (journal verify).
+        """,
+        version: "0.1.0",
+        subcommands: [Open.self, Demo.self, Simulate.self, Exec.self, JournalCommand.self, ReportCommand.self],
+        defaultSubcommand: Open.self
+    )
+}
+
+/// `rounds [--demo] [--journal PATH]`: open Rounds on a journal (or on a fresh demo hospital).
+struct Open: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open Rounds on a journal, or with --demo on a fresh demo hospital (the default command).")
+
+    @Flag(name: .long, help: "Make a fresh demo hospital (at --journal, else $XDG_DATA_HOME/rounds/demo.rj) and open it.")
+    var demo = false
+
+    @Option(name: .long, help: "The journal to open.")
+    var journal: String?
+
+    mutating func run() throws {
+        let path: String
+        if demo {
+            path = journal ?? Paths.dataDirectory + "/demo.rj"
+            try Paths.prepareDirectory(for: path)
+            let options = DemoOptions(start: Demo.defaultStart(), creator: Host.currentUser(), wallClock: Host.localWallClock)
+            do {
+                _ = try DemoHospital.write(to: path, options: options, replace: true)
+            } catch {
+                warn("rounds: \(error)")
+                throw Exit(code: 1)
+            }
+            say("Demo hospital written to \(path)")
+        } else {
+            path = Paths.journal(journal)
+        }
+        // Until the full-screen UI lands, opening Rounds prints the census.
+        try ReportCommand.print(.census, journal: path, format: .text)
+    }
+}
