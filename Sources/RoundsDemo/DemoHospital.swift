@@ -255,7 +255,10 @@ struct MorningScenario {
                 run(.updatePatient(mrn: mrn, changes: PatientChanges(expectedDischarge: .some(today))))
             }
         case .beds:
-            let free = e.state.unitOrder.flatMap { e.state.beds(in: $0) }.filter { $0.status == .available }.map(\.id)
+            // Empty beds, clean or not, may be taken out of service.
+            let empty: Set<BedStatus> = [.available, .dirty, .cleaning]
+            let all: [Bed] = e.state.unitOrder.flatMap { e.state.beds(in: $0) }
+            let free: [BedID] = all.filter { empty.contains($0.status) }.map(\.id)
             guard free.count >= 3 else { return }
             line("bed block \(free[0]) reason \"Bed motor broken — maintenance ticket 4471\" until tomorrow 12:00")
             line("bed block \(free[free.count / 2]) reason \"Closed overnight: no nurse to staff it\"")

@@ -41,10 +41,23 @@ public struct Simulator: Sendable {
         return Double(s.beds.values.reduce(0) { $0 + ($1.status == .occupied ? 1 : 0) }) / Double(s.beds.count)
     }
 
-    mutating func someMember<T: Hashable>(_ set: Set<T>) -> T? {
+    /// A random member of a set of numbered items, chosen without relying on `Set` iteration
+    /// order (Swift seeds each set's hashing differently, which would break same seed, same
+    /// journal). Mostly recent numbers are tried; now and then the whole set is sorted so old
+    /// items are reached too.
+    mutating func someMember<T: SequentialID>(_ set: Set<T>, next: Int) -> T? {
         guard !set.isEmpty else { return nil }
-        let skip = Int(rng.next() % UInt64(min(set.count, 64)))
-        return set.dropFirst(skip).first
+        if rng.chance(0.05) {
+            let all = set.sorted()
+            return all[Int(rng.next() % UInt64(all.count))]
+        }
+        let hi = max(1, next - 1)
+        let lo = max(1, hi - set.count * 4 - 64)
+        for _ in 0..<8 {
+            let candidate = T(rng.int(lo...hi))
+            if set.contains(candidate) { return candidate }
+        }
+        return nil
     }
 
     mutating func attempt(in s: HospitalState, at now: Timestamp) -> Command? {
@@ -129,7 +142,7 @@ public struct Simulator: Sendable {
 
     mutating func orderLab(_ s: HospitalState, _ now: Timestamp) -> Command? {
         // Most of the time, the labs an upcoming procedure needs are ordered in good time.
-        if rng.chance(0.5), let id = someMember(s.scheduledProcedures), let p = s.procedures[id], p.status == .scheduled,
+        if rng.chance(0.5), let id = someMember(s.scheduledProcedures, next: s.nextProcedure), let p = s.procedures[id], p.status == .scheduled,
            !leaveAlone.contains(p.mrn), s.activeStay[p.mrn] != nil {
             let ordered = Set((s.labsByPatient[p.mrn] ?? []).compactMap { s.labs[$0] }.filter { $0.status != .cancelled }.map(\.test))
             if let test = p.requiredTests.first(where: { !ordered.contains($0) }) {
@@ -143,12 +156,12 @@ public struct Simulator: Sendable {
     }
 
     mutating func progressLab(_ s: HospitalState, _ from: LabStatus) -> Command? {
-        guard let id = someMember(s.activeLabs), let lab = s.labs[id], lab.status == from, !leaveLabsAlone.contains(id) else { return nil }
+        guard let id = someMember(s.activeLabs, next: s.nextLab), let lab = s.labs[id], lab.status == from, !leaveLabsAlone.contains(id) else { return nil }
         return from == .ordered ? .collectLab(id) : .receiveLab(id)
     }
 
     mutating func resultLab(_ s: HospitalState) -> Command? {
-        guard let id = someMember(s.activeLabs), let lab = s.labs[id], lab.status == .received || lab.status == .collected,
+        guard let id = someMember(s.activeLabs, next: s.nextLab), let lab = s.labs[id], lab.status == .received || lab.status == .collected,
               !leaveLabsAlone.contains(id) else { return nil }
         let (value, flag) = labValue(lab.test)
         return .resultLab(id, value: value, units: nil, range: nil, flag: flag)
@@ -175,7 +188,7 @@ public struct Simulator: Sendable {
     }
 
     mutating func communicate(_ s: HospitalState, _ now: Timestamp) -> Command? {
-        guard let id = someMember(s.activeLabs), let lab = s.labs[id], lab.awaitsCommunication,
+        guard let id = someMember(s.activeLabs, next: s.nextLab), let lab = s.labs[id], lab.awaitsCommunication,
               let at = lab.resultedAt, now - at >= criticalDelay, let result = lab.result else { return nil }
         return .communicateLab(id, CommunicationInput(toldName: rng.pick(SyntheticPeople.attendings), toldRole: .physician, readBack: result.value))
     }
@@ -198,7 +211,7 @@ public struct Simulator: Sendable {
             return .addTask(title: title, patient: mrn, priority: rng.pick([.routine, .routine, .urgent, .stat]),
                             due: now + .minutes(Int64(rng.int(30...480))), owner: .role(.coordinator), note: nil)
         }
-        guard let id = someMember(s.openTasks), let t = s.tasks[id] else { return nil }
+        guard let id = someMember(s.openTasks, next: s.nextTask), let t = s.tasks[id] else { return nil }
         switch t.kind {
         case .criticalresult, .cleaning: return nil
         case .missinglab:
@@ -232,12 +245,12 @@ public struct Simulator: Sendable {
     }
 
     mutating func acknowledgeMessage(_ s: HospitalState, _ now: Timestamp) -> Command? {
-        guard let id = someMember(s.unacknowledgedUrgent), let m = s.messages[id], now - m.sentAt >= .minutes(5) else { return nil }
+        guard let id = someMember(s.unacknowledgedUrgent, next: s.nextMessage), let m = s.messages[id], now - m.sentAt >= .minutes(5) else { return nil }
         return .acknowledgeMessage(id)
     }
 
     mutating func procedureWork(_ s: HospitalState, _ now: Timestamp) -> Command? {
-        if let id = someMember(s.scheduledProcedures), let p = s.procedures[id] {
+        if let id = someMember(s.scheduledProcedures, next: s.nextProcedure), let p = s.procedures[id] {
             if p.status == .scheduled, now >= p.start { return .startProcedure(id) }
             if p.status == .inprogress, now >= p.end { return .finishProcedure(id) }
         }
