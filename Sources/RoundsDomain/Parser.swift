@@ -135,7 +135,13 @@ public enum CommandParser {
         let lower = text.lowercased()
         if lower == "now" { return c.now }
         if lower.hasPrefix("+") { return parseSpan(lower).map { c.now + $0 } }
-        let parts = lower.split(whereSeparator: { $0 == " " || $0 == "t" || $0 == "@" })
+        var parts = lower.split(whereSeparator: { $0 == " " || $0 == "@" })
+        // `2026-11-23T08:00`: a date and a time joined by T.
+        if parts.count == 1, parts[0].count > 11, !lower.hasSuffix("z") {
+            let word = parts[0]
+            let t = word.index(word.startIndex, offsetBy: 10)
+            if word[t] == "t" { parts = [word[..<t], word[word.index(after: t)...]] }
+        }
         let today = c.wallClock.localDate(c.now)
         if parts.count == 1, let minute = parseClock(parts[0]) { return c.wallClock.instant(on: today, minuteOfDay: minute) }
         if lower.hasSuffix("z"), let iso = parseISO(lower) { return iso }
