@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import RoundsDomain
 import RoundsJournal
 
@@ -120,6 +123,26 @@ public final class Engine {
             let records = try journal.append(events.map { Journal.Entry(time: now, actor: actor, event: $0) }, sync: durable)
             for r in records { state.apply(r) }
             return records
+        }
+    }
+
+    /// How often a follower looks for other processes' records: well inside the 250 ms in
+    /// which a change made elsewhere must appear.
+    public static let followInterval = Span(milliseconds: 100)
+
+    /// Waits until another process appends records (or `timeout` passes), applying them.
+    /// Looks at the file's size every `followInterval`, which costs one `fstat`.
+    @discardableResult
+    public func waitForChanges(timeout: Span) throws(JournalError) -> Int {
+        let deadline = SystemClock().now() + timeout
+        while true {
+            if journal.fileSize > journal.position.offset {
+                let n = try refresh()
+                if n > 0 { return n }
+            }
+            if SystemClock().now() >= deadline { return 0 }
+            var pause = timespec(tv_sec: 0, tv_nsec: Int(Engine.followInterval.milliseconds) * 1_000_000)
+            nanosleep(&pause, nil)
         }
     }
 

@@ -1,0 +1,284 @@
+import Foundation
+import Testing
+import RoundsDomain
+import RoundsJournal
+import RoundsEngine
+import RoundsTestSupport
+
+/// The `rounds` binary built next to the test bundle.
+let roundsBinary: String = {
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for dir in [bundle, bundle.deletingLastPathComponent()] {
+        let candidate = dir.appendingPathComponent("rounds").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    }
+    return bundle.appendingPathComponent("rounds").path
+}()
+
+struct Run {
+    var status: Int32
+    var out: String
+    var err: String
+}
+
+/// Runs `rounds` with arguments and optional stdin; returns exit status and both outputs.
+@discardableResult
+func rounds(_ args: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> Run {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: roundsBinary)
+    p.arguments = args
+    var environment = ProcessInfo.processInfo.environment
+    environment["TZ"] = "UTC"
+    for (k, v) in env { environment[k] = v }
+    p.environment = environment
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = input
+    try p.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+}
+
+/// A small demo journal in a fresh directory.
+func demoJournal(_ dir: TemporaryDirectory, beds: Int = 40) throws -> String {
+    let path = dir.file("h.rj")
+    let r = try rounds(["demo", "--journal", path, "--beds", "\(beds)", "--at", "2026-11-22 07:00", "--quiet"])
+    #expect(r.status == 0, "demo failed: \(r.err)")
+    return path
+}
+
+@Suite(.serialized) struct ExecTests {
+    @Test func exitZeroWhenAllAccepted() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        let r = try rounds(["exec", "--journal", j, "admit", "CLI001", "name", "Zoë O'Brien", "dob", "1980-01-02", "sex", "f", "from", "ed"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.hasPrefix("ok seq "))
+        #expect(r.out.contains("CLI001 admitted from ED"))
+        #expect(!r.out.contains("Zoë"), "no patient names in command output")
+    }
+
+    @Test func exitOneAtFirstRefusalWithReasonOnStderr() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        let script = """
+        # two admissions, then a bed that does not exist, then one more that must not run
+        admit CLI001 name "Test, One" dob 1980-01-02 sex f from ed
+        admit CLI002 name "Test, Two" dob 1981-01-02 sex m from pacu
+        assign CLI001 NOPE-99
+
+        admit CLI003 name "Test, Three" dob 1982-01-02 sex m from ed
+        """
+        let r = try rounds(["exec", "--journal", j, "-"], stdin: script)
+        #expect(r.status == 1)
+        #expect(r.err.contains("line 4: refused: no bed 'NOPE-99'"))
+        #expect(r.out.split(separator: "\n").count == 2, "the two lines before the refusal were accepted")
+        let report = try rounds(["report", "beds", "--journal", j, "--format", "csv"])
+        #expect(report.out.contains("CLI002"))
+        #expect(!report.out.contains("CLI003"), "nothing after the first refusal ran")
+    }
+
+    @Test func exitTwoForUsageErrors() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        let r = try rounds(["exec", "--journal", j, "asign CLI1 4W-01"])
+        #expect(r.status == 2)
+        #expect(r.err.contains("unknown command 'asign'; did you mean assign?"))
+        #expect(try rounds(["exec", "--journal", j]).status == 2)
+        #expect(try rounds(["report", "bogus", "--journal", j]).status == 2)
+        #expect(try rounds(["demo", "--beds", "3", "--journal", dir.file("x.rj")]).status == 2)
+        #expect(try rounds(["frobnicate"]).status == 2)
+    }
+
+    @Test func missingJournalSaysHowToMakeOne() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let r = try rounds(["report", "census", "--journal", dir.file("none.rj")])
+        #expect(r.status == 1)
+        #expect(r.err.contains("no journal at"))
+        #expect(r.err.contains("rounds demo --journal"))
+    }
+
+    @Test func journalPathComesFromTheEnvironment() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        let r = try rounds(["report", "census"], env: ["ROUNDS_JOURNAL": j])
+        #expect(r.status == 0)
+        #expect(r.out.contains("Census at"))
+        let xdg = try rounds(["report", "census"], env: ["ROUNDS_JOURNAL": "", "XDG_DATA_HOME": dir.path])
+        #expect(xdg.status == 1)
+        #expect(xdg.err.contains(dir.path + "/rounds/journal.rj"))
+    }
+}
+
+@Suite(.serialized) struct JournalCLITests {
+    @Test func demoRefusesToOverwriteUnlessForced() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        let again = try rounds(["demo", "--journal", j, "--quiet"])
+        #expect(again.status == 1)
+        #expect(again.err.contains("refusing to overwrite"))
+        #expect(try rounds(["demo", "--journal", j, "--quiet", "--force", "--beds", "30"]).status == 0)
+    }
+
+    @Test func verifyRepairAndDump() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        let ok = try rounds(["journal", "verify", j])
+        #expect(ok.status == 0)
+        #expect(ok.out.contains("intact"))
+        #expect(ok.out.contains("chain head"))
+
+        // A torn tail: exit 3, named as a torn tail; repair moves it aside; verify is clean again.
+        let bytes = readFile(j)
+        writeFile(j, Array(bytes.dropLast(9)))
+        let torn = try rounds(["journal", "verify", j])
+        #expect(torn.status == 3)
+        #expect(torn.err.contains("torn tail"))
+        let repaired = try rounds(["journal", "repair", j])
+        #expect(repaired.status == 0)
+        #expect(repaired.out.contains("moved aside to \(j).torn-"))
+        #expect(try rounds(["journal", "verify", j]).status == 0)
+
+        // Damage in the middle: exit 1, naming the byte offset and sequence number.
+        var damaged = readFile(j)
+        damaged[damaged.count / 2] ^= 0x20
+        writeFile(j, damaged)
+        let bad = try rounds(["journal", "verify", j])
+        #expect(bad.status == 1)
+        #expect(bad.err.contains("DAMAGED at byte offset"))
+        #expect(bad.err.contains("record seq"))
+        let refuse = try rounds(["exec", "--journal", j, "bed clean 4W-01"])
+        #expect(refuse.status == 1)
+        #expect(refuse.err.contains("will not be opened for writing"))
+    }
+
+    @Test func dumpPrintsOneJSONObjectPerRecord() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        let r = try rounds(["journal", "dump", j])
+        #expect(r.status == 0)
+        let lines = r.out.split(separator: "\n")
+        #expect(lines.count > 100)
+        for (i, line) in lines.enumerated() {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["seq"] as? Int == i + 1)
+            #expect(object?["time"] is String)
+            #expect(object?["actor"] is String)
+            #expect(object?["type"] is String)
+            #expect(object?["data"] is [String: Any])
+        }
+    }
+
+    @Test func reportsInEveryFormat() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        for report in ["census", "beds", "worklist", "labs", "messages"] {
+            let text = try rounds(["report", report, "--journal", j])
+            #expect(text.status == 0)
+            let csv = try rounds(["report", report, "--journal", j, "--format", "csv"])
+            #expect(csv.out.contains("\r\n"))
+            let json = try rounds(["report", report, "--journal", j, "--format", "json"])
+            #expect((try JSONSerialization.jsonObject(with: Data(json.out.utf8))) is [[String: String]])
+        }
+        let labs = try rounds(["report", "labs", "--journal", j])
+        #expect(labs.out.contains("CRITICAL — communicate"))
+    }
+}
+
+@Suite(.serialized) struct ConcurrencyTests {
+    /// Several simulators write one journal at once: no record lost, torn, duplicated or
+    /// interleaved, and every sequence number a writer printed is unique.
+    @Test func severalWriterProcessesAtOnce() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        let before = try Journal.verify(at: j).lastSeq
+        var processes: [(Process, Pipe)] = []
+        for seed in 1...4 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: roundsBinary)
+            p.arguments = ["simulate", "--journal", j, "--rate", "0", "--count", "60", "--seed", "\(seed)", "--print-commits"]
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            processes.append((p, out))
+        }
+        var printed: [UInt64] = []
+        for (p, out) in processes {
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+            printed += String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { UInt64($0) }
+        }
+        let report = try Journal.verify(at: j)
+        #expect(report.verdict == .intact)
+        #expect(printed.count >= 240)
+        #expect(Set(printed).count == printed.count, "no sequence number acknowledged twice")
+        #expect(printed.allSatisfy { $0 > before && $0 <= report.lastSeq })
+        #expect(Int(report.lastSeq - before) >= printed.count)
+        // Every follower that replays gets the same state.
+        let a = try Engine(journalAt: j, writable: false).state
+        let b = try Engine(journalAt: j, writable: false, verifyChain: false).state
+        #expect(a == b)
+    }
+
+    /// A follower picks up another process's record well within 250 ms.
+    @Test func followerSeesAnotherProcessesChangeQuickly() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        let follower = try Engine(journalAt: j, writable: false)
+        var latencies: [Int64] = []
+        for n in 1...5 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: roundsBinary)
+            p.arguments = ["exec", "--journal", j, "task add \"Follow test \(n)\""]
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            let seen = try follower.waitForChanges(timeout: .seconds(10))
+            let at = SystemClock().now()
+            p.waitUntilExit()
+            #expect(seen > 0)
+            let written = follower.state.lastTime
+            latencies.append((at - written).milliseconds)
+        }
+        // Record time is taken just before the write and fsync; the poll runs every 100 ms.
+        #expect(latencies.max()! < 250, "latencies \(latencies) ms")
+    }
+
+    /// Two people assign the same bed at the same moment: one success, one clear refusal.
+    @Test func sameBedAtTheSameInstant() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        try rounds(["exec", "--journal", j, "-"], stdin: """
+        admit RACE01 name "Race, One" dob 1970-01-01 sex f from ed
+        admit RACE02 name "Race, Two" dob 1970-01-01 sex m from ed
+        unit add RACE name "Race unit" kind medsurg
+        bed add RACE-01 unit RACE
+        """)
+        var runs: [(Process, Pipe)] = []
+        for mrn in ["RACE01", "RACE02"] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: roundsBinary)
+            p.arguments = ["exec", "--journal", j, "assign \(mrn) RACE-01"]
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle.nullDevice
+            runs.append((p, err))
+        }
+        for (p, _) in runs { try p.run() }
+        var statuses: [Int32] = []
+        var errors = ""
+        for (p, err) in runs {
+            errors += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            statuses.append(p.terminationStatus)
+        }
+        #expect(statuses.sorted() == [0, 1])
+        #expect(errors.contains("bed RACE-01 is occupied by another patient"))
+    }
+}
