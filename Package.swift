@@ -21,12 +21,13 @@ let package = Package(
     targets: [
         // The hospital: entities, events, the pure `apply`, commands, validation, time rules.
         .target(name: "RoundsDomain", swiftSettings: strict),
-        // Hardware CRC-32C (SSE 4.2) with a portable fall-back, for record checksums.
-        .target(name: "CRC32C"),
+        // Record checksums: hardware CRC-32C (SSE 4.2, portable fall-back) and one-call SHA-256
+        // through the BoringSSL that swift-crypto links in.
+        .target(name: "JournalChecksums", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The append-only, checksummed, hash-chained journal file shared by processes.
         .target(
             name: "RoundsJournal",
-            dependencies: ["RoundsDomain", "CRC32C", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["RoundsDomain", "JournalChecksums"],
             swiftSettings: strict),
         // In-memory state plus journal: submit commands, catch up with other writers, run rules.
         .target(name: "RoundsEngine", dependencies: ["RoundsDomain", "RoundsJournal"], swiftSettings: strict),
@@ -54,7 +55,7 @@ let package = Package(
         .testTarget(name: "RoundsDomainTests", dependencies: ["RoundsDomain", "RoundsTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "RoundsJournalTests",
-            dependencies: ["RoundsDomain", "RoundsJournal", "RoundsTestSupport"],
+            dependencies: ["RoundsDomain", "RoundsJournal", "RoundsTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .testTarget(
             name: "RoundsEngineTests",

@@ -7,17 +7,17 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var units: [UnitCode: Unit] = [:]
     public internal(set) var beds: [BedID: Bed] = [:]
     public internal(set) var patients: [MRN: Patient] = [:]
-    public internal(set) var stays: [StayID: Stay] = [:]
+    public internal(set) var stays = IDTable<StayID, Stay>()
     /// The waiting or in-bed stay of each patient who has one.
     public internal(set) var activeStay: [MRN: StayID] = [:]
-    public internal(set) var tasks: [TaskID: WorklistTask] = [:]
+    public internal(set) var tasks = IDTable<TaskID, WorklistTask>()
     public internal(set) var openTasks: Set<TaskID> = []
-    public internal(set) var labs: [LabID: LabOrder] = [:]
+    public internal(set) var labs = IDTable<LabID, LabOrder>()
     /// Labs not yet resulted or cancelled, and resulted critical labs not yet communicated.
     public internal(set) var activeLabs: Set<LabID> = []
-    public internal(set) var procedures: [ProcedureID: Procedure] = [:]
+    public internal(set) var procedures = IDTable<ProcedureID, Procedure>()
     public internal(set) var scheduledProcedures: Set<ProcedureID> = []
-    public internal(set) var messages: [MessageID: Message] = [:]
+    public internal(set) var messages = IDTable<MessageID, Message>()
     /// Urgent messages not yet acknowledged.
     public internal(set) var unacknowledgedUrgent: Set<MessageID> = []
     public internal(set) var staff: [Login: Staff] = [:]
@@ -36,6 +36,18 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var nextProcedure = 1
 
     public init() {}
+
+    /// Sizes the tables for a replay of about `records` records, so that they do not regrow and
+    /// move their contents over and over while a long journal is read. Proportions are those of
+    /// a simulated hospital's journal (Docs/PERFORMANCE.md); a guess only costs address space.
+    public mutating func reserveCapacity(records: Int) {
+        tasks.reserveCapacity(records / 6)
+        labs.reserveCapacity(records / 7)
+        messages.reserveCapacity(records / 6)
+        stays.reserveCapacity(records / 16)
+        procedures.reserveCapacity(records / 40)
+        patients.reserveCapacity(records / 16)
+    }
 
     public func stay(of mrn: MRN) -> Stay? { activeStay[mrn].flatMap { stays[$0] } }
 
@@ -82,6 +94,7 @@ public struct HospitalState: Equatable, Sendable {
         case .patientRecorded(let p):
             patients[p.mrn] = p
         case .admissionRequested(let e):
+            guard stays.accepts(e.stay) else { anomalies += 1; return }
             stays[e.stay] = Stay(id: e.stay, mrn: e.mrn, source: e.source, requestedAt: now, wantedUnit: e.wantedUnit, needs: e.needs,
                                  attending: e.attending, expectedDischarge: e.expectedDischarge, phase: .waiting,
                                  admittedAt: nil, bed: nil, history: [], dischargedAt: nil, disposition: nil)
@@ -168,6 +181,7 @@ public struct HospitalState: Equatable, Sendable {
             guard let bed = beds[e.bed] else { anomalies += 1; return }
             setBed(e.bed, bed.block?.returnsTo ?? .available, at: now)
         case .taskCreated(let e):
+            guard tasks.accepts(e.id) else { anomalies += 1; return }
             tasks[e.id] = WorklistTask(id: e.id, title: e.title, kind: e.kind, priority: e.priority, due: e.due, owner: e.owner,
                                        status: .open, patient: e.patient, link: e.link,
                                        notes: e.note.map { [Note(at: now, by: r.actor, text: $0)] } ?? [],
@@ -193,6 +207,7 @@ public struct HospitalState: Equatable, Sendable {
             guard tasks[e.id] != nil else { anomalies += 1; return }
             tasks[e.id]!.escalation = max(tasks[e.id]!.escalation, e.level)
         case .labOrdered(let e):
+            guard labs.accepts(e.id) else { anomalies += 1; return }
             labs[e.id] = LabOrder(id: e.id, mrn: e.mrn, test: e.test, priority: e.priority, status: .ordered, orderedAt: now,
                                   neededBy: e.neededBy, collectedAt: nil, receivedAt: nil, resultedAt: nil, result: nil,
                                   acknowledgedBy: nil, acknowledgedAt: nil, communication: nil, criticalTask: nil)
@@ -229,6 +244,7 @@ public struct HospitalState: Equatable, Sendable {
             labs[e.id]!.status = .cancelled
             activeLabs.remove(e.id)
         case .procedureBooked(let e):
+            guard procedures.accepts(e.id) else { anomalies += 1; return }
             procedures[e.id] = Procedure(id: e.id, mrn: e.mrn, kind: e.kind, title: e.title, resource: e.resource, start: e.start,
                                          end: e.end, requiredTests: e.requiredTests, status: .scheduled, notReadyTask: nil, missingAtCheck: [])
             scheduledProcedures.insert(e.id)
@@ -248,6 +264,7 @@ public struct HospitalState: Equatable, Sendable {
             procedures[e.id]!.notReadyTask = e.task
             procedures[e.id]!.missingAtCheck = e.missing
         case .messageSent(let e):
+            guard messages.accepts(e.id) else { anomalies += 1; return }
             let thread = e.replyTo.flatMap { messages[$0]?.thread } ?? e.id
             messages[e.id] = Message(id: e.id, from: r.actor, to: e.to, patient: e.patient, subject: e.subject, body: e.body,
                                      urgent: e.urgent, sentAt: now, thread: thread, replyTo: e.replyTo, readBy: [r.actor: now],

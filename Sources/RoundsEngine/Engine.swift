@@ -48,6 +48,7 @@ public final class Engine {
                 wallClock: WallClock = Host.localWallClock, writable: Bool = true, verifyChain: Bool = true,
                 io: any JournalIO = SystemIO()) throws(JournalError) {
         var s = HospitalState()
+        if let size = Engine.fileSize(path) { s.reserveCapacity(records: size / 90) }
         let (j, report) = try Journal.open(at: path, writable: writable, verifyChain: verifyChain, io: io) { s.apply($0) }
         state = s
         journal = j
@@ -65,6 +66,11 @@ public final class Engine {
         self.clock = clock
         self.actor = actor
         self.wallClock = wallClock
+    }
+
+    static func fileSize(_ path: String) -> Int? {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : nil
     }
 
     public var parseContext: ParseContext { ParseContext(now: clock.now(), wallClock: wallClock) }
@@ -92,12 +98,20 @@ public final class Engine {
             result = try journal.withLock { () throws(JournalError) -> Result<[Recorded], Refusal> in
                 try journal.catchUp { state.apply($0) }
                 let now = max(clock.now(), state.lastTime)
-                var provisional = state
-                let ruleEvents = runsRulesOnSubmit ? Rules.due(in: provisional, at: now) : []
-                var seq = state.lastSeq
-                for e in ruleEvents { seq += 1; provisional.apply(Recorded(seq: seq, time: now, actor: actor, event: e)) }
+                let ruleEvents = runsRulesOnSubmit ? Rules.due(in: state, at: now) : []
                 let events: [Event]
-                do throws(Refusal) { events = try Decider.decide(command, in: provisional, at: now, by: actor) } catch { return .failure(error) }
+                do throws(Refusal) {
+                    if ruleEvents.isEmpty {
+                        events = try Decider.decide(command, in: state, at: now, by: actor)
+                    } else {
+                        // Judge the command against the state the rules leave behind. The copy is
+                        // dropped before `state` is mutated, so no dictionary is copied on write.
+                        var provisional = state
+                        var seq = state.lastSeq
+                        for e in ruleEvents { seq += 1; provisional.apply(Recorded(seq: seq, time: now, actor: actor, event: e)) }
+                        events = try Decider.decide(command, in: provisional, at: now, by: actor)
+                    }
+                } catch { return .failure(error) }
                 let all = ruleEvents + events
                 let records = try journal.append(all.map { Journal.Entry(time: now, actor: actor, event: $0) }, sync: durable)
                 for r in records { state.apply(r) }

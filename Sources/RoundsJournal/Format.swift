@@ -1,5 +1,4 @@
-import Crypto
-import CRC32C
+import JournalChecksums
 import RoundsDomain
 
 /// The on-disk layout (Docs/JOURNAL-FORMAT.md is the specification; keep the two in step).
@@ -44,9 +43,11 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
     }
 
     public static func of(_ raw: UnsafeRawBufferPointer) -> ChainHash {
-        var h = SHA256()
-        h.update(bufferPointer: raw)
-        return h.finalize().withUnsafeBytes { ChainHash($0) }
+        var digest = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &digest) { out in
+            rounds_sha256(raw.baseAddress, raw.count, out.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        return withUnsafeBytes(of: digest) { ChainHash($0) }
     }
 
     public static func == (a: ChainHash, b: ChainHash) -> Bool {

@@ -318,3 +318,22 @@ func recordOffsets(_ bytes: [UInt8]) -> [Int] {
         #expect(try fresh.withLock { () throws(JournalError) in try fresh.append([entry]) }.count == 1)
     }
 }
+
+import Crypto
+
+@Suite struct ChecksumTests {
+    /// The one-call SHA-256 used for the chain agrees with swift-crypto on every length that
+    /// matters (empty, block boundaries, records of every size).
+    @Test func chainHashAgreesWithSwiftCrypto() {
+        var rng = SystemRandomNumberGenerator()
+        for length in [0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 200, 1000, 4096] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let ours = bytes.withUnsafeBytes { ChainHash.of($0) }
+            let theirs = SHA256.hash(data: bytes).withUnsafeBytes { ChainHash($0) }
+            #expect(ours == theirs, "length \(length)")
+        }
+        // FIPS 180-4 test vector for "abc".
+        let abc = Array("abc".utf8).withUnsafeBytes { ChainHash.of($0) }
+        #expect(abc.description == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}

@@ -1,5 +1,5 @@
-// CRC-32C for journal record checksums. The same polynomial as LevelDB, ext4 and iSCSI.
-#include "crc32c.h"
+// Checksums for journal records: CRC-32C (the polynomial of LevelDB, ext4 and iSCSI) and SHA-256.
+#include "journal_checksums.h"
 #include <string.h>
 
 static uint32_t table[256];
@@ -53,4 +53,11 @@ uint32_t rounds_crc32c(uint32_t crc, const void *data, size_t length) {
     if (has_sse42()) return ~crc32c_hw(crc, p, length);
 #endif
     return ~crc32c_soft(crc, p, length);
+}
+
+// Provided by swift-crypto's BoringSSL (symbols carry its CCryptoBoringSSL_ prefix).
+extern uint8_t *CCryptoBoringSSL_SHA256(const uint8_t *data, size_t len, uint8_t out[32]);
+
+void rounds_sha256(const void *data, size_t length, uint8_t digest[32]) {
+    CCryptoBoringSSL_SHA256((const uint8_t *)data, length, digest);
 }
