@@ -100,7 +100,7 @@ public struct Simulator: Sendable {
         if rng.chance(0.15) { a.changes.livesAlone = true }
         if rng.chance(0.2) { a.changes.fallRisk = true }
         if rng.chance(0.3) { a.needs = [.telemetry] }
-        if rng.chance(0.03) { a.needs.insert(.bariatric) }
+        if rng.chance(0.03) { a.needs = [.bariatric] }
         a.attending = rng.pick(SyntheticPeople.attendings)
         return a
     }
@@ -121,7 +121,13 @@ public struct Simulator: Sendable {
         if let reserved = s.reservation[stay.mrn] { return .assign(mrn: stay.mrn, bed: reserved, override: nil) }
         guard let bed = randomBed(s, where: { b in
             b.status == .available && Decider.placementProblems(patient: patient, needs: stay.needs, bed: b).isEmpty
-        }) else { return nil }
+        }) else {
+            // Nobody waits for ever: after 12 hours without a suitable bed, the patient goes elsewhere.
+            if s.lastTime - stay.requestedAt > .hours(12) {
+                return .cancelAdmission(mrn: stay.mrn, reason: "Transferred to another facility: no suitable bed")
+            }
+            return nil
+        }
         return .assign(mrn: stay.mrn, bed: bed.id, override: nil)
     }
 

@@ -184,3 +184,24 @@ func parseError(_ line: String) -> ParseError? {
         #expect(failed)
     }
 }
+
+import Foundation
+
+@Suite struct CommandDocsTests {
+    /// Docs/COMMANDS.md documents every verb and sub-command the parser accepts.
+    @Test func everyVerbIsDocumented() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("Docs/COMMANDS.md"), encoding: .utf8)
+        for verb in CommandParser.verbs {
+            #expect(doc.contains("    \(verb) "), "\(verb) is not documented")
+        }
+        for phrase in ["bed dirty", "bed cleaning", "bed clean", "bed block", "bed unblock", "bed release", "bed add",
+                       "task start", "task wait", "task done", "task cancel", "task reopen", "task reassign", "task snooze", "task note",
+                       "lab order", "lab collect", "lab receive", "lab result", "lab ack", "lab communicate", "lab cancel",
+                       "proc book", "proc move", "proc start", "proc done", "proc cancel", "msg send", "msg reply", "msg read", "msg ack",
+                       "staff add", "staff set", "policy set"] {
+            #expect(doc.contains(phrase), "\(phrase) is not documented")
+        }
+        for key in PolicyKey.allCases { #expect(doc.contains(key.rawValue)) }
+    }
+}
