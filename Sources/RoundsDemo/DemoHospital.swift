@@ -81,6 +81,8 @@ public enum DemoHospital {
             var a = sim.newAdmission(engine.state)
             if !bed.isIsolationCapable { a.changes.precautions = [] }
             a.needs = a.needs.intersection(bed.attributes)
+            // They were admitted over the past days: their expected discharges are spread ahead.
+            a.expectedDischarge = o.wallClock.localDate(historyStart).adding(days: sim.rng.int(0...5))
             run(.admit(a))
             run(.assign(mrn: a.mrn, bed: bedID, override: nil))
             clock.advance(.seconds(20))

@@ -136,8 +136,12 @@ public struct Simulator: Sendable {
         let today = wallClock.localDate(now)
         guard let bed = randomBed(s, where: { $0.status == .occupied }), let mrn = bed.patient, let stay = s.stay(of: mrn),
               !leaveAlone.contains(mrn) else { return nil }
-        if let edd = stay.expectedDischarge, edd > today, !rng.chance(0.1) { return nil }
-        if let admitted = stay.admittedAt, now - admitted < .hours(20) { return nil }
+        // Patients go home on or after their expected date; without one, after a day or so.
+        if let edd = stay.expectedDischarge {
+            if edd > today && !rng.chance(0.05) { return nil }
+        } else if let admitted = stay.admittedAt, now - admitted < .hours(20) {
+            return nil
+        }
         return .discharge(mrn: mrn, disposition: rng.pick([.home, .home, .home, .homeservices, .snf, .rehab, .transfer]))
     }
 

@@ -8,7 +8,11 @@ import RoundsReports
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a new journal holding a synthetic demo hospital at the start of a morning shift.",
-        discussion: "Same seed, beds, days and --at: byte-for-byte the same journal. Refuses to overwrite an existing file unless --force is given.")
+        discussion: """
+        Same seed, beds, days and --at give byte-for-byte the same journal (the login that runs the
+        command is put on the roster as a coordinator, so another user's journal differs in that
+        record). Refuses to overwrite an existing file unless --force is given.
+        """)
 
     @Option(name: .long, help: "Where to write the journal.") var journal: String?
     @Option(name: .long, help: "Seed for the synthetic data.") var seed: UInt64 = 1
@@ -82,6 +86,7 @@ struct Simulate: ParsableCommand {
             warn("rounds: \(error)")
             throw Exit(code: 1)
         }
+        if let torn = engine.openReport.tornTail { warn("rounds: \(path): \(torn)") }
         var sim = Simulator(seed: seed ?? UInt64(SystemClock().now().milliseconds) ^ UInt64(getpid()) << 32, wallClock: engine.wallClock)
         let clock = SystemClock()
         let began = clock.now()
