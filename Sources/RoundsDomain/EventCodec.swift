@@ -201,26 +201,17 @@ extension Set: JournalCodable where Element: VocabularyCodable {
     }
 }
 
-extension TaskID: JournalCodable {
+/// Numbered identifiers travel as a varint of their number.
+public protocol SequentialIDCodable: SequentialID, JournalCodable {}
+extension SequentialIDCodable {
     public func write(to w: inout ByteWriter) { w.varint(UInt64(number)) }
     public init(from r: inout ByteReader) throws(CodecError) { self.init(Int(try r.varint() & 0x7FFF_FFFF)) }
 }
-extension LabID: JournalCodable {
-    public func write(to w: inout ByteWriter) { w.varint(UInt64(number)) }
-    public init(from r: inout ByteReader) throws(CodecError) { self.init(Int(try r.varint() & 0x7FFF_FFFF)) }
-}
-extension MessageID: JournalCodable {
-    public func write(to w: inout ByteWriter) { w.varint(UInt64(number)) }
-    public init(from r: inout ByteReader) throws(CodecError) { self.init(Int(try r.varint() & 0x7FFF_FFFF)) }
-}
-extension ProcedureID: JournalCodable {
-    public func write(to w: inout ByteWriter) { w.varint(UInt64(number)) }
-    public init(from r: inout ByteReader) throws(CodecError) { self.init(Int(try r.varint() & 0x7FFF_FFFF)) }
-}
-extension StayID: JournalCodable {
-    public func write(to w: inout ByteWriter) { w.varint(UInt64(number)) }
-    public init(from r: inout ByteReader) throws(CodecError) { self.init(Int(try r.varint() & 0x7FFF_FFFF)) }
-}
+extension TaskID: SequentialIDCodable {}
+extension LabID: SequentialIDCodable {}
+extension MessageID: SequentialIDCodable {}
+extension ProcedureID: SequentialIDCodable {}
+extension StayID: SequentialIDCodable {}
 
 extension Assignee: JournalCodable {
     public func write(to w: inout ByteWriter) {
