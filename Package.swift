@@ -2,9 +2,8 @@
 // Rounds — a full-screen terminal application for the hospital medical coordinator.
 //
 // Layers, one direction of dependency (see Docs/ARCHITECTURE.md):
-//   RoundsDomain (pure) ← RoundsJournal ← RoundsEngine ← RoundsDemo / RoundsReports ← rounds
-// The UI and terminal layers arrive with the full-screen issue and sit between the engine and
-// the `rounds` executable; only the terminal layer will import curses.
+//   RoundsDomain (pure) ← RoundsJournal ← RoundsEngine ← RoundsReports, RoundsDemo
+//     ← RoundsUI (no curses) ← RoundsTerminal (the only module importing curses) ← rounds
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -33,12 +32,19 @@ let package = Package(
         .target(name: "RoundsEngine", dependencies: ["RoundsDomain", "RoundsJournal"], swiftSettings: strict),
         // Census, bed, worklist, lab and message reports as text, CSV and JSON.
         .target(name: "RoundsReports", dependencies: ["RoundsDomain"], swiftSettings: strict),
+        // The full-screen application without a terminal: panes render into a cell grid with
+        // semantic style slots; keys come in as values. No curses here.
+        .target(name: "RoundsUI", dependencies: ["RoundsDomain", "RoundsJournal", "RoundsEngine", "RoundsReports"], swiftSettings: strict),
+        // ncursesw through a module map and a shim header for its macros and globals.
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses", providers: [.apt(["libncursesw5-dev"])]),
+        // The only module that imports curses: draws the grid, reads keys, restores the terminal.
+        .target(name: "RoundsTerminal", dependencies: ["CNCurses", "RoundsUI"], swiftSettings: strict),
         // The synthetic demo hospital and the simulator that moves it forward.
         .target(name: "RoundsDemo", dependencies: ["RoundsDomain", "RoundsEngine"], swiftSettings: strict),
         .executableTarget(
             name: "rounds",
             dependencies: [
-                "RoundsDomain", "RoundsJournal", "RoundsEngine", "RoundsReports", "RoundsDemo",
+                "RoundsDomain", "RoundsJournal", "RoundsEngine", "RoundsReports", "RoundsDemo", "RoundsUI", "RoundsTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -60,6 +66,10 @@ let package = Package(
         .testTarget(
             name: "RoundsEngineTests",
             dependencies: ["RoundsDomain", "RoundsJournal", "RoundsEngine", "RoundsDemo", "RoundsReports", "RoundsTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "RoundsUITests",
+            dependencies: ["RoundsDomain", "RoundsEngine", "RoundsUI", "RoundsDemo", "RoundsTestSupport"],
             swiftSettings: strict),
         .testTarget(
             name: "RoundsCLITests",

@@ -55,23 +55,35 @@ struct Open: ParsableCommand {
     @Option(name: .long, help: "The journal to open.")
     var journal: String?
 
+    @Option(name: .long, help: "Theme: default, light, high-contrast, monochrome, or a file (see Themes/README.md).")
+    var theme: String?
+
+    @Flag(name: .long, help: "Print the census instead of opening the full screen (also when output is not a terminal).")
+    var print = false
+
     mutating func run() throws {
         let path: String
         if demo {
             path = journal ?? Paths.dataDirectory + "/demo.rj"
             try Paths.prepareDirectory(for: path)
-            let options = DemoOptions(start: Demo.defaultStart(), creator: Host.currentUser(), wallClock: Host.localWallClock)
+            // The shift starts now, so the live clock and the demo's morning agree.
+            let now = SystemClock().now()
+            let start = Timestamp(milliseconds: now.milliseconds - now.milliseconds % 60_000)
+            let options = DemoOptions(start: start, creator: Host.currentUser(), wallClock: Host.localWallClock)
             do {
                 _ = try DemoHospital.write(to: path, options: options, replace: true)
             } catch {
                 warn("rounds: \(error)")
                 throw Exit(code: 1)
             }
-            say("Demo hospital written to \(path)")
         } else {
             path = Paths.journal(journal)
         }
-        // Until the full-screen UI lands, opening Rounds prints the census.
-        try ReportCommand.print(.census, journal: path, format: .text)
+        if print || isatty(0) == 0 || isatty(1) == 0 {
+            if demo { say("Demo hospital written to \(path)") }
+            try ReportCommand.print(.census, journal: path, format: .text)
+            return
+        }
+        try Interactive.run(path: path, themeName: theme, hospital: demo ? "Demo hospital" : nil, simulate: demo)
     }
 }

@@ -1,0 +1,115 @@
+/// Every action Rounds offers at the keyboard, once. The key bindings, the `?` help overlay,
+/// the key-hint bar and Docs/KEYS.md all come from this table.
+public enum ActionID: String, CaseIterable, Sendable {
+    case quit, help, commandLine, filter, nextPane, previousPane
+    case focusWorklist, focusBeds, focusLabs, focusMessages
+    case up, down, pageUp, pageDown, top, bottom, open, patient, sort, privacy
+    case assign, cleaning, block, unblock
+    case startTask, completeTask, reassignTask, snoozeTask, newTask
+    case collectLab, resultLab, communicateLab
+    case acknowledgeMessage, replyMessage, newMessage
+}
+
+public enum ActionScope: Equatable, Sendable {
+    case global
+    case pane(PaneKind)
+
+    public var label: String {
+        switch self {
+        case .global: "Everywhere"
+        case .pane(let p): p.title
+        }
+    }
+}
+
+public struct Action: Sendable {
+    public var id: ActionID
+    public var title: String
+    public var help: String
+    public var keys: [Key]
+    public var scope: ActionScope
+    /// Shown in the key-hint bar (the bar shows the focused pane's actions, then these).
+    public var hinted: Bool
+}
+
+public enum ActionTable {
+    public static let all: [Action] = [
+        Action(id: .help, title: "help", help: "Show every key and what it does.", keys: [.char("?"), .function(1)], scope: .global, hinted: true),
+        Action(id: .commandLine, title: "command", help: "Type any command of the command language (Docs/COMMANDS.md); Tab completes, ↑/↓ recall history.", keys: [.char(":")], scope: .global, hinted: true),
+        Action(id: .filter, title: "filter", help: "Show only rows containing the typed text; Esc clears.", keys: [.char("/")], scope: .global, hinted: true),
+        Action(id: .nextPane, title: "next pane", help: "Move to the next pane.", keys: [.tab], scope: .global, hinted: false),
+        Action(id: .previousPane, title: "previous pane", help: "Move to the previous pane.", keys: [.backTab], scope: .global, hinted: false),
+        Action(id: .focusWorklist, title: "worklist", help: "Go to the worklist.", keys: [.char("1")], scope: .global, hinted: false),
+        Action(id: .focusBeds, title: "bed board", help: "Go to the bed board.", keys: [.char("2")], scope: .global, hinted: false),
+        Action(id: .focusLabs, title: "labs", help: "Go to pending labs.", keys: [.char("3")], scope: .global, hinted: false),
+        Action(id: .focusMessages, title: "messages", help: "Go to messages.", keys: [.char("4")], scope: .global, hinted: false),
+        Action(id: .up, title: "up", help: "Move the selection up.", keys: [.up, .char("k")], scope: .global, hinted: false),
+        Action(id: .down, title: "down", help: "Move the selection down.", keys: [.down, .char("j")], scope: .global, hinted: false),
+        Action(id: .pageUp, title: "page up", help: "Move up a page.", keys: [.pageUp, .ctrl("b")], scope: .global, hinted: false),
+        Action(id: .pageDown, title: "page down", help: "Move down a page.", keys: [.pageDown, .ctrl("f")], scope: .global, hinted: false),
+        Action(id: .top, title: "top", help: "Go to the first row.", keys: [.home, .char("g")], scope: .global, hinted: false),
+        Action(id: .bottom, title: "bottom", help: "Go to the last row.", keys: [.end, .char("G")], scope: .global, hinted: false),
+        Action(id: .open, title: "details", help: "Open the selected item's details.", keys: [.enter], scope: .global, hinted: true),
+        Action(id: .patient, title: "patient", help: "Open the patient view: bed, stay, labs, tasks and messages of the selected row's patient.", keys: [.char("p")], scope: .global, hinted: true),
+        Action(id: .sort, title: "sort", help: "Cycle the pane's sort order.", keys: [.char("o")], scope: .global, hinted: false),
+        Action(id: .privacy, title: "privacy", help: "Hide all patient data at once; any key brings it back.", keys: [.ctrl("l")], scope: .global, hinted: false),
+        Action(id: .quit, title: "quit", help: "Leave Rounds (asks first when a form or the command line holds input).", keys: [.char("q")], scope: .global, hinted: true),
+
+        Action(id: .assign, title: "assign", help: "Assign a bed: on a bed, choose a waiting patient; on a waiting patient, choose a bed.", keys: [.char("a")], scope: .pane(.beds), hinted: true),
+        Action(id: .cleaning, title: "clean", help: "Advance cleaning: a dirty bed to cleaning, a cleaning bed to available.", keys: [.char("c")], scope: .pane(.beds), hinted: true),
+        Action(id: .block, title: "block", help: "Take the bed out of service, with a reason and an optional until-time.", keys: [.char("b")], scope: .pane(.beds), hinted: true),
+        Action(id: .unblock, title: "unblock", help: "Return a blocked bed to service.", keys: [.char("u")], scope: .pane(.beds), hinted: true),
+
+        Action(id: .startTask, title: "start", help: "Mark the task in progress.", keys: [.char("s")], scope: .pane(.worklist), hinted: true),
+        Action(id: .completeTask, title: "done", help: "Complete the task (a critical result asks who was told and their read-back).", keys: [.char("d")], scope: .pane(.worklist), hinted: true),
+        Action(id: .reassignTask, title: "reassign", help: "Give the task to someone else or to a role.", keys: [.char("r")], scope: .pane(.worklist), hinted: true),
+        Action(id: .snoozeTask, title: "snooze", help: "Move the task's due time later.", keys: [.char("z")], scope: .pane(.worklist), hinted: true),
+        Action(id: .newTask, title: "new task", help: "Add a task.", keys: [.char("n")], scope: .pane(.worklist), hinted: true),
+
+        Action(id: .collectLab, title: "collect", help: "Record the specimen as collected.", keys: [.char("c")], scope: .pane(.labs), hinted: true),
+        Action(id: .resultLab, title: "result", help: "Enter a result (value, optional flag).", keys: [.char("e")], scope: .pane(.labs), hinted: true),
+        Action(id: .communicateLab, title: "communicate", help: "Record who was told of a critical result and their read-back.", keys: [.char("t")], scope: .pane(.labs), hinted: true),
+
+        Action(id: .acknowledgeMessage, title: "acknowledge", help: "Acknowledge the message in your name.", keys: [.char("a")], scope: .pane(.messages), hinted: true),
+        Action(id: .replyMessage, title: "reply", help: "Reply in the message's thread.", keys: [.char("r")], scope: .pane(.messages), hinted: true),
+        Action(id: .newMessage, title: "new", help: "Send a message to a person or a role.", keys: [.char("n")], scope: .pane(.messages), hinted: true),
+    ]
+
+    /// The action a key means in a pane: pane actions first, then global ones.
+    public static func action(for key: Key, in pane: PaneKind) -> Action? {
+        all.first { $0.scope == .pane(pane) && $0.keys.contains(key) } ?? all.first { $0.scope == .global && $0.keys.contains(key) }
+    }
+
+    public static func action(_ id: ActionID) -> Action { all.first { $0.id == id }! }
+
+    /// `a`, `↑ k`: the keys of an action as shown to people.
+    public static func keyText(_ a: Action) -> String { a.keys.map(\.description).joined(separator: " ") }
+
+    /// Docs/KEYS.md, generated from the table (a test keeps the file equal to this).
+    public static var markdown: String {
+        var out = """
+        # Keys
+
+        Generated from the action table in `Sources/RoundsUI/Actions.swift`; the `?` overlay and the
+        key-hint bar show the same table. Pane keys work when that pane has the focus; the others
+        work everywhere. In the command line, filter and forms: Enter accepts, Esc cancels, Tab moves
+        to the next field (or completes, on the command line), ↑/↓ recall command history.
+
+        """
+        var scopes: [ActionScope] = [.global]
+        scopes += PaneKind.allCases.map { .pane($0) }
+        for scope in scopes {
+            out += "\n## \(scope.label)\n\n| Keys | Action | What it does |\n|---|---|---|\n"
+            for a in all where a.scope == scope {
+                out += "| `\(keyText(a).replacingOccurrences(of: "|", with: "\\|"))` | \(a.title) | \(a.help) |\n"
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

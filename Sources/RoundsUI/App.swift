@@ -1,0 +1,319 @@
+import RoundsDomain
+import RoundsEngine
+import RoundsJournal
+import RoundsReports
+
+/// Where each pane stands: the selected item (by key, so it survives rows moving), the scroll
+/// position, the filter and the sort order.
+public struct PaneView: Sendable {
+    public var selected: String?
+    public var selectedIndex = 0
+    public var top = 0
+    public var filter = ""
+    public var sort = 0
+}
+
+public enum Overlay: Sendable {
+    case help(scroll: Int)
+    case detail(title: String, lines: [String], scroll: Int)
+    case form(Form)
+    case picker(Picker)
+    case confirmQuit
+    case privacy
+}
+
+public enum InputMode: Sendable {
+    case normal
+    case command(LineEditor)
+    case filter(LineEditor)
+}
+
+/// The full-screen application without a terminal: keys in, a grid out. The terminal layer
+/// feeds it keys and draws what it renders; tests do the same with no terminal at all.
+public final class RoundsApp {
+    public let engine: Engine
+    public var hospitalName: String
+    public var focus: PaneKind = .worklist
+    public var views: [PaneKind: PaneView] = [:]
+    public var mode: InputMode = .normal
+    public var overlay: Overlay?
+    public private(set) var status: (text: String, error: Bool) = ("", false)
+    public private(set) var running = true
+    public var history: [String] = []
+    var historyIndex: Int?
+    var completions: [String] = []
+    var lastTick = Timestamp(milliseconds: 0)
+    var lastRender: Grid?
+    /// Rows as last rendered, per pane, so keys act on what is on screen.
+    var shown: [PaneKind: PaneContent] = [:]
+    var pageSize: [PaneKind: Int] = [:]
+
+    public init(engine: Engine, hospitalName: String = "Rounds") {
+        self.engine = engine
+        self.hospitalName = hospitalName
+        for p in PaneKind.allCases { views[p] = PaneView() }
+        status = ("Welcome, \(engine.actor). ? shows every key; : runs any command.", false)
+    }
+
+    public var now: Timestamp { max(engine.clock.now(), engine.state.lastTime) }
+    public var state: HospitalState { engine.state }
+
+    /// True while a form or the command line holds typed input (quitting asks first).
+    public var holdsInput: Bool {
+        if case .form(let f)? = overlay, f.hasInput { return true }
+        switch mode {
+        case .command(let e): return !e.text.isEmpty
+        default: return false
+        }
+    }
+
+    // MARK: - Live
+
+    /// Picks up other processes' records and fires due time rules (every five seconds).
+    /// Returns true when the hospital changed.
+    @discardableResult
+    public func poll() -> Bool {
+        var changed = false
+        do {
+            if engine.journal.fileSize > engine.journal.position.offset { changed = try engine.refresh() > 0 }
+            if engine.journal.writable, now - lastTick >= .seconds(5) {
+                lastTick = now
+                changed = try !engine.tick().isEmpty || changed
+            }
+        } catch {
+            setStatus("journal: \(error)", error: true)
+        }
+        return changed
+    }
+
+    public func setStatus(_ text: String, error: Bool = false) { status = (text, error) }
+
+    // MARK: - Content
+
+    func context(_ p: PaneKind) -> PaneContext {
+        let v = views[p]!
+        return PaneContext(now: now, wallClock: engine.wallClock, sort: v.sort, filter: v.filter)
+    }
+
+    public func content(_ p: PaneKind) -> PaneContent {
+        switch p {
+        case .worklist: WorklistPane.content(state, context(p))
+        case .beds: BedBoardPane.content(state, context(p))
+        case .labs: LabsPane.content(state, context(p))
+        case .messages: MessagesPane.content(state, context(p), me: engine.actor)
+        }
+    }
+
+    /// All rows a pane can select, in order (the bed board's queue and discharges included).
+    func selectableRows(_ c: PaneContent) -> [PaneContent.Row] { (c.sideInline + c.rows).filter(\.selectable) }
+
+    /// Keeps the selection on the same item when rows arrive, leave or move; when the item has
+    /// gone, on the row that took its place.
+    func resolveSelection(_ p: PaneKind, _ c: PaneContent) {
+        let rows = selectableRows(c)
+        guard !rows.isEmpty else { views[p]!.selected = nil; views[p]!.selectedIndex = 0; return }
+        if let key = views[p]!.selected, let i = rows.firstIndex(where: { $0.key == key }) {
+            views[p]!.selectedIndex = i
+        } else {
+            let i = min(views[p]!.selectedIndex, rows.count - 1)
+            views[p]!.selectedIndex = i
+            views[p]!.selected = rows[i].key
+        }
+    }
+
+    public func selectedRow(_ p: PaneKind) -> PaneContent.Row? {
+        let c = shown[p] ?? content(p)
+        resolveSelection(p, c)
+        guard let key = views[p]!.selected else { return nil }
+        return selectableRows(c).first { $0.key == key }
+    }
+
+    // MARK: - Keys
+
+    public func handle(_ key: Key) {
+        if key == .resize { return }
+        if let o = overlay { handleOverlay(o, key); return }
+        switch mode {
+        case .command(var editor): handleCommandLine(&editor, key)
+        case .filter(var editor): handleFilter(&editor, key)
+        case .normal:
+            guard let action = ActionTable.action(for: key, in: focus) else {
+                if case .char(let c) = key { setStatus("'\(c)' does nothing here; ? lists the keys", error: true) }
+                return
+            }
+            perform(action.id)
+        }
+    }
+
+    func handleCommandLine(_ editor: inout LineEditor, _ key: Key) {
+        switch key {
+        case .escape:
+            mode = .normal
+            completions = []
+        case .enter:
+            let line = editor.text.trimmingCharacters(in: " ")
+            mode = .normal
+            completions = []
+            historyIndex = nil
+            guard !line.isEmpty else { return }
+            if history.last != line { history.append(line) }
+            submit(line)
+        case .tab:
+            let (completed, options) = Completion.complete(editor.text, words: completionWords())
+            editor = LineEditor(completed)
+            completions = options
+            mode = .command(editor)
+        case .up, .down:
+            guard !history.isEmpty else { return }
+            var i = historyIndex ?? history.count
+            i = key == .up ? max(0, i - 1) : min(history.count, i + 1)
+            historyIndex = i
+            editor = LineEditor(i < history.count ? history[i] : "")
+            mode = .command(editor)
+        default:
+            if editor.handle(key) { completions = []; mode = .command(editor) }
+        }
+    }
+
+    func handleFilter(_ editor: inout LineEditor, _ key: Key) {
+        switch key {
+        case .escape:
+            views[focus]!.filter = ""
+            mode = .normal
+        case .enter:
+            mode = .normal
+        default:
+            if editor.handle(key) {
+                views[focus]!.filter = editor.text
+                mode = .filter(editor)
+            }
+        }
+    }
+
+    func completionWords() -> [String] {
+        var words = Array(state.activeStay.keys)
+        words += state.unitOrder.flatMap { state.units[$0]?.beds ?? [] }
+        words += state.staff.keys.map { $0 }
+        words += Role.allCases.map { "@" + $0.rawValue }
+        words += state.openTasks.map(\.description) + state.activeLabs.map(\.description) + state.unacknowledgedUrgent.map(\.description)
+        return words.sorted()
+    }
+
+    func move(_ delta: Int) {
+        let c = shown[focus] ?? content(focus)
+        resolveSelection(focus, c)
+        let rows = selectableRows(c)
+        guard !rows.isEmpty else { return }
+        let i = max(0, min(rows.count - 1, views[focus]!.selectedIndex + delta))
+        views[focus]!.selectedIndex = i
+        views[focus]!.selected = rows[i].key
+    }
+
+    func perform(_ id: ActionID) {
+        switch id {
+        case .quit:
+            if holdsInput { overlay = .confirmQuit } else { running = false }
+        case .help: overlay = .help(scroll: 0)
+        case .commandLine: mode = .command(LineEditor()); historyIndex = nil
+        case .filter: mode = .filter(LineEditor(views[focus]!.filter))
+        case .nextPane: focus = PaneKind(rawValue: (focus.rawValue + 1) % 4)!
+        case .previousPane: focus = PaneKind(rawValue: (focus.rawValue + 3) % 4)!
+        case .focusWorklist: focus = .worklist
+        case .focusBeds: focus = .beds
+        case .focusLabs: focus = .labs
+        case .focusMessages: focus = .messages
+        case .up: move(-1)
+        case .down: move(1)
+        case .pageUp: move(-(pageSize[focus] ?? 10))
+        case .pageDown: move(pageSize[focus] ?? 10)
+        case .top: move(-1_000_000)
+        case .bottom: move(1_000_000)
+        case .sort:
+            views[focus]!.sort += 1
+            setStatus("\(focus.title) sorted by \(content(focus).sortName)")
+        case .privacy: overlay = .privacy
+        case .open: openDetail()
+        case .patient: openPatient()
+        default: paneAction(id)
+        }
+    }
+
+    /// Runs one command of the command language and reports the outcome in the status line.
+    public func submit(_ line: String) {
+        do {
+            let records = try engine.submit(line: line)
+            let summaries = records.map(\.event.summary)
+            setStatus("✓ " + (summaries.last.map { _ in summaries.suffix(3).joined(separator: "; ") } ?? "nothing to do"))
+        } catch {
+            switch error {
+            case .parse(let p): setStatus("✗ \(p.message)" + (p.usage.map { " — usage: \($0)" } ?? ""), error: true)
+            case .refused(let r): setStatus("✗ refused: \(r.reason)" + (r.hint.map { " — \($0)" } ?? ""), error: true)
+            case .journal(let j): setStatus("✗ \(j)", error: true)
+            }
+        }
+    }
+
+    // MARK: - Overlays
+
+    func handleOverlay(_ o: Overlay, _ key: Key) {
+        switch o {
+        case .privacy:
+            overlay = nil
+            setStatus("Patient data shown again")
+        case .confirmQuit:
+            if key == .char("y") || key == .char("Y") { running = false } else { overlay = nil }
+        case .help(let scroll):
+            switch key {
+            case .down, .char("j"): overlay = .help(scroll: scroll + 1)
+            case .up, .char("k"): overlay = .help(scroll: max(0, scroll - 1))
+            case .pageDown: overlay = .help(scroll: scroll + 10)
+            case .pageUp: overlay = .help(scroll: max(0, scroll - 10))
+            default: overlay = nil
+            }
+        case .detail(let title, let lines, let scroll):
+            switch key {
+            case .down, .char("j"): overlay = .detail(title: title, lines: lines, scroll: min(scroll + 1, max(0, lines.count - 1)))
+            case .up, .char("k"): overlay = .detail(title: title, lines: lines, scroll: max(0, scroll - 1))
+            case .char("p"): overlay = nil; openPatient()
+            default: overlay = nil
+            }
+        case .picker(var picker):
+            switch key {
+            case .escape, .char("q"): overlay = nil
+            case .down, .char("j"): picker.selected = min(picker.options.count - 1, picker.selected + 1); overlay = .picker(picker)
+            case .up, .char("k"): picker.selected = max(0, picker.selected - 1); overlay = .picker(picker)
+            case .enter:
+                guard picker.options.indices.contains(picker.selected) else { overlay = nil; return }
+                let option = picker.options[picker.selected]
+                if let problem = option.needsOverride {
+                    let base = option.command
+                    overlay = .form(Form(title: "Override needed: \(problem)",
+                                         fields: [Form.Field("Reason for this bed", hint: "recorded on the stay")]) { v in "\(base) override \(v[0].quoted)" })
+                } else {
+                    overlay = nil
+                    submit(option.command)
+                }
+            default: break
+            }
+        case .form(var form):
+            switch key {
+            case .escape: overlay = nil; setStatus("Cancelled")
+            case .tab, .down: form.focus = (form.focus + 1) % form.fields.count; overlay = .form(form)
+            case .backTab, .up: form.focus = (form.focus + form.fields.count - 1) % form.fields.count; overlay = .form(form)
+            case .enter:
+                if let bad = form.fields.firstIndex(where: { $0.problem != nil }) {
+                    form.focus = bad
+                    overlay = .form(form)
+                    setStatus("✗ \(form.fields[bad].label): \(form.fields[bad].problem!)", error: true)
+                    return
+                }
+                let line = form.build(form.values)
+                overlay = nil
+                submit(line)
+                if status.error { overlay = .form(form) }   // keep what was typed; the reason is in the status line
+            default:
+                if form.fields[form.focus].editor.handle(key) { overlay = .form(form) }
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+import RoundsDomain
+import RoundsEngine
+
+/// What the pane keys do. Each builds a command of the command language (directly, or through
+/// a form or picker) so there is one path for every change.
+extension RoundsApp {
+    func unavailable(_ reason: String) { setStatus("✗ \(reason)", error: true) }
+
+    func paneAction(_ id: ActionID) {
+        guard let row = selectedRow(focus) else { unavailable("nothing selected"); return }
+        let key = row.key
+        switch id {
+        case .assign: assign(key)
+        case .cleaning:
+            guard key.hasPrefix("bed:"), let bed = state.beds[String(key.dropFirst(4))] else { unavailable("select a bed"); return }
+            switch bed.status {
+            case .dirty: submit("bed cleaning \(bed.id)")
+            case .cleaning: submit("bed clean \(bed.id)")
+            default: unavailable("bed \(bed.id) is \(bed.status.rawValue); only a dirty or cleaning bed can be cleaned")
+            }
+        case .block:
+            guard key.hasPrefix("bed:") else { unavailable("select a bed"); return }
+            let bed = String(key.dropFirst(4))
+            let ctx = engine.parseContext
+            overlay = .form(Form(title: "Block bed \(bed)", fields: [
+                Form.Field("Reason", hint: "e.g. broken suction"),
+                Form.Field("Until", hint: "optional: 14:30, tomorrow 08:00, +4h", required: false) { v in
+                    CommandParser.parseTime(v, context: ctx) == nil ? "not a time (14:30, tomorrow 08:00, +4h)" : nil
+                },
+            ]) { v in "bed block \(bed) reason \(v[0].quoted)" + (v[1].isEmpty ? "" : " until \(v[1].quoted)") })
+        case .unblock:
+            guard key.hasPrefix("bed:") else { unavailable("select a bed"); return }
+            submit("bed unblock \(key.dropFirst(4))")
+        case .startTask: submit("task start \(key)")
+        case .completeTask: completeTask(key)
+        case .reassignTask:
+            let staff = Set(state.staff.keys)
+            overlay = .form(Form(title: "Reassign \(key)", fields: [
+                Form.Field("To", hint: "a login or @role, e.g. tnguyen or @evs") { v in
+                    if v.hasPrefix("@") { return Role.parse(Substring(v.dropFirst())) == nil ? "roles: \(Role.words)" : nil }
+                    return staff.contains(v) ? nil : "no staff member '\(v)'"
+                },
+            ]) { v in "task reassign \(key) to \(v[0])" })
+        case .snoozeTask:
+            let ctx = engine.parseContext
+            overlay = .form(Form(title: "Snooze \(key)", fields: [
+                Form.Field("Until", hint: "+30m, 14:30, tomorrow 08:00") { v in
+                    CommandParser.parseTime(v, context: ctx) == nil ? "not a time (+30m, 14:30)" : nil
+                },
+                Form.Field("Reason", hint: "optional", required: false),
+            ]) { v in "task snooze \(key) until \(v[0].quoted)" + (v[1].isEmpty ? "" : " reason \(v[1].quoted)") })
+        case .newTask: newTask(patient: row.patient)
+        case .collectLab: submit("lab collect \(key)")
+        case .resultLab:
+            overlay = .form(Form(title: "Result for \(key)", fields: [
+                Form.Field("Value", hint: "e.g. 4.1, or O POS"),
+                Form.Field("Flag", hint: "optional: normal, abnormal, critical", required: false) { v in
+                    ResultFlag.parse(Substring(v)) == nil ? "normal, abnormal or critical" : nil
+                },
+            ]) { v in "lab result \(key) \(v[0].quoted)" + (v[1].isEmpty ? "" : " flag \(v[1])") })
+        case .communicateLab:
+            guard let lab = LabID.parse(Substring(key)).flatMap({ state.labs[$0] }), lab.awaitsCommunication, let value = lab.result?.value else {
+                unavailable("select a critical result awaiting communication"); return
+            }
+            overlay = .form(communicationForm(title: "Communicate critical \(lab.test) \(value) (\(key))", value: value) { v in
+                "lab communicate \(key) to \(v[0].quoted) role \(v[1]) readback \(v[2].quoted)"
+            })
+        case .acknowledgeMessage: submit("msg ack \(key)")
+        case .replyMessage:
+            overlay = .form(Form(title: "Reply to \(key)", fields: [
+                Form.Field("Text"),
+                Form.Field("Urgent", hint: "y or n", required: false) { v in ["y", "n", "yes", "no"].contains(v.lowercased()) ? nil : "y or n" },
+            ]) { v in "msg reply \(key) \(v[0].quoted)" + (v[1].lowercased().hasPrefix("y") ? " urgent" : "") })
+        case .newMessage: newMessage(patient: row.patient)
+        default: break
+        }
+    }
+
+    func communicationForm(title: String, value: String, build: @escaping @Sendable ([String]) -> String) -> Form {
+        Form(title: title, fields: [
+            Form.Field("Told (name)", hint: "the clinician you spoke to"),
+            Form.Field("Their role", hint: Role.words, value: "physician") { v in Role.parse(Substring(v)) == nil ? "one of: \(Role.words)" : nil },
+            Form.Field("Read-back", hint: "the value as they read it back") { v in
+                Decider.readBackMatches(v, value: value) ? nil : "does not match \(value): ask them to read it back again"
+            },
+        ], build: build)
+    }
+
+    func completeTask(_ key: String) {
+        guard let id = TaskID.parse(Substring(key)), let task = state.tasks[id] else { unavailable("select a task"); return }
+        if task.kind == .criticalresult, case .lab(let labID) = task.link, let value = state.labs[labID]?.result?.value {
+            overlay = .form(communicationForm(title: "\(key): who was told of the critical result \(value)?", value: value) { v in
+                "task done \(key) told \(v[0].quoted) role \(v[1]) readback \(v[2].quoted)"
+            })
+        } else {
+            submit("task done \(key)")
+        }
+    }
+
+    func newTask(patient: MRN?) {
+        let ctx = engine.parseContext
+        let known = Set(state.patients.keys)
+        overlay = .form(Form(title: "New task", fields: [
+            Form.Field("Task"),
+            Form.Field("Patient (MRN)", hint: "optional", required: false, value: patient ?? "") { v in known.contains(v.uppercased()) ? nil : "no patient \(v)" },
+            Form.Field("Priority", hint: "stat, urgent, routine", value: "routine") { v in Priority.parse(Substring(v)) == nil ? "stat, urgent or routine" : nil },
+            Form.Field("Due", hint: "optional: +30m, 14:30", required: false) { v in CommandParser.parseTime(v, context: ctx) == nil ? "not a time" : nil },
+        ]) { v in
+            "task add \(v[0].quoted) priority \(v[2])" + (v[1].isEmpty ? "" : " patient \(v[1])") + (v[3].isEmpty ? "" : " due \(v[3].quoted)")
+        })
+    }
+
+    func newMessage(patient: MRN?) {
+        let staff = Set(state.staff.keys)
+        let known = Set(state.patients.keys)
+        overlay = .form(Form(title: "New message", fields: [
+            Form.Field("To", hint: "a login or @role") { v in
+                if v.hasPrefix("@") { return Role.parse(Substring(v.dropFirst())) == nil ? "roles: \(Role.words)" : nil }
+                return staff.contains(v) ? nil : "no staff member '\(v)'"
+            },
+            Form.Field("Subject"),
+            Form.Field("About (MRN)", hint: "optional", required: false, value: patient ?? "") { v in known.contains(v.uppercased()) ? nil : "no patient \(v)" },
+            Form.Field("Urgent", hint: "y or n", required: false, value: "n") { v in ["y", "n", "yes", "no"].contains(v.lowercased()) ? nil : "y or n" },
+        ]) { v in
+            "msg send \(v[0]) \(v[1].quoted)" + (v[2].isEmpty ? "" : " about \(v[2])") + (v[3].lowercased().hasPrefix("y") ? " urgent" : "")
+        })
+    }
+
+    /// On a bed: choose a waiting patient. On a waiting patient: choose a bed.
+    func assign(_ key: String) {
+        if key.hasPrefix("bed:") {
+            let bedID = String(key.dropFirst(4))
+            guard let bed = state.beds[bedID] else { return }
+            guard bed.status == .available || bed.status == .reserved else {
+                unavailable("bed \(bedID) is \(bed.status.rawValue): only an available bed can be assigned"); return
+            }
+            let queue = state.placementQueue
+            guard !queue.isEmpty else { unavailable("nobody is waiting for a bed"); return }
+            let options = queue.map { st -> Picker.Option in
+                let problems = Decider.placementProblems(patient: state.patients[st.mrn], needs: st.needs, bed: bed)
+                let name = state.patients[st.mrn].map { shortName($0.name) } ?? st.mrn
+                let label = "\(st.mrn)  \(name)  waiting \(now - st.requestedAt)  from \(st.source.label)" + (problems.isEmpty ? "" : "  ⚠ override needed")
+                return Picker.Option(label: label, command: "assign \(st.mrn) \(bedID)", needsOverride: problems.first)
+            }.sorted { ($0.needsOverride == nil ? 0 : 1) < ($1.needsOverride == nil ? 0 : 1) }
+            overlay = .picker(Picker(title: "Who goes into \(bedID)?", options: options))
+        } else if key.hasPrefix("queue:") {
+            let mrn = String(key.dropFirst(6))
+            guard let stay = state.stay(of: mrn) else { return }
+            let beds = state.unitOrder.flatMap { state.beds(in: $0) }.filter { $0.status == .available || ($0.status == .reserved && $0.patient == mrn) }
+            guard !beds.isEmpty else { unavailable("no bed is available"); return }
+            let options = beds.map { b -> Picker.Option in
+                let problems = Decider.placementProblems(patient: state.patients[mrn], needs: stay.needs, bed: b)
+                let attrs = b.attributes.map(\.rawValue).sorted().joined(separator: ",")
+                return Picker.Option(label: "\(b.id)  \(state.units[b.unit]?.name ?? b.unit)  \(attrs)" + (problems.isEmpty ? "" : "  ⚠ override needed"),
+                                     command: "assign \(mrn) \(b.id)", needsOverride: problems.first)
+            }.sorted { ($0.needsOverride == nil ? 0 : 1) < ($1.needsOverride == nil ? 0 : 1) }
+            overlay = .picker(Picker(title: "Which bed for \(mrn)?", options: options))
+        } else {
+            unavailable("select a bed or a waiting patient")
+        }
+    }
+
+    // MARK: - Details
+
+    func openDetail() {
+        guard let row = selectedRow(focus) else { unavailable("nothing selected"); return }
+        let w = engine.wallClock
+        var lines: [String] = []
+        var title = row.key
+        if let id = TaskID.parse(Substring(row.key)), let t = state.tasks[id] {
+            title = "Task \(t.id)"
+            lines = ["\(t.title)", "", "Priority: \(t.priority.rawValue)   Status: \(t.status.rawValue)   Kind: \(t.kind.rawValue)",
+                     "Due: \(w.dateTime(t.due)) (\(relative(t.due, now)))", "Owner: \(t.owner?.description ?? "nobody")",
+                     "Raised by: \(t.createdBy) at \(w.dateTime(t.createdAt))" + (t.link == .none ? "" : "   From: \(t.link)"),
+                     "Escalation: \(["none", "overdue", "supervisor told"][min(2, t.escalation)])"]
+            if let c = t.communication { lines.append("Told \(c.toldName) (\(c.toldRole.label)), read back \(c.readBack), by \(c.by) at \(w.hhmm(c.at))") }
+            if !t.notes.isEmpty { lines += ["", "Notes:"] + t.notes.map { "  \(w.hhmm($0.at)) \($0.by): \($0.text)" } }
+        } else if let id = LabID.parse(Substring(row.key)), row.key.hasPrefix("L"), let l = state.labs[id] {
+            title = "Lab \(l.id) \(l.test)"
+            lines = ["Test: \(LabCatalog.test(l.test)?.name ?? l.test)   Priority: \(l.priority.rawValue)   Status: \(l.status.rawValue)",
+                     "Ordered: \(w.dateTime(l.orderedAt))" + (l.neededBy.map { "   Needed by: \(w.dateTime($0))" } ?? "")]
+            if let t = l.collectedAt { lines.append("Collected: \(w.dateTime(t))") }
+            if let t = l.receivedAt { lines.append("Received: \(w.dateTime(t))") }
+            if let r = l.result { lines.append("Result: \(r.value) \(r.units)  range \(r.range)  flag \(r.flag.rawValue.uppercased())") }
+            if let c = l.communication { lines.append("Communicated to \(c.toldName) (\(c.toldRole.label)), read back \(c.readBack)") }
+        } else if let id = MessageID.parse(Substring(row.key)), row.key.hasPrefix("M"), let m = state.messages[id] {
+            title = "Message \(m.id)"
+            submitQuietly("msg read \(m.id)")
+            lines = ["\(m.subject)", "", "From: \(m.from)   To: \(m.to)   Sent: \(w.dateTime(m.sentAt))\(m.urgent ? "   URGENT" : "")"]
+            if !m.body.isEmpty { lines += ["", m.body] }
+            lines.append("")
+            lines.append(m.acknowledgedBy.map { "Acknowledged by \($0)" } ?? (m.urgent ? "Not acknowledged (a to acknowledge)" : ""))
+            let thread = state.messages.values.filter { $0.thread == m.thread && $0.id != m.id }
+            if !thread.isEmpty { lines += ["", "Thread:"] + thread.map { "  \($0.id) \(w.hhmm($0.sentAt)) \($0.from): \($0.subject)" } }
+        } else if row.key.hasPrefix("bed:"), let b = state.beds[String(row.key.dropFirst(4))] {
+            title = "Bed \(b.id)"
+            lines = ["Unit: \(state.units[b.unit]?.name ?? b.unit)   Status: \(BedBoardPane.glyph(b.status).0) since \(w.dateTime(b.since))",
+                     "Attributes: \(b.attributes.map(\.rawValue).sorted().joined(separator: ", "))"]
+            if let block = b.block { lines.append("Blocked: \(block.reason)" + (block.until.map { " until \(w.dateTime($0))" } ?? "")) }
+            if let mrn = b.patient { lines.append("Patient: \(mrn) — p opens the patient view") }
+        } else if row.patient != nil {
+            openPatient(); return
+        }
+        overlay = .detail(title: title, lines: lines, scroll: 0)
+    }
+
+    /// Runs a command whose outcome needs no status line (marking a message read on opening it).
+    func submitQuietly(_ line: String) { _ = try? engine.submit(line: line) }
+
+    /// Everything about one patient: bed, stay, labs, tasks, messages.
+    func openPatient() {
+        guard let mrn = selectedRow(focus)?.patient, let p = state.patients[mrn] else { unavailable("this row has no patient"); return }
+        let w = engine.wallClock
+        let age = p.dateOfBirth.years(until: w.localDate(now))
+        var lines = ["\(p.name)   \(mrn)   \(age) y   sex \(p.sex.rawValue)   born \(p.dateOfBirth)"]
+        var flags: [String] = []
+        if !p.precautions.isEmpty { flags.append("precautions: \(p.precautions.map(\.rawValue).sorted().joined(separator: ", "))") }
+        if p.interpreter { flags.append("interpreter: \(p.language ?? "yes")") }
+        if p.livesAlone { flags.append("lives alone") }
+        if p.fallRisk { flags.append("fall risk") }
+        if !flags.isEmpty { lines.append(flags.joined(separator: " · ")) }
+        if let st = state.stay(of: mrn) {
+            lines += ["", "Stay \(st.id): \(st.phase == .waiting ? "waiting for a bed since \(w.dateTime(st.requestedAt)) (\(now - st.requestedAt))" : "in bed \(st.bed ?? "?")") from \(st.source.label)",
+                      "Attending: \(st.attending ?? "—")   Expected discharge: \(st.expectedDischarge?.description ?? "—")"]
+            for move in st.history { lines.append("  \(move.bed) from \(w.dateTime(move.from))" + (move.override.map { " (override: \($0))" } ?? "")) }
+        } else {
+            lines += ["", "Not admitted now."]
+        }
+        let labs = (state.labsByPatient[mrn] ?? []).compactMap { state.labs[$0] }.suffix(12)
+        if !labs.isEmpty {
+            lines += ["", "Labs:"] + labs.map { l in
+                "  \(l.id) \(l.test) \(l.status.rawValue)" + (l.result.map { " \($0.value) \($0.units) \($0.flag.rawValue.uppercased())" } ?? "") +
+                    (l.awaitsCommunication ? "  ‼ not yet communicated" : "")
+            }
+        }
+        let tasks = state.tasks.values.filter { $0.patient == mrn && !$0.status.isClosed }
+        if !tasks.isEmpty { lines += ["", "Open tasks:"] + tasks.map { "  \($0.id) \($0.priority.rawValue) due \(w.hhmm($0.due)) \($0.title)" } }
+        let procs = state.procedures.values.filter { $0.mrn == mrn && ($0.status == .scheduled || $0.status == .inprogress) }
+        if !procs.isEmpty {
+            lines += ["", "Procedures:"] + procs.map { pr in
+                let missing = state.missingTests(for: pr)
+                return "  \(pr.id) \(pr.title) · \(w.dateTime(pr.start))" + (missing.isEmpty ? "  ready" : "  NOT READY: missing \(missing.joined(separator: ", "))")
+            }
+        }
+        let msgs = state.messages.values.filter { $0.patient == mrn }.suffix(8)
+        if !msgs.isEmpty { lines += ["", "Messages:"] + msgs.map { "  \($0.id) \(w.hhmm($0.sentAt)) \($0.from) → \($0.to): \($0.subject)" } }
+        overlay = .detail(title: "Patient \(mrn)", lines: lines, scroll: 0)
+    }
+}

@@ -1,0 +1,244 @@
+import RoundsDomain
+import RoundsReports
+
+/// What a pane shows: columns and rows, each row keyed by the item it stands for so the
+/// selection can stay on that item when rows arrive, leave or move.
+public struct PaneContent: Sendable {
+    public struct Column: Sendable {
+        public var title: String
+        public var width: Int
+        /// Takes the width left over (one flexible column per pane).
+        public var flexible: Bool
+        public init(_ title: String, _ width: Int, flexible: Bool = false) { self.title = title; self.width = width; self.flexible = flexible }
+    }
+    public struct Row: Sendable {
+        public var key: String
+        public var cells: [String]
+        public var style: StyleSlot
+        /// Unit headings and section titles are shown but cannot be selected.
+        public var selectable: Bool = true
+        public var patient: MRN?
+        public init(key: String, cells: [String], style: StyleSlot = .normal, selectable: Bool = true, patient: MRN? = nil) {
+            self.key = key; self.cells = cells; self.style = style; self.selectable = selectable; self.patient = patient
+        }
+    }
+    public var columns: [Column]
+    public var rows: [Row]
+    /// One line for the compact tab strip, e.g. `12 open · 3 overdue`.
+    public var summary: String
+    /// Shown beside the rows when the pane is wide enough (the bed board's queue and discharges).
+    public var side: [Row] = []
+    /// The same as `side`, laid out in the main columns, for a pane too narrow for a side panel.
+    public var sideInline: [Row] = []
+    public var sortName: String
+}
+
+public struct PaneContext: Sendable {
+    public var now: Timestamp
+    public var wallClock: WallClock
+    public var sort: Int
+    public var filter: String
+    public init(now: Timestamp, wallClock: WallClock, sort: Int = 0, filter: String = "") {
+        self.now = now; self.wallClock = wallClock; self.sort = sort; self.filter = filter
+    }
+}
+
+/// Names as panes show them: family name and initials, `Nguyễn, T. H.`.
+public func shortName(_ full: String) -> String {
+    let parts = full.split(separator: ",", maxSplits: 1)
+    guard parts.count == 2 else { return full }
+    let given = parts[1].split(separator: " ").compactMap { $0.first.map { "\($0)." } }.joined(separator: " ")
+    return "\(parts[0]), \(given)"
+}
+
+func matches(_ row: PaneContent.Row, _ filter: String) -> Bool {
+    guard !filter.isEmpty else { return true }
+    let needle = filter.lowercased()
+    return row.cells.contains { $0.lowercased().contains(needle) } || row.key.lowercased().contains(needle)
+}
+
+func relative(_ t: Timestamp, _ now: Timestamp) -> String {
+    t < now ? "\(now - t) ago" : "in \(t - now)"
+}
+
+public enum WorklistPane {
+    public static let sorts = ["urgency", "due time", "owner"]
+
+    public static func content(_ s: HospitalState, _ c: PaneContext) -> PaneContent {
+        var tasks = s.openTasks.compactMap { s.tasks[$0] }
+        switch c.sort % sorts.count {
+        case 1: tasks.sort { ($0.due, $0.id) < ($1.due, $1.id) }
+        case 2: tasks.sort { ($0.owner?.description ?? "~", $0.due, $0.id) < ($1.owner?.description ?? "~", $1.due, $1.id) }
+        default:
+            tasks.sort { a, b in
+                let ao = a.isOverdue(at: c.now), bo = b.isOverdue(at: c.now)
+                if ao != bo { return ao }
+                if a.priority.rank != b.priority.rank { return a.priority.rank < b.priority.rank }
+                return (a.due, a.id) < (b.due, b.id)
+            }
+        }
+        let overdue = tasks.filter { $0.isOverdue(at: c.now) }.count
+        let rows = tasks.map { t -> PaneContent.Row in
+            let late = t.isOverdue(at: c.now)
+            let when = late ? "‼ OVERDUE \(c.now - t.due)" : "in \(t.due - c.now)"
+            let patient = t.patient.map { mrn in
+                let name = s.patients[mrn].map { shortName($0.name) } ?? mrn
+                let bed = s.stay(of: mrn)?.bed.map { " · \($0)" } ?? ""
+                return name + bed
+            } ?? "—"
+            let style: StyleSlot = late ? .overdue : (t.priority == .stat ? .stat : t.priority == .urgent ? .urgent : .normal)
+            let status = t.escalation >= 2 ? "\(t.status.rawValue) ▲sup" : t.status.rawValue
+            return PaneContent.Row(key: t.id.description,
+                                   cells: [t.priority.rawValue.uppercased(), c.wallClock.hhmm(t.due), when, patient, t.title, t.owner?.description ?? "—", status],
+                                   style: style, patient: t.patient)
+        }.filter { matches($0, c.filter) }
+        return PaneContent(columns: [.init("Pri", 7), .init("Due", 5), .init("When", 16), .init("Patient", 22), .init("Task", 30, flexible: true),
+                                     .init("Owner", 12), .init("Status", 12)],
+                           rows: rows, summary: "\(tasks.count) open · \(overdue) overdue", sortName: sorts[c.sort % sorts.count])
+    }
+}
+
+public enum BedBoardPane {
+    public static let sorts = ["unit", "status"]
+
+    public static func glyph(_ status: BedStatus) -> (String, StyleSlot) {
+        switch status {
+        case .available: ("○ available", .bedAvailable)
+        case .reserved: ("◐ reserved", .bedReserved)
+        case .occupied: ("● occupied", .bedOccupied)
+        case .dirty: ("✗ dirty", .bedDirty)
+        case .cleaning: ("~ cleaning", .bedCleaning)
+        case .blocked: ("■ blocked", .bedBlocked)
+        }
+    }
+
+    public static func content(_ s: HospitalState, _ c: PaneContext) -> PaneContent {
+        var rows: [PaneContent.Row] = []
+        var free = 0
+        let today = c.wallClock.localDate(c.now)
+        for code in s.unitOrder {
+            guard let unit = s.units[code] else { continue }
+            var beds = s.beds(in: code)
+            if c.sort % sorts.count == 1 { beds.sort { ($0.status.code, $0.id) < ($1.status.code, $1.id) } }
+            let occupied = beds.filter { $0.status == .occupied }.count
+            let available = beds.filter { $0.status == .available }.count
+            free += available
+            let bedRows = beds.map { b -> PaneContent.Row in
+                let (label, style) = glyph(b.status)
+                let p = b.patient.flatMap { s.patients[$0] }
+                var who = p.map { shortName($0.name) } ?? ""
+                if b.status == .reserved, let name = p.map({ shortName($0.name) }) { who = "for " + name }
+                let precautions = p?.precautions.map(\.rawValue).sorted().joined(separator: ",") ?? ""
+                var note = ""
+                if b.status == .blocked, let block = b.block {
+                    note = block.reason + (block.until.map { " until \(c.wallClock.hhmm($0))" } ?? "")
+                } else if b.status == .occupied, let edd = b.patient.flatMap({ s.stay(of: $0) })?.expectedDischarge {
+                    note = edd <= today ? "discharge today" : "EDD \(edd)"
+                } else if b.status == .dirty || b.status == .cleaning {
+                    note = "for \(c.now - b.since)"
+                }
+                let attrs = b.attributes.map { String($0.rawValue.prefix(3)) }.sorted().joined(separator: ",")
+                return PaneContent.Row(key: "bed:" + b.id, cells: [b.id, label, who, precautions, note, attrs], style: style, patient: b.patient)
+            }.filter { matches($0, c.filter) }
+            if !bedRows.isEmpty || c.filter.isEmpty {
+                rows.append(PaneContent.Row(key: "unit:" + code, cells: ["\(unit.code) · \(unit.name) · \(occupied)/\(beds.count) occupied · \(available) free"],
+                                            style: .unitHeading, selectable: false))
+                rows += bedRows
+            }
+        }
+        // Beside the board: the placement queue, longest wait first, and today's discharges.
+        var side: [PaneContent.Row] = [PaneContent.Row(key: "title:queue", cells: ["Waiting for a bed (\(s.placementQueue.count))"], style: .unitHeading, selectable: false)]
+        for st in s.placementQueue {
+            let p = s.patients[st.mrn]
+            let needs = (p?.precautions.map(\.rawValue) ?? []) + st.needs.map(\.rawValue)
+            side.append(PaneContent.Row(key: "queue:" + st.mrn,
+                                        cells: ["\(c.now - st.requestedAt)", p.map { shortName($0.name) } ?? st.mrn, st.source.label,
+                                                needs.sorted().joined(separator: ",")],
+                                        style: c.now - st.requestedAt > .hours(4) ? .urgent : .normal, patient: st.mrn))
+        }
+        let leaving = s.activeStay.values.compactMap { s.stays[$0] }
+            .filter { $0.phase == .inBed && ($0.expectedDischarge.map { $0 <= today } ?? false) }
+            .sorted { ($0.bed ?? "", $0.id) < ($1.bed ?? "", $1.id) }
+        side.append(PaneContent.Row(key: "title:discharges", cells: ["Expected discharges today (\(leaving.count))"], style: .unitHeading, selectable: false))
+        for st in leaving {
+            side.append(PaneContent.Row(key: "bed:" + (st.bed ?? ""), cells: ["→ \(st.bed ?? "")", s.patients[st.mrn].map { shortName($0.name) } ?? st.mrn, "", ""],
+                                        patient: st.mrn))
+        }
+        side = side.filter { !$0.selectable || matches($0, c.filter) }
+        // Inline: wait in the bed column, source in the status column, needs as precautions.
+        let inline = side.map { row -> PaneContent.Row in
+            guard row.selectable else { return row }
+            var r = row
+            if row.key.hasPrefix("queue:") {
+                r.cells = ["", "wait \(row.cells[0])", row.cells[1], row.cells[3], "from \(row.cells[2])", ""]
+            } else {
+                r.cells = [String(row.cells[0].dropFirst(2)), "→ home today", row.cells[1], "", "", ""]
+            }
+            return r
+        }
+        return PaneContent(columns: [.init("Bed", 7), .init("Status", 12), .init("Patient", 20), .init("Precautions", 12), .init("Note", 20, flexible: true), .init("Attr", 11)],
+                           rows: rows, summary: "\(free) free · \(s.placementQueue.count) waiting", side: side, sideInline: inline, sortName: sorts[c.sort % sorts.count])
+    }
+}
+
+public enum LabsPane {
+    public static let sorts = ["critical first", "age"]
+
+    public static func content(_ s: HospitalState, _ c: PaneContext) -> PaneContent {
+        var labs = s.activeLabs.compactMap { s.labs[$0] }
+        labs.sort { a, b in
+            if c.sort % sorts.count == 0, a.awaitsCommunication != b.awaitsCommunication { return a.awaitsCommunication }
+            return (a.orderedAt, a.id) < (b.orderedAt, b.id)
+        }
+        let critical = labs.filter(\.awaitsCommunication).count
+        let rows = labs.map { l -> PaneContent.Row in
+            let name = s.patients[l.mrn].map { shortName($0.name) } ?? l.mrn
+            let needs = s.scheduledProcedures.compactMap { s.procedures[$0] }
+                .filter { $0.mrn == l.mrn && $0.requiredTests.contains(l.test) && $0.status == .scheduled }
+                .sorted { $0.start < $1.start }
+                .map { "\($0.title) at \(c.wallClock.hhmm($0.start))" }
+                .first ?? (l.neededBy.map { "needed by \(c.wallClock.hhmm($0))" } ?? "")
+            let status: String
+            let style: StyleSlot
+            if l.awaitsCommunication, let r = l.result {
+                let due = l.criticalTask.flatMap { s.tasks[$0] }.map { relative($0.due, c.now) } ?? ""
+                status = "‼ CRITICAL \(r.value) \(r.units) — not told, due \(due)"
+                style = .labCritical
+            } else {
+                status = l.status.rawValue
+                style = l.priority == .stat ? .stat : .labPending
+            }
+            return PaneContent.Row(key: l.id.description, cells: [l.id.description, l.test, name, status, "\(c.now - l.orderedAt)", needs],
+                                   style: style, patient: l.mrn)
+        }.filter { matches($0, c.filter) }
+        return PaneContent(columns: [.init("Lab", 6), .init("Test", 5), .init("Patient", 20), .init("Status", 30, flexible: true), .init("Age", 7), .init("Needed for", 26)],
+                           rows: rows, summary: "\(labs.count) pending · \(critical) critical", sortName: sorts[c.sort % sorts.count])
+    }
+}
+
+public enum MessagesPane {
+    public static let sorts = ["urgent first", "newest"]
+
+    public static func content(_ s: HospitalState, _ c: PaneContext, me: Login) -> PaneContent {
+        let since = c.now - .hours(24)
+        var msgs = s.messages.values.filter { ($0.urgent && $0.acknowledgedBy == nil) || $0.sentAt >= since }
+        msgs.sort { a, b in
+            if c.sort % sorts.count == 0 {
+                let au = a.urgent && a.acknowledgedBy == nil, bu = b.urgent && b.acknowledgedBy == nil
+                if au != bu { return au }
+            }
+            return (a.sentAt, a.id) > (b.sentAt, b.id)
+        }
+        let open = msgs.filter { $0.urgent && $0.acknowledgedBy == nil }.count
+        let rows = msgs.map { m -> PaneContent.Row in
+            let urgency = m.urgent ? (m.acknowledgedBy == nil ? (m.escalation > 0 ? "‼ URGENT" : "! urgent") : "urgent") : ""
+            let state = m.acknowledgedBy.map { "✓ ack \($0)" } ?? (m.readBy[me] == nil ? "• unread" : "read")
+            let style: StyleSlot = m.urgent && m.acknowledgedBy == nil ? .messageUrgent : (m.readBy[me] == nil ? .messageUnread : .normal)
+            let patient = m.patient.map { mrn in s.patients[mrn].map { shortName($0.name) } ?? mrn } ?? ""
+            return PaneContent.Row(key: m.id.description, cells: [urgency, c.wallClock.hhmm(m.sentAt), m.from, m.to.description, patient, m.subject, state],
+                                   style: style, patient: m.patient)
+        }.filter { matches($0, c.filter) }
+        return PaneContent(columns: [.init("Urgency", 9), .init("Sent", 5), .init("From", 10), .init("To", 13), .init("Patient", 16), .init("Subject", 28, flexible: true), .init("State", 14)],
+                           rows: rows, summary: "\(msgs.count) · \(open) urgent unacknowledged", sortName: sorts[c.sort % sorts.count])
+    }
+}
