@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(
             name: "RoundsUITests",
             dependencies: ["RoundsDomain", "RoundsEngine", "RoundsUI", "RoundsDemo", "RoundsTestSupport"],
+            exclude: ["Golden"],
             swiftSettings: strict),
         .testTarget(
             name: "RoundsCLITests",

@@ -137,6 +137,12 @@ public final class CursesTerminal {
     /// SIGINT, SIGTERM and SIGHUP ask the main loop to restore the terminal and leave; crashes
     /// restore it before the default action, so the terminal is usable afterwards.
     static func installSignalHandlers() {
+        // A parent may have left these blocked (a test harness, a supervisor); resizing and
+        // stopping depend on them.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for s in [SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT] { sigaddset(&unblock, s) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for s in [SIGINT, SIGTERM, SIGHUP] {
             signal(s) { sig in stopSignal.store(sig, ordering: .relaxed) }
         }

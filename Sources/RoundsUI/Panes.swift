@@ -87,13 +87,14 @@ public enum WorklistPane {
                 return name + bed
             } ?? "—"
             let style: StyleSlot = late ? .overdue : (t.priority == .stat ? .stat : t.priority == .urgent ? .urgent : .normal)
-            let status = t.escalation >= 2 ? "\(t.status.rawValue) ▲sup" : t.status.rawValue
+            let status = t.escalation >= 2 ? "\(t.status.rawValue) ▲" : t.status.rawValue
             return PaneContent.Row(key: t.id.description,
-                                   cells: [t.priority.rawValue.uppercased(), c.wallClock.hhmm(t.due), when, patient, t.title, t.owner?.description ?? "—", status],
+                                   cells: [t.priority.rawValue.uppercased(), when, t.title, patient, t.owner?.description ?? "—", status, c.wallClock.hhmm(t.due)],
                                    style: style, patient: t.patient)
         }.filter { matches($0, c.filter) }
-        return PaneContent(columns: [.init("Pri", 7), .init("Due", 5), .init("When", 16), .init("Patient", 22), .init("Task", 30, flexible: true),
-                                     .init("Owner", 12), .init("Status", 12)],
+        // Narrow panes drop columns from the right, so what must always show comes first.
+        return PaneContent(columns: [.init("Pri", 7), .init("Due", 13), .init("Task", 16, flexible: true), .init("Patient", 14),
+                                     .init("Owner", 10), .init("Status", 8), .init("At", 5)],
                            rows: rows, summary: "\(tasks.count) open · \(overdue) overdue", sortName: sorts[c.sort % sorts.count])
     }
 }
@@ -201,8 +202,8 @@ public enum LabsPane {
             let status: String
             let style: StyleSlot
             if l.awaitsCommunication, let r = l.result {
-                let due = l.criticalTask.flatMap { s.tasks[$0] }.map { relative($0.due, c.now) } ?? ""
-                status = "‼ CRITICAL \(r.value) \(r.units) — not told, due \(due)"
+                let due = l.criticalTask.flatMap { s.tasks[$0] }.map { c.wallClock.hhmm($0.due) } ?? ""
+                status = "‼ CRITICAL \(r.value) · by \(due)"
                 style = .labCritical
             } else {
                 status = l.status.rawValue
@@ -211,7 +212,7 @@ public enum LabsPane {
             return PaneContent.Row(key: l.id.description, cells: [l.id.description, l.test, name, status, "\(c.now - l.orderedAt)", needs],
                                    style: style, patient: l.mrn)
         }.filter { matches($0, c.filter) }
-        return PaneContent(columns: [.init("Lab", 6), .init("Test", 5), .init("Patient", 20), .init("Status", 30, flexible: true), .init("Age", 7), .init("Needed for", 26)],
+        return PaneContent(columns: [.init("Lab", 5), .init("Test", 4), .init("Patient", 14), .init("Status", 26, flexible: true), .init("Age", 6), .init("Needed for", 17)],
                            rows: rows, summary: "\(labs.count) pending · \(critical) critical", sortName: sorts[c.sort % sorts.count])
     }
 }
@@ -235,10 +236,10 @@ public enum MessagesPane {
             let state = m.acknowledgedBy.map { "✓ ack \($0)" } ?? (m.readBy[me] == nil ? "• unread" : "read")
             let style: StyleSlot = m.urgent && m.acknowledgedBy == nil ? .messageUrgent : (m.readBy[me] == nil ? .messageUnread : .normal)
             let patient = m.patient.map { mrn in s.patients[mrn].map { shortName($0.name) } ?? mrn } ?? ""
-            return PaneContent.Row(key: m.id.description, cells: [urgency, c.wallClock.hhmm(m.sentAt), m.from, m.to.description, patient, m.subject, state],
+            return PaneContent.Row(key: m.id.description, cells: [urgency, c.wallClock.hhmm(m.sentAt), "\(m.from) → \(m.to)", state, m.subject, patient],
                                    style: style, patient: m.patient)
         }.filter { matches($0, c.filter) }
-        return PaneContent(columns: [.init("Urgency", 9), .init("Sent", 5), .init("From", 10), .init("To", 13), .init("Patient", 16), .init("Subject", 28, flexible: true), .init("State", 14)],
+        return PaneContent(columns: [.init("Urgency", 8), .init("Sent", 5), .init("From → to", 19), .init("State", 11), .init("Subject", 18, flexible: true), .init("Patient", 14)],
                            rows: rows, summary: "\(msgs.count) · \(open) urgent unacknowledged", sortName: sorts[c.sort % sorts.count])
     }
 }

@@ -83,12 +83,12 @@ import RoundsTestSupport
     @Test func overdueAppearsWithoutAKeypress() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (app, clock) = try scenarioApp(dir)
-        let before = app.content(.worklist).rows.first { $0.cells[4] == "Chase pre-authorisation" }!
-        #expect(!before.cells[2].contains("OVERDUE"))
+        let before = app.content(.worklist).rows.first { $0.cells[2] == "Chase pre-authorisation" }!
+        #expect(!before.cells[1].contains("OVERDUE"))
         clock.advance(.hours(2))
         app.poll()
-        let after = app.content(.worklist).rows.first { $0.cells[4] == "Chase pre-authorisation" }!
-        #expect(after.cells[2].contains("OVERDUE"))
+        let after = app.content(.worklist).rows.first { $0.cells[2] == "Chase pre-authorisation" }!
+        #expect(after.cells[1].contains("OVERDUE"))
         #expect(app.render(width: 160, height: 45).text.contains("‼ OVERDUE 45m"))
     }
 }
@@ -107,7 +107,7 @@ import RoundsTestSupport
         _ = app.render(width: 160, height: 45)
         #expect(app.selectedRow(.worklist)?.key == chosen)
         let rows = app.content(.worklist).rows
-        let new = rows.firstIndex { $0.cells[4] == "Page the surgeon" }!, sel = rows.firstIndex { $0.key == chosen }!
+        let new = rows.firstIndex { $0.cells[2] == "Page the surgeon" }!, sel = rows.firstIndex { $0.key == chosen }!
         #expect(new < sel, "the new row arrived above the selection")
     }
 
@@ -200,7 +200,7 @@ import RoundsTestSupport
         app.handle(.char("/"))
         type(app, "radiology")
         app.handle(.enter)
-        #expect(app.content(.worklist).rows.map { $0.cells[4] } == ["Book transport to radiology"])
+        #expect(app.content(.worklist).rows.map { $0.cells[2] } == ["Book transport to radiology"])
         app.handle(.char("/"))
         app.handle(.escape)
         #expect(app.content(.worklist).rows.count > 1)
