@@ -53,7 +53,7 @@ public enum ActionTable {
         Action(id: .patient, title: "patient", help: "Open the patient view: bed, stay, labs, tasks and messages of the selected row's patient.", keys: [.char("p")], scope: .global, hinted: true),
         Action(id: .sort, title: "sort", help: "Cycle the pane's sort order.", keys: [.char("o")], scope: .global, hinted: false),
         Action(id: .privacy, title: "privacy", help: "Hide all patient data at once; any key brings it back.", keys: [.ctrl("l")], scope: .global, hinted: false),
-        Action(id: .quit, title: "quit", help: "Leave Rounds (asks first when a form or the command line holds input).", keys: [.char("q")], scope: .global, hinted: true),
+        Action(id: .quit, title: "quit", help: "Leave Rounds. In a form or the command line q is text; Esc on a form you typed in asks before throwing it away.", keys: [.char("q")], scope: .global, hinted: true),
 
         Action(id: .assign, title: "assign", help: "Assign a bed: on a bed, choose a waiting patient; on a waiting patient, choose a bed.", keys: [.char("a")], scope: .pane(.beds), hinted: true),
         Action(id: .cleaning, title: "clean", help: "Advance cleaning: a dirty bed to cleaning, a cleaning bed to available.", keys: [.char("c")], scope: .pane(.beds), hinted: true),

@@ -19,6 +19,8 @@ public enum Overlay: Sendable {
     case form(Form)
     case picker(Picker)
     case confirmQuit
+    /// Esc on a form that holds input: discard it? The form comes back on "no".
+    case confirmDiscard(Form)
     case privacy
 }
 
@@ -61,6 +63,7 @@ public final class RoundsApp {
     /// True while a form or the command line holds typed input (quitting asks first).
     public var holdsInput: Bool {
         if case .form(let f)? = overlay, f.hasInput { return true }
+        if case .confirmDiscard? = overlay { return true }
         switch mode {
         case .command(let e): return !e.text.isEmpty
         default: return false
@@ -262,6 +265,8 @@ public final class RoundsApp {
             setStatus("Patient data shown again")
         case .confirmQuit:
             if key == .char("y") || key == .char("Y") { running = false } else { overlay = nil }
+        case .confirmDiscard(let form):
+            if key == .char("y") || key == .char("Y") { overlay = nil; setStatus("Cancelled; nothing was saved") } else { overlay = .form(form) }
         case .help(let scroll):
             switch key {
             case .down, .char("j"): overlay = .help(scroll: scroll + 1)
@@ -297,7 +302,13 @@ public final class RoundsApp {
             }
         case .form(var form):
             switch key {
-            case .escape: overlay = nil; setStatus("Cancelled")
+            case .escape:
+                if form.hasInput && form.fields.contains(where: { !$0.editor.text.isEmpty && $0.editor.text != $0.initial }) {
+                    overlay = .confirmDiscard(form)
+                } else {
+                    overlay = nil
+                    setStatus("Cancelled")
+                }
             case .tab, .down: form.focus = (form.focus + 1) % form.fields.count; overlay = .form(form)
             case .backTab, .up: form.focus = (form.focus + form.fields.count - 1) % form.fields.count; overlay = .form(form)
             case .enter:

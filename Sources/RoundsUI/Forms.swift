@@ -8,6 +8,8 @@ public struct Form: Sendable {
     public struct Field: Sendable {
         public var label: String
         public var editor = LineEditor()
+        /// What the field started with (typed input is what differs from it).
+        public var initial: String = ""
         public var hint: String
         public var required: Bool
         /// nil when the value is acceptable, else what is wrong.
@@ -16,6 +18,7 @@ public struct Form: Sendable {
         public init(_ label: String, hint: String = "", required: Bool = true, value: String = "", check: @escaping @Sendable (String) -> String? = { _ in nil }) {
             self.label = label; self.hint = hint; self.required = required; self.check = check
             editor = LineEditor(value)
+            initial = value
         }
 
         public var problem: String? {
@@ -37,7 +40,8 @@ public struct Form: Sendable {
 
     public var values: [String] { fields.map { $0.editor.text.trimmingCharacters(in: " ") } }
     public var isValid: Bool { fields.allSatisfy { $0.problem == nil } }
-    public var hasInput: Bool { fields.contains { !$0.editor.text.isEmpty } }
+    /// True when something was typed (a field differs from what it started with).
+    public var hasInput: Bool { fields.contains { $0.editor.text != $0.initial } }
 }
 
 /// A list to choose from (which waiting patient goes into this bed, or which bed for this patient).

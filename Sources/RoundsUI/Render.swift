@@ -201,6 +201,11 @@ extension RoundsApp {
     func drawOverlay(_ g: inout Grid, _ o: Overlay, _ body: Rect) {
         switch o {
         case .privacy: break
+        case .confirmDiscard:
+            let r = overlayRect(body, width: 56, height: 5)
+            g.fill(r, style: .overlay)
+            g.box(r, title: "Discard?", style: .overlay, titleStyle: .overlayTitle)
+            g.put("Throw away what you typed in this form? y / n", x: r.x + 2, y: r.y + 2, style: .overlay, maxWidth: r.width - 4)
         case .confirmQuit:
             let r = overlayRect(body, width: 56, height: 5)
             g.fill(r, style: .overlay)

@@ -208,25 +208,28 @@ import RoundsTestSupport
         #expect(app.content(.worklist).sortName == "due time")
     }
 
-    @Test func quitAsksWhenAFormHoldsInput() throws {
+    @Test func typedInputIsNeverThrownAwayWithoutAsking() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (app, _) = try scenarioApp(dir)
-        app.handle(.char(":"))
-        type(app, "task add")
-        app.handle(.escape)
         app.handle(.char("n"))   // new task form
-        type(app, "Call pharmacy")
-        // q is typed into the field while a form is open; Esc then q leaves at once.
+        type(app, "Call pharmacy q")   // q is text inside a form, not quit
+        #expect(app.running)
         app.handle(.escape)
+        guard case .confirmDiscard? = app.overlay else { Issue.record("Esc did not ask"); return }
+        #expect(app.holdsInput)
+        app.handle(.char("n"))
+        guard case .form(let form)? = app.overlay else { Issue.record("the form did not come back"); return }
+        #expect(form.fields[0].editor.text == "Call pharmacy q")
+        app.handle(.escape)
+        app.handle(.char("y"))
+        #expect(app.overlay == nil)
+        #expect(app.status.text.contains("nothing was saved"))
+        // An untouched form closes at once, and q then quits.
+        app.handle(.char("n"))
+        app.handle(.escape)
+        #expect(app.overlay == nil)
         app.handle(.char("q"))
         #expect(!app.running)
-        let dir2 = TemporaryDirectory(); defer { dir2.remove() }
-        let (app2, _) = try scenarioApp(dir2)
-        app2.handle(.char(":"))
-        type(app2, "task add")
-        app2.overlay = .confirmQuit
-        app2.handle(.char("n"))
-        #expect(app2.running)
     }
 
     @Test func patientViewDrawsTogetherOnePatient() throws {
