@@ -305,3 +305,25 @@ import RoundsTestSupport
         try ActionTable.markdown.write(to: root.appendingPathComponent("Docs/KEYS.md"), atomically: true, encoding: .utf8)
     }
 }
+
+@Suite struct OverrideTests {
+    @Test func choosingABedThatNeedsAnOverrideAsksForTheReasonAndRecordsIt() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scenarioApp(dir)
+        app.handle(.char("2"))
+        _ = app.render(width: 160, height: 45)
+        while app.selectedRow(.beds)?.key != "queue:MRN004" { app.handle(.down) }
+        app.handle(.char("a"))
+        guard case .picker(let picker)? = app.overlay else { Issue.record("no picker"); return }
+        let index = try #require(picker.options.firstIndex { $0.command == "assign MRN004 4W-03" })
+        #expect(picker.options[index].needsOverride?.contains("needs a telemetry bed") == true)
+        for _ in 0..<index { app.handle(.down) }
+        app.handle(.enter)
+        guard case .form? = app.overlay else { Issue.record("no override form"); return }
+        type(app, "Telemetry full; remote monitoring arranged")
+        app.handle(.enter)
+        #expect(app.overlay == nil)
+        #expect(app.status.text.contains("MRN004 assigned to bed 4W-03 (override recorded)"), "\(app.status.text)")
+        #expect(app.state.stay(of: "MRN004")?.history.last?.override == "Telemetry full; remote monitoring arranged")
+    }
+}
