@@ -41,6 +41,8 @@ public enum Event: Equatable, Sendable {
     case messageRead(MessageRead)
     case messageAcknowledged(MessageAcknowledged)
     case messageEscalated(MessageEscalated)
+    /// Someone looked at, searched or exported patient data (the audit of reads).
+    case accessRecorded(AccessRecorded)
 }
 
 public struct UnitAdded: Equatable, Sendable, Encodable { public var code: UnitCode; public var name: String; public var kind: UnitKind }
@@ -105,6 +107,10 @@ public struct MessageSent: Equatable, Sendable, Encodable {
 public struct MessageRead: Equatable, Sendable, Encodable { public var id: MessageID }
 public struct MessageAcknowledged: Equatable, Sendable, Encodable { public var id: MessageID }
 public struct MessageEscalated: Equatable, Sendable, Encodable { public var id: MessageID; public var level: Int }
+public struct AccessRecorded: Equatable, Sendable, Encodable {
+    public var kind: AccessKind; public var patient: MRN?; public var detail: String
+    public init(kind: AccessKind, patient: MRN?, detail: String) { self.kind = kind; self.patient = patient; self.detail = detail }
+}
 
 extension Event {
     /// Dotted name used in `journal dump` and the docs.
@@ -147,6 +153,7 @@ extension Event {
         case .messageRead: "message.read"
         case .messageAcknowledged: "message.acknowledged"
         case .messageEscalated: "message.escalated"
+        case .accessRecorded: "access.recorded"
         }
     }
 
@@ -190,6 +197,7 @@ extension Event {
         case .messageRead(let p): p
         case .messageAcknowledged(let p): p
         case .messageEscalated(let p): p
+        case .accessRecorded(let p): p
         }
     }
 }

@@ -177,6 +177,7 @@ extension ProcedureKind: VocabularyCodable {}
 extension ProcedureStatus: VocabularyCodable {}
 extension Role: VocabularyCodable {}
 extension PolicyKey: VocabularyCodable {}
+extension AccessKind: VocabularyCodable {}
 
 /// Sets of vocabulary words travel as a bit mask.
 extension Set: JournalCodable where Element: VocabularyCodable {
@@ -321,6 +322,7 @@ extension Event {
         case .messageRead: 35
         case .messageAcknowledged: 36
         case .messageEscalated: 37
+        case .accessRecorded: 38
         }
     }
 
@@ -370,6 +372,7 @@ extension Event {
         case .messageRead(let e): w.put(e.id)
         case .messageAcknowledged(let e): w.put(e.id)
         case .messageEscalated(let e): w.put(e.id); w.put(e.level)
+        case .accessRecorded(let e): w.put(e.kind); w.put(e.patient); w.put(e.detail)
         }
     }
 
@@ -419,6 +422,7 @@ extension Event {
         case 35: e = .messageRead(MessageRead(id: try r.get()))
         case 36: e = .messageAcknowledged(MessageAcknowledged(id: try r.get()))
         case 37: e = .messageEscalated(MessageEscalated(id: try r.get(), level: try r.get()))
+        case 38: e = .accessRecorded(AccessRecorded(kind: try r.get(), patient: try r.get(), detail: try r.get()))
         default: throw CodecError("unknown event type \(type)")
         }
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) unexpected bytes after a \(e.typeName) payload") }

@@ -40,6 +40,7 @@ extension Event {
         case .messageRead(let e): "message \(e.id) read"
         case .messageAcknowledged(let e): "message \(e.id) acknowledged"
         case .messageEscalated(let e): e.level >= 2 ? "message \(e.id) escalated to a supervisor" : "message \(e.id) is overdue for acknowledgement"
+        case .accessRecorded(let e): "\(e.kind.rawValue) \(e.detail)"
         }
     }
 }

@@ -283,6 +283,9 @@ public struct HospitalState: Equatable, Sendable {
         case .messageEscalated(let e):
             guard messages[e.id] != nil else { anomalies += 1; return }
             messages[e.id]!.escalation = max(messages[e.id]!.escalation, e.level)
+        case .accessRecorded:
+            // The audit trail is the journal itself; reading changes nothing in the hospital.
+            break
         }
     }
 

@@ -123,3 +123,13 @@ public enum PolicyKey: String, Vocabulary {
     /// How long a cleaning request may take before it is overdue (default 60 min).
     case cleaningWindow = "cleaning-window"
 }
+
+/// What kind of read an access record notes.
+public enum AccessKind: String, Vocabulary {
+    /// A patient's details or patient view were opened.
+    case viewed
+    /// A search or filter was run over patient data.
+    case searched
+    /// Patient data left Rounds: a report or dump printed, an audit query answered.
+    case exported
+}

@@ -31,7 +31,7 @@ extension String {
 /// catch up with what other processes appended, validate against that latest state, append
 /// durably, and only then apply. A refused or failed command leaves state untouched.
 public final class Engine {
-    public private(set) var state = HospitalState()
+    public internal(set) var state = HospitalState()
     public let journal: Journal
     public let clock: any Clock
     /// Who the records are written as: the operating-system user, or `sim` for the simulator.

@@ -146,6 +146,10 @@ public final class Journal {
 
     /// Reads every complete record after `position` and says how the scan ended.
     func readToEnd(_ onRecord: (Recorded) -> Void) throws(JournalError) -> ScanStop {
+        try readToEnd(withHashes: { r, _ in onRecord(r) })
+    }
+
+    func readToEnd(withHashes onRecord: (Recorded, ChainHash?) -> Void) throws(JournalError) -> ScanStop {
         let size = fileSize
         let want = size - position.offset
         guard want > 0 else { return .end }
@@ -161,7 +165,7 @@ public final class Journal {
             got += n
         }
         return buffer.withUnsafeBytes { raw in
-            RecordScanner.scan(UnsafeRawBufferPointer(rebasing: raw[0..<got]), position: &position, verifyChain: verifyChain, onRecord: onRecord)
+            RecordScanner.scan(UnsafeRawBufferPointer(rebasing: raw[0..<got]), position: &position, verifyChain: verifyChain, onRecordAndHash: onRecord)
         }
     }
 

@@ -37,9 +37,15 @@ public enum RecordScanner {
     /// last good record. `verifyChain` checks each record's SHA-256 link (see JOURNAL-FORMAT.md).
     public static func scan(_ buffer: UnsafeRawBufferPointer, position: inout ScanPosition, verifyChain: Bool,
                             onRecord: (Recorded) -> Void) -> ScanStop {
+        scan(buffer, position: &position, verifyChain: verifyChain) { r, _ in onRecord(r) }
+    }
+
+    /// As `scan`, also passing each record's SHA-256 (computed only when `verifyChain`).
+    public static func scan(_ buffer: UnsafeRawBufferPointer, position: inout ScanPosition, verifyChain: Bool,
+                            onRecordAndHash: (Recorded, ChainHash?) -> Void) -> ScanStop {
         let base = position.offset
         var lastFrame: Range<Int>? = nil
-        let stop = frames(buffer, position: &position, verifyChain: verifyChain, lastFrame: &lastFrame, onRecord: onRecord)
+        let stop = frames(buffer, position: &position, verifyChain: verifyChain, lastFrame: &lastFrame, onRecord: onRecordAndHash)
         // Without chain verification only the last record is hashed: the next append links to it.
         if !verifyChain, let last = lastFrame {
             position.prev = ChainHash.of(UnsafeRawBufferPointer(rebasing: buffer[(last.lowerBound - base)..<(last.upperBound - base)]))
@@ -48,7 +54,7 @@ public enum RecordScanner {
     }
 
     static func frames(_ buffer: UnsafeRawBufferPointer, position: inout ScanPosition, verifyChain: Bool,
-                       lastFrame: inout Range<Int>?, onRecord: (Recorded) -> Void) -> ScanStop {
+                       lastFrame: inout Range<Int>?, onRecord: (Recorded, ChainHash?) -> Void) -> ScanStop {
         let base = position.offset
         var at = 0
         let end = buffer.count
@@ -112,7 +118,7 @@ public enum RecordScanner {
             position.offset = base + frameEnd
             position.nextSeq = seq + 1
             if time > position.lastTime { position.lastTime = time }
-            onRecord(Recorded(seq: seq, time: time, actor: actor, event: event))
+            onRecord(Recorded(seq: seq, time: time, actor: actor, event: event), verifyChain ? position.prev : nil)
             at = frameEnd
         }
         return .end

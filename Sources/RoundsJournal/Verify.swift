@@ -18,14 +18,18 @@ public struct VerifyReport: Sendable {
     /// SHA-256 of the last good record: the chain head to keep elsewhere.
     public var head: ChainHash
     public var bytes: Int
+    /// With `verify --head`: the sequence number of the record whose hash is that head (0 for
+    /// the empty journal's genesis), or nil when the journal does not pass through it.
+    public var anchoredAt: UInt64?
 }
 
 extension Journal {
     /// Reads the whole journal under a shared lock (so no append is half-way through) and
     /// checks everything. Never changes the file.
-    public static func verify(at path: String) throws(JournalError) -> VerifyReport {
+    public static func verify(at path: String, anchor: ChainHash? = nil) throws(JournalError) -> VerifyReport {
         var first: Timestamp?
         var count = 0
+        var anchoredAt: UInt64? = anchor == .genesis ? 0 : nil
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { throw .notFound(path) }
@@ -38,10 +42,11 @@ extension Journal {
         }
         try journal.checkHeader()
         let stop = try journal.withLock(exclusive: false) { () throws(JournalError) in
-            try journal.readToEnd { r in
+            try journal.readToEnd(withHashes: { r, hash in
                 if first == nil { first = r.time }
                 count += 1
-            }
+                if let anchor, anchoredAt == nil, hash == anchor { anchoredAt = r.seq }
+            })
         }
         let verdict: VerifyReport.Verdict
         switch stop {
@@ -50,6 +55,7 @@ extension Journal {
         case .corrupt(let d): verdict = .damaged(d)
         }
         return VerifyReport(verdict: verdict, records: count, lastSeq: journal.position.nextSeq - 1, firstTime: first,
-                            lastTime: count > 0 ? journal.position.lastTime : nil, head: journal.position.prev, bytes: journal.fileSize)
+                            lastTime: count > 0 ? journal.position.lastTime : nil, head: journal.position.prev, bytes: journal.fileSize,
+                            anchoredAt: anchoredAt)
     }
 }

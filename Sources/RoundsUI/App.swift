@@ -185,6 +185,7 @@ public final class RoundsApp {
             mode = .normal
         case .enter:
             mode = .normal
+            if !editor.text.isEmpty { audit(.searched, patient: nil, detail: "\(focus.title) filter \"\(editor.text)\"") }
         default:
             if editor.handle(key) {
                 views[focus]!.filter = editor.text

@@ -201,7 +201,15 @@ extension RoundsApp {
         } else if row.patient != nil {
             openPatient(); return
         }
+        if let mrn = row.patient { audit(.viewed, patient: mrn, detail: "\(title) details") }
         overlay = .detail(title: title, lines: lines, scroll: 0)
+    }
+
+    /// Notes a read of patient data in the journal; if it cannot be noted, says so.
+    func audit(_ kind: AccessKind, patient: MRN?, detail: String) {
+        do { try engine.recordAccess(kind, patient: patient, detail: detail) } catch {
+            setStatus("✗ could not record this access in the journal: \(error)", error: true)
+        }
     }
 
     /// Runs a command whose outcome needs no status line (marking a message read on opening it).
@@ -244,6 +252,7 @@ extension RoundsApp {
         }
         let msgs = state.messages.values.filter { $0.patient == mrn }.suffix(8)
         if !msgs.isEmpty { lines += ["", "Messages:"] + msgs.map { "  \($0.id) \(w.hhmm($0.sentAt)) \($0.from) → \($0.to): \($0.subject)" } }
+        audit(.viewed, patient: mrn, detail: "patient view")
         overlay = .detail(title: "Patient \(mrn)", lines: lines, scroll: 0)
     }
 }

@@ -8,23 +8,58 @@ struct JournalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journal",
         abstract: "Check, repair and read a journal file.",
-        subcommands: [Verify.self, Repair.self, Dump.self])
+        subcommands: [Verify.self, Head.self, Repair.self, Dump.self])
+
+    struct Head: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the journal's chain head (SHA-256 of its last record) and sequence number, to keep somewhere else.",
+            discussion: "Later, `rounds journal verify PATH --head HASH` proves the journal still extends that head: no record up to it was edited, removed or reordered.")
+        @Argument(help: "The journal file.") var path: String
+
+        func run() throws {
+            do {
+                let r = try Journal.verify(at: path)
+                guard case .intact = r.verdict else {
+                    warn("rounds: \(path) is not intact; run `rounds journal verify \(path)`")
+                    throw Exit(code: 1)
+                }
+                say("\(r.head) seq \(r.lastSeq)")
+            } catch let e as JournalError {
+                warn("rounds: \(e)")
+                throw Exit(code: 1)
+            }
+        }
+    }
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every record's checksum, sequence number and SHA-256 link.",
-            discussion: "Exit 0 when intact; 1 on damage (naming byte offset and sequence number); 3 on a torn tail (run `rounds journal repair`).")
+            discussion: "Exit 0 when intact; 1 on damage (naming byte offset and sequence number) or when --head is given and the journal does not extend it; 3 on a torn tail (run `rounds journal repair`).")
         @Argument(help: "The journal file.") var path: String
+        @Option(name: .long, help: "A chain head printed earlier by `rounds journal head`: check the journal still extends it.") var head: String?
+
+        func validate() throws {
+            if let head, ChainHash(hex: head) == nil { throw ValidationError("--head must be 64 hexadecimal digits, as `rounds journal head` prints") }
+        }
 
         func run() throws {
             let report: VerifyReport
-            do { report = try Journal.verify(at: path) } catch {
+            let anchor = head.flatMap { ChainHash(hex: $0) }
+            do { report = try Journal.verify(at: path, anchor: anchor) } catch {
                 warn("rounds: \(error)")
                 throw Exit(code: 1)
             }
             let wall = Host.localWallClock
             let span = report.firstTime.map { "\(wall.dateTime($0)) to \(wall.dateTime(report.lastTime!))" } ?? "no records"
             let summary = "\(report.records) records, last seq \(report.lastSeq), \(span), \(report.bytes) bytes, chain head \(report.head)"
+            if anchor != nil {
+                if let seq = report.anchoredAt {
+                    say("\(path): extends the given head (record seq \(seq)); \(report.lastSeq - seq) records since")
+                } else {
+                    warn("\(path): does NOT extend the given head: a record up to it was edited, removed or reordered, or the journal was replaced")
+                    if case .intact = report.verdict { throw Exit(code: 1) }
+                }
+            }
             switch report.verdict {
             case .intact:
                 say("\(path): intact — \(summary)")
@@ -67,6 +102,7 @@ struct JournalCommand: ParsableCommand {
         @Argument(help: "The journal file.") var path: String
 
         func run() throws {
+            try Audit.recordExport(journal: path, detail: "journal dump")
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var failure: (any Error)?

@@ -6,10 +6,18 @@ import RoundsJournal
 import RoundsDemo
 import RoundsReports
 
+/// prctl(2); Glibc's Swift module does not export <sys/prctl.h>.
+@_silgen_name("prctl")
+func rounds_prctl(_ option: Int32, _ a2: UInt, _ a3: UInt, _ a4: UInt, _ a5: UInt) -> Int32
+
 @main
 struct Rounds {
     /// Exit codes: 0 success, 1 refused or failed, 2 usage error, 3 torn tail (verify).
     static func main() {
+        // Patient data must never land in a core dump.
+        _ = rounds_prctl(4 /* PR_SET_DUMPABLE */, 0, 0, 0, 0)
+        var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+        setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
         do {
             var command = try RoundsCommand.parseAsRoot()
             try command.run()
@@ -39,7 +47,7 @@ struct RoundsCommand: ParsableCommand {
         3 a torn tail was found (journal verify).
         """,
         version: "0.1.0",
-        subcommands: [Open.self, Demo.self, Simulate.self, Exec.self, JournalCommand.self, ReportCommand.self],
+        subcommands: [Open.self, Demo.self, Simulate.self, Exec.self, JournalCommand.self, ReportCommand.self, Audit.self],
         defaultSubcommand: Open.self
     )
 }

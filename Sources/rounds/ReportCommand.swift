@@ -21,8 +21,12 @@ struct ReportCommand: ParsableCommand {
     }
 
     static func print(_ report: Report, journal path: String, format: ReportFormat) throws {
+        // Exports are audited: the report is noted in the journal before anything is printed.
         let engine: Engine
-        do { engine = try Engine(journalAt: path, writable: false) } catch {
+        do {
+            engine = try Engine(journalAt: path)
+            try engine.recordAccess(.exported, patient: nil, detail: "report \(report.rawValue) \(format.rawValue)")
+        } catch {
             warn("rounds: \(error)")
             throw Exit(code: 1)
         }

@@ -282,3 +282,43 @@ func demoJournal(_ dir: TemporaryDirectory, beds: Int = 40) throws -> String {
         #expect(errors.contains("bed RACE-01 is occupied by another patient"))
     }
 }
+
+@Suite(.serialized) struct AuditCLITests {
+    @Test func auditAnswersWhoLookedAtOrChangedAPatient() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        try rounds(["exec", "--journal", j, "admit AUD001 name \"Audit, Test\" dob 1950-01-01 sex f from ed"])
+        try rounds(["exec", "--journal", j, "lab order AUD001 K"])
+        let report = try rounds(["report", "census", "--journal", j])
+        #expect(report.status == 0)
+        let r = try rounds(["audit", "--journal", j, "--patient", "AUD001", "--format", "csv"])
+        #expect(r.status == 0, "\(r.err)")
+        let lines = r.out.split(separator: "\r\n").dropFirst()
+        #expect(lines.count == 4, "recorded, admitted, lab ordered, and the audit query itself: \(r.out)")
+        #expect(lines.allSatisfy { $0.contains("AUD001") })
+        #expect(r.out.contains("lab L") && r.out.contains("K ordered for AUD001"))
+        let exports = try rounds(["audit", "--journal", j, "--since", "1h", "--format", "csv"])
+        #expect(exports.out.contains("exported,,exported report census text"), "reports are recorded as exports")
+        let byUser = try rounds(["audit", "--journal", j, "--user", "nobody-at-all", "--format", "csv"])
+        #expect(byUser.out.split(separator: "\r\n").count == 1, "only the header: \(byUser.out)")
+        #expect(try rounds(["audit", "--journal", j, "--since", "someday"]).status == 2)
+    }
+
+    @Test func chainHeadKeptElsewhereProvesTheJournalStillExtendsIt() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        let head = try rounds(["journal", "head", j]).out.split(separator: " ").first.map(String.init) ?? ""
+        #expect(head.count == 64)
+        try rounds(["exec", "--journal", j, "task add \"later work\""])
+        let ok = try rounds(["journal", "verify", j, "--head", head])
+        #expect(ok.status == 0)
+        #expect(ok.out.contains("extends the given head"))
+        // A journal rebuilt from the start (same length or not) no longer passes through the head.
+        let other = dir.file("other.rj")
+        _ = try rounds(["demo", "--journal", other, "--beds", "40", "--seed", "2", "--at", "2026-11-22 07:00", "--quiet"])
+        let bad = try rounds(["journal", "verify", other, "--head", head])
+        #expect(bad.status == 1)
+        #expect(bad.err.contains("does NOT extend the given head"))
+        #expect(try rounds(["journal", "verify", j, "--head", "xyz"]).status == 2)
+    }
+}

@@ -153,8 +153,10 @@ func parseError(_ line: String) -> ParseError? {
             .messageRead(MessageRead(id: MessageID(1))),
             .messageAcknowledged(MessageAcknowledged(id: MessageID(1))),
             .messageEscalated(MessageEscalated(id: MessageID(1), level: 1)),
+            .accessRecorded(AccessRecorded(kind: .exported, patient: nil, detail: "report beds csv")),
+            .accessRecorded(AccessRecorded(kind: .viewed, patient: "M", detail: "patient view")),
         ]
-        #expect(Set(events.map(\.typeCode)) == Set(1...37), "every event type is covered")
+        #expect(Set(events.map(\.typeCode)) == Set(1...38), "every event type is covered")
         for e in events {
             var w = ByteWriter()
             e.writePayload(to: &w)

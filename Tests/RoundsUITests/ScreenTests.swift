@@ -327,3 +327,27 @@ import RoundsTestSupport
         #expect(app.state.stay(of: "MRN004")?.history.last?.override == "Telemetry full; remote monitoring arranged")
     }
 }
+
+@Suite struct ReadAuditTests {
+    @Test func openingAPatientAndSearchingAreRecorded() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scenarioApp(dir)
+        let before = app.state.lastSeq
+        app.handle(.char("3"))
+        _ = app.render(width: 160, height: 45)
+        app.handle(.char("p"))
+        app.handle(.escape)
+        app.handle(.char("/"))
+        type(app, "okafor")
+        app.handle(.enter)
+        let entries = try Engine.audit(journalAt: app.engine.journal.path)
+        let reads = entries.filter { $0.seq > before }
+        #expect(reads.map(\.action) == ["viewed", "searched"])
+        #expect(reads[0].patients == ["MRN002"])
+        #expect(reads[0].actor == "alice")
+        #expect(reads[1].what.contains("Pending labs filter \"okafor\""))
+        let aboutPatient = try Engine.audit(journalAt: app.engine.journal.path, patient: "MRN002")
+        #expect(aboutPatient.contains { $0.action == "changed" && $0.what.contains("discharged") })
+        #expect(aboutPatient.contains { $0.action == "viewed" })
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import RoundsDomain
+import RoundsEngine
+import RoundsJournal
+import RoundsReports
+
+/// `rounds audit`: who looked at or changed a patient, and when.
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Answer \"who looked at or changed this patient, and when\" from the journal.",
+        discussion: """
+        Lists every record that changed patient data and every recorded read (patient views,
+        searches, exports), oldest first, filtered by patient, user and time. The query is itself
+        recorded as an export.
+        """)
+
+    @Option(name: .long, help: "The journal to read.") var journal: String?
+    @Option(name: .long, help: "Only records about this patient (MRN).") var patient: String?
+    @Option(name: .long, help: "Only records by this login.") var user: String?
+    @Option(name: .long, help: "Only records at or after this time: \"2026-11-22 07:00\", \"yesterday 19:00\", or a duration such as 8h meaning that long ago.") var since: String?
+    @Option(name: .long, help: "text, csv or json.") var format: ReportFormat = .text
+
+    func sinceTime() -> Timestamp? {
+        guard let since else { return nil }
+        let ctx = ParseContext(now: SystemClock().now(), wallClock: Host.localWallClock)
+        let ago = since.hasPrefix("-") ? String(since.dropFirst()) : since
+        if !ago.hasPrefix("+"), let span = CommandParser.parseSpan(ago) { return ctx.now - span }
+        return CommandParser.parseTime(since, context: ctx)
+    }
+
+    func validate() throws {
+        if since != nil && sinceTime() == nil { throw ValidationError("--since '\(since!)' is not a time; use e.g. \"2026-11-22 07:00\", \"yesterday 19:00\", or 8h (that long ago)") }
+        if let patient, !IdentifierSyntax.isValidMRN(Substring(patient)) { throw ValidationError("--patient '\(patient)' is not an MRN") }
+    }
+
+    func run() throws {
+        let path = Paths.journal(journal)
+        let filters = [patient.map { "patient \($0.uppercased())" }, user.map { "user \($0)" }, since.map { "since \($0)" }].compactMap { $0 }
+        try Audit.recordExport(journal: path, detail: "audit query" + (filters.isEmpty ? "" : " (\(filters.joined(separator: ", ")))"), patient: patient?.uppercased())
+        let entries: [AuditEntry]
+        do { entries = try Engine.audit(journalAt: path, patient: patient?.uppercased(), user: user, since: sinceTime()) } catch {
+            warn("rounds: \(error)")
+            throw Exit(code: 1)
+        }
+        let wall = Host.localWallClock
+        let table = Table(title: "Audit of \(path)" + (filters.isEmpty ? "" : " — \(filters.joined(separator: ", "))"),
+                          columns: ["Seq", "Time", "User", "Action", "Patient", "What"],
+                          rows: entries.map { ["\($0.seq)", wall.dateTime($0.time), $0.actor, $0.action, $0.patients.joined(separator: " "), $0.what] },
+                          footer: ["\(entries.count) records"])
+        FileHandle.standardOutput.write(Data(table.render(format).utf8))
+    }
+
+    /// Exports are audited: note this one in the journal before any patient data is printed.
+    /// If it cannot be noted, nothing is printed.
+    static func recordExport(journal path: String, detail: String, patient: MRN? = nil) throws {
+        do {
+            let engine = try Engine(journalAt: path)
+            try engine.recordAccess(.exported, patient: patient, detail: detail)
+        } catch {
+            warn("rounds: exports are recorded in the journal, and this one could not be: \(error)")
+            throw Exit(code: 1)
+        }
+    }
+}
