@@ -15,8 +15,10 @@ public enum Rules {
         }
 
         // Overdue and escalating tasks.
-        for id in s.openTasks.sorted() {
-            guard let t = s.tasks[id], !t.status.isClosed, t.due < now else { continue }
+        // Only what is already due is sorted (for a deterministic order): each submit runs these
+        // rules, and sorting every open item each time made a busy journal slow.
+        for id in s.openTasks.filter({ s.tasks[$0].map { !$0.status.isClosed && $0.due < now } ?? false }).sorted() {
+            guard let t = s.tasks[id] else { continue }
             let grace: Span? = switch (t.kind, t.priority) {
             case (.criticalresult, _): Span(milliseconds: 0)
             case (_, .stat): s.policy.statGrace
@@ -35,9 +37,9 @@ public enum Rules {
         }
 
         // Urgent messages nobody has acknowledged.
-        for id in s.unacknowledgedUrgent.sorted() {
+        let window = s.policy.messageAckWindow
+        for id in s.unacknowledgedUrgent.filter({ s.messages[$0].map { now >= $0.sentAt + window } ?? false }).sorted() {
             guard let m = s.messages[id], m.acknowledgedBy == nil else { continue }
-            let window = s.policy.messageAckWindow
             if m.escalation < 2, !m.system, now >= m.sentAt + window * 2 {
                 events.append(.messageEscalated(MessageEscalated(id: id, level: 2)))
                 notifySupervisor("Urgent message unacknowledged for \((now - m.sentAt)): \(m.id)", patient: m.patient,
@@ -48,9 +50,9 @@ public enum Rules {
         }
 
         // Procedures whose required labs are not resulted by the lead time.
-        for id in s.scheduledProcedures.sorted() {
-            guard let p = s.procedures[id], p.status == .scheduled, p.notReadyTask == nil,
-                  now >= p.start - s.policy.procedureLead, now < p.end else { continue }
+        let lead = s.policy.procedureLead
+        for id in s.scheduledProcedures.filter({ s.procedures[$0].map { $0.notReadyTask == nil && now >= $0.start - lead && now < $0.end } ?? false }).sorted() {
+            guard let p = s.procedures[id], p.status == .scheduled else { continue }
             let missing = s.missingTests(for: p)
             guard !missing.isEmpty else { continue }
             let task = TaskID(nextTask)

@@ -81,6 +81,12 @@ public final class Engine {
         try journal.catchUp { state.apply($0) }
     }
 
+    /// As `refresh`, also handing each new record to `each` after it is applied.
+    @discardableResult
+    public func refresh(_ each: (Recorded) -> Void) throws(JournalError) -> Int {
+        try journal.catchUp { r in state.apply(r); each(r) }
+    }
+
     /// Parses and submits one line of the command language.
     @discardableResult
     public func submit(line: String) throws(SubmitError) -> [Recorded] {

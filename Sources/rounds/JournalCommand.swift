@@ -8,7 +8,7 @@ struct JournalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journal",
         abstract: "Check, repair and read a journal file.",
-        subcommands: [Verify.self, Head.self, Repair.self, Dump.self])
+        subcommands: [Verify.self, Head.self, Repair.self, Dump.self, Follow.self])
 
     struct Head: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -322,3 +322,65 @@ func demoJournal(_ dir: TemporaryDirectory, beds: Int = 40) throws -> String {
         #expect(try rounds(["journal", "verify", j, "--head", "xyz"]).status == 2)
     }
 }
+
+@Suite(.serialized) struct BusyMorningTests {
+    /// Eight processes each submit 1,000 commands while four others follow. Every follower ends
+    /// on the same record and chain head as a fresh verification: nothing lost, torn, reordered
+    /// or interleaved. The followers' latency figures are printed (Docs/PERFORMANCE.md).
+    @Test func eightWritersFourFollowers() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = dir.file("busy.rj")
+        let setup = try Engine(creatingJournalAt: j, actor: "setup")
+        try setup.submit(line: "unit add BUSY name \"Busy ward\" kind medsurg")
+        let start = try Journal.verify(at: j).lastSeq
+        let writers = 8, each = 1000, followers = 4
+        var follow: [(Process, Pipe)] = []
+        for _ in 0..<followers {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: roundsBinary)
+            // Each follower's own start is recorded as an export: 4 records before the writers.
+            p.arguments = ["journal", "follow", j, "--quiet", "--summary", "--until-seq", "\(start + UInt64(followers + writers * each))"]
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            follow.append((p, out))
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while try Journal.verify(at: j).lastSeq < start + UInt64(followers), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        var writing: [Process] = []
+        for w in 0..<writers {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: roundsBinary)
+            p.arguments = ["exec", "--journal", j, "-"]
+            let input = Pipe()
+            p.standardInput = input
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            let script = (0..<each).map { "task add \"w\(w)-\($0)\" owner @coordinator" }.joined(separator: "\n") + "\n"
+            input.fileHandleForWriting.write(Data(script.utf8))
+            try input.fileHandleForWriting.close()
+            writing.append(p)
+        }
+        for p in writing {
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+        }
+        let verified = try Journal.verify(at: j)
+        #expect(verified.verdict == .intact)
+        #expect(verified.lastSeq == start + UInt64(followers + writers * each))
+        var summaries: [String] = []
+        for (p, out) in follow {
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+            summaries.append(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(text.hasPrefix("seq \(verified.lastSeq) head \(verified.head) "), "follower ended elsewhere: \(text)")
+        }
+        print("busy morning: \(writers)×\(each) commands, \(followers) followers:\n" + summaries.joined(separator: "\n"))
+        // A fresh replay holds every task exactly once.
+        let replay = try Engine(journalAt: j, writable: false)
+        #expect(replay.state.tasks.count == writers * each)
+        let titles = Set(replay.state.tasks.values.map(\.title))
+        #expect(titles.count == writers * each)
+    }
+}
