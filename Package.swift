@@ -20,13 +20,13 @@ let package = Package(
     targets: [
         // The hospital: entities, events, the pure `apply`, commands, validation, time rules.
         .target(name: "RoundsDomain", swiftSettings: strict),
-        // Record checksums: hardware CRC-32C (SSE 4.2, portable fall-back) and one-call SHA-256
-        // through the BoringSSL that swift-crypto links in.
-        .target(name: "JournalChecksums", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // C helpers for the journal: hardware CRC-32C (SSE 4.2, portable fall-back), one-call
+        // SHA-256 through the BoringSSL that swift-crypto links in, and the file-system type.
+        .target(name: "CJournal", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The append-only, checksummed, hash-chained journal file shared by processes.
         .target(
             name: "RoundsJournal",
-            dependencies: ["RoundsDomain", "JournalChecksums"],
+            dependencies: ["RoundsDomain", "CJournal"],
             swiftSettings: strict),
         // In-memory state plus journal: submit commands, catch up with other writers, run rules.
         .target(name: "RoundsEngine", dependencies: ["RoundsDomain", "RoundsJournal"], swiftSettings: strict),

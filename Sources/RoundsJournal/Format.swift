@@ -1,4 +1,4 @@
-import JournalChecksums
+import CJournal
 import RoundsDomain
 
 /// The on-disk layout (Docs/JOURNAL-FORMAT.md is the specification; keep the two in step).

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import RoundsDomain
+import CJournal
 
 public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound(String)
@@ -14,6 +15,8 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An earlier sync failed; the kernel may have dropped data, so this handle writes no more.
     case unusable(String, reason: String)
     case readOnly(String)
+    /// The file or where it lives would expose patient data or break the guarantees Rounds needs.
+    case unsafeLocation(String, reason: String)
 
     public var description: String {
         switch self {
@@ -25,6 +28,7 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
         case .writeFailed(let p, let reason): "could not write to \(p): \(reason); the command was not recorded"
         case .unusable(let p, let reason): "\(p) is not safe to write after an earlier failure (\(reason)); restart Rounds to reopen and re-verify it"
         case .readOnly(let p): "\(p) was opened read-only"
+        case .unsafeLocation(let p, let reason): "refusing to write to \(p): \(reason)"
         }
     }
 }
@@ -102,6 +106,7 @@ public final class Journal {
         }
         let journal = Journal(path: path, fd: fd, writable: writable, verifyChain: verifyChain, io: io)
         try journal.checkHeader()
+        if writable { try journal.checkSafeToWrite() }
         var report = OpenReport()
         try journal.withLock(exclusive: writable) { () throws(JournalError) in
             let stop = try journal.readToEnd { r in report.records += 1; onRecord(r) }
@@ -115,6 +120,30 @@ public final class Journal {
             }
         }
         return (journal, report)
+    }
+
+    /// Refuses a journal that everyone on the host could read or write, and one on a network
+    /// file system (where appends and locks are not reliable), saying how to fix it.
+    func checkSafeToWrite() throws(JournalError) {
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_mode & 0o007 != 0 {
+            let mode = String(st.st_mode & 0o777, radix: 8)
+            throw .unsafeLocation(path, reason: "it can be read or written by every user on this host (mode 0\(mode)); patient data must not be. Fix it with: chmod 640 \(path)")
+        }
+        do {
+            let kind: String? = switch UInt32(truncatingIfNeeded: rounds_fs_type(fd)) {
+            case 0x6969: "NFS"
+            case 0x517B: "SMB"
+            case 0xFF53_4D42: "CIFS"
+            case 0xFE53_4D42: "SMB2"
+            case 0x6573_5546: "FUSE (sshfs or similar)"
+            case 0x0102_1997: "9P"
+            default: nil
+            }
+            if let kind {
+                throw .unsafeLocation(path, reason: "it is on a network file system (\(kind)), where appends and locks are not reliable; keep the journal on a local disk of this host")
+            }
+        }
     }
 
     /// Opens read-only without reading anything (for `verify`, which reads under its own lock).

@@ -1,5 +1,6 @@
-#ifndef ROUNDS_JOURNAL_CHECKSUMS_H
-#define ROUNDS_JOURNAL_CHECKSUMS_H
+// C helpers for the journal: checksums and file-system facts Swift's Glibc module does not export.
+#ifndef ROUNDS_CJOURNAL_H
+#define ROUNDS_CJOURNAL_H
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,5 +13,8 @@ uint32_t rounds_crc32c(uint32_t crc, const void *data, size_t length);
 /// context allocation (most of the cost on records of ~100 bytes). Tests check it against
 /// swift-crypto's `SHA256`.
 void rounds_sha256(const void *data, size_t length, uint8_t digest[32]);
+
+/// The file system type (statfs f_type) of the file open at `fd`, or 0 when it cannot be told.
+unsigned long rounds_fs_type(int fd);
 
 #endif

@@ -1,5 +1,6 @@
 // Checksums for journal records: CRC-32C (the polynomial of LevelDB, ext4 and iSCSI) and SHA-256.
-#include "journal_checksums.h"
+#include "cjournal.h"
+#include <sys/vfs.h>
 #include <string.h>
 
 static uint32_t table[256];
@@ -60,4 +61,9 @@ extern uint8_t *CCryptoBoringSSL_SHA256(const uint8_t *data, size_t len, uint8_t
 
 void rounds_sha256(const void *data, size_t length, uint8_t digest[32]) {
     CCryptoBoringSSL_SHA256((const uint8_t *)data, length, digest);
+}
+
+unsigned long rounds_fs_type(int fd) {
+    struct statfs fs;
+    return fstatfs(fd, &fs) == 0 ? (unsigned long)fs.f_type : 0;
 }
