@@ -64,12 +64,15 @@ public enum DemoHospital {
             }
         }
 
-        // The roster, with whoever made the demo as a coordinator.
-        for (login, name, role) in roster {
-            run(.setStaff(login: login, name: name, role: role, onDuty: true))
-        }
-        if engine.state.staff[o.creator] == nil, IdentifierSyntax.isValidLogin(Substring(o.creator)) {
+        // The roster: whoever made the demo and the demo's own accounts as coordinators, then the
+        // supervisors, whose arrival ends set-up mode.
+        if IdentifierSyntax.isValidLogin(Substring(o.creator)) {
             run(.setStaff(login: o.creator, name: o.creator, role: .coordinator, onDuty: true))
+        }
+        run(.setStaff(login: demoActor, name: "Demo generator", role: .coordinator, onDuty: true))
+        run(.setStaff(login: simActor, name: "Simulator", role: .coordinator, onDuty: true))
+        for (login, name, role) in roster.sorted(by: { ($0.2 == .supervisor ? 1 : 0) < ($1.2 == .supervisor ? 1 : 0) }) where engine.state.staff[login] == nil {
+            run(.setStaff(login: login, name: name, role: role, onDuty: true))
         }
 
         // An opening census of about 84 %.

@@ -3,6 +3,7 @@
 /// Nothing here changes state; the engine journals the events and then applies them.
 public enum Decider {
     public static func decide(_ command: Command, in s: HospitalState, at now: Timestamp, by actor: Login) throws(Refusal) -> [Event] {
+        if let refusal = Authorization.refusal(command, actor: actor, in: s) { throw refusal }
         var d = Decision(s: s, now: now, actor: actor)
         try d.run(command)
         return d.events

@@ -45,9 +45,10 @@ public enum Fixture {
         "bed add 4W-03 unit 4W",
         "bed add 4W-04 unit 4W",
         "staff add alice name \"Alice Moreau\" role coordinator",
-        "staff add sam name \"Sam Okafor\" role supervisor",
         "staff add evs1 name \"Evan Štěpánek\" role evs",
         "staff add drlee name \"Dr Min-jun Lee\" role physician",
+        // The first supervisor ends set-up mode: from here on, roles decide.
+        "staff add sam name \"Sam Okafor\" role supervisor",
     ]
 
     /// A new journal in `dir` with the set-up above, on a manual clock at `fixtureStart`.

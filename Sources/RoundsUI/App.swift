@@ -50,11 +50,24 @@ public final class RoundsApp {
     var shown: [PaneKind: PaneContent] = [:]
     var pageSize: [PaneKind: Int] = [:]
 
-    public init(engine: Engine, hospitalName: String = "Rounds") {
+    /// Why this session may not change anything (`--read-only`, or a login not on the roster),
+    /// shown in the header.
+    public var readOnly: String?
+    /// `--read-only`: refuse every change here, before the engine is asked.
+    public let sessionReadOnly: Bool
+
+    public init(engine: Engine, hospitalName: String = "Rounds", readOnly: Bool = false) {
         self.engine = engine
         self.hospitalName = hospitalName
+        sessionReadOnly = readOnly
         for p in PaneKind.allCases { views[p] = PaneView() }
         status = ("Welcome, \(engine.actor). ? shows every key; : runs any command.", false)
+        if readOnly {
+            self.readOnly = "opened with --read-only"
+        } else if !Authorization.isSettingUp(engine.state), engine.state.staff[engine.actor] == nil {
+            self.readOnly = "\(engine.actor) is not on the staff roster"
+            status = ("Read-only: \(engine.actor) is not on the staff roster. Ask a supervisor to run: staff add \(engine.actor) name \"Your Name\" role ROLE", true)
+        }
     }
 
     public var now: Timestamp { max(engine.clock.now(), engine.state.lastTime) }
@@ -244,6 +257,11 @@ public final class RoundsApp {
 
     /// Runs one command of the command language and reports the outcome in the status line.
     public func submit(_ line: String) {
+        // An unknown login is refused by the engine itself; --read-only is this session's own rule.
+        if sessionReadOnly {
+            setStatus("✗ this session is read-only (opened with --read-only): nothing was changed", error: true)
+            return
+        }
         do {
             let records = try engine.submit(line: line)
             let summaries = records.map(\.event.summary)

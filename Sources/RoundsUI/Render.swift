@@ -55,6 +55,7 @@ extension RoundsApp {
         let narrow = g.width < 140
         let left = narrow ? " Rounds · \(engine.actor) · \(engine.wallClock.hhmm(now))" : " Rounds · \(hospitalName) · \(engine.actor) · \(engine.wallClock.hhmm(now))"
         var x = g.put(left, x: 0, y: 0, style: .header) + 2
+        if readOnly != nil { x += g.put("READ-ONLY", x: x, y: 0, style: .banner) + 2 }
         let counts: [(String, Int)] = narrow
             ? [("overdue", overdue), ("critical", critical), ("waiting", waiting), ("urgent msg", urgent)]
             : [("overdue", overdue), ("critical not told", critical), ("waiting for a bed", waiting), ("urgent unacknowledged", urgent)]

@@ -59,7 +59,7 @@ enum ThemeLoader {
 
 enum Interactive {
     /// Opens the full-screen UI on `path`. With a simulator, it moves the hospital gently along.
-    static func run(path: String, themeName: String?, hospital: String?, simulate: Bool) throws {
+    static func run(path: String, themeName: String?, hospital: String?, simulate: Bool, readOnly: Bool = false) throws {
         let config = Config.load()
         let theme = try ThemeLoader.load(themeName ?? config.theme ?? "default")
         let engine: Engine
@@ -67,9 +67,9 @@ enum Interactive {
             warn("rounds: \(error)")
             throw Exit(code: 1)
         }
-        let app = RoundsApp(engine: engine, hospitalName: hospital ?? config.hospital ?? (path as NSString).lastPathComponent)
+        let app = RoundsApp(engine: engine, hospitalName: hospital ?? config.hospital ?? (path as NSString).lastPathComponent, readOnly: readOnly)
         let notes = config.warnings + theme.warnings + (engine.openReport.tornTail.map { ["\($0)"] } ?? [])
-        if let first = notes.first { app.setStatus("⚠ " + first + (notes.count > 1 ? " (+\(notes.count - 1) more on stderr after exit)" : ""), error: true) }
+        if let first = notes.first, app.readOnly == nil { app.setStatus("⚠ " + first + (notes.count > 1 ? " (+\(notes.count - 1) more on stderr after exit)" : ""), error: true) }
         var sim = simulate ? Simulator(seed: UInt64(getpid()), wallClock: engine.wallClock) : nil
         let simEngine = simulate ? try? Engine(journalAt: path, actor: DemoHospital.simActor) : nil
         var nextStep = SystemClock().now() + .seconds(3)

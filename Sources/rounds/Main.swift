@@ -69,6 +69,9 @@ struct Open: ParsableCommand {
     @Flag(name: .long, help: "Print the census instead of opening the full screen (also when output is not a terminal).")
     var print = false
 
+    @Flag(name: .long, help: "Look without changing anything (for a supervisor's or a wall display's screen).")
+    var readOnly = false
+
     mutating func run() throws {
         let path: String
         if demo {
@@ -92,6 +95,6 @@ struct Open: ParsableCommand {
             try ReportCommand.print(.census, journal: path, format: .text)
             return
         }
-        try Interactive.run(path: path, themeName: theme, hospital: demo ? "Demo hospital" : nil, simulate: demo)
+        try Interactive.run(path: path, themeName: theme, hospital: demo ? "Demo hospital" : nil, simulate: demo, readOnly: readOnly)
     }
 }

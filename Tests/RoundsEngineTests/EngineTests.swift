@@ -82,7 +82,7 @@ import RoundsTestSupport
     @Test func aSecondEngineSeesTheFirstsChangesAndValidatesAgainstThem() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (alice, clock) = try Fixture.engine(in: dir)
-        let bob = try Engine(journalAt: alice.journal.path, actor: "bob", clock: clock, wallClock: .utc)
+        let bob = try Engine(journalAt: alice.journal.path, actor: "sam", clock: clock, wallClock: .utc)
         try Fixture.admit(alice, "MRN001")
         try Fixture.admit(alice, "MRN002")
         #expect(bob.state.patients["MRN001"] == nil)

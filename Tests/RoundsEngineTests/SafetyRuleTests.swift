@@ -165,7 +165,9 @@ import RoundsTestSupport
     @Test func windowIsConfigurable() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (e, _) = try Fixture.engine(in: dir)
+        e.actor = "sam"   // policy is a supervisor's
         try e.submit(line: "policy set critical-window 15m")
+        e.actor = "alice"
         try Fixture.admit(e, "MRN001")
         try e.submit(line: "lab order MRN001 NA")
         try e.submit(line: "lab collect L1")
@@ -259,7 +261,9 @@ import RoundsTestSupport
     @Test func leadTimeIsConfigurable() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (e, clock) = try Fixture.engine(in: dir)
+        e.actor = "sam"
         try e.submit(line: "policy set procedure-lead 2h")
+        e.actor = "alice"
         try Fixture.admit(e, "MRN001")
         try e.submit(line: "proc book MRN001 imaging MRI-1 at 12:00 for 1h requires CREA")
         clock.set(fixtureStart + .hours(2) + .minutes(59))
@@ -328,5 +332,53 @@ import RoundsTestSupport
         let fired = try e.tick()
         #expect(fired.map(\.event) == [.bedUnblocked(BedUnblocked(bed: "4W-04", automatic: true))])
         #expect(e.state.beds["4W-04"]?.status == .available)
+    }
+}
+
+@Suite struct AuthorizationTests {
+    @Test func eachCommandNeedsAPermissionOfTheActorsRole() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (e, _) = try Fixture.engine(in: dir)
+        try Fixture.admit(e, "MRN001")
+        // EVS may clean beds but not place patients.
+        e.actor = "evs1"
+        try e.submit(line: "bed dirty 4W-03")
+        let placing = try #require(refusal { try e.submit(line: "assign MRN001 4W-02") })
+        #expect(placing.reason == "evs1 (EVS) lacks the permission to place patients")
+        #expect(placing.hint?.contains("coordinator") == true)
+        // A physician may communicate a critical result but not change policy or the roster.
+        e.actor = "drlee"
+        #expect(refusal { try e.submit(line: "policy set critical-window 5m") }?.reason == "drlee (physician) lacks the permission to change policy settings")
+        #expect(refusal { try e.submit(line: "staff add eve name \"Eve\" role supervisor") }?.reason.contains("manage the staff roster") == true)
+        // Coordinators manage the day; only supervisors change the roster and policy.
+        e.actor = "alice"
+        try e.submit(line: "assign MRN001 4W-02")
+        #expect(refusal { try e.submit(line: "staff set alice role supervisor") } != nil, "nobody promotes themselves without the permission")
+        e.actor = "sam"
+        try e.submit(line: "staff set alice role supervisor")
+        #expect(e.state.staff["alice"]?.role == .supervisor)
+    }
+
+    @Test func anUnknownLoginIsReadOnlyAndToldHowToBeAdded() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (e, _) = try Fixture.engine(in: dir)
+        let before = e.state
+        e.actor = "mallory"
+        let r = try #require(refusal { try e.submit(line: "task add \"hello\"") })
+        #expect(r.reason.contains("mallory is not on the staff roster, so this session is read-only"))
+        #expect(r.hint == "ask a supervisor to add you: staff add mallory name \"Your Name\" role ROLE")
+        #expect(e.state == before)
+        // Reads are still recorded in their name.
+        try e.recordAccess(.viewed, patient: nil, detail: "census")
+        #expect(e.state.lastSeq == before.lastSeq + 1)
+    }
+
+    @Test func setUpModeEndsWithTheFirstSupervisor() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let e = try Engine(creatingJournalAt: dir.file("new.rj"), actor: "installer", clock: ManualClock(fixtureStart), wallClock: .utc)
+        try e.submit(line: "unit add ICU name \"ICU\" kind icu")
+        try e.submit(line: "staff add boss name \"Boss\" role supervisor")
+        #expect(!Authorization.isSettingUp(e.state))
+        #expect(refusal { try e.submit(line: "unit add 4W name \"4W\" kind medsurg") } != nil, "the installer is not on the roster")
     }
 }

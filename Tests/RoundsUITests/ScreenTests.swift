@@ -101,7 +101,7 @@ import RoundsTestSupport
         for _ in 0..<3 { app.handle(.down) }
         let chosen = app.selectedRow(.worklist)!.key
         // Another process adds a stat task, which sorts above the selection.
-        let other = try Engine(journalAt: app.engine.journal.path, actor: "bob", clock: app.engine.clock, wallClock: .utc)
+        let other = try Engine(journalAt: app.engine.journal.path, actor: "sam", clock: app.engine.clock, wallClock: .utc)
         try other.submit(line: "task add \"Page the surgeon\" priority stat due +5m")
         #expect(app.poll())
         _ = app.render(width: 160, height: 45)
@@ -120,7 +120,7 @@ import RoundsTestSupport
         while app.selectedRow(.beds)?.key != "bed:4W-03" { app.handle(.down) }
         app.handle(.char("b"))
         type(app, "leaking tap")
-        let other = try Engine(journalAt: app.engine.journal.path, actor: "bob", clock: app.engine.clock, wallClock: .utc)
+        let other = try Engine(journalAt: app.engine.journal.path, actor: "sam", clock: app.engine.clock, wallClock: .utc)
         try other.submit(line: "msg send @evs \"hello\"")
         app.poll()
         let screen = app.render(width: 160, height: 45).text
@@ -349,5 +349,32 @@ import RoundsTestSupport
         let aboutPatient = try Engine.audit(journalAt: app.engine.journal.path, patient: "MRN002")
         #expect(aboutPatient.contains { $0.action == "changed" && $0.what.contains("discharged") })
         #expect(aboutPatient.contains { $0.action == "viewed" })
+    }
+}
+
+@Suite struct ReadOnlyTests {
+    @Test func readOnlySessionChangesNothing() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (scenario, _) = try scenarioApp(dir)
+        let app = RoundsApp(engine: scenario.engine, hospitalName: "St Example", readOnly: true)
+        let before = app.state.lastSeq
+        app.submit("task add \"nope\"")
+        #expect(app.status.text.contains("read-only"))
+        #expect(app.state.lastSeq == before)
+        #expect(app.render(width: 160, height: 45).row(at: 0).contains("READ-ONLY"))
+    }
+
+    @Test func anUnknownLoginSeesWhyAndHowToBeAdded() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (scenario, clock) = try scenarioApp(dir)
+        let stranger = try Engine(journalAt: scenario.engine.journal.path, actor: "mallory", clock: clock, wallClock: .utc)
+        let app = RoundsApp(engine: stranger)
+        #expect(app.status.text.contains("staff add mallory"))
+        #expect(app.render(width: 160, height: 45).row(at: 0).contains("READ-ONLY"))
+        app.handle(.char(":"))
+        type(app, "bed dirty 4W-03")
+        app.handle(.enter)
+        #expect(app.status.text.contains("not on the staff roster"))
+        #expect(app.state.beds["4W-03"]?.status == .available)
     }
 }

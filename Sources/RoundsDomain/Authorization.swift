@@ -1,0 +1,72 @@
+/// What a command needs the actor's role to allow. Checked by the engine on every command,
+/// whatever front end sent it (the UI, `rounds exec`, the simulator).
+public enum Permission: String, Vocabulary {
+    case place = "place patients"
+    case beds = "manage beds"
+    case tasks = "manage tasks"
+    case labs = "manage labs"
+    case critical = "communicate critical results"
+    case procedures = "book procedures"
+    case messages = "send and acknowledge messages"
+    case configure = "set up units and beds"
+    case roster = "manage the staff roster"
+    case policy = "change policy settings"
+}
+
+extension Role {
+    public var permissions: Set<Permission> {
+        switch self {
+        case .supervisor: Set(Permission.allCases)
+        case .coordinator: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .configure]
+        case .chargenurse: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages]
+        case .nurse: [.tasks, .labs, .critical, .messages]
+        case .physician: [.tasks, .labs, .critical, .procedures, .messages]
+        case .lab: [.labs, .messages]
+        case .evs: [.beds, .messages]
+        case .transport: [.tasks, .messages]
+        case .viewer: []
+        }
+    }
+}
+
+extension Command {
+    /// The permission this command needs.
+    public var permission: Permission {
+        switch self {
+        case .addUnit, .addBed: .configure
+        case .setStaff: .roster
+        case .setPolicy: .policy
+        case .admit, .updatePatient, .cancelAdmission, .reserve, .releaseReservation, .assign, .transfer, .swap, .discharge: .place
+        case .markDirty, .startCleaning, .finishCleaning, .block, .unblock: .beds
+        case .completeTask(_, _, let communication?) where !communication.toldName.isEmpty: .critical
+        case .addTask, .startTask, .waitTask, .completeTask, .cancelTask, .reopenTask, .reassignTask, .snoozeTask, .noteTask: .tasks
+        case .communicateLab: .critical
+        case .orderLab, .collectLab, .receiveLab, .resultLab, .acknowledgeLab, .cancelLab: .labs
+        case .bookProcedure, .moveProcedure, .startProcedure, .finishProcedure, .cancelProcedure: .procedures
+        case .sendMessage, .replyMessage, .readMessage, .acknowledgeMessage: .messages
+        }
+    }
+}
+
+public enum Authorization {
+    /// Until the first supervisor is on the roster the journal is being set up, and anyone who
+    /// can write to it may run any command (that is how a new hospital gets its units, beds and
+    /// staff). From then on each command needs a permission of the actor's role.
+    public static func isSettingUp(_ s: HospitalState) -> Bool {
+        !s.staff.values.contains { $0.role == .supervisor }
+    }
+
+    /// nil when `actor` may run `command`, else a refusal naming the missing permission.
+    public static func refusal(_ command: Command, actor: Login, in s: HospitalState) -> Refusal? {
+        if isSettingUp(s) { return nil }
+        let needed = command.permission
+        guard let member = s.staff[actor] else {
+            return Refusal("\(actor) is not on the staff roster, so this session is read-only (\(needed.rawValue) is needed)",
+                           hint: "ask a supervisor to add you: staff add \(actor) name \"Your Name\" role ROLE")
+        }
+        if member.role.permissions.contains(needed) { return nil }
+        let who = Role.allCases.filter { $0.permissions.contains(needed) }.map(\.label).joined(separator: ", ")
+        return Refusal("\(actor) (\(member.role.label)) lacks the permission to \(needed.rawValue)",
+                       hint: "roles with it: \(who); a supervisor can change a role with staff set \(actor) role ROLE")
+    }
+}
