@@ -34,7 +34,8 @@ extension HospitalState {
         case .messageAcknowledged(let e): messages[e.id]?.patient.map { [$0] } ?? []
         case .messageEscalated(let e): messages[e.id]?.patient.map { [$0] } ?? []
         case .accessRecorded(let e): e.patient.map { [$0] } ?? []
-        case .unitAdded, .bedAdded, .staffRecorded, .policySet, .bedStatusChanged, .bedBlocked, .bedUnblocked: []
+        case .unitAdded, .bedAdded, .staffRecorded, .policySet, .bedStatusChanged, .bedBlocked, .bedUnblocked,
+             .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed: []
         }
     }
 }

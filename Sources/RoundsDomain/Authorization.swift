@@ -11,6 +11,7 @@ public enum Permission: String, Vocabulary {
     case configure = "set up units and beds"
     case roster = "manage the staff roster"
     case policy = "change policy settings"
+    case review = "review emergency access"
 }
 
 extension Role {
@@ -30,9 +31,13 @@ extension Role {
 }
 
 extension Command {
-    /// The permission this command needs.
-    public var permission: Permission {
+    /// The permission this command needs; nil for what anyone may do (breaking the glass, and
+    /// ending one's own grant).
+    public var permission: Permission? {
         switch self {
+        case .breakGlass: nil
+        case .endBreakGlass(nil): nil
+        case .endBreakGlass, .reviewBreakGlass: .review
         case .addUnit, .addBed: .configure
         case .setStaff: .roster
         case .setPolicy: .policy
@@ -56,17 +61,28 @@ public enum Authorization {
         !s.staff.values.contains { $0.role == .supervisor }
     }
 
-    /// nil when `actor` may run `command`, else a refusal naming the missing permission.
-    public static func refusal(_ command: Command, actor: Login, in s: HospitalState) -> Refusal? {
-        if isSettingUp(s) { return nil }
-        let needed = command.permission
+    /// What `actor` may do at `now`: their role's permissions, plus what an active break-glass
+    /// grant adds. Everything while the journal is being set up.
+    public static func permissions(of actor: Login, in s: HospitalState, at now: Timestamp) -> Set<Permission> {
+        if isSettingUp(s) { return Set(Permission.allCases) }
+        var p = s.staff[actor]?.role.permissions ?? []
+        if s.activeGrant(of: actor, at: now) != nil { p.formUnion(BreakGlass.grants) }
+        return p
+    }
+
+    /// nil when `actor` may run `command` at `now`, else a refusal naming the missing permission
+    /// (and, for clinical work, how to break the glass in an emergency).
+    public static func refusal(_ command: Command, actor: Login, in s: HospitalState, at now: Timestamp) -> Refusal? {
+        guard let needed = command.permission else { return nil }
+        if permissions(of: actor, in: s, at: now).contains(needed) { return nil }
+        let emergency = BreakGlass.grants.contains(needed)
+            ? "; in an emergency: break-glass \"why you must\" (time-boxed, recorded and reviewed by a supervisor)" : ""
         guard let member = s.staff[actor] else {
             return Refusal("\(actor) is not on the staff roster, so this session is read-only (\(needed.rawValue) is needed)",
-                           hint: "ask a supervisor to add you: staff add \(actor) name \"Your Name\" role ROLE")
+                           hint: "ask a supervisor to add you: staff add \(actor) name \"Your Name\" role ROLE" + emergency)
         }
-        if member.role.permissions.contains(needed) { return nil }
         let who = Role.allCases.filter { $0.permissions.contains(needed) }.map(\.label).joined(separator: ", ")
         return Refusal("\(actor) (\(member.role.label)) lacks the permission to \(needed.rawValue)",
-                       hint: "roles with it: \(who); a supervisor can change a role with staff set \(actor) role ROLE")
+                       hint: "roles with it: \(who); a supervisor can change a role with staff set \(actor) role ROLE" + emergency)
     }
 }

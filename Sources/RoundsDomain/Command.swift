@@ -57,6 +57,13 @@ public enum Command: Equatable, Sendable {
     case replyMessage(MessageID, body: String, urgent: Bool)
     case readMessage(MessageID)
     case acknowledgeMessage(MessageID)
+
+    // Emergency access
+    /// Proceed beyond one's role for a while, saying why (nil: the policy's time).
+    case breakGlass(reason: String, for: Span?)
+    /// End a grant early: one's own (nil), or, for a supervisor, anyone's.
+    case endBreakGlass(GrantID?)
+    case reviewBreakGlass(GrantID, verdict: ReviewVerdict, note: String?)
 }
 
 /// Who was told of a critical result and what they read back.

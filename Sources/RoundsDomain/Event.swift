@@ -43,6 +43,12 @@ public enum Event: Equatable, Sendable {
     case messageEscalated(MessageEscalated)
     /// Someone looked at, searched or exported patient data (the audit of reads).
     case accessRecorded(AccessRecorded)
+    /// A process started writing: its user id, terminal and SSH connection (see Access.swift).
+    case sessionOpened(SessionOpened)
+    /// Emergency access: someone proceeded beyond their role, giving a reason, for a time.
+    case breakGlassStarted(BreakGlassStarted)
+    case breakGlassEnded(BreakGlassEnded)
+    case breakGlassReviewed(BreakGlassReviewed)
 }
 
 public struct UnitAdded: Equatable, Sendable, Encodable { public var code: UnitCode; public var name: String; public var kind: UnitKind }
@@ -113,6 +119,15 @@ public struct AccessRecorded: Equatable, Sendable, Encodable {
 }
 
 extension Event {
+    /// Work done in the hospital (changes and reads), as opposed to the records that open a
+    /// session or manage a break-glass grant.
+    public var isWork: Bool {
+        switch self {
+        case .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed: false
+        default: true
+        }
+    }
+
     /// Dotted name used in `journal dump` and the docs.
     public var typeName: String {
         switch self {
@@ -154,6 +169,10 @@ extension Event {
         case .messageAcknowledged: "message.acknowledged"
         case .messageEscalated: "message.escalated"
         case .accessRecorded: "access.recorded"
+        case .sessionOpened: "session.opened"
+        case .breakGlassStarted: "break-glass.started"
+        case .breakGlassEnded: "break-glass.ended"
+        case .breakGlassReviewed: "break-glass.reviewed"
         }
     }
 
@@ -198,6 +217,10 @@ extension Event {
         case .messageAcknowledged(let p): p
         case .messageEscalated(let p): p
         case .accessRecorded(let p): p
+        case .sessionOpened(let p): p
+        case .breakGlassStarted(let p): p
+        case .breakGlassEnded(let p): p
+        case .breakGlassReviewed(let p): p
         }
     }
 }
@@ -207,8 +230,10 @@ public struct Recorded: Equatable, Sendable {
     public var seq: UInt64
     public var time: Timestamp
     public var actor: Login
+    /// The session the record was written in (the seq of its `session.opened`), 0 for none.
+    public var session: UInt64
     public var event: Event
-    public init(seq: UInt64, time: Timestamp, actor: Login, event: Event) {
-        self.seq = seq; self.time = time; self.actor = actor; self.event = event
+    public init(seq: UInt64, time: Timestamp, actor: Login, session: UInt64 = 0, event: Event) {
+        self.seq = seq; self.time = time; self.actor = actor; self.session = session; self.event = event
     }
 }

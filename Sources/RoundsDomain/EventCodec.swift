@@ -178,6 +178,7 @@ extension ProcedureStatus: VocabularyCodable {}
 extension Role: VocabularyCodable {}
 extension PolicyKey: VocabularyCodable {}
 extension AccessKind: VocabularyCodable {}
+extension ReviewVerdict: VocabularyCodable {}
 
 /// Sets of vocabulary words travel as a bit mask.
 extension Set: JournalCodable where Element: VocabularyCodable {
@@ -213,6 +214,7 @@ extension LabID: SequentialIDCodable {}
 extension MessageID: SequentialIDCodable {}
 extension ProcedureID: SequentialIDCodable {}
 extension StayID: SequentialIDCodable {}
+extension GrantID: SequentialIDCodable {}
 
 extension Assignee: JournalCodable {
     public func write(to w: inout ByteWriter) {
@@ -323,6 +325,10 @@ extension Event {
         case .messageAcknowledged: 36
         case .messageEscalated: 37
         case .accessRecorded: 38
+        case .sessionOpened: 39
+        case .breakGlassStarted: 40
+        case .breakGlassEnded: 41
+        case .breakGlassReviewed: 42
         }
     }
 
@@ -373,6 +379,10 @@ extension Event {
         case .messageAcknowledged(let e): w.put(e.id)
         case .messageEscalated(let e): w.put(e.id); w.put(e.level)
         case .accessRecorded(let e): w.put(e.kind); w.put(e.patient); w.put(e.detail)
+        case .sessionOpened(let e): w.put(e.uid); w.put(e.terminal); w.put(e.remote); w.put(e.program)
+        case .breakGlassStarted(let e): w.put(e.id); w.put(e.reason); w.put(e.until)
+        case .breakGlassEnded(let e): w.put(e.id)
+        case .breakGlassReviewed(let e): w.put(e.id); w.put(e.verdict); w.put(e.note)
         }
     }
 
@@ -423,6 +433,10 @@ extension Event {
         case 36: e = .messageAcknowledged(MessageAcknowledged(id: try r.get()))
         case 37: e = .messageEscalated(MessageEscalated(id: try r.get(), level: try r.get()))
         case 38: e = .accessRecorded(AccessRecorded(kind: try r.get(), patient: try r.get(), detail: try r.get()))
+        case 39: e = .sessionOpened(SessionOpened(uid: try r.get(), terminal: try r.get(), remote: try r.get(), program: try r.get()))
+        case 40: e = .breakGlassStarted(BreakGlassStarted(id: try r.get(), reason: try r.get(), until: try r.get()))
+        case 41: e = .breakGlassEnded(BreakGlassEnded(id: try r.get()))
+        case 42: e = .breakGlassReviewed(BreakGlassReviewed(id: try r.get(), verdict: try r.get(), note: try r.get()))
         default: throw CodecError("unknown event type \(type)")
         }
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) unexpected bytes after a \(e.typeName) payload") }

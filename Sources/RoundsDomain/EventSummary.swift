@@ -41,6 +41,10 @@ extension Event {
         case .messageAcknowledged(let e): "message \(e.id) acknowledged"
         case .messageEscalated(let e): e.level >= 2 ? "message \(e.id) escalated to a supervisor" : "message \(e.id) is overdue for acknowledgement"
         case .accessRecorded(let e): "\(e.kind.rawValue) \(e.detail)"
+        case .sessionOpened(let e): "session opened (\(e.program), \(e.origin))"
+        case .breakGlassStarted(let e): "break-glass \(e.id) started, in force until \(e.until); it waits for a supervisor's review"
+        case .breakGlassEnded(let e): "break-glass \(e.id) ended"
+        case .breakGlassReviewed(let e): "break-glass \(e.id) reviewed: \(e.verdict.rawValue)"
         }
     }
 }

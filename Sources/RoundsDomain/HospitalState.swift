@@ -21,6 +21,12 @@ public struct HospitalState: Equatable, Sendable {
     /// Urgent messages not yet acknowledged.
     public internal(set) var unacknowledgedUrgent: Set<MessageID> = []
     public internal(set) var staff: [Login: Staff] = [:]
+    /// Sessions by number (the seq of their `session.opened` record).
+    public internal(set) var sessions: [UInt64: SessionInfo] = [:]
+    /// Break-glass grants; the latest grant of each login that may still be in force; the review queue.
+    public internal(set) var grants = IDTable<GrantID, BreakGlass>()
+    public internal(set) var grantOf: [Login: GrantID] = [:]
+    public internal(set) var awaitingReview: Set<GrantID> = []
     /// Indexes kept by `apply` so that no event scans every bed, task or lab.
     public internal(set) var reservation: [MRN: BedID] = [:]
     public internal(set) var cleaningTask: [BedID: TaskID] = [:]
@@ -34,6 +40,7 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var nextLab = 1
     public internal(set) var nextMessage = 1
     public internal(set) var nextProcedure = 1
+    public internal(set) var nextGrant = 1
 
     public init() {}
 
@@ -79,6 +86,7 @@ public struct HospitalState: Equatable, Sendable {
         lastSeq = r.seq
         if r.time > lastTime { lastTime = r.time }
         let now = r.time
+        if !grantOf.isEmpty, r.event.isWork { noteGrantAction(r) }
         switch r.event {
         case .unitAdded(let e):
             if units[e.code] == nil { unitOrder.append(e.code) }
@@ -286,6 +294,8 @@ public struct HospitalState: Equatable, Sendable {
         case .accessRecorded:
             // The audit trail is the journal itself; reading changes nothing in the hospital.
             break
+        case .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed:
+            applyAccess(r)
         }
     }
 

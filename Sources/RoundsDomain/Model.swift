@@ -251,6 +251,7 @@ public struct Policy: Equatable, Sendable, Encodable {
     public var urgentGrace: Span = .minutes(60)
     public var elderlyAge: Int = 65
     public var cleaningWindow: Span = .minutes(60)
+    public var breakGlass: Span = .minutes(30)
 
     public init() {}
 
@@ -264,6 +265,7 @@ public struct Policy: Equatable, Sendable, Encodable {
         case .urgentGrace: urgentGrace = Span(milliseconds: value)
         case .elderlyAge: elderlyAge = Int(value)
         case .cleaningWindow: cleaningWindow = Span(milliseconds: value)
+        case .breakGlass: breakGlass = Span(milliseconds: value)
         }
     }
 
@@ -276,6 +278,7 @@ public struct Policy: Equatable, Sendable, Encodable {
         case .urgentGrace: urgentGrace.description
         case .elderlyAge: "\(elderlyAge) years"
         case .cleaningWindow: cleaningWindow.description
+        case .breakGlass: breakGlass.description
         }
     }
 }

@@ -33,6 +33,7 @@ public enum CommandParser {
         ("lab", "lab order MRN TEST [priority P] [needed-by TIME] · lab collect|receive|ack L… · lab result L… VALUE [units U] [range R] [flag normal|abnormal|critical] · lab communicate L… to \"Name\" role ROLE readback VALUE · lab cancel L… reason \"…\""),
         ("proc", "proc book MRN KIND RESOURCE at TIME (until TIME | for DURATION) [requires TEST,TEST] [title \"…\"] · proc move P… at TIME (until TIME | for DURATION) · proc start|done P… · proc cancel P… reason \"…\""),
         ("msg", "msg send LOGIN|@ROLE \"subject\" [about MRN] [urgent] [body \"…\"] · msg reply M… \"text\" [urgent] · msg read|ack M…"),
+        ("break-glass", "break-glass \"reason\" [for DURATION] · break-glass end [G…] · break-glass review G… appropriate|inappropriate|follow-up [note \"…\"]"),
     ]
 
     public static var verbs: [String] { grammar.map(\.verb) }
@@ -362,7 +363,28 @@ private struct Reader {
         case "lab": return try lab()
         case "proc": return try procedure()
         case "msg": return try message()
+        case "break-glass": return try breakGlass()
         default: throw fail("unknown command '\(verb)'")
+        }
+    }
+
+    mutating func breakGlass() throws(ParseError) -> Command {
+        let first = try next("a reason in quotes, end or review")
+        switch first.lowercased() {
+        case "end":
+            let id = atEnd ? nil : try self.id(GrantID.self, "break-glass grant")
+            try end()
+            return .endBreakGlass(id)
+        case "review":
+            let id = try self.id(GrantID.self, "break-glass grant")
+            let verdict = try word(try next("verdict"), ReviewVerdict.self, "verdict")
+            var note: String?
+            try options(["note"]) { (r, _) throws(ParseError) in note = try r.text("note") }
+            return .reviewBreakGlass(id, verdict: verdict, note: note)
+        default:
+            var span: Span?
+            try options(["for"]) { (r, _) throws(ParseError) in span = try r.span("duration") }
+            return .breakGlass(reason: first, for: span)
         }
     }
 

@@ -122,6 +122,8 @@ public enum PolicyKey: String, Vocabulary {
     case elderlyAge = "elderly-age"
     /// How long a cleaning request may take before it is overdue (default 60 min).
     case cleaningWindow = "cleaning-window"
+    /// How long a break-glass grant lasts when no time is given (default 30 min, at most 60).
+    case breakGlass = "break-glass"
 }
 
 /// What kind of read an access record notes.

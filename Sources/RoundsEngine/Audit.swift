@@ -6,6 +6,9 @@ public struct AuditEntry: Equatable, Sendable {
     public var seq: UInt64
     public var time: Timestamp
     public var actor: Login
+    /// Where the record came from: `ssh 10.0.0.5 port 52311 on pts/3`, `pts/1`, or `-` when the
+    /// writer named no session.
+    public var origin: String
     /// `changed`, or the access kind: `viewed`, `searched`, `exported`.
     public var action: String
     public var patients: [MRN]
@@ -21,9 +24,7 @@ extension Engine {
             try journal.catchUp { state.apply($0) }
             let now = max(clock.now(), state.lastTime)
             let event = Event.accessRecorded(AccessRecorded(kind: kind, patient: patient, detail: String(detail.prefix(200))))
-            let records = try journal.append([Journal.Entry(time: now, actor: actor, event: event)], sync: durable)
-            for r in records { state.apply(r) }
-            return records.first
+            return try commit([event], at: now).first
         }
     }
 
@@ -39,9 +40,16 @@ extension Engine {
             if let user, r.actor != user { return }
             if let patient, !touched.contains(patient) { return }
             let action: String
-            if case .accessRecorded(let a) = r.event { action = a.kind.rawValue } else { action = "changed" }
+            switch r.event {
+            case .accessRecorded(let a): action = a.kind.rawValue
+            case .sessionOpened: action = "session"
+            case .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed: action = "break-glass"
+            default: action = "changed"
+            }
+            // Sessions and break-glass are about people, not patients: shown unless a patient is asked for.
             if touched.isEmpty && action == "changed" { return }
-            out.append(AuditEntry(seq: r.seq, time: r.time, actor: r.actor, action: action, patients: touched, what: r.event.summary))
+            let origin = state.session(r.session)?.details.origin ?? "-"
+            out.append(AuditEntry(seq: r.seq, time: r.time, actor: r.actor, origin: origin, action: action, patients: touched, what: r.event.summary))
         }
         return out
     }

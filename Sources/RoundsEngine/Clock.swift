@@ -29,6 +29,28 @@ public final class ManualClock: Clock {
 
 /// The operating system's view of who and where we are.
 public enum Host {
+    /// This process's session as the journal records it: the real user id, the controlling
+    /// terminal, and the SSH client from `SSH_CONNECTION` (set by sshd; for a local login it is
+    /// absent). The login itself is the record's actor and comes from the user id, never from
+    /// the environment.
+    public static func origin(program: String) -> SessionOpened {
+        var terminal = ""
+        for fd: Int32 in [0, 1, 2] {
+            if let name = ttyname(fd) {
+                let path = String(cString: name)
+                terminal = path.hasPrefix("/dev/") ? String(path.dropFirst(5)) : path
+                break
+            }
+        }
+        var remote = ""
+        if let raw = getenv("SSH_CONNECTION") {
+            // "client-address client-port server-address server-port"
+            let parts = String(cString: raw).split(separator: " ")
+            if parts.count >= 2 { remote = "\(parts[0]) \(parts[1])" }
+        }
+        return SessionOpened(uid: Int64(getuid()), terminal: String(terminal.prefix(32)), remote: String(remote.prefix(64)), program: program)
+    }
+
     /// The login name of the effective user, the actor on every record this process writes.
     public static func currentUser() -> Login {
         if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }

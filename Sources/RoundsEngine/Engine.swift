@@ -43,6 +43,12 @@ public final class Engine {
     /// Fire due time rules before each command (off only while the demo writes bulk history,
     /// which calls `tick` on its own schedule instead).
     public var runsRulesOnSubmit = true
+    /// Where this process runs (user id, terminal, SSH connection). When set, the first write
+    /// records it as `session.opened` and every record carries that session's number, so each
+    /// change and read traces back to a connection. Unset (tests, bulk demo history): session 0.
+    public var origin: SessionOpened?
+    /// The seq of this process's `session.opened` record, once written; 0 before.
+    public private(set) var sessionNumber: UInt64 = 0
 
     public init(journalAt path: String, actor: Login = Host.currentUser(), clock: any Clock = SystemClock(),
                 wallClock: WallClock = Host.localWallClock, writable: Bool = true, verifyChain: Bool = true,
@@ -118,10 +124,7 @@ public final class Engine {
                         events = try Decider.decide(command, in: provisional, at: now, by: actor)
                     }
                 } catch { return .failure(error) }
-                let all = ruleEvents + events
-                let records = try journal.append(all.map { Journal.Entry(time: now, actor: actor, event: $0) }, sync: durable)
-                for r in records { state.apply(r) }
-                return .success(records)
+                return .success(try commit(ruleEvents + events, at: now))
             }
         } catch {
             throw .journal(error)
@@ -140,10 +143,27 @@ public final class Engine {
             let now = max(clock.now(), state.lastTime)
             let events = Rules.due(in: state, at: now)
             guard !events.isEmpty else { return [] }
-            let records = try journal.append(events.map { Journal.Entry(time: now, actor: actor, event: $0) }, sync: durable)
-            for r in records { state.apply(r) }
-            return records
+            return try commit(events, at: now)
         }
+    }
+
+    /// Appends `events` (call holding the lock, caught up) and applies them. The first write of
+    /// a process with an `origin` opens its session in the same durable write. Returns the
+    /// records of `events` (not the session's).
+    func commit(_ events: [Event], at now: Timestamp) throws(JournalError) -> [Recorded] {
+        var entries: [Journal.Entry] = []
+        entries.reserveCapacity(events.count + 1)
+        var session = sessionNumber
+        let opening = session == 0 && origin != nil
+        if opening, let origin {
+            session = journal.position.nextSeq
+            entries.append(Journal.Entry(time: now, actor: actor, session: session, event: .sessionOpened(origin)))
+        }
+        for e in events { entries.append(Journal.Entry(time: now, actor: actor, session: session, event: e)) }
+        let records = try journal.append(entries, sync: durable)
+        for r in records { state.apply(r) }
+        if opening { sessionNumber = session }
+        return opening ? Array(records.dropFirst()) : records
     }
 
     /// How often a follower looks for other processes' records: well inside the 250 ms in

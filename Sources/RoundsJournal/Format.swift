@@ -6,18 +6,19 @@ import RoundsDomain
 ///     file    := header record*
 ///     header  := "RNDSJRNL" version:u32le crc32c(magic+version):u32le          (16 bytes)
 ///     record  := length:u32le lengthCheck:u32le bodyCheck:u32le body          (12 + length bytes)
-///     body    := seq:u64le time:i64le prev:sha256[32] actorLength:u8 actor typeCode:u16le payload
+///     body    := seq:u64le time:i64le prev:sha256[32] actorLength:u8 actor session:varint typeCode:u16le payload
 ///
 /// `lengthCheck` is CRC-32C of the four length bytes, so a damaged length is told apart from a
 /// torn tail; `bodyCheck` is CRC-32C of the body; `prev` is SHA-256 of the whole previous record
-/// (header and body), or of the file header for the first record.
+/// (header and body), or of the file header for the first record; `session` is the seq of the
+/// `session.opened` record of the process that wrote it, 0 for none (version 2).
 public enum JournalFormat {
     public static let magic: [UInt8] = Array("RNDSJRNL".utf8)
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     public static let headerSize = 16
     public static let frameHeaderSize = 12
-    /// seq + time + prev + actor length + type code, with an empty actor and payload.
-    public static let minimumBody = 8 + 8 + 32 + 1 + 2
+    /// seq + time + prev + actor length + session + type code, with an empty actor and payload.
+    public static let minimumBody = 8 + 8 + 32 + 1 + 1 + 2
     public static let maximumBody = 1 << 20
     public static let maximumActor = 64
 
@@ -96,7 +97,7 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
 public struct RecordEncoder {
     public init() {}
 
-    public func encode(seq: UInt64, time: Timestamp, actor: Login, event: Event, prev: ChainHash, into out: inout [UInt8]) -> ChainHash {
+    public func encode(seq: UInt64, time: Timestamp, actor: Login, session: UInt64 = 0, event: Event, prev: ChainHash, into out: inout [UInt8]) -> ChainHash {
         var w = ByteWriter(capacity: 160)
         w.raw([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
         w.u64le(seq)
@@ -105,6 +106,7 @@ public struct RecordEncoder {
         let actorBytes = Array(actor.utf8.prefix(JournalFormat.maximumActor))
         w.u8(UInt8(actorBytes.count))
         w.raw(actorBytes)
+        w.varint(session)
         let code = event.typeCode
         w.u8(UInt8(code & 0xFF))
         w.u8(UInt8(code >> 8))

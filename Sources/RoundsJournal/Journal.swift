@@ -161,6 +161,9 @@ public final class Journal {
         guard Array(buf[0..<8]) == JournalFormat.magic else { throw .notAJournal(path, reason: "it does not start with RNDSJRNL") }
         let version = UInt32(buf[8]) | UInt32(buf[9]) << 8 | UInt32(buf[10]) << 16 | UInt32(buf[11]) << 24
         guard buf == JournalFormat.header else {
+            if version == 1 {
+                throw .notAJournal(path, reason: "format version 1, written before records named their session; this Rounds reads version \(JournalFormat.version). Export what you need with the Rounds that wrote it, or make a fresh journal")
+            }
             if version != JournalFormat.version { throw .notAJournal(path, reason: "format version \(version); this Rounds reads version \(JournalFormat.version)") }
             throw .notAJournal(path, reason: "its header is damaged")
         }
@@ -230,8 +233,12 @@ public final class Journal {
     public struct Entry: Sendable {
         public var time: Timestamp
         public var actor: Login
+        /// The writer's session (the seq of its `session.opened` record), 0 for none.
+        public var session: UInt64
         public var event: Event
-        public init(time: Timestamp, actor: Login, event: Event) { self.time = time; self.actor = actor; self.event = event }
+        public init(time: Timestamp, actor: Login, session: UInt64 = 0, event: Event) {
+            self.time = time; self.actor = actor; self.session = session; self.event = event
+        }
     }
 
     /// Appends records as one write and, when `sync` is true, makes them durable before
@@ -261,8 +268,9 @@ public final class Journal {
         let encoder = RecordEncoder()
         for e in entries {
             let time = max(e.time, lastTime)   // time in the journal never runs backwards
-            prev = encoder.encode(seq: seq, time: time, actor: e.actor, event: e.event, prev: prev, into: &bytes)
-            recorded.append(Recorded(seq: seq, time: time, actor: String(decoding: e.actor.utf8.prefix(JournalFormat.maximumActor), as: UTF8.self), event: e.event))
+            prev = encoder.encode(seq: seq, time: time, actor: e.actor, session: e.session, event: e.event, prev: prev, into: &bytes)
+            recorded.append(Recorded(seq: seq, time: time, actor: String(decoding: e.actor.utf8.prefix(JournalFormat.maximumActor), as: UTF8.self),
+                                     session: e.session, event: e.event))
             seq += 1
             lastTime = time
         }

@@ -101,12 +101,20 @@ public enum RecordScanner {
             }
             let time = Timestamp(milliseconds: Int64(bitPattern: UInt64(littleEndian: body.loadUnaligned(fromByteOffset: 8, as: UInt64.self))))
             let actorLength = Int(body[48])
-            guard 49 + actorLength + 2 <= body.count else {
+            guard 49 + actorLength + 3 <= body.count else {
                 return .corrupt(JournalDamage(offset: fileOffset, seq: seq, reason: "actor name runs past the record"))
             }
             let actor = String(decoding: UnsafeRawBufferPointer(rebasing: body[49..<(49 + actorLength)]).bindMemory(to: UInt8.self), as: UTF8.self)
-            let typeCode = UInt16(body[49 + actorLength]) | UInt16(body[50 + actorLength]) << 8
-            var reader = ByteReader(UnsafeRawBufferPointer(rebasing: body[(51 + actorLength)...]))
+            var header = ByteReader(UnsafeRawBufferPointer(rebasing: body[(49 + actorLength)...]))
+            let session: UInt64
+            let typeCode: UInt16
+            do {
+                session = try header.varint()
+                typeCode = UInt16(try header.u8()) | UInt16(try header.u8()) << 8
+            } catch {
+                return .corrupt(JournalDamage(offset: fileOffset, seq: seq, reason: "the record's session or type runs past its end"))
+            }
+            var reader = ByteReader(UnsafeRawBufferPointer(rebasing: body[(49 + actorLength + header.offset)...]))
             let event: Event
             do {
                 event = try Event.read(type: typeCode, from: &reader)
@@ -118,7 +126,7 @@ public enum RecordScanner {
             position.offset = base + frameEnd
             position.nextSeq = seq + 1
             if time > position.lastTime { position.lastTime = time }
-            onRecord(Recorded(seq: seq, time: time, actor: actor, event: event), verifyChain ? position.prev : nil)
+            onRecord(Recorded(seq: seq, time: time, actor: actor, session: session, event: event), verifyChain ? position.prev : nil)
             at = frameEnd
         }
         return .end

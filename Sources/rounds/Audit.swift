@@ -37,7 +37,7 @@ struct Audit: ParsableCommand {
     func run() throws {
         let path = Paths.journal(journal)
         let filters = [patient.map { "patient \($0.uppercased())" }, user.map { "user \($0)" }, since.map { "since \($0)" }].compactMap { $0 }
-        try Audit.recordExport(journal: path, detail: "audit query" + (filters.isEmpty ? "" : " (\(filters.joined(separator: ", ")))"), patient: patient?.uppercased())
+        try Audit.recordExport(journal: path, detail: "audit query" + (filters.isEmpty ? "" : " (\(filters.joined(separator: ", ")))"), patient: patient?.uppercased(), program: "audit")
         let entries: [AuditEntry]
         do { entries = try Engine.audit(journalAt: path, patient: patient?.uppercased(), user: user, since: sinceTime()) } catch {
             warn("rounds: \(error)")
@@ -45,17 +45,18 @@ struct Audit: ParsableCommand {
         }
         let wall = Host.localWallClock
         let table = Table(title: "Audit of \(path)" + (filters.isEmpty ? "" : " — \(filters.joined(separator: ", "))"),
-                          columns: ["Seq", "Time", "User", "Action", "Patient", "What"],
-                          rows: entries.map { ["\($0.seq)", wall.dateTime($0.time), $0.actor, $0.action, $0.patients.joined(separator: " "), $0.what] },
+                          columns: ["Seq", "Time", "User", "From", "Action", "Patient", "What"],
+                          rows: entries.map { ["\($0.seq)", wall.dateTime($0.time), $0.actor, $0.origin, $0.action, $0.patients.joined(separator: " "), $0.what] },
                           footer: ["\(entries.count) records"])
         FileHandle.standardOutput.write(Data(table.render(format).utf8))
     }
 
     /// Exports are audited: note this one in the journal before any patient data is printed.
     /// If it cannot be noted, nothing is printed.
-    static func recordExport(journal path: String, detail: String, patient: MRN? = nil) throws {
+    static func recordExport(journal path: String, detail: String, patient: MRN? = nil, program: String) throws {
         do {
             let engine = try Engine(journalAt: path)
+            engine.origin = Host.origin(program: "rounds " + program)
             try engine.recordAccess(.exported, patient: patient, detail: detail)
         } catch {
             warn("rounds: exports are recorded in the journal, and this one could not be: \(error)")

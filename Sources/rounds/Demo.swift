@@ -87,6 +87,7 @@ struct Simulate: ParsableCommand {
             throw Exit(code: 1)
         }
         if let torn = engine.openReport.tornTail { warn("rounds: \(path): \(torn)") }
+        engine.origin = Host.origin(program: "rounds simulate")
         var sim = Simulator(seed: seed ?? UInt64(SystemClock().now().milliseconds) ^ UInt64(getpid()) << 32, wallClock: engine.wallClock)
         let clock = SystemClock()
         let began = clock.now()

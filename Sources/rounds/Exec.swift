@@ -37,6 +37,7 @@ struct Exec: ParsableCommand {
             throw Exit(code: 1)
         }
         if let torn = engine.openReport.tornTail { warn("rounds: \(torn)") }
+        engine.origin = Host.origin(program: "rounds exec")
         let lines: AnySequence<String>
         if words == ["-"] {
             lines = AnySequence(sequence(state: ()) { _ in Swift.readLine(strippingNewline: true) })

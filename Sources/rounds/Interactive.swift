@@ -67,11 +67,13 @@ enum Interactive {
             warn("rounds: \(error)")
             throw Exit(code: 1)
         }
+        engine.origin = Host.origin(program: "rounds")
         let app = RoundsApp(engine: engine, hospitalName: hospital ?? config.hospital ?? (path as NSString).lastPathComponent, readOnly: readOnly)
         let notes = config.warnings + theme.warnings + (engine.openReport.tornTail.map { ["\($0)"] } ?? [])
         if let first = notes.first, app.readOnly == nil { app.setStatus("⚠ " + first + (notes.count > 1 ? " (+\(notes.count - 1) more on stderr after exit)" : ""), error: true) }
         var sim = simulate ? Simulator(seed: UInt64(getpid()), wallClock: engine.wallClock) : nil
         let simEngine = simulate ? try? Engine(journalAt: path, actor: DemoHospital.simActor) : nil
+        simEngine?.origin = Host.origin(program: "rounds --demo simulator")
         var nextStep = SystemClock().now() + .seconds(3)
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let terminal = CursesTerminal(theme: theme, noColor: noColor)

@@ -98,11 +98,11 @@ struct JournalCommand: ParsableCommand {
 
     struct Dump: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print every record as one JSON object per line: seq, time, actor, type and the event's data.")
+            abstract: "Print every record as one JSON object per line: seq, time, actor, session, type and the event's data.")
         @Argument(help: "The journal file.") var path: String
 
         func run() throws {
-            try Audit.recordExport(journal: path, detail: "journal dump")
+            try Audit.recordExport(journal: path, detail: "journal dump", program: "journal dump")
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var failure: (any Error)?
@@ -112,7 +112,7 @@ struct JournalCommand: ParsableCommand {
                 _ = try Journal.open(at: path, writable: false) { r in
                     guard failure == nil else { return }
                     do {
-                        let line = DumpLine(seq: r.seq, time: r.time.iso8601, actor: r.actor, type: r.event.typeName, data: AnyEncodable(r.event.payload))
+                        let line = DumpLine(seq: r.seq, time: r.time.iso8601, actor: r.actor, session: r.session, type: r.event.typeName, data: AnyEncodable(r.event.payload))
                         buffer.append(try encoder.encode(line))
                         buffer.append(0x0A)
                         if buffer.count > 1 << 16 { out.write(buffer); buffer.removeAll(keepingCapacity: true) }
@@ -133,6 +133,8 @@ struct DumpLine: Encodable {
     var seq: UInt64
     var time: String
     var actor: String
+    /// The seq of the writer's `session.opened` record; 0 when it named none.
+    var session: UInt64
     var type: String
     var data: AnyEncodable
 }

@@ -24,7 +24,7 @@ extension JournalCommand {
         @Flag(name: .long, help: "At the end, print: seq N head HASH records N latency_ms p50 … p99 … max ….") var summary = false
 
         func run() throws {
-            try Audit.recordExport(journal: path, detail: "journal follow")
+            try Audit.recordExport(journal: path, detail: "journal follow", program: "journal follow")
             let engine: Engine
             do { engine = try Engine(journalAt: path, writable: false) } catch {
                 warn("rounds: \(error)")
@@ -43,7 +43,7 @@ extension JournalCommand {
                     let now = SystemClock().now()
                     try engine.refresh { r in
                         latencies.append((now - r.time).milliseconds)
-                        if !quiet, let data = try? encoder.encode(DumpLine(seq: r.seq, time: r.time.iso8601, actor: r.actor, type: r.event.typeName,
+                        if !quiet, let data = try? encoder.encode(DumpLine(seq: r.seq, time: r.time.iso8601, actor: r.actor, session: r.session, type: r.event.typeName,
                                                                             data: AnyEncodable(r.event.payload))) {
                             FileHandle.standardOutput.write(data + Data([0x0A]))
                         }

@@ -25,6 +25,7 @@ struct ReportCommand: ParsableCommand {
         let engine: Engine
         do {
             engine = try Engine(journalAt: path)
+            engine.origin = Host.origin(program: "rounds report")
             try engine.recordAccess(.exported, patient: nil, detail: "report \(report.rawValue) \(format.rawValue)")
         } catch {
             warn("rounds: \(error)")

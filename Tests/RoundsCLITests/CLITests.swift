@@ -338,15 +338,16 @@ func demoJournal(_ dir: TemporaryDirectory, beds: Int = 40) throws -> String {
         for _ in 0..<followers {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: roundsBinary)
-            // Each follower's own start is recorded as an export: 4 records before the writers.
-            p.arguments = ["journal", "follow", j, "--quiet", "--summary", "--until-seq", "\(start + UInt64(followers + writers * each))"]
+            // Each follower's own start is recorded as an export, in a session of its own: 8
+            // records before the writers, who each open a session too.
+            p.arguments = ["journal", "follow", j, "--quiet", "--summary", "--until-seq", "\(start + UInt64(2 * followers + writers * (each + 1)))"]
             let out = Pipe()
             p.standardOutput = out
             try p.run()
             follow.append((p, out))
         }
         let deadline = Date().addingTimeInterval(20)
-        while try Journal.verify(at: j).lastSeq < start + UInt64(followers), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        while try Journal.verify(at: j).lastSeq < start + UInt64(2 * followers), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         var writing: [Process] = []
         for w in 0..<writers {
             let p = Process()
@@ -367,7 +368,7 @@ func demoJournal(_ dir: TemporaryDirectory, beds: Int = 40) throws -> String {
         }
         let verified = try Journal.verify(at: j)
         #expect(verified.verdict == .intact)
-        #expect(verified.lastSeq == start + UInt64(followers + writers * each))
+        #expect(verified.lastSeq == start + UInt64(2 * followers + writers * (each + 1)))
         var summaries: [String] = []
         for (p, out) in follow {
             let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

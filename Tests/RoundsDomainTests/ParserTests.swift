@@ -155,8 +155,13 @@ func parseError(_ line: String) -> ParseError? {
             .messageEscalated(MessageEscalated(id: MessageID(1), level: 1)),
             .accessRecorded(AccessRecorded(kind: .exported, patient: nil, detail: "report beds csv")),
             .accessRecorded(AccessRecorded(kind: .viewed, patient: "M", detail: "patient view")),
+            .sessionOpened(SessionOpened(uid: -1, terminal: "pts/0", remote: "fe80::1%eth0 65535", program: "rounds")),
+            .sessionOpened(SessionOpened(uid: Int64(UInt32.max), terminal: "", remote: "", program: "")),
+            .breakGlassStarted(BreakGlassStarted(id: GrantID(Int(Int32.max)), reason: "covering 4W — ça va", until: t)),
+            .breakGlassEnded(BreakGlassEnded(id: GrantID(1))),
+            .breakGlassReviewed(BreakGlassReviewed(id: GrantID(1), verdict: .followUp, note: "")),
         ]
-        #expect(Set(events.map(\.typeCode)) == Set(1...38), "every event type is covered")
+        #expect(Set(events.map(\.typeCode)) == Set(1...42), "every event type is covered")
         for e in events {
             var w = ByteWriter()
             e.writePayload(to: &w)
@@ -201,7 +206,7 @@ import Foundation
                        "task start", "task wait", "task done", "task cancel", "task reopen", "task reassign", "task snooze", "task note",
                        "lab order", "lab collect", "lab receive", "lab result", "lab ack", "lab communicate", "lab cancel",
                        "proc book", "proc move", "proc start", "proc done", "proc cancel", "msg send", "msg reply", "msg read", "msg ack",
-                       "staff add", "staff set", "policy set"] {
+                       "staff add", "staff set", "policy set", "break-glass end", "break-glass review"] {
             #expect(doc.contains(phrase), "\(phrase) is not documented")
         }
         for key in PolicyKey.allCases { #expect(doc.contains(key.rawValue)) }
