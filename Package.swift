@@ -4,6 +4,7 @@
 // Layers, one direction of dependency (see Docs/ARCHITECTURE.md):
 //   RoundsDomain (pure) ← RoundsJournal ← RoundsEngine ← RoundsReports, RoundsDemo
 //     ← RoundsUI (no curses) ← RoundsTerminal (the only module importing curses) ← rounds
+//   RoundsUI ← RoundsAuth (the only module importing PAM) ← rounds
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -39,12 +40,16 @@ let package = Package(
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses", providers: [.apt(["libncursesw5-dev"])]),
         // The only module that imports curses: draws the grid, reads keys, restores the terminal.
         .target(name: "RoundsTerminal", dependencies: ["CNCurses", "RoundsUI"], swiftSettings: strict),
+        // Linux-PAM through its own module map, and the one module that uses it: re-authenticate
+        // the user before a locked screen shows patient data again.
+        .systemLibrary(name: "CPAM", path: "Sources/CPAM", providers: [.apt(["libpam0g-dev"])]),
+        .target(name: "RoundsAuth", dependencies: ["CPAM", "RoundsUI"], swiftSettings: strict),
         // The synthetic demo hospital and the simulator that moves it forward.
         .target(name: "RoundsDemo", dependencies: ["RoundsDomain", "RoundsEngine"], swiftSettings: strict),
         .executableTarget(
             name: "rounds",
             dependencies: [
-                "RoundsDomain", "RoundsJournal", "RoundsEngine", "RoundsReports", "RoundsDemo", "RoundsUI", "RoundsTerminal",
+                "RoundsDomain", "RoundsJournal", "RoundsEngine", "RoundsReports", "RoundsDemo", "RoundsUI", "RoundsTerminal", "RoundsAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -2,7 +2,7 @@ import RoundsDomain
 
 /// The supervisor's and scripts' views of the hospital, as tables.
 public enum Report: String, CaseIterable, Sendable {
-    case census, beds, worklist, labs, messages
+    case census, beds, worklist, labs, messages, supervisor
 }
 
 public struct ReportContext: Sendable {
@@ -31,7 +31,13 @@ extension Report {
         case .worklist: Reports.worklist(s, c)
         case .labs: Reports.labs(s, c)
         case .messages: Reports.messages(s, c)
+        case .supervisor: SupervisorOverview.capacity(s, c)
         }
+    }
+
+    /// The report's tables: one, or the supervisor overview's sections.
+    public func tables(_ s: HospitalState, _ c: ReportContext) -> [Table] {
+        self == .supervisor ? SupervisorOverview.tables(s, c) : [table(s, c)]
     }
 }
 

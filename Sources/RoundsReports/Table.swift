@@ -26,6 +26,25 @@ extension Table {
         }
     }
 
+    /// Several tables as one document: text sections separated by blank lines; CSV sections
+    /// each headed by a `# title` line; one JSON object keyed by section title.
+    public static func render(_ tables: [Table], _ format: ReportFormat) -> String {
+        if tables.count == 1 { return tables[0].render(format) }
+        switch format {
+        case .text: return tables.map { $0.renderText() }.joined(separator: "\n")
+        case .csv: return tables.map { "# " + $0.title + "\r\n" + $0.renderCSV() }.joined(separator: "\r\n")
+        case .json:
+            let parts = tables.map { t in
+                JSON.quote(Table.key(t.title)) + ": " + t.renderJSON().split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n  ")
+            }
+            return "{\n  " + parts.map { $0.hasSuffix("\n  ") ? String($0.dropLast(3)) : $0 }.joined(separator: ",\n  ") + "\n}\n"
+        }
+    }
+
+    static func key(_ title: String) -> String {
+        title.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: "_")
+    }
+
     public func renderText() -> String {
         var widths = columns.map { DisplayWidth.of($0) }
         for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], DisplayWidth.of(cell)) } }
@@ -59,7 +78,7 @@ extension Table {
     }
 
     public func renderJSON() -> String {
-        let keys = columns.map { $0.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).joined(separator: "_") }
+        let keys = columns.map(Table.key)
         var out = "[\n"
         for (n, row) in rows.enumerated() {
             out += "  {"

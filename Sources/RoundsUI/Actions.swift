@@ -3,7 +3,7 @@
 public enum ActionID: String, CaseIterable, Sendable {
     case quit, help, commandLine, filter, nextPane, previousPane
     case focusWorklist, focusBeds, focusLabs, focusMessages
-    case up, down, pageUp, pageDown, top, bottom, open, patient, sort, privacy
+    case up, down, pageUp, pageDown, top, bottom, open, patient, sort, lock, supervisor, breakGlass, reviewGrant
     case assign, cleaning, block, unblock
     case startTask, completeTask, reassignTask, snoozeTask, newTask
     case collectLab, resultLab, communicateLab
@@ -52,7 +52,10 @@ public enum ActionTable {
         Action(id: .open, title: "details", help: "Open the selected item's details.", keys: [.enter], scope: .global, hinted: true),
         Action(id: .patient, title: "patient", help: "Open the patient view: bed, stay, labs, tasks and messages of the selected row's patient.", keys: [.char("p")], scope: .global, hinted: true),
         Action(id: .sort, title: "sort", help: "Cycle the pane's sort order.", keys: [.char("o")], scope: .global, hinted: false),
-        Action(id: .privacy, title: "privacy", help: "Hide all patient data at once; any key brings it back.", keys: [.ctrl("l")], scope: .global, hinted: false),
+        Action(id: .lock, title: "lock", help: "Lock the screen now: all patient data hidden until you type your password (also after 5 idle minutes).", keys: [.ctrl("l")], scope: .global, hinted: false),
+        Action(id: .supervisor, title: "supervisor view", help: "Capacity by unit, escalations, overdue work by owner, critical results past their window and break-glass awaiting review; S again (or 1–4) returns to the panes.", keys: [.char("S")], scope: .global, hinted: false),
+        Action(id: .breakGlass, title: "break glass", help: "Emergency access: do what your role does not allow, giving a reason. Time-boxed, shown in a banner, recorded and reviewed by a supervisor.", keys: [.char("!")], scope: .global, hinted: false),
+        Action(id: .reviewGrant, title: "review break-glass", help: "Supervisors: review a break-glass use that has ended (appropriate, inappropriate, follow-up).", keys: [.char("R")], scope: .global, hinted: false),
         Action(id: .quit, title: "quit", help: "Leave Rounds. In a form or the command line q is text; Esc on a form you typed in asks before throwing it away.", keys: [.char("q")], scope: .global, hinted: true),
 
         Action(id: .assign, title: "assign", help: "Assign a bed: on a bed, choose a waiting patient; on a waiting patient, choose a bed.", keys: [.char("a")], scope: .pane(.beds), hinted: true),

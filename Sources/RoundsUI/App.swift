@@ -21,7 +21,15 @@ public enum Overlay: Sendable {
     case confirmQuit
     /// Esc on a form that holds input: discard it? The form comes back on "no".
     case confirmDiscard(Form)
-    case privacy
+}
+
+/// What fills the screen below the header.
+public enum Screen: Sendable {
+    /// The four panes (all at once, or one with tabs).
+    case panes
+    /// Capacity by unit, escalations, overdue work by owner, critical results past their window,
+    /// break-glass awaiting review.
+    case supervisor
 }
 
 public enum InputMode: Sendable {
@@ -40,7 +48,7 @@ public final class RoundsApp {
     public var mode: InputMode = .normal
     public var overlay: Overlay?
     public private(set) var status: (text: String, error: Bool) = ("", false)
-    public private(set) var running = true
+    public internal(set) var running = true
     public var history: [String] = []
     var historyIndex: Int?
     var completions: [String] = []
@@ -55,14 +63,35 @@ public final class RoundsApp {
     public var readOnly: String?
     /// `--read-only`: refuse every change here, before the engine is asked.
     public let sessionReadOnly: Bool
+    public var screen: Screen = .panes
+    var supervisorScroll = 0
+    /// A wall display (`--wall`): read-only, the supervisor view with no patient identifiers or
+    /// free text, never locked (it shows nothing a passer-by may not see).
+    public let wall: Bool
+    /// Lock the screen after this long without a key (nil: never). Default 5 minutes.
+    public var idleLock: Span?
+    /// Checks the password that unlocks the screen (PAM in the real program).
+    public var authenticator: (any Authenticator)?
+    /// Set while the screen is locked: no patient data is drawn.
+    public internal(set) var lock: LockScreen?
+    var lastActivity: Timestamp
 
-    public init(engine: Engine, hospitalName: String = "Rounds", readOnly: Bool = false) {
+    public init(engine: Engine, hospitalName: String = "Rounds", readOnly: Bool = false, wall: Bool = false,
+                idleLock: Span? = .minutes(5), authenticator: (any Authenticator)? = nil) {
         self.engine = engine
         self.hospitalName = hospitalName
-        sessionReadOnly = readOnly
+        self.wall = wall
+        self.idleLock = wall ? nil : idleLock
+        self.authenticator = authenticator
+        lastActivity = engine.clock.now()
+        sessionReadOnly = readOnly || wall
+        if wall { screen = .supervisor }
         for p in PaneKind.allCases { views[p] = PaneView() }
         status = ("Welcome, \(engine.actor). ? shows every key; : runs any command.", false)
-        if readOnly {
+        if wall {
+            self.readOnly = "wall display"
+            status = ("Wall display: read-only, no patient identifiers. q closes it.", false)
+        } else if readOnly {
             self.readOnly = "opened with --read-only"
         } else if !Authorization.isSettingUp(engine.state), engine.state.staff[engine.actor] == nil {
             self.readOnly = "\(engine.actor) is not on the staff roster"
@@ -90,6 +119,10 @@ public final class RoundsApp {
     @discardableResult
     public func poll() -> Bool {
         var changed = false
+        if lock == nil, let limit = idleLock, engine.clock.now() - lastActivity >= limit {
+            lockNow(why: "after \(limit) without a key")
+            changed = true
+        }
         do {
             if engine.journal.fileSize > engine.journal.position.offset { changed = try engine.refresh() > 0 }
             if engine.journal.writable, now - lastTick >= .seconds(5) {
@@ -148,10 +181,14 @@ public final class RoundsApp {
 
     public func handle(_ key: Key) {
         if key == .resize { return }
+        if lock != nil { handleLock(key); return }
+        lastActivity = engine.clock.now()
         if let o = overlay { handleOverlay(o, key); return }
         switch mode {
         case .command(var editor): handleCommandLine(&editor, key)
         case .filter(var editor): handleFilter(&editor, key)
+        case .normal where screen == .supervisor:
+            handleSupervisorKey(key)
         case .normal:
             guard let action = ActionTable.action(for: key, in: focus) else {
                 if case .char(let c) = key { setStatus("'\(c)' does nothing here; ? lists the keys", error: true) }
@@ -248,7 +285,13 @@ public final class RoundsApp {
         case .sort:
             views[focus]!.sort += 1
             setStatus("\(focus.title) sorted by \(content(focus).sortName)")
-        case .privacy: overlay = .privacy
+        case .lock: lockNow(why: "with Ctrl-L")
+        case .supervisor:
+            if wall { return }
+            screen = screen == .supervisor ? .panes : .supervisor
+            supervisorScroll = 0
+        case .breakGlass: breakGlassForm()
+        case .reviewGrant: reviewForm()
         case .open: openDetail()
         case .patient: openPatient()
         default: paneAction(id)
@@ -279,9 +322,6 @@ public final class RoundsApp {
 
     func handleOverlay(_ o: Overlay, _ key: Key) {
         switch o {
-        case .privacy:
-            overlay = nil
-            setStatus("Patient data shown again")
         case .confirmQuit:
             if key == .char("y") || key == .char("Y") { running = false } else { overlay = nil }
         case .confirmDiscard(let form):

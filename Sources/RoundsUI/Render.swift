@@ -20,13 +20,15 @@ extension RoundsApp {
             }
             return g
         }
-        if case .privacy? = overlay {
-            g.put("Patient data hidden — press any key to show it again", x: 2, y: height / 2, style: .dim)
+        if let lock {
+            drawLock(&g, lock)
             return g
         }
         drawHeader(&g)
         let body = Rect(x: 0, y: 1, width: width, height: height - 3)
-        if width >= LayoutSize.full.width && height >= LayoutSize.full.height {
+        if screen == .supervisor {
+            drawSupervisor(&g, body)
+        } else if width >= LayoutSize.full.width && height >= LayoutSize.full.height {
             let w1 = width / 2, h1 = body.height / 2
             let rects: [PaneKind: Rect] = [
                 .worklist: Rect(x: 0, y: body.y, width: w1, height: h1),
@@ -55,7 +57,13 @@ extension RoundsApp {
         let narrow = g.width < 140
         let left = narrow ? " Rounds · \(engine.actor) · \(engine.wallClock.hhmm(now))" : " Rounds · \(hospitalName) · \(engine.actor) · \(engine.wallClock.hhmm(now))"
         var x = g.put(left, x: 0, y: 0, style: .header) + 2
-        if readOnly != nil { x += g.put("READ-ONLY", x: x, y: 0, style: .banner) + 2 }
+        if wall { x += g.put("WALL DISPLAY", x: x, y: 0, style: .banner) + 2 }
+        else if readOnly != nil { x += g.put("READ-ONLY", x: x, y: 0, style: .banner) + 2 }
+        if let grant = s.activeGrant(of: engine.actor, at: now) {
+            let minutes = max(1, (grant.ends - now).milliseconds / 60_000)
+            let text = narrow ? "⚠ BREAK-GLASS \(grant.id) \(minutes)m left" : "⚠ BREAK-GLASS \(grant.id) in force, \(minutes) min left — every action is reviewed"
+            x += g.put(text, x: x, y: 0, style: .banner) + 2
+        }
         let counts: [(String, Int)] = narrow
             ? [("overdue", overdue), ("critical", critical), ("waiting", waiting), ("urgent msg", urgent)]
             : [("overdue", overdue), ("critical not told", critical), ("waiting for a bed", waiting), ("urgent unacknowledged", urgent)]
@@ -201,7 +209,6 @@ extension RoundsApp {
 
     func drawOverlay(_ g: inout Grid, _ o: Overlay, _ body: Rect) {
         switch o {
-        case .privacy: break
         case .confirmDiscard:
             let r = overlayRect(body, width: 56, height: 5)
             g.fill(r, style: .overlay)

@@ -7,12 +7,26 @@ import RoundsEngine
 import RoundsDemo
 import RoundsUI
 import RoundsTerminal
+import RoundsAuth
 
 /// Settings from `$XDG_CONFIG_HOME/rounds/config`: `key = value` lines, `#` comments.
 struct Config {
     var theme: String?
     var hospital: String?
+    /// Lock the screen after this long without a key; nil: never (`off`).
+    var idleLock: Span? = .minutes(5)
+    var pamService = "rounds"
     var warnings: [String] = []
+
+    static let keys = ["theme", "hospital", "idle-lock", "pam-service"]
+
+    /// `5m`, `90s`, `1h`, or `off`. Longer than 15 minutes is refused: the lock is there for
+    /// a terminal left alone, and HIPAA's automatic logoff means minutes.
+    static func idleLock(_ text: String) -> Span?? {
+        if text.lowercased() == "off" { return .some(nil) }
+        guard let span = CommandParser.parseSpan(text), span >= .seconds(1), span <= .minutes(15) else { return nil }
+        return .some(span)
+    }
 
     static var directory: String {
         let env = ProcessInfo.processInfo.environment
@@ -32,7 +46,11 @@ struct Config {
             switch parts[0] {
             case "theme": c.theme = parts[1]
             case "hospital": c.hospital = parts[1]
-            default: c.warnings.append("\(path) line \(i + 1): unknown key '\(parts[0])'; known keys: theme, hospital")
+            case "idle-lock":
+                if let v = idleLock(parts[1]) { c.idleLock = v }
+                else { c.warnings.append("\(path) line \(i + 1): idle-lock '\(parts[1])' is not a duration from 1s to 15m, or off; using 5m") }
+            case "pam-service": c.pamService = parts[1]
+            default: c.warnings.append("\(path) line \(i + 1): unknown key '\(parts[0])'; known keys: \(keys.joined(separator: ", "))")
             }
         }
         return c
@@ -58,17 +76,27 @@ enum ThemeLoader {
 }
 
 enum Interactive {
+    /// Whether this user may write the journal file (group members in a read-only group may
+    /// still read it: they get a read-only session rather than an error).
+    static func canWrite(_ path: String) -> Bool { access(path, W_OK) == 0 || access(path, F_OK) != 0 }
+
     /// Opens the full-screen UI on `path`. With a simulator, it moves the hospital gently along.
-    static func run(path: String, themeName: String?, hospital: String?, simulate: Bool, readOnly: Bool = false) throws {
+    static func run(path: String, themeName: String?, hospital: String?, simulate: Bool, readOnly: Bool = false, wall: Bool = false,
+                    idleLock: Span?? = nil) throws {
         let config = Config.load()
         let theme = try ThemeLoader.load(themeName ?? config.theme ?? "default")
         let engine: Engine
-        do { engine = try Engine(journalAt: path) } catch {
+        do { engine = try Engine(journalAt: path, writable: !wall && Interactive.canWrite(path)) } catch {
             warn("rounds: \(error)")
             throw Exit(code: 1)
         }
         engine.origin = Host.origin(program: "rounds")
-        let app = RoundsApp(engine: engine, hospitalName: hospital ?? config.hospital ?? (path as NSString).lastPathComponent, readOnly: readOnly)
+        let app = RoundsApp(engine: engine, hospitalName: hospital ?? config.hospital ?? (path as NSString).lastPathComponent,
+                            readOnly: readOnly || !engine.journal.writable, wall: wall, idleLock: idleLock ?? config.idleLock,
+                            authenticator: PAMAuthenticator(service: config.pamService))
+        if !wall, !engine.journal.writable, !readOnly {
+            app.setStatus("Read-only: \(Host.currentUser()) may read this journal but not write to it (see Docs/OPERATIONS.md, shared host)", error: true)
+        }
         let notes = config.warnings + theme.warnings + (engine.openReport.tornTail.map { ["\($0)"] } ?? [])
         if let first = notes.first, app.readOnly == nil { app.setStatus("⚠ " + first + (notes.count > 1 ? " (+\(notes.count - 1) more on stderr after exit)" : ""), error: true) }
         var sim = simulate ? Simulator(seed: UInt64(getpid()), wallClock: engine.wallClock) : nil

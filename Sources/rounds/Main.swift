@@ -69,8 +69,20 @@ struct Open: ParsableCommand {
     @Flag(name: .long, help: "Print the census instead of opening the full screen (also when output is not a terminal).")
     var print = false
 
-    @Flag(name: .long, help: "Look without changing anything (for a supervisor's or a wall display's screen).")
+    @Flag(name: .long, help: "Look without changing anything.")
     var readOnly = false
+
+    @Flag(name: .long, help: "A wall display: read-only, the supervisor overview without patient identifiers, following live changes, never locked.")
+    var wall = false
+
+    @Option(name: .long, help: "Lock the screen after this long without a key (1s to 15m, or off; default 5m or the config file's idle-lock).")
+    var idleLock: String?
+
+    func validate() throws {
+        if let idleLock, Config.idleLock(idleLock) == nil {
+            throw ValidationError("--idle-lock '\(idleLock)' is not a duration from 1s to 15m, or off (e.g. 5m, 90s)")
+        }
+    }
 
     mutating func run() throws {
         let path: String
@@ -95,6 +107,7 @@ struct Open: ParsableCommand {
             try ReportCommand.print(.census, journal: path, format: .text)
             return
         }
-        try Interactive.run(path: path, themeName: theme, hospital: demo ? "Demo hospital" : nil, simulate: demo, readOnly: readOnly)
+        try Interactive.run(path: path, themeName: theme, hospital: demo ? "Demo hospital" : nil, simulate: demo, readOnly: readOnly, wall: wall,
+                            idleLock: idleLock.flatMap(Config.idleLock))
     }
 }

@@ -10,7 +10,7 @@ extension ReportFormat: ExpressibleByArgument {}
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print the census, beds, worklist, pending labs or messages as text, CSV or JSON.")
+        abstract: "Print the census, beds, worklist, pending labs, messages or the supervisor overview as text, CSV or JSON.")
 
     @Argument(help: "One of: \(Report.allCases.map(\.rawValue).joined(separator: ", ")).") var report: Report
     @Option(name: .long, help: "The journal to read.") var journal: String?
@@ -32,7 +32,7 @@ struct ReportCommand: ParsableCommand {
             throw Exit(code: 1)
         }
         if let torn = engine.openReport.tornTail { warn("rounds: \(path): \(torn)") }
-        let table = report.table(engine.state, ReportContext(now: SystemClock().now(), wallClock: engine.wallClock))
-        FileHandle.standardOutput.write(Data(table.render(format).utf8))
+        let tables = report.tables(engine.state, ReportContext(now: SystemClock().now(), wallClock: engine.wallClock))
+        FileHandle.standardOutput.write(Data(Table.render(tables, format).utf8))
     }
 }

@@ -274,4 +274,48 @@ func smallHospital(_ dir: TemporaryDirectory) throws -> String {
         t.waitFor("EXITED 130")
         #expect(!t.screen.contains("Worklist"))
     }
+
+    @Test func idleLockHidesPatientDataUntilThePasswordIsGiven() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try smallHospital(dir)
+        let t = try TmuxScreen(command: "\(roundsBinary) --journal \(j) --idle-lock 3s")
+        t.waitFor("1 Worklist")
+        t.send("2")
+        t.send("/")
+        t.type("E2E")
+        t.send("Enter")
+        t.waitFor("Test, C")
+        // No key for three seconds: the lock comes by itself.
+        t.waitFor("Rounds is locked — patient data is hidden", timeout: 8)
+        let locked = t.screen
+        for id in ["Test, C", "Test, W", "E2E00", "Worklist", "Bed board"] {
+            #expect(!locked.contains(id), "\(id) is visible on the locked screen")
+        }
+        // A wrong password (or a host where PAM cannot check one) keeps it locked.
+        t.send("Enter")
+        t.waitFor("Password for")
+        t.type("not-the-password")
+        #expect(!t.screen.contains("not-the-password"), "the password is never echoed")
+        t.send("Enter")
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, !t.screen.contains("Not accepted"), !t.screen.contains("Cannot check your password") {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let after = t.screen
+        #expect(after.contains("Not accepted") || after.contains("Cannot check your password"), "no verdict on the password:\n\(after)")
+        #expect(after.contains("Rounds is locked"))
+        #expect(!after.contains("Test, C"))
+        t.send("q")
+        t.waitFor("EXITED 0")
+    }
+
+    @Test func ctrlLLocksAtOnce() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try smallHospital(dir)
+        let t = try TmuxScreen(command: "\(roundsBinary) --journal \(j)")
+        t.waitFor("1 Worklist")
+        t.send("C-l")
+        t.waitFor("Locked with Ctrl-L", timeout: 2)
+        #expect(!t.screen.contains("Worklist"))
+    }
 }

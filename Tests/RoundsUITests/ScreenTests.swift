@@ -83,6 +83,7 @@ import RoundsTestSupport
     @Test func overdueAppearsWithoutAKeypress() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (app, clock) = try scenarioApp(dir)
+        app.idleLock = nil   // two hours without a key would lock the screen (IdleLockTests)
         let before = app.content(.worklist).rows.first { $0.cells[2] == "Chase pre-authorisation" }!
         #expect(!before.cells[1].contains("OVERDUE"))
         clock.advance(.hours(2))
