@@ -15,6 +15,8 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An earlier sync failed; the kernel may have dropped data, so this handle writes no more.
     case unusable(String, reason: String)
     case readOnly(String)
+    /// This login may not write the file (it may still read it).
+    case notWritable(String)
     /// The file or where it lives would expose patient data or break the guarantees Rounds needs.
     case unsafeLocation(String, reason: String)
 
@@ -28,6 +30,7 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
         case .writeFailed(let p, let reason): "could not write to \(p): \(reason); the command was not recorded"
         case .unusable(let p, let reason): "\(p) is not safe to write after an earlier failure (\(reason)); restart Rounds to reopen and re-verify it"
         case .readOnly(let p): "\(p) was opened read-only"
+        case .notWritable(let p): "\(p) is not writable by this login (permission denied); open it read-only to look, or ask the administrator to add you to the journal's group (Docs/OPERATIONS.md, \"Setting up a shared host\")"
         case .unsafeLocation(let p, let reason): "refusing to write to \(p): \(reason)"
         }
     }
@@ -74,15 +77,22 @@ public final class Journal {
 
     // MARK: create and open
 
-    /// Creates a new, empty journal (header only), group-readable and never world-readable.
+    /// Creates a new, empty journal (header only), never world-readable: 0640 (the owner writes,
+    /// the group reads), or 0660 when its directory is group-writable (a shared group of
+    /// writers, Docs/OPERATIONS.md). Refuses a directory every user can enter.
     public static func create(at path: String, io: any JournalIO = SystemIO(), replace: Bool = false) throws(JournalError) -> Journal {
+        let directory = directoryMode(of: path)
+        if let mode = directory, mode & 0o007 != 0 {
+            throw .unsafeLocation(path, reason: directoryAdvice(path, mode))
+        }
+        let mode: mode_t = (directory ?? 0) & 0o020 != 0 ? 0o660 : 0o640
         if replace { unlink(path) }
-        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o640)
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, mode)
         if fd < 0 {
             if errno == EEXIST { throw .alreadyExists(path) }
             throw .system(path, operation: "creating", errno: errno)
         }
-        fchmod(fd, 0o640)
+        fchmod(fd, mode)
         let journal = Journal(path: path, fd: fd, writable: true, verifyChain: true, io: io)
         let header = JournalFormat.header
         let outcome = header.withUnsafeBytes { io.write(fd, $0) }
@@ -102,6 +112,7 @@ public final class Journal {
         let fd = Glibc.open(path, (writable ? O_RDWR | O_APPEND : O_RDONLY) | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { throw .notFound(path) }
+            if errno == EACCES, writable, access(path, R_OK) == 0 { throw .notWritable(path) }
             throw .system(path, operation: "opening", errno: errno)
         }
         let journal = Journal(path: path, fd: fd, writable: writable, verifyChain: verifyChain, io: io)
@@ -122,13 +133,18 @@ public final class Journal {
         return (journal, report)
     }
 
-    /// Refuses a journal that everyone on the host could read or write, and one on a network
-    /// file system (where appends and locks are not reliable), saying how to fix it.
+    /// Refuses a journal that everyone on the host could read or write, one in a directory
+    /// everyone can enter, and one on a network file system (where appends and locks are not
+    /// reliable), saying how to fix it.
     func checkSafeToWrite() throws(JournalError) {
         var st = stat()
         if fstat(fd, &st) == 0, st.st_mode & 0o007 != 0 {
             let mode = String(st.st_mode & 0o777, radix: 8)
-            throw .unsafeLocation(path, reason: "it can be read or written by every user on this host (mode 0\(mode)); patient data must not be. Fix it with: chmod 640 \(path)")
+            let fix = st.st_mode & 0o020 != 0 ? "chmod 660" : "chmod 640"
+            throw .unsafeLocation(path, reason: "it can be read or written by every user on this host (mode 0\(mode)); patient data must not be. Fix it with: \(fix) \(path)")
+        }
+        if let mode = Journal.directoryMode(of: path), mode & 0o007 != 0 {
+            throw .unsafeLocation(path, reason: Journal.directoryAdvice(path, mode))
         }
         do {
             let kind: String? = switch UInt32(truncatingIfNeeded: rounds_fs_type(fd)) {
@@ -342,6 +358,23 @@ public final class Journal {
         if case .failed(let e) = io.truncate(fd, to: offset) { throw .system(path, operation: "truncating", errno: e) }
         _ = io.sync(fd)
         return side
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let dir = String(path[..<slash])
+        return dir.isEmpty ? "/" : dir
+    }
+
+    /// The permission bits of the directory holding `path` (nil when it cannot be read).
+    static func directoryMode(of path: String) -> mode_t? {
+        var st = stat()
+        return stat(directory(of: path), &st) == 0 ? st.st_mode & 0o7777 : nil
+    }
+
+    static func directoryAdvice(_ path: String, _ mode: mode_t) -> String {
+        let dir = directory(of: path)
+        return "its directory \(dir) can be entered by every user on this host (mode 0\(String(mode, radix: 8))); keep journals in a directory of mode 0750 (one writer) or 2770 (a shared group of writers), e.g. chmod 750 \(dir), or choose another --journal"
     }
 
     static func syncDirectory(of path: String) {

@@ -84,6 +84,31 @@ func recordOffsets(_ bytes: [UInt8]) -> [Int] {
         #expect(st.st_mode & 0o777 == 0o640)
     }
 
+    @Test func aSharedGroupOfWritersGetsAGroupWritableJournal() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        chmod(dir.path, 0o2770)
+        let (path, _) = try sampleJournal(dir)
+        var st = stat()
+        #expect(stat(path, &st) == 0)
+        #expect(st.st_mode & 0o777 == 0o660, "group members can append; nobody else can read")
+        _ = try Journal.open(at: path, writable: true) { _ in }
+    }
+
+    @Test func aDirectoryEveryoneCanEnterIsRefused() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, _) = try sampleJournal(dir)
+        chmod(dir.path, 0o755)
+        let open = try #require(throws: JournalError.self) { _ = try Journal.open(at: path, writable: true) { _ in } }
+        #expect(open.description.contains("can be entered by every user on this host (mode 0755)"))
+        #expect(open.description.contains("chmod 750 \(dir.path)"))
+        #expect(throws: JournalError.self) { _ = try Journal.create(at: dir.file("new.rj")) }
+        #expect(access(dir.file("new.rj"), F_OK) != 0, "nothing was created")
+        // Reading is still possible (a supervisor's read-only look), and fixing the mode is enough.
+        _ = try Journal.open(at: path, writable: false) { _ in }
+        chmod(dir.path, 0o750)
+        _ = try Journal.open(at: path, writable: true) { _ in }
+    }
+
     @Test func createRefusesToOverwrite() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (path, _) = try sampleJournal(dir)
