@@ -187,6 +187,16 @@ func demoJournal(_ dir: TemporaryDirectory, beds: Int = 40) throws -> String {
         }
         let labs = try rounds(["report", "labs", "--journal", j])
         #expect(labs.out.contains("CRITICAL — communicate"))
+        // The supervisor overview: several sections, one JSON object keyed by section.
+        let sup = try rounds(["report", "supervisor", "--journal", j])
+        for section in ["Census and capacity by unit", "Escalations", "Overdue work by owner", "Break-glass awaiting review"] {
+            #expect(sup.out.contains(section))
+        }
+        let supJSON = try rounds(["report", "supervisor", "--journal", j, "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(supJSON.out.utf8)) as? [String: [[String: String]]]
+        #expect(object?["census_and_capacity_by_unit"]?.last?["unit"] == "All", "\(supJSON.out.prefix(400))")
+        let supCSV = try rounds(["report", "supervisor", "--journal", j, "--format", "csv"])
+        #expect(supCSV.out.hasPrefix("# Census and capacity by unit\r\nUnit,Beds,"))
     }
 }
 
@@ -299,6 +309,9 @@ func demoJournal(_ dir: TemporaryDirectory, beds: Int = 40) throws -> String {
         #expect(r.out.contains("lab L") && r.out.contains("K ordered for AUD001"))
         let exports = try rounds(["audit", "--journal", j, "--since", "1h", "--format", "csv"])
         #expect(exports.out.contains("exported,,exported report census text"), "reports are recorded as exports")
+        // Each record says where it came from: this test runs without a terminal.
+        #expect(exports.out.contains(",no terminal,exported,,exported report census text"), "\(exports.out)")
+        #expect(exports.out.contains(",session,,\"session opened (rounds report, no terminal)\""))
         let byUser = try rounds(["audit", "--journal", j, "--user", "nobody-at-all", "--format", "csv"])
         #expect(byUser.out.split(separator: "\r\n").count == 1, "only the header: \(byUser.out)")
         #expect(try rounds(["audit", "--journal", j, "--since", "someday"]).status == 2)
