@@ -416,7 +416,7 @@ func demoJournal(_ dir: TemporaryDirectory, beds: Int = 40) throws -> String {
 
     /// Seeded patient names never appear in any output other than the journal and the reports
     /// someone asked for: command acknowledgements, refusals, usage errors, verification,
-    /// repair, the simulator, the demo, the audit.
+    /// repair, the simulator, the demo, the audit, the supervisor overview, break-glass.
     @Test func patientNamesStayOutOfEveryOtherOutput() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let j = try demoJournal(dir)
@@ -441,6 +441,8 @@ func demoJournal(_ dir: TemporaryDirectory, beds: Int = 40) throws -> String {
         try run(["journal", "repair", j])
         try run(["simulate", "--journal", j, "--rate", "0", "--count", "30", "--print-commits"])
         try run(["audit", "--journal", j, "--patient", "SEED001"])
+        try run(["report", "supervisor", "--journal", j])   // MRNs and beds, never names
+        try run(["exec", "--journal", j, "break-glass \"covering the desk for a while\""])
         try run(["demo", "--journal", dir.file("d2.rj"), "--beds", "20", "--quiet"])
         var torn = readFile(j)
         torn.removeLast(5)
