@@ -65,6 +65,9 @@ public final class RoundsApp {
     public let sessionReadOnly: Bool
     public var screen: Screen = .panes
     var supervisorScroll = 0
+    /// Lines and rows of the supervisor view as last drawn (a wall display pages through them).
+    var supervisorShown = (lines: 0, visible: 0)
+    var lastPage = Timestamp(milliseconds: 0)
     /// A wall display (`--wall`): read-only, the supervisor view with no patient identifiers or
     /// free text, never locked (it shows nothing a passer-by may not see).
     public let wall: Bool
@@ -121,6 +124,13 @@ public final class RoundsApp {
         var changed = false
         if lock == nil, let limit = idleLock, engine.clock.now() - lastActivity >= limit {
             lockNow(why: "after \(limit) without a key")
+            changed = true
+        }
+        // A wall display has nobody to scroll it: it turns the page every ten seconds.
+        if wall, supervisorShown.lines > supervisorShown.visible, engine.clock.now() - lastPage >= .seconds(10) {
+            lastPage = engine.clock.now()
+            let next = supervisorScroll + max(1, supervisorShown.visible - 2)
+            supervisorScroll = next >= supervisorShown.lines ? 0 : next
             changed = true
         }
         do {

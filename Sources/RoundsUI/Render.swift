@@ -173,14 +173,21 @@ extension RoundsApp {
     func drawHints(_ g: inout Grid, y: Int) {
         g.fill(Rect(x: 0, y: y, width: g.width, height: 1), style: .hint)
         var x = 1
-        let pane = ActionTable.all.filter { $0.scope == .pane(focus) && $0.hinted }
-        let global = ActionTable.all.filter { $0.scope == .global && $0.hinted }
-        for a in pane + global {
+        let shown: [Action]
+        if wall {
+            shown = [ActionTable.action(.quit)]
+        } else if screen == .supervisor {
+            shown = [.supervisor, .reviewGrant, .down, .pageDown, .help, .commandLine, .quit].map(ActionTable.action)
+        } else {
+            shown = ActionTable.all.filter { $0.scope == .pane(focus) && $0.hinted } + ActionTable.all.filter { $0.scope == .global && $0.hinted }
+        }
+        for a in shown {
             let k = a.keys.first!.description
-            let need = TextWidth.of(k) + TextWidth.of(a.title) + 3
+            let title = a.id == .supervisor && screen == .supervisor ? "panes" : (a.id == .quit && wall ? "close the wall display" : a.title)
+            let need = TextWidth.of(k) + TextWidth.of(title) + 3
             if x + need > g.width { break }
             x += g.put(k, x: x, y: y, style: .hintKey)
-            x += g.put(" \(a.title)  ", x: x, y: y, style: .hint)
+            x += g.put(" \(title)  ", x: x, y: y, style: .hint)
         }
     }
 

@@ -173,6 +173,7 @@ extension RoundsApp {
         let inner = body.inner
         let lines = supervisorLines(width: inner.width)
         let visible = inner.height
+        supervisorShown = (lines.count, visible)
         supervisorScroll = max(0, min(supervisorScroll, lines.count - visible))
         for (n, line) in lines.dropFirst(supervisorScroll).prefix(visible).enumerated() {
             g.put(TextWidth.truncate(line.0, to: inner.width, ascii: g.ascii), x: inner.x, y: inner.y + n, style: line.1, maxWidth: inner.width)

@@ -101,6 +101,12 @@ let scenarioIdentifiers = ["Nguyễn", "Okafor", "王", "O'Brien", "MRN001", "MR
         #expect(text.contains("Critical results past their 30m window"))
         #expect(text.contains("L1"), "the late critical result is listed by number and bed")
         for id in scenarioIdentifiers { #expect(!text.contains(id), "\(id) is on the wall") }
+        // Nobody scrolls a wall: it pages through the overview by itself.
+        _ = wall.render(width: 100, height: 20)
+        clock.advance(.seconds(10))
+        wall.poll()
+        let paged = wall.render(width: 100, height: 20).text
+        #expect(!paged.contains("Census and capacity by unit"), "the wall turned the page:\n\(paged)")
         wall.handle(.char("1"))
         #expect(wall.screen == .supervisor, "a wall display shows the overview only")
         wall.handle(.char(":"))
