@@ -91,7 +91,7 @@ public struct BreakGlass: Equatable, Sendable {
 
     /// The permissions a grant adds: the clinical work of the hospital. Setting up units,
     /// managing the roster, changing policy and reviewing grants are never given this way.
-    public static let grants: Set<Permission> = [.place, .beds, .tasks, .labs, .critical, .procedures, .messages]
+    public static let grants: Set<Permission> = [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .handover, .assess]
     /// How long a grant may last at most (the research's "≤ 60 min").
     public static let longest = Span.minutes(60)
     /// Reasons shorter than this say nothing a reviewer can judge.

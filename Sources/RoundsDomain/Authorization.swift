@@ -12,16 +12,18 @@ public enum Permission: String, Vocabulary {
     case roster = "manage the staff roster"
     case policy = "change policy settings"
     case review = "review emergency access"
+    case handover = "hand over the shift"
+    case assess = "record I-PASS assessments"
 }
 
 extension Role {
     public var permissions: Set<Permission> {
         switch self {
         case .supervisor: Set(Permission.allCases)
-        case .coordinator: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .configure]
-        case .chargenurse: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages]
-        case .nurse: [.tasks, .labs, .critical, .messages]
-        case .physician: [.tasks, .labs, .critical, .procedures, .messages]
+        case .coordinator: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .configure, .handover, .assess]
+        case .chargenurse: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .handover, .assess]
+        case .nurse: [.tasks, .labs, .critical, .messages, .assess]
+        case .physician: [.tasks, .labs, .critical, .procedures, .messages, .assess]
         case .lab: [.labs, .messages]
         case .evs: [.beds, .messages]
         case .transport: [.tasks, .messages]
@@ -49,6 +51,10 @@ extension Command {
         case .orderLab, .collectLab, .receiveLab, .resultLab, .acknowledgeLab, .cancelLab: .labs
         case .bookProcedure, .moveProcedure, .startProcedure, .finishProcedure, .cancelProcedure: .procedures
         case .sendMessage, .replyMessage, .readMessage, .acknowledgeMessage: .messages
+        case .ipass: .assess
+        case .startHandover, .acknowledgeHandover, .pauseHandover, .resumeHandover, .completeHandover, .cancelHandover: .handover
+        case .takeTask: .tasks
+        case .setShifts: .policy
         }
     }
 }

@@ -64,6 +64,35 @@ public enum Command: Equatable, Sendable {
     /// End a grant early: one's own (nil), or, for a supervisor, anyone's.
     case endBreakGlass(GrantID?)
     case reviewBreakGlass(GrantID, verdict: ReviewVerdict, note: String?)
+
+    // Handover (I-PASS)
+    case ipass(mrn: MRN, IPassInput)
+    case startHandover(to: Login)
+    /// `all-stable` acknowledges every stable patient not yet acknowledged.
+    case acknowledgeHandover(item: String, note: String?)
+    /// The receiver takes over a task.
+    case takeTask(TaskID)
+    case pauseHandover
+    case resumeHandover
+    case completeHandover(note: String?)
+    case cancelHandover(reason: String)
+    case setShifts([ShiftDefinition])
+}
+
+/// What an `ipass` command says about a patient; nil leaves a field as it is.
+public struct IPassInput: Equatable, Sendable {
+    public var severity: Severity?
+    public var summary: String?
+    public var contingency: String?
+    public var awareness: String?
+    public var clearContingencies = false
+    public var clearAwareness = false
+    public init(severity: Severity? = nil, summary: String? = nil, contingency: String? = nil, awareness: String? = nil,
+                clearContingencies: Bool = false, clearAwareness: Bool = false) {
+        self.severity = severity; self.summary = summary; self.contingency = contingency; self.awareness = awareness
+        self.clearContingencies = clearContingencies; self.clearAwareness = clearAwareness
+    }
+    public var isEmpty: Bool { self == IPassInput() }
 }
 
 /// Who was told of a critical result and what they read back.

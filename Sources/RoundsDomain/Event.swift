@@ -49,6 +49,12 @@ public enum Event: Equatable, Sendable {
     case breakGlassStarted(BreakGlassStarted)
     case breakGlassEnded(BreakGlassEnded)
     case breakGlassReviewed(BreakGlassReviewed)
+    /// I-PASS notes on a patient's stay: severity, summary, contingencies, awareness.
+    case ipassUpdated(IPassUpdated)
+    case handoverStarted(HandoverStarted)
+    case handoverAcknowledged(HandoverAcknowledged)
+    case handoverStatusChanged(HandoverStatusChanged)
+    case shiftsDefined(ShiftsDefined)
 }
 
 public struct UnitAdded: Equatable, Sendable, Encodable { public var code: UnitCode; public var name: String; public var kind: UnitKind }
@@ -173,6 +179,11 @@ extension Event {
         case .breakGlassStarted: "break-glass.started"
         case .breakGlassEnded: "break-glass.ended"
         case .breakGlassReviewed: "break-glass.reviewed"
+        case .ipassUpdated: "ipass.updated"
+        case .handoverStarted: "handover.started"
+        case .handoverAcknowledged: "handover.acknowledged"
+        case .handoverStatusChanged: "handover.status-changed"
+        case .shiftsDefined: "shifts.defined"
         }
     }
 
@@ -221,6 +232,11 @@ extension Event {
         case .breakGlassStarted(let p): p
         case .breakGlassEnded(let p): p
         case .breakGlassReviewed(let p): p
+        case .ipassUpdated(let p): p
+        case .handoverStarted(let p): p
+        case .handoverAcknowledged(let p): p
+        case .handoverStatusChanged(let p): p
+        case .shiftsDefined(let p): p
         }
     }
 }

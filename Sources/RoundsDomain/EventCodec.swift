@@ -179,6 +179,8 @@ extension Role: VocabularyCodable {}
 extension PolicyKey: VocabularyCodable {}
 extension AccessKind: VocabularyCodable {}
 extension ReviewVerdict: VocabularyCodable {}
+extension Severity: VocabularyCodable {}
+extension HandoverStatus: VocabularyCodable {}
 
 /// Sets of vocabulary words travel as a bit mask.
 extension Set: JournalCodable where Element: VocabularyCodable {
@@ -215,6 +217,15 @@ extension MessageID: SequentialIDCodable {}
 extension ProcedureID: SequentialIDCodable {}
 extension StayID: SequentialIDCodable {}
 extension GrantID: SequentialIDCodable {}
+extension HandoverID: SequentialIDCodable {}
+
+extension ShiftDefinition: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(name); w.put(start); w.put(end) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(name: try r.get(), start: try r.get(), end: try r.get())
+        guard (0..<1440).contains(start), (0..<1440).contains(end) else { throw CodecError("shift time out of range") }
+    }
+}
 
 extension Assignee: JournalCodable {
     public func write(to w: inout ByteWriter) {
@@ -329,6 +340,11 @@ extension Event {
         case .breakGlassStarted: 40
         case .breakGlassEnded: 41
         case .breakGlassReviewed: 42
+        case .ipassUpdated: 43
+        case .handoverStarted: 44
+        case .handoverAcknowledged: 45
+        case .handoverStatusChanged: 46
+        case .shiftsDefined: 47
         }
     }
 
@@ -383,6 +399,13 @@ extension Event {
         case .breakGlassStarted(let e): w.put(e.id); w.put(e.reason); w.put(e.until)
         case .breakGlassEnded(let e): w.put(e.id)
         case .breakGlassReviewed(let e): w.put(e.id); w.put(e.verdict); w.put(e.note)
+        case .ipassUpdated(let e):
+            w.put(e.mrn); w.put(e.stay); w.put(e.severity); w.put(e.summary); w.put(e.contingency); w.put(e.awareness)
+            w.put(e.clearContingencies); w.put(e.clearAwareness)
+        case .handoverStarted(let e): w.put(e.id); w.put(e.to)
+        case .handoverAcknowledged(let e): w.put(e.id); w.put(e.item); w.put(e.from); w.put(e.to); w.put(e.note)
+        case .handoverStatusChanged(let e): w.put(e.id); w.put(e.status); w.put(e.note)
+        case .shiftsDefined(let e): w.put(e.shifts)
         }
     }
 
@@ -437,6 +460,12 @@ extension Event {
         case 40: e = .breakGlassStarted(BreakGlassStarted(id: try r.get(), reason: try r.get(), until: try r.get()))
         case 41: e = .breakGlassEnded(BreakGlassEnded(id: try r.get()))
         case 42: e = .breakGlassReviewed(BreakGlassReviewed(id: try r.get(), verdict: try r.get(), note: try r.get()))
+        case 43: e = .ipassUpdated(IPassUpdated(mrn: try r.get(), stay: try r.get(), severity: try r.get(), summary: try r.get(), contingency: try r.get(),
+                                                awareness: try r.get(), clearContingencies: try r.get(), clearAwareness: try r.get()))
+        case 44: e = .handoverStarted(HandoverStarted(id: try r.get(), to: try r.get()))
+        case 45: e = .handoverAcknowledged(HandoverAcknowledged(id: try r.get(), item: try r.get(), from: try r.get(), to: try r.get(), note: try r.get()))
+        case 46: e = .handoverStatusChanged(HandoverStatusChanged(id: try r.get(), status: try r.get(), note: try r.get()))
+        case 47: e = .shiftsDefined(ShiftsDefined(shifts: try r.get()))
         default: throw CodecError("unknown event type \(type)")
         }
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) unexpected bytes after a \(e.typeName) payload") }

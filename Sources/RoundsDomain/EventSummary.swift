@@ -45,6 +45,11 @@ extension Event {
         case .breakGlassStarted(let e): "break-glass \(e.id) started, in force until \(e.until); it waits for a supervisor's review"
         case .breakGlassEnded(let e): "break-glass \(e.id) ended"
         case .breakGlassReviewed(let e): "break-glass \(e.id) reviewed: \(e.verdict.rawValue)"
+        case .ipassUpdated(let e): "I-PASS notes for \(e.mrn) updated" + (e.severity.map { " (\($0.rawValue))" } ?? "")
+        case .handoverStarted(let e): "handover \(e.id) to \(e.to) started"
+        case .handoverAcknowledged(let e): "handover \(e.id): \(e.to) acknowledged \(e.item) from \(e.from)"
+        case .handoverStatusChanged(let e): "handover \(e.id) \(e.status.rawValue)"
+        case .shiftsDefined(let e): "shifts set: \(e.shifts.map(\.description).joined(separator: ", "))"
         }
     }
 }

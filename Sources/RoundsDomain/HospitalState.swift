@@ -27,6 +27,11 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var grants = IDTable<GrantID, BreakGlass>()
     public internal(set) var grantOf: [Login: GrantID] = [:]
     public internal(set) var awaitingReview: Set<GrantID> = []
+    /// Shift handovers; the one in progress or paused; when each login last completed one.
+    public internal(set) var handovers = IDTable<HandoverID, Handover>()
+    public internal(set) var openHandover: HandoverID?
+    public internal(set) var lastHandoverGiven: [Login: Timestamp] = [:]
+    public internal(set) var shifts: [ShiftDefinition] = ShiftDefinition.defaults
     /// Indexes kept by `apply` so that no event scans every bed, task or lab.
     public internal(set) var reservation: [MRN: BedID] = [:]
     public internal(set) var cleaningTask: [BedID: TaskID] = [:]
@@ -41,6 +46,7 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var nextMessage = 1
     public internal(set) var nextProcedure = 1
     public internal(set) var nextGrant = 1
+    public internal(set) var nextHandover = 1
 
     public init() {}
 
@@ -296,6 +302,8 @@ public struct HospitalState: Equatable, Sendable {
             break
         case .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed:
             applyAccess(r)
+        case .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined:
+            applyHandover(r)
         }
     }
 

@@ -84,6 +84,12 @@ public struct Stay: Equatable, Sendable, Encodable {
     public var history: [BedMove]
     public var dischargedAt: Timestamp?
     public var disposition: Disposition?
+    /// I-PASS: illness severity (nil: not assessed), a one-line summary, "if … then …"
+    /// contingencies and situation-awareness notes, kept for the length of the stay.
+    public var severity: Severity? = nil
+    public var summary: String? = nil
+    public var contingencies: [String] = []
+    public var awareness: [String] = []
 }
 
 /// Who a task or message is for: one person or everyone holding a role.

@@ -33,6 +33,9 @@ public enum CommandParser {
         ("lab", "lab order MRN TEST [priority P] [needed-by TIME] · lab collect|receive|ack L… · lab result L… VALUE [units U] [range R] [flag normal|abnormal|critical] · lab communicate L… to \"Name\" role ROLE readback VALUE · lab cancel L… reason \"…\""),
         ("proc", "proc book MRN KIND RESOURCE at TIME (until TIME | for DURATION) [requires TEST,TEST] [title \"…\"] · proc move P… at TIME (until TIME | for DURATION) · proc start|done P… · proc cancel P… reason \"…\""),
         ("msg", "msg send LOGIN|@ROLE \"subject\" [about MRN] [urgent] [body \"…\"] · msg reply M… \"text\" [urgent] · msg read|ack M…"),
+        ("ipass", "ipass MRN [severity stable|watcher|unstable] [summary \"…\"] [if \"…\" then \"…\"] [aware \"…\"] [clear contingencies|awareness]"),
+        ("handover", "handover start to LOGIN · handover ack ITEM|all-stable [note \"…\"] · handover take T… · handover pause|resume · handover complete [note \"…\"] · handover cancel reason \"…\""),
+        ("shifts", "shifts set \"NAME HH:MM-HH:MM, NAME HH:MM-HH:MM\""),
         ("break-glass", "break-glass \"reason\" [for DURATION] · break-glass end [G…] · break-glass review G… appropriate|inappropriate|follow-up [note \"…\"]"),
     ]
 
@@ -364,7 +367,84 @@ private struct Reader {
         case "proc": return try procedure()
         case "msg": return try message()
         case "break-glass": return try breakGlass()
+        case "ipass": return try ipass()
+        case "handover": return try handover()
+        case "shifts":
+            guard try next("sub-command").lowercased() == "set" else { throw fail("shifts: the only sub-command is set") }
+            let text = try next("the shifts in quotes")
+            try end()
+            var shifts: [ShiftDefinition] = []
+            for part in text.split(separator: ",") {
+                let words = part.split(separator: " ")
+                let times = words.count == 2 ? words[1].split(separator: "-") : []
+                guard times.count == 2, let a = CommandParser.parseClock(times[0]), let b = CommandParser.parseClock(times[1]), a != b else {
+                    throw fail("'\(String(part).trimmingCharacters(in: " "))' is not a shift; write NAME HH:MM-HH:MM, e.g. day 07:00-19:00")
+                }
+                shifts.append(ShiftDefinition(name: String(words[0]).lowercased(), start: a, end: b))
+            }
+            return .setShifts(shifts)
         default: throw fail("unknown command '\(verb)'")
+        }
+    }
+
+    mutating func ipass() throws(ParseError) -> Command {
+        let mrn = try mrn()
+        var input = IPassInput()
+        try options(["severity", "summary", "if", "aware", "clear"]) { (r, key) throws(ParseError) in
+            switch key {
+            case "severity": input.severity = try r.word(try r.next("severity"), Severity.self, "severity")
+            case "summary": input.summary = try r.text("summary")
+            case "if":
+                let condition = try r.text("the condition")
+                guard r.peekIs("then") else { throw r.fail("ipass: write if \"condition\" then \"action\"") }
+                r.index += 1
+                let action = try r.text("the action")
+                input.contingency = "If \(condition), then \(action)"
+            case "aware": input.awareness = try r.text("awareness note")
+            default:
+                switch try r.next("contingencies or awareness").lowercased() {
+                case "contingencies": input.clearContingencies = true
+                case "awareness": input.clearAwareness = true
+                case let other: throw r.fail("ipass: clear '\(other)'? clear contingencies or clear awareness")
+                }
+            }
+        }
+        if input.isEmpty { throw fail("ipass \(mrn): say what to record") }
+        return .ipass(mrn: mrn, input)
+    }
+
+    mutating func handover() throws(ParseError) -> Command {
+        let sub = try next("sub-command").lowercased()
+        switch sub {
+        case "start":
+            guard peekIs("to") else { throw fail("handover start to LOGIN") }
+            index += 1
+            let login = try next("the receiver's login")
+            guard IdentifierSyntax.isValidLogin(Substring(login)) else { throw fail("'\(login)' is not a login") }
+            try end()
+            return .startHandover(to: login)
+        case "ack":
+            let item = try next("an item (MRN, L…, P…, queue, blocked, urgent) or all-stable")
+            var note: String?
+            try options(["note"]) { (r, _) throws(ParseError) in note = try r.text("note") }
+            return .acknowledgeHandover(item: item, note: note)
+        case "take":
+            let id = try self.id(TaskID.self, "task")
+            try end()
+            return .takeTask(id)
+        case "pause": try end(); return .pauseHandover
+        case "resume": try end(); return .resumeHandover
+        case "complete":
+            var note: String?
+            try options(["note"]) { (r, _) throws(ParseError) in note = try r.text("note") }
+            return .completeHandover(note: note)
+        case "cancel":
+            var reason: String?
+            try options(["reason"]) { (r, _) throws(ParseError) in reason = try r.text("reason") }
+            guard let reason else { throw fail("handover cancel needs reason \"…\"") }
+            return .cancelHandover(reason: reason)
+        default:
+            throw fail("handover: unknown sub-command '\(sub)'; one of start, ack, take, pause, resume, complete, cancel")
         }
     }
 

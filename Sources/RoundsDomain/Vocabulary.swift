@@ -126,6 +126,25 @@ public enum PolicyKey: String, Vocabulary {
     case breakGlass = "break-glass"
 }
 
+/// I-PASS illness severity.
+public enum Severity: String, Vocabulary {
+    case stable, watcher, unstable
+    /// Walkthrough order: unstable first.
+    public var rank: Int {
+        switch self {
+        case .unstable: 0
+        case .watcher: 1
+        case .stable: 3
+        }
+    }
+}
+
+/// Where a shift handover stands.
+public enum HandoverStatus: String, Vocabulary {
+    case inProgress = "in-progress", paused, completed, cancelled
+    public var isOpen: Bool { self == .inProgress || self == .paused }
+}
+
 /// What kind of read an access record notes.
 public enum AccessKind: String, Vocabulary {
     /// A patient's details or patient view were opened.

@@ -54,3 +54,16 @@ extension Engine {
         return out
     }
 }
+
+extension Engine {
+    /// Everything that changed for `user` since `since`, oldest first, from the journal.
+    public static func changes(journalAt path: String, since: Timestamp, for user: Login) throws(JournalError) -> [Change] {
+        var state = HospitalState()
+        var out: [Change] = []
+        _ = try Journal.open(at: path, writable: false) { r in
+            if r.time >= since, let c = state.change(in: r, for: user) { out.append(c) }
+            state.apply(r)
+        }
+        return out
+    }
+}

@@ -160,8 +160,16 @@ func parseError(_ line: String) -> ParseError? {
             .breakGlassStarted(BreakGlassStarted(id: GrantID(Int(Int32.max)), reason: "covering 4W — ça va", until: t)),
             .breakGlassEnded(BreakGlassEnded(id: GrantID(1))),
             .breakGlassReviewed(BreakGlassReviewed(id: GrantID(1), verdict: .followUp, note: "")),
+            .ipassUpdated(IPassUpdated(mrn: "M", stay: StayID(1), severity: .unstable, summary: "s", contingency: nil, awareness: "a",
+                                       clearContingencies: true, clearAwareness: false)),
+            .ipassUpdated(IPassUpdated(mrn: "M", stay: StayID(1), severity: nil, summary: nil, contingency: "If x, then y", awareness: nil,
+                                       clearContingencies: false, clearAwareness: true)),
+            .handoverStarted(HandoverStarted(id: HandoverID(2), to: "bob")),
+            .handoverAcknowledged(HandoverAcknowledged(id: HandoverID(2), item: "L12", from: "alice", to: "bob", note: nil)),
+            .handoverStatusChanged(HandoverStatusChanged(id: HandoverID(2), status: .cancelled, note: "n")),
+            .shiftsDefined(ShiftsDefined(shifts: [ShiftDefinition(name: "early", start: 0, end: 1439), ShiftDefinition(name: "夜", start: 1439, end: 0)])),
         ]
-        #expect(Set(events.map(\.typeCode)) == Set(1...42), "every event type is covered")
+        #expect(Set(events.map(\.typeCode)) == Set(1...47), "every event type is covered")
         for e in events {
             var w = ByteWriter()
             e.writePayload(to: &w)
@@ -206,7 +214,7 @@ import Foundation
                        "task start", "task wait", "task done", "task cancel", "task reopen", "task reassign", "task snooze", "task note",
                        "lab order", "lab collect", "lab receive", "lab result", "lab ack", "lab communicate", "lab cancel",
                        "proc book", "proc move", "proc start", "proc done", "proc cancel", "msg send", "msg reply", "msg read", "msg ack",
-                       "staff add", "staff set", "policy set", "break-glass end", "break-glass review"] {
+                       "staff add", "staff set", "policy set", "break-glass end", "break-glass review", "handover start", "handover ack", "handover take", "handover pause", "handover resume", "handover complete", "handover cancel", "shifts set"] {
             #expect(doc.contains(phrase), "\(phrase) is not documented")
         }
         for key in PolicyKey.allCases { #expect(doc.contains(key.rawValue)) }

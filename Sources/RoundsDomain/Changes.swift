@@ -1,0 +1,79 @@
+/// "Since you were last here": what in a record matters to someone coming back — admissions,
+/// discharges, transfers and placements, new critical results, tasks done and tasks gone
+/// overdue, messages to them (by login or by their role).
+public enum ChangeKind: String, CaseIterable, Sendable {
+    case admitted, placed, transferred, discharged
+    case criticalResult = "critical result"
+    case taskDone = "task done"
+    case taskOverdue = "task overdue"
+    case messageToYou = "message to you"
+
+    /// Report order: what needs the reader first.
+    public var rank: Int {
+        switch self {
+        case .criticalResult: 0
+        case .messageToYou: 1
+        case .taskOverdue: 2
+        case .admitted: 3
+        case .placed: 4
+        case .transferred: 5
+        case .discharged: 6
+        case .taskDone: 7
+        }
+    }
+}
+
+public struct Change: Equatable, Sendable {
+    public var seq: UInt64
+    public var time: Timestamp
+    public var actor: Login
+    public var kind: ChangeKind
+    public var text: String
+}
+
+extension HospitalState {
+    /// The change a record brings, for `user`, judged against the state just before it.
+    public func change(in r: Recorded, for user: Login) -> Change? {
+        func who(_ mrn: MRN) -> String { patients[mrn].map { "\(mrn) \($0.name)" } ?? mrn }
+        func make(_ kind: ChangeKind, _ text: String) -> Change { Change(seq: r.seq, time: r.time, actor: r.actor, kind: kind, text: text) }
+        switch r.event {
+        case .admissionRequested(let e):
+            return make(.admitted, "\(who(e.mrn)) admitted from \(e.source.label)" + (e.wantedUnit.map { " for \($0)" } ?? ""))
+        case .bedAssigned(let e):
+            return make(.placed, "\(who(e.mrn)) into bed \(e.bed)" + (e.override != nil ? " (override)" : ""))
+        case .patientTransferred(let e):
+            return make(.transferred, "\(who(e.mrn)) moved \(e.from) → \(e.to)")
+        case .bedsSwapped(let e):
+            return make(.transferred, "\(who(e.first)) and \(who(e.second)) swapped \(e.firstBed) ↔ \(e.secondBed)")
+        case .patientDischarged(let e):
+            return make(.discharged, "\(who(e.mrn)) discharged (\(e.disposition.rawValue))" + (e.bed.map { " from \($0)" } ?? ""))
+        case .labResulted(let e) where e.result.flag == .critical:
+            guard let l = labs[e.id] else { return nil }
+            let bed = stay(of: l.mrn)?.bed.map { " in \($0)" } ?? ""
+            return make(.criticalResult, "\(l.id) \(l.test) \(e.result.value) \(e.result.units) CRITICAL for \(who(l.mrn))\(bed)")
+        case .taskStatusChanged(let e) where e.status == .done:
+            guard let t = tasks[e.id] else { return nil }
+            return make(.taskDone, "\(t.id) \(t.title) done by \(r.actor)")
+        case .taskEscalated(let e) where e.level == 1:
+            guard let t = tasks[e.id] else { return nil }
+            return make(.taskOverdue, "\(t.id) \(t.title) (\(t.owner?.description ?? "nobody")) went overdue")
+        case .messageSent(let e):
+            let mine: Bool
+            switch e.to {
+            case .person(let login): mine = login == user
+            case .role(let role): mine = staff[user]?.role == role
+            }
+            guard mine else { return nil }
+            return make(.messageToYou, "\(e.id) from \(r.actor)\(e.urgent ? " URGENT" : ""): \(e.subject)")
+        default:
+            return nil
+        }
+    }
+
+    /// When `user`'s last shift ended: when they last completed a handover as its giver, else
+    /// the start of the current shift.
+    public func lastShiftEnd(of user: Login, now: Timestamp, wallClock: WallClock) -> Timestamp {
+        if let t = lastHandoverGiven[user] { return t }
+        return shiftStart(at: now, wallClock: wallClock) ?? now - .hours(12)
+    }
+}
