@@ -80,3 +80,12 @@ public final class Timeline {
     public var atStart: Bool { position == 0 }
     public var atEnd: Bool { position == records.count }
 }
+
+extension Engine {
+    /// The hospital as it was at `t`: the journal replayed up to and including that time.
+    public static func state(journalAt path: String, asOf t: Timestamp) throws(JournalError) -> HospitalState {
+        var s = HospitalState()
+        _ = try Journal.open(at: path, writable: false) { r in if r.time <= t { s.apply(r) } }
+        return s
+    }
+}

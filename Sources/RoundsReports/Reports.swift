@@ -2,7 +2,7 @@ import RoundsDomain
 
 /// The supervisor's and scripts' views of the hospital, as tables.
 public enum Report: String, CaseIterable, Sendable {
-    case census, beds, worklist, labs, messages, supervisor
+    case census, beds, worklist, labs, messages, supervisor, handover, changes
 }
 
 public struct ReportContext: Sendable {
@@ -24,20 +24,21 @@ public func bedLabel(_ status: BedStatus) -> String {
 }
 
 extension Report {
-    public func table(_ s: HospitalState, _ c: ReportContext) -> Table {
-        switch self {
-        case .census: Reports.census(s, c)
-        case .beds: Reports.beds(s, c)
-        case .worklist: Reports.worklist(s, c)
-        case .labs: Reports.labs(s, c)
-        case .messages: Reports.messages(s, c)
-        case .supervisor: SupervisorOverview.capacity(s, c)
-        }
-    }
+    /// The reports that are tables of the state; `handover` is a document (HandoverReport) and
+    /// `changes` reads the journal (Engine.changes).
+    public static var tabular: [Report] { [.census, .beds, .worklist, .labs, .messages, .supervisor] }
 
-    /// The report's tables: one, or the supervisor overview's sections.
+    /// The report's tables: one, or the supervisor overview's sections; none for the others.
     public func tables(_ s: HospitalState, _ c: ReportContext) -> [Table] {
-        self == .supervisor ? SupervisorOverview.tables(s, c) : [table(s, c)]
+        switch self {
+        case .census: [Reports.census(s, c)]
+        case .beds: [Reports.beds(s, c)]
+        case .worklist: [Reports.worklist(s, c)]
+        case .labs: [Reports.labs(s, c)]
+        case .messages: [Reports.messages(s, c)]
+        case .supervisor: SupervisorOverview.tables(s, c)
+        case .handover, .changes: []
+        }
     }
 }
 

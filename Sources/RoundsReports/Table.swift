@@ -14,7 +14,7 @@ public struct Table: Sendable {
 }
 
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case text, csv, json
+    case text, csv, json, markdown, html
 }
 
 extension Table {
@@ -23,7 +23,28 @@ extension Table {
         case .text: renderText()
         case .csv: renderCSV()
         case .json: renderJSON()
+        case .markdown: renderMarkdown()
+        case .html: renderHTML()
         }
+    }
+
+    public func renderMarkdown() -> String {
+        func cell(_ s: String) -> String { s.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
+        var out = title.isEmpty ? "" : "## \(cell(title))\n\n"
+        out += "| " + columns.map(cell).joined(separator: " | ") + " |\n"
+        out += "|" + columns.map { _ in "---|" }.joined() + "\n"
+        for row in rows { out += "| " + row.map(cell).joined(separator: " | ") + " |\n" }
+        for f in footer { out += "\n" + cell(f) + "\n" }
+        return out
+    }
+
+    public func renderHTML() -> String {
+        var out = title.isEmpty ? "" : "<h2>\(HandoverReport.html(title))</h2>\n"
+        out += "<table><thead><tr>" + columns.map { "<th>\(HandoverReport.html($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+        for row in rows { out += "<tr>" + row.map { "<td>\(HandoverReport.html($0))</td>" }.joined() + "</tr>\n" }
+        out += "</tbody></table>\n"
+        for f in footer { out += "<p>\(HandoverReport.html(f))</p>\n" }
+        return out
     }
 
     /// Several tables as one document: text sections separated by blank lines; CSV sections
@@ -33,6 +54,8 @@ extension Table {
         switch format {
         case .text: return tables.map { $0.renderText() }.joined(separator: "\n")
         case .csv: return tables.map { "# " + $0.title + "\r\n" + $0.renderCSV() }.joined(separator: "\r\n")
+        case .markdown: return tables.map { $0.renderMarkdown() }.joined(separator: "\n")
+        case .html: return tables.map { $0.renderHTML() }.joined(separator: "\n")
         case .json:
             let parts = tables.map { t in
                 JSON.quote(Table.key(t.title)) + ": " + t.renderJSON().split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n  ")

@@ -10,29 +10,81 @@ extension ReportFormat: ExpressibleByArgument {}
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print the census, beds, worklist, pending labs, messages or the supervisor overview as text, CSV or JSON.")
+        abstract: "Print a report: census, beds, worklist, labs, messages, supervisor, handover or changes.",
+        discussion: """
+        census, beds, worklist, labs, messages and supervisor are tables (text, csv, json, markdown,
+        html). handover is the I-PASS walkthrough as a document for paper or screen (text,
+        markdown, html). changes lists what changed for a user since a time or since their last
+        shift ended (--since last-shift, the default). --at TIME shows the hospital as it was then.
+        Every report is recorded in the journal as an export before it is printed.
+        """)
 
     @Argument(help: "One of: \(Report.allCases.map(\.rawValue).joined(separator: ", ")).") var report: Report
     @Option(name: .long, help: "The journal to read.") var journal: String?
-    @Option(name: .long, help: "text, csv or json.") var format: ReportFormat = .text
+    @Option(name: .long, help: "text, csv, json, markdown or html.") var format: ReportFormat = .text
+    @Option(name: .long, help: "changes: since this time (\"2026-11-22 07:00\", \"yesterday 19:00\", 8h meaning that long ago) or last-shift.") var since: String?
+    @Option(name: .long, help: "changes: for this login (messages to them and their role); default: you.") var user: String?
+    @Option(name: .long, help: "Show the hospital as it was at this time (not for changes).") var at: String?
 
-    func run() throws {
-        try ReportCommand.print(report, journal: Paths.journal(journal), format: format)
+    func validate() throws {
+        if report == .handover, [.csv, .json].contains(format) { throw ValidationError("the handover report is a document: --format text, markdown or html") }
+        if report == .changes, at != nil { throw ValidationError("--at does not apply to changes; use --since") }
+        if report != .changes, since != nil || user != nil { throw ValidationError("--since and --user apply to the changes report") }
+        if let since, since != "last-shift", ReportCommand.time(since) == nil {
+            throw ValidationError("--since '\(since)' is not a time; use e.g. \"2026-11-22 07:00\", \"yesterday 19:00\", 8h (that long ago) or last-shift")
+        }
+        if let at, ReportCommand.time(at) == nil { throw ValidationError("--at '\(at)' is not a time; use e.g. \"today 09:00\", \"2026-11-22 07:00\" or 2h (that long ago)") }
     }
 
-    static func print(_ report: Report, journal path: String, format: ReportFormat) throws {
+    /// A time, or a duration meaning that long ago.
+    static func time(_ text: String) -> Timestamp? {
+        let ctx = ParseContext(now: SystemClock().now(), wallClock: Host.localWallClock)
+        if !text.hasPrefix("+"), let span = CommandParser.parseSpan(text.hasPrefix("-") ? String(text.dropFirst()) : text) { return ctx.now - span }
+        return CommandParser.parseTime(text, context: ctx)
+    }
+
+    func run() throws {
+        try ReportCommand.print(report, journal: Paths.journal(journal), format: format, since: since, user: user, at: at.flatMap(ReportCommand.time))
+    }
+
+    static func print(_ report: Report, journal path: String, format: ReportFormat, since: String? = nil, user: String? = nil, at: Timestamp? = nil) throws {
         // Exports are audited: the report is noted in the journal before anything is printed.
         let engine: Engine
         do {
             engine = try Engine(journalAt: path)
             engine.origin = Host.origin(program: "rounds report")
-            try engine.recordAccess(.exported, patient: nil, detail: "report \(report.rawValue) \(format.rawValue)")
+            let detail = "report \(report.rawValue) \(format.rawValue)" + (at.map { " at \(Host.localWallClock.dateTime($0))" } ?? "")
+            try engine.recordAccess(.exported, patient: nil, detail: detail)
         } catch {
             warn("rounds: \(error)")
             throw Exit(code: 1)
         }
         if let torn = engine.openReport.tornTail { warn("rounds: \(path): \(torn)") }
-        let tables = report.tables(engine.state, ReportContext(now: SystemClock().now(), wallClock: engine.wallClock))
-        FileHandle.standardOutput.write(Data(Table.render(tables, format).utf8))
+        let now = at ?? SystemClock().now()
+        var state = engine.state
+        if let at {
+            do { state = try Engine.state(journalAt: path, asOf: at) } catch { warn("rounds: \(error)"); throw Exit(code: 1) }
+        }
+        let context = ReportContext(now: now, wallClock: engine.wallClock)
+        let text: String
+        switch report {
+        case .handover:
+            text = HandoverReport.render(state, context, format: format)
+        case .changes:
+            let who = user ?? engine.actor
+            let from = (since == nil || since == "last-shift") ? state.lastShiftEnd(of: who, now: now, wallClock: engine.wallClock) : ReportCommand.time(since!)!
+            let changes: [Change]
+            do { changes = try Engine.changes(journalAt: path, since: from, for: who) } catch { warn("rounds: \(error)"); throw Exit(code: 1) }
+            let sorted = changes.sorted { ($0.kind.rank, $0.time, $0.seq) < ($1.kind.rank, $1.time, $1.seq) }
+            let wall = engine.wallClock
+            let table = Table(title: "What changed for \(who) since \(wall.dateTime(from))" + (since == nil || since == "last-shift" ? " (last shift)" : ""),
+                              columns: ["Kind", "Time", "What", "By"],
+                              rows: sorted.map { [$0.kind.rawValue, wall.dateTime($0.time), $0.text, $0.actor] },
+                              footer: ["\(changes.count) changes"])
+            text = table.render(format)
+        default:
+            text = Table.render(report.tables(state, context), format)
+        }
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 }

@@ -153,17 +153,17 @@ import RoundsTestSupport
         try e.submit(line: "assign MRN001 4W-01")
         try e.submit(line: "bed block 4W-04 reason \"broken, needs \\\"parts\\\"\"")
         let ctx = ReportContext(now: fixtureStart + .minutes(5), wallClock: .utc)
-        for report in Report.allCases {
-            let t = report.table(e.state, ctx)
+        for report in Report.tabular {
+            let t = report.tables(e.state, ctx)[0]
             #expect(t.render(.text).contains(t.columns[0]))
             #expect(t.render(.csv).hasPrefix(t.columns.joined(separator: ",")))
             #expect(t.render(.json).hasPrefix("["))
         }
-        let beds = Report.beds.table(e.state, ctx)
+        let beds = Report.beds.tables(e.state, ctx)[0]
         let csv = beds.render(.csv)
         #expect(csv.contains("\"broken, needs \"\"parts\"\"\""), "CSV quotes commas and quotes")
         #expect(beds.render(.text).contains("● occupied"), "state shown by glyph and word, not colour")
-        let census = Report.census.table(e.state, ctx)
+        let census = Report.census.tables(e.state, ctx)[0]
         #expect(census.rows.last?.prefix(4) == ["All", "", "8", "1"])
         #expect(census.render(.text).contains("Waiting for a bed: 0"))
     }
