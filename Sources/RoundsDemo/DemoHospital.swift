@@ -94,7 +94,7 @@ public enum DemoHospital {
         // History: about seven commands per bed per day, the time rules every five minutes, and
         // the morning's scripted situations woven in at their own times.
         engine.actor = simActor
-        var morning = MorningScenario(start: o.start, wallClock: o.wallClock, seed: o.seed)
+        var morning = MorningScenario(start: o.start, wallClock: o.wallClock, seed: o.seed, creator: o.creator)
         let quiet = o.start - .minutes(30)
         let step = Span(milliseconds: max(1000, 86_400_000 / Int64(max(1, o.beds) * 7)))
         var nextTick = clock.now() + .minutes(5)
@@ -163,24 +163,29 @@ public enum DemoHospital {
 struct MorningScenario {
     enum Step: CaseIterable {
         case bookSurgery, preopLabs, waitingSevereSepsis, waitingTransfer, waitingTelemetry, waitingAirborne, waitingDirect,
-             pendingLabs, criticalOrdered, criticalCollected, waitingPACU, waitingED, expectedDischarges, beds, work, criticalResulted
+             pendingLabs, criticalOrdered, criticalCollected, waitingPACU, waitingED, expectedDischarges, beds, work, criticalResulted,
+             assess, handover
     }
 
     let start: Timestamp
     let wallClock: WallClock
+    /// Who runs the demo: the receiver of the night's handover.
+    let creator: Login
     var schedule: [(Timestamp, Step)]
     var surgical: MRN?
     var critical: MRN?
     var criticalLab: LabID?
 
-    init(start: Timestamp, wallClock: WallClock, seed: UInt64) {
+    init(start: Timestamp, wallClock: WallClock, seed: UInt64, creator: Login) {
         self.start = start
         self.wallClock = wallClock
+        self.creator = creator
         let at: [Step: Span] = [
             .bookSurgery: .hours(9), .preopLabs: .hours(6), .waitingSevereSepsis: .hours(5), .waitingTransfer: .hours(4),
             .waitingTelemetry: .hours(3), .waitingAirborne: .minutes(150), .waitingDirect: .hours(2), .pendingLabs: .minutes(90),
             .criticalOrdered: .minutes(70), .criticalCollected: .minutes(50), .waitingPACU: .minutes(45), .waitingED: .minutes(35),
             .expectedDischarges: .minutes(33), .beds: .minutes(31), .work: .minutes(25), .criticalResulted: .minutes(12),
+            .assess: .minutes(20), .handover: .minutes(8),
         ]
         schedule = Step.allCases.map { (start - at[$0]!, $0) }.sorted { $0.0 < $1.0 }
     }
@@ -277,6 +282,65 @@ struct MorningScenario {
             run(.sendMessage(to: .role(.coordinator), patient: nil, subject: "ED boarding 6 — need 2 telemetry beds by 09:00", body: "ED charge nurse", urgent: true))
             run(.sendMessage(to: .role(.coordinator), patient: inBed[1], subject: "Family asking when discharge is", body: "", urgent: false))
             run(.sendMessage(to: .person("tnguyen"), patient: nil, subject: "Handover: two PACU patients expected before noon", body: "", urgent: false))
+        case .assess:
+            // The night coordinator's I-PASS notes: a realistic mix of severities, summaries,
+            // contingencies and things to be aware of.
+            for (i, mrn) in occupied(e).enumerated() {
+                var input = IPassInput()
+                let roll = sim.rng.int(0...99)
+                let severity: Severity = mrn == critical ? .unstable : mrn == surgical ? .watcher : roll < 5 ? .unstable : roll < 20 ? .watcher : .stable
+                input.severity = severity
+                switch severity {
+                case .unstable:
+                    let (summary, ifThen) = mrn == critical
+                        ? ("K 6.6 this morning; on a cardiac monitor, repeat ECG due", "If ECG changes or K > 7, then call the physician at once and start the hyperkalaemia protocol")
+                        : sim.rng.pick(Self.unstable)
+                    input.summary = summary
+                    input.contingency = ifThen
+                case .watcher:
+                    let (summary, ifThen) = mrn == surgical
+                        ? ("Hip replacement 10:30 — type & screen still not collected", "If not collected by 08:30, then call the phlebotomy lead and tell OR-2")
+                        : sim.rng.pick(Self.watcher)
+                    input.summary = summary
+                    if i % 2 == 0 || mrn == surgical { input.contingency = ifThen }
+                case .stable:
+                    input.summary = sim.rng.pick(Self.stable)
+                }
+                if roll % 7 == 3 { input.awareness = sim.rng.pick(Self.awareness) }
+                run(.ipass(mrn: mrn, input))
+            }
+        case .handover:
+            // The night coordinator hands over to whoever runs the demo, who has started on the
+            // stable patients; the unstable ones, the critical result and the not-ready
+            // surgery are still to do, so the handover cannot be completed yet.
+            guard IdentifierSyntax.isValidLogin(Substring(creator)), e.state.staff[creator] != nil else { return }
+            run(.startHandover(to: creator))
+            let stable = e.state.handoverItems(at: start, wallClock: wallClock).filter { $0.kind == .patient(.stable) }.prefix(6)
+            let giver = e.actor
+            e.actor = creator
+            for item in stable { run(.acknowledgeHandover(item: item.key, note: nil)) }
+            run(.pauseHandover)
+            e.actor = giver
         }
     }
+
+    static let unstable: [(String, String)] = [
+        ("Septic shock, on noradrenaline", "If MAP < 65, then call the ICU fellow and increase noradrenaline per protocol"),
+        ("GI bleed, Hb falling, 2 units given", "If Hb < 7, then transfuse 1 unit and call the surgical registrar"),
+        ("New AF with RVR, rate 140s", "If rate > 150 or BP drops, then call the rapid response team"),
+        ("Resp failure, on BiPAP FiO2 0.6", "If SpO2 < 90% on BiPAP, then call anaesthesia for intubation"),
+        ("DKA, on insulin infusion", "If K < 3.3, then stop the insulin and call the physician"),
+    ]
+    static let watcher: [(String, String)] = [
+        ("Pneumonia day 2, still febrile", "If temp > 38.5, then blood cultures and call the physician"),
+        ("Post-op day 1, drain output high", "If drain > 200 mL/h, then call the surgical team"),
+        ("Confused overnight, 1:1 sitter", "If agitation increases, then call the physician before any sedation"),
+        ("New O2 requirement, 2 L", "If O2 need rises above 4 L, then call the rapid response team"),
+        ("Chest pain ruled out, awaiting stress test", "If chest pain returns, then ECG and troponin, and call the physician"),
+    ]
+    static let stable = ["Cellulitis, on oral antibiotics, discharge likely tomorrow", "COPD exacerbation, back to baseline",
+                         "Post-op day 3, mobilising well", "Awaiting rehab bed", "Heart failure, diuresing well, weight down 2 kg",
+                         "UTI, afebrile 24 h", "Waiting for social work assessment", "Stroke rehab, stable"]
+    static let awareness = ["Family meeting at 14:00 — interpreter booked", "Allergic to penicillin (rash)", "Daughter is the contact, not the son",
+                            "Patient asks for a single room", "Hard of hearing — use the amplifier", "Wants to be told results in person"]
 }

@@ -129,7 +129,7 @@ extension HospitalState {
                 lines.append("Lab: \(l.id) \(l.test) " + (l.awaitsCommunication ? "CRITICAL \(l.result?.value ?? "") not yet communicated" : l.status.rawValue))
             }
             for pid in scheduledProcedures {
-                guard let pr = procedures[pid], pr.mrn == mrn else { continue }
+                guard let pr = procedures[pid], pr.mrn == mrn, pr.end >= now else { continue }
                 lines.append("Procedure: \(pr.id) \(pr.title) at \(wallClock.hhmm(pr.start))" + (isReady(pr) ? "" : " — NOT READY, missing \(missingTests(for: pr).joined(separator: ", "))"))
             }
             if let edd = st.expectedDischarge { lines.append("Expected discharge: \(edd)") }
@@ -149,7 +149,11 @@ extension HospitalState {
                                       title: "Critical \(l.test) \(l.result?.value ?? "") for \(l.mrn) (\(bed)) not yet communicated",
                                       lines: [since, l.criticalTask.map { "Task \($0)" } ?? ""].filter { !$0.isEmpty }))
         }
-        let notReady = scheduledProcedures.compactMap { procedures[$0] }.filter { !isReady($0) }.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
+        // Procedures to come within the procedure lead time (4 h) whose required labs are not
+        // resulted: the ones the pre-procedure rule has flagged or is about to.
+        let notReady = scheduledProcedures.compactMap { procedures[$0] }
+            .filter { $0.start >= now && $0.start <= now + policy.procedureLead && !isReady($0) }
+            .sorted { ($0.start, $0.id) < ($1.start, $1.id) }
         for pr in notReady {
             items.append(HandoverItem(key: pr.id.description, kind: .procedureNotReady, required: true,
                                       title: "\(pr.title) for \(pr.mrn) at \(wallClock.hhmm(pr.start)) not ready",
