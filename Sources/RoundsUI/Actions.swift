@@ -4,6 +4,8 @@ public enum ActionID: String, CaseIterable, Sendable {
     case quit, help, commandLine, filter, nextPane, previousPane
     case focusWorklist, focusBeds, focusLabs, focusMessages
     case up, down, pageUp, pageDown, top, bottom, open, patient, sort, lock, supervisor, breakGlass, reviewGrant
+    case handover, ipass, changes, timeline, stepBack, stepForward, jumpBack, jumpForward
+    case acknowledgeItem, acknowledgeItemWithNote, acknowledgeStable, completeHandover, pauseHandover, startHandover, takeTask
     case assign, cleaning, block, unblock
     case startTask, completeTask, reassignTask, snoozeTask, newTask
     case collectLab, resultLab, communicateLab
@@ -13,11 +15,14 @@ public enum ActionID: String, CaseIterable, Sendable {
 public enum ActionScope: Equatable, Sendable {
     case global
     case pane(PaneKind)
+    /// The handover walkthrough screen (H).
+    case handover
 
     public var label: String {
         switch self {
         case .global: "Everywhere"
         case .pane(let p): p.title
+        case .handover: "Handover walkthrough"
         }
     }
 }
@@ -56,6 +61,14 @@ public enum ActionTable {
         Action(id: .supervisor, title: "supervisor view", help: "Capacity by unit, escalations, overdue work by owner, critical results past their window and break-glass awaiting review; S again (or 1–4) returns to the panes.", keys: [.char("S")], scope: .global, hinted: false),
         Action(id: .breakGlass, title: "break glass", help: "Emergency access: do what your role does not allow, giving a reason. Time-boxed, shown in a banner, recorded and reviewed by a supervisor.", keys: [.char("!")], scope: .global, hinted: false),
         Action(id: .reviewGrant, title: "review break-glass", help: "Supervisors: review a break-glass use that has ended (appropriate, inappropriate, follow-up).", keys: [.char("R")], scope: .global, hinted: false),
+        Action(id: .handover, title: "handover", help: "The shift handover walkthrough in I-PASS order (unstable patients first, then the unit's critical items); H or Esc returns.", keys: [.char("H")], scope: .global, hinted: true),
+        Action(id: .ipass, title: "I-PASS", help: "Record the selected patient's illness severity, summary, an if/then contingency or an awareness note.", keys: [.char("i")], scope: .global, hinted: false),
+        Action(id: .changes, title: "what changed", help: "Since you were last here: admissions, discharges, transfers, critical results, tasks done and gone overdue, messages to you, since your last shift ended.", keys: [.char("W")], scope: .global, hinted: false),
+        Action(id: .timeline, title: "time travel", help: "Step through the last 24 hours and watch the panes change (read-only); T again returns to now.", keys: [.char("T")], scope: .global, hinted: false),
+        Action(id: .stepBack, title: "one event back", help: "While time travelling: undo the last event.", keys: [.char("[")], scope: .global, hinted: false),
+        Action(id: .stepForward, title: "one event on", help: "While time travelling: replay the next event.", keys: [.char("]")], scope: .global, hinted: false),
+        Action(id: .jumpBack, title: "15 minutes back", help: "While time travelling: go back 15 minutes.", keys: [.char("{")], scope: .global, hinted: false),
+        Action(id: .jumpForward, title: "15 minutes on", help: "While time travelling: go on 15 minutes.", keys: [.char("}")], scope: .global, hinted: false),
         Action(id: .quit, title: "quit", help: "Leave Rounds. In a form or the command line q is text; Esc on a form you typed in asks before throwing it away.", keys: [.char("q")], scope: .global, hinted: true),
 
         Action(id: .assign, title: "assign", help: "Assign a bed: on a bed, choose a waiting patient; on a waiting patient, choose a bed.", keys: [.char("a")], scope: .pane(.beds), hinted: true),
@@ -76,6 +89,14 @@ public enum ActionTable {
         Action(id: .acknowledgeMessage, title: "acknowledge", help: "Acknowledge the message in your name.", keys: [.char("a")], scope: .pane(.messages), hinted: true),
         Action(id: .replyMessage, title: "reply", help: "Reply in the message's thread.", keys: [.char("r")], scope: .pane(.messages), hinted: true),
         Action(id: .newMessage, title: "new", help: "Send a message to a person or a role.", keys: [.char("n")], scope: .pane(.messages), hinted: true),
+
+        Action(id: .acknowledgeItem, title: "acknowledge", help: "Receiver: acknowledge the selected item.", keys: [.char("a"), .enter], scope: .handover, hinted: true),
+        Action(id: .acknowledgeItemWithNote, title: "with note", help: "Receiver: acknowledge the selected item with a note.", keys: [.char("n")], scope: .handover, hinted: true),
+        Action(id: .acknowledgeStable, title: "all stable", help: "Receiver: acknowledge every stable patient not yet acknowledged.", keys: [.char("A")], scope: .handover, hinted: true),
+        Action(id: .takeTask, title: "take task", help: "Receiver: take over one of the selected patient's tasks.", keys: [.char("t")], scope: .handover, hinted: true),
+        Action(id: .completeHandover, title: "complete", help: "Complete the handover (refused while an unstable patient or a critical item is unacknowledged; the refusal lists them).", keys: [.char("c")], scope: .handover, hinted: true),
+        Action(id: .pauseHandover, title: "pause/resume", help: "Pause the handover, or resume it (from any terminal).", keys: [.char("P")], scope: .handover, hinted: true),
+        Action(id: .startHandover, title: "start", help: "Start a handover to the incoming coordinator.", keys: [.char("s")], scope: .handover, hinted: true),
     ]
 
     /// The action a key means in a pane: pane actions first, then global ones.
@@ -101,6 +122,7 @@ public enum ActionTable {
         """
         var scopes: [ActionScope] = [.global]
         scopes += PaneKind.allCases.map { .pane($0) }
+        scopes.append(.handover)
         for scope in scopes {
             out += "\n## \(scope.label)\n\n| Keys | Action | What it does |\n|---|---|---|\n"
             for a in all where a.scope == scope {

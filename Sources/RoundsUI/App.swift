@@ -30,6 +30,8 @@ public enum Screen: Sendable {
     /// Capacity by unit, escalations, overdue work by owner, critical results past their window,
     /// break-glass awaiting review.
     case supervisor
+    /// The shift handover walkthrough.
+    case handover
 }
 
 public enum InputMode: Sendable {
@@ -78,6 +80,11 @@ public final class RoundsApp {
     /// Set while the screen is locked: no patient data is drawn.
     public internal(set) var lock: LockScreen?
     var lastActivity: Timestamp
+    /// Time travel: while set, the panes show the hospital as it was at the timeline's time.
+    public internal(set) var timeline: Timeline?
+    /// Opened with `--at`: the session stays in the past.
+    public var pinnedToPast = false
+    var handoverView = PaneView()
 
     public init(engine: Engine, hospitalName: String = "Rounds", readOnly: Bool = false, wall: Bool = false,
                 idleLock: Span? = .minutes(5), authenticator: (any Authenticator)? = nil) {
@@ -102,8 +109,8 @@ public final class RoundsApp {
         }
     }
 
-    public var now: Timestamp { max(engine.clock.now(), engine.state.lastTime) }
-    public var state: HospitalState { engine.state }
+    public var now: Timestamp { timeline?.time ?? max(engine.clock.now(), engine.state.lastTime) }
+    public var state: HospitalState { timeline?.state ?? engine.state }
 
     /// True while a form or the command line holds typed input (quitting asks first).
     public var holdsInput: Bool {
@@ -199,6 +206,8 @@ public final class RoundsApp {
         case .filter(var editor): handleFilter(&editor, key)
         case .normal where screen == .supervisor:
             handleSupervisorKey(key)
+        case .normal where screen == .handover:
+            handleHandoverKey(key)
         case .normal:
             guard let action = ActionTable.action(for: key, in: focus) else {
                 if case .char(let c) = key { setStatus("'\(c)' does nothing here; ? lists the keys", error: true) }
@@ -302,6 +311,16 @@ public final class RoundsApp {
             supervisorScroll = 0
         case .breakGlass: breakGlassForm()
         case .reviewGrant: reviewForm()
+        case .handover:
+            if wall { return }
+            screen = screen == .handover ? .panes : .handover
+        case .ipass: ipassForm(mrn: screen == .handover ? selectedHandoverItem()?.key : selectedRow(focus)?.patient)
+        case .changes: showChanges()
+        case .timeline: toggleTimeline()
+        case .stepBack: step(-1)
+        case .stepForward: step(1)
+        case .jumpBack: jump(-15)
+        case .jumpForward: jump(15)
         case .open: openDetail()
         case .patient: openPatient()
         default: paneAction(id)
@@ -311,8 +330,12 @@ public final class RoundsApp {
     /// Runs one command of the command language and reports the outcome in the status line.
     public func submit(_ line: String) {
         // An unknown login is refused by the engine itself; --read-only is this session's own rule.
+        if let t = timeline {
+            setStatus("✗ time travel is read-only: this is the hospital as it was at \(engine.wallClock.dateTime(t.time))" + (pinnedToPast ? "" : "; T returns to now"), error: true)
+            return
+        }
         if sessionReadOnly {
-            setStatus("✗ this session is read-only (opened with --read-only): nothing was changed", error: true)
+            setStatus("✗ this session is read-only (\(readOnly ?? "opened with --read-only")): nothing was changed", error: true)
             return
         }
         do {

@@ -216,8 +216,8 @@ extension RoundsApp {
     func submitQuietly(_ line: String) { _ = try? engine.submit(line: line) }
 
     /// Everything about one patient: bed, stay, labs, tasks, messages.
-    func openPatient() {
-        guard let mrn = selectedRow(focus)?.patient, let p = state.patients[mrn] else { unavailable("this row has no patient"); return }
+    func openPatient(_ chosen: MRN? = nil) {
+        guard let mrn = chosen ?? selectedRow(focus)?.patient, let p = state.patients[mrn] else { unavailable("this row has no patient"); return }
         let w = engine.wallClock
         let age = p.dateOfBirth.years(until: w.localDate(now))
         var lines = ["\(p.name)   \(mrn)   \(age) y   sex \(p.sex.rawValue)   born \(p.dateOfBirth)"]

@@ -28,6 +28,8 @@ extension RoundsApp {
         let body = Rect(x: 0, y: 1, width: width, height: height - 3)
         if screen == .supervisor {
             drawSupervisor(&g, body)
+        } else if screen == .handover {
+            drawHandover(&g, body)
         } else if width >= LayoutSize.full.width && height >= LayoutSize.full.height {
             let w1 = width / 2, h1 = body.height / 2
             let rects: [PaneKind: Rect] = [
@@ -57,6 +59,13 @@ extension RoundsApp {
         let narrow = g.width < 140
         let left = narrow ? " Rounds · \(engine.actor) · \(engine.wallClock.hhmm(now))" : " Rounds · \(hospitalName) · \(engine.actor) · \(engine.wallClock.hhmm(now))"
         var x = g.put(left, x: 0, y: 0, style: .header) + 2
+        if let shift = s.shift(at: now, wallClock: engine.wallClock), !narrow {
+            x += g.put("\(shift.name) shift", x: x, y: 0, style: .header) + 2
+        }
+        if let t = timeline {
+            let text = narrow ? "⏱ AS OF \(engine.wallClock.hhmm(t.time))" : "⏱ AS OF \(engine.wallClock.dateTime(t.time)) — the past, read-only"
+            x += g.put(text, x: x, y: 0, style: .banner) + 2
+        }
         if wall { x += g.put("WALL DISPLAY", x: x, y: 0, style: .banner) + 2 }
         else if readOnly != nil { x += g.put("READ-ONLY", x: x, y: 0, style: .banner) + 2 }
         if let grant = s.activeGrant(of: engine.actor, at: now) {
@@ -178,12 +187,15 @@ extension RoundsApp {
             shown = [ActionTable.action(.quit)]
         } else if screen == .supervisor {
             shown = [.supervisor, .reviewGrant, .down, .pageDown, .help, .commandLine, .quit].map(ActionTable.action)
+        } else if screen == .handover {
+            shown = ActionTable.all.filter { $0.scope == .handover } + [.ipass, .handover, .help, .quit].map(ActionTable.action)
         } else {
             shown = ActionTable.all.filter { $0.scope == .pane(focus) && $0.hinted } + ActionTable.all.filter { $0.scope == .global && $0.hinted }
         }
         for a in shown {
             let k = a.keys.first!.description
-            let title = a.id == .supervisor && screen == .supervisor ? "panes" : (a.id == .quit && wall ? "close the wall display" : a.title)
+            let title = (a.id == .supervisor && screen == .supervisor) || (a.id == .handover && screen == .handover) ? "panes"
+                : (a.id == .quit && wall ? "close the wall display" : a.title)
             let need = TextWidth.of(k) + TextWidth.of(title) + 3
             if x + need > g.width { break }
             x += g.put(k, x: x, y: y, style: .hintKey)

@@ -82,7 +82,7 @@ enum Interactive {
 
     /// Opens the full-screen UI on `path`. With a simulator, it moves the hospital gently along.
     static func run(path: String, themeName: String?, hospital: String?, simulate: Bool, readOnly: Bool = false, wall: Bool = false,
-                    idleLock: Span?? = nil) throws {
+                    idleLock: Span?? = nil, at: Timestamp? = nil, screen: Screen = .panes) throws {
         let config = Config.load()
         let theme = try ThemeLoader.load(themeName ?? config.theme ?? "default")
         let engine: Engine
@@ -94,6 +94,12 @@ enum Interactive {
         let app = RoundsApp(engine: engine, hospitalName: hospital ?? config.hospital ?? (path as NSString).lastPathComponent,
                             readOnly: readOnly || !engine.journal.writable, wall: wall, idleLock: idleLock ?? config.idleLock,
                             authenticator: PAMAuthenticator(service: config.pamService))
+        app.screen = wall ? .supervisor : screen
+        if let at {
+            app.pinnedToPast = true
+            app.toggleTimeline(at: at)
+            if app.timeline == nil { throw Exit(code: 1) }
+        }
         if !wall, !engine.journal.writable, !readOnly {
             app.setStatus("Read-only: \(Host.currentUser()) may read this journal but not write to it (see Docs/OPERATIONS.md, shared host)", error: true)
         }

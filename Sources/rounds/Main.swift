@@ -47,7 +47,7 @@ struct RoundsCommand: ParsableCommand {
         3 a torn tail was found (journal verify).
         """,
         version: "0.1.0",
-        subcommands: [Open.self, Demo.self, Simulate.self, Exec.self, JournalCommand.self, ReportCommand.self, Audit.self],
+        subcommands: [Open.self, HandoverCommand.self, Demo.self, Simulate.self, Exec.self, JournalCommand.self, ReportCommand.self, Audit.self],
         defaultSubcommand: Open.self
     )
 }
@@ -78,7 +78,13 @@ struct Open: ParsableCommand {
     @Option(name: .long, help: "Lock the screen after this long without a key (1s to 15m, or off; default 5m or the config file's idle-lock).")
     var idleLock: String?
 
+    @Option(name: .long, help: "Open the hospital as it was at this time (\"today 09:00\", \"2026-11-22 07:30\", or 2h meaning that long ago): read-only; [ ] step through events, { } by 15 minutes.")
+    var at: String?
+
     func validate() throws {
+        if let at, ReportCommand.time(at) == nil {
+            throw ValidationError("--at '\(at)' is not a time; use e.g. \"today 09:00\", \"2026-11-22 07:30\" or 2h (that long ago)")
+        }
         if let idleLock, Config.idleLock(idleLock) == nil {
             throw ValidationError("--idle-lock '\(idleLock)' is not a duration from 1s to 15m, or off (e.g. 5m, 90s)")
         }
@@ -104,10 +110,30 @@ struct Open: ParsableCommand {
         }
         if print || isatty(0) == 0 || isatty(1) == 0 {
             if demo { say("Demo hospital written to \(path)") }
-            try ReportCommand.print(.census, journal: path, format: .text)
+            try ReportCommand.print(.census, journal: path, format: .text, at: at.flatMap(ReportCommand.time))
             return
         }
-        try Interactive.run(path: path, themeName: theme, hospital: demo ? "Demo hospital" : nil, simulate: demo, readOnly: readOnly, wall: wall,
-                            idleLock: idleLock.flatMap(Config.idleLock))
+        try Interactive.run(path: path, themeName: theme, hospital: demo ? "Demo hospital" : nil, simulate: demo && at == nil, readOnly: readOnly, wall: wall,
+                            idleLock: idleLock.flatMap(Config.idleLock), at: at.flatMap(ReportCommand.time))
+    }
+}
+
+/// `rounds handover`: open Rounds on the handover walkthrough (or print it when output is not
+/// a terminal).
+struct HandoverCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "handover",
+        abstract: "Open the shift handover walkthrough (I-PASS order); printed as text when output is not a terminal.")
+
+    @Option(name: .long, help: "The journal to open.") var journal: String?
+    @Option(name: .long, help: "Theme (see rounds --help).") var theme: String?
+
+    func run() throws {
+        let path = Paths.journal(journal)
+        if isatty(0) == 0 || isatty(1) == 0 {
+            try ReportCommand.print(.handover, journal: path, format: .text)
+            return
+        }
+        try Interactive.run(path: path, themeName: theme, hospital: nil, simulate: false, screen: .handover)
     }
 }
