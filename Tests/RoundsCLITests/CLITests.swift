@@ -197,6 +197,47 @@ func demoJournal(_ dir: TemporaryDirectory, beds: Int = 40) throws -> String {
         #expect(object?["census_and_capacity_by_unit"]?.last?["unit"] == "All", "\(supJSON.out.prefix(400))")
         let supCSV = try rounds(["report", "supervisor", "--journal", j, "--format", "csv"])
         #expect(supCSV.out.hasPrefix("# Census and capacity by unit\r\nUnit,Beds,"))
+        let md = try rounds(["report", "census", "--journal", j, "--format", "markdown"])
+        #expect(md.out.contains("| Unit | Kind | Beds |"))
+    }
+
+    /// The demo's handover in progress, printed for paper and screen.
+    @Test func handoverReportForPaperAndScreen() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        let text = try rounds(["report", "handover", "--journal", j])
+        #expect(text.status == 0, "\(text.err)")
+        #expect(text.out.contains("Handover H1: demo → "))
+        #expect(text.out.contains("paused"))
+        #expect(text.out.contains("Required before completion: "))
+        #expect(text.out.split(separator: "\n").allSatisfy { $0.count <= 78 }, "fits A4 and Letter at 10–12 pt")
+        let firstPatient = try #require(text.out.split(separator: "\n").first { $0.hasPrefix("1. ") })
+        #expect(firstPatient.contains("[UNSTABLE"), "unstable patients first: \(firstPatient)")
+        let html = try rounds(["report", "handover", "--journal", j, "--format", "html"])
+        #expect(html.out.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.out.contains("@page"))
+        #expect(html.out.contains("break-inside: avoid"))
+        let md = try rounds(["report", "handover", "--journal", j, "--format", "markdown"])
+        #expect(md.out.hasPrefix("# Handover at "))
+        #expect(try rounds(["report", "handover", "--journal", j, "--format", "csv"]).status == 2)
+        // Not a terminal: `rounds handover` prints the walkthrough.
+        #expect(try rounds(["handover", "--journal", j]).out.contains("Handover H1"))
+    }
+
+    @Test func changesSinceATimeAndTheStateAtATime() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        try rounds(["exec", "--journal", j, "admit CHG001 name \"Change, Test\" dob 1950-01-01 sex f from ed"])
+        let r = try rounds(["report", "changes", "--journal", j, "--since", "10m", "--format", "csv"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("admitted,"))
+        #expect(r.out.contains("CHG001 Change, Test admitted from ED"))
+        #expect(try rounds(["report", "changes", "--journal", j, "--since", "whenever"]).status == 2)
+        // The census as it was a day ago has no CHG001 in the queue.
+        let before = try rounds(["report", "beds", "--journal", j, "--at", "1d"])
+        #expect(before.status == 0, "\(before.err)")
+        #expect(!before.out.contains("CHG001"))
+        #expect(try rounds(["report", "beds", "--journal", j]).out.contains("CHG001"))
     }
 }
 

@@ -318,4 +318,53 @@ func smallHospital(_ dir: TemporaryDirectory) throws -> String {
         t.waitFor("Locked with Ctrl-L", timeout: 2)
         #expect(!t.screen.contains("Worklist"))
     }
+
+    @Test func atOpensThePastReadOnlyAndStepsThroughIt() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try smallHospital(dir)
+        try rounds(["exec", "--journal", j, "discharge E2E002"])
+        // The hospital as it was now: the discharge is the last thing that happened.
+        let t = try TmuxScreen(command: "\(roundsBinary) --journal \(j) --at 0m")
+        t.waitFor("AS OF")
+        t.waitFor("the past, read-only")
+        t.send("2")
+        t.send("/")
+        t.type("E2E")
+        t.send("Enter")
+        t.waitFor("E2E-02  ✗ dirty")
+        // One event back at a time, until the patient is back in the bed.
+        var back = 0
+        while !t.screen.contains("E2E-02  ● occupied"), back < 6 {
+            t.send("[")
+            back += 1
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+        t.waitFor("E2E-02  ● occupied")
+        #expect(t.screen.contains(" #"), "each step names its event")
+        for _ in 0..<back { t.send("]") }
+        t.waitFor("(latest)")
+        t.waitFor("E2E-02  ✗ dirty")
+        t.send(":")
+        t.type("task add \"from the past\"")
+        t.send("Enter")
+        t.waitFor("time travel is read-only")
+        t.send("T")
+        t.waitFor("this session stays in the past")
+        t.send("q")
+        t.waitFor("EXITED 0")
+    }
+
+    @Test func theHandoverWalkthroughFromTheCommandLine() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = dir.file("demo.rj")
+        _ = try rounds(["demo", "--journal", j, "--beds", "20", "--quiet", "--at", "now"])
+        let t = try TmuxScreen(command: "\(roundsBinary) handover --journal \(j)")
+        t.waitFor("Handover H1 · demo →")
+        t.waitFor("paused")
+        t.waitFor("UNSTABLE")
+        t.send("P")
+        t.waitFor("in-progress")
+        t.send("c")
+        t.waitFor("cannot be completed")
+    }
 }
