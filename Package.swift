@@ -56,7 +56,7 @@ let package = Package(
         // Release-build benchmarks with machine-readable output (see Docs/PERFORMANCE.md).
         .executableTarget(
             name: "rounds-bench",
-            dependencies: ["RoundsDomain", "RoundsJournal", "RoundsEngine", "RoundsDemo"],
+            dependencies: ["RoundsDomain", "RoundsJournal", "RoundsEngine", "RoundsDemo", "RoundsUI"],
             swiftSettings: strict),
         // Fakes shared by the test targets: a manual clock, temporary directories, fixtures.
         .target(

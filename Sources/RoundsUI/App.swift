@@ -85,6 +85,8 @@ public final class RoundsApp {
     /// Opened with `--at`: the session stays in the past.
     public var pinnedToPast = false
     var handoverView = PaneView()
+    var contentCache: [PaneKind: (key: ContentKey, content: PaneContent)] = [:]
+    var headerCache: (key: ContentKey, counts: HeaderCounts)?
 
     public init(engine: Engine, hospitalName: String = "Rounds", readOnly: Bool = false, wall: Bool = false,
                 idleLock: Span? = .minutes(5), authenticator: (any Authenticator)? = nil) {
@@ -161,24 +163,65 @@ public final class RoundsApp {
         return PaneContext(now: now, wallClock: engine.wallClock, sort: v.sort, filter: v.filter)
     }
 
-    public func content(_ p: PaneKind) -> PaneContent {
-        switch p {
-        case .worklist: WorklistPane.content(state, context(p))
-        case .beds: BedBoardPane.content(state, context(p))
-        case .labs: LabsPane.content(state, context(p))
-        case .messages: MessagesPane.content(state, context(p), me: engine.actor)
-        }
+    /// What a pane's content depends on. Panes show times to the minute, so content computed
+    /// for the same records, minute, sort, filter and reader is reused: a key that only moves
+    /// the selection costs drawing, not recomputing 20,000 tasks.
+    struct ContentKey: Equatable {
+        var seq: UInt64
+        var past: Bool
+        var minute: Int64
+        var sort: Int
+        var filter: String
+        var actor: Login
     }
 
+    func contentKey(_ p: PaneKind) -> ContentKey {
+        let v = views[p]!
+        return ContentKey(seq: state.lastSeq, past: timeline != nil, minute: now.milliseconds / 60_000, sort: v.sort, filter: v.filter, actor: engine.actor)
+    }
+
+    public func content(_ p: PaneKind) -> PaneContent {
+        let key = contentKey(p)
+        if let cached = contentCache[p], cached.key == key { return cached.content }
+        var c: PaneContent
+        switch p {
+        case .worklist: c = WorklistPane.content(state, context(p))
+        case .beds: c = BedBoardPane.content(state, context(p))
+        case .labs: c = LabsPane.content(state, context(p))
+        case .messages: c = MessagesPane.content(state, context(p), me: engine.actor)
+        }
+        c.selection = SelectionIndex(c)
+        contentCache[p] = (key, c)
+        return c
+    }
+
+    /// The header's counts, cached like the panes.
+    func headerCounts() -> HeaderCounts {
+        let key = contentKey(.worklist)
+        if let cached = headerCache, cached.key.seq == key.seq, cached.key.past == key.past, cached.key.minute == key.minute { return cached.counts }
+        let s = state
+        let counts = HeaderCounts(overdue: s.openTasks.reduce(0) { n, id in n + ((s.tasks[id]?.isOverdue(at: now) ?? false) ? 1 : 0) },
+                                  critical: s.activeLabs.reduce(0) { n, id in n + ((s.labs[id]?.awaitsCommunication ?? false) ? 1 : 0) },
+                                  waiting: s.activeStay.values.reduce(0) { n, id in n + (s.stays[id]?.phase == .waiting ? 1 : 0) },
+                                  urgent: s.unacknowledgedUrgent.count)
+        headerCache = (key, counts)
+        return counts
+    }
+
+    struct HeaderCounts { var overdue, critical, waiting, urgent: Int }
+
     /// All rows a pane can select, in order (the bed board's queue and discharges included).
-    func selectableRows(_ c: PaneContent) -> [PaneContent.Row] { (c.sideInline + c.rows).filter(\.selectable) }
+    func selectableRows(_ c: PaneContent) -> [PaneContent.Row] { selection(c).rows }
+
+    func selection(_ c: PaneContent) -> SelectionIndex { c.selection ?? SelectionIndex(c) }
 
     /// Keeps the selection on the same item when rows arrive, leave or move; when the item has
     /// gone, on the row that took its place.
     func resolveSelection(_ p: PaneKind, _ c: PaneContent) {
-        let rows = selectableRows(c)
+        let sel = selection(c)
+        let rows = sel.rows
         guard !rows.isEmpty else { views[p]!.selected = nil; views[p]!.selectedIndex = 0; return }
-        if let key = views[p]!.selected, let i = rows.firstIndex(where: { $0.key == key }) {
+        if let key = views[p]!.selected, let i = sel.index[key] {
             views[p]!.selectedIndex = i
         } else {
             let i = min(views[p]!.selectedIndex, rows.count - 1)
@@ -191,7 +234,8 @@ public final class RoundsApp {
         let c = shown[p] ?? content(p)
         resolveSelection(p, c)
         guard let key = views[p]!.selected else { return nil }
-        return selectableRows(c).first { $0.key == key }
+        let sel = selection(c)
+        return sel.index[key].map { sel.rows[$0] }
     }
 
     // MARK: - Keys

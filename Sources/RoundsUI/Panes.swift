@@ -31,6 +31,21 @@ public struct PaneContent: Sendable {
     /// The same as `side`, laid out in the main columns, for a pane too narrow for a side panel.
     public var sideInline: [Row] = []
     public var sortName: String
+    /// The selectable rows and where each key is among them, built once per content (the app
+    /// caches content), so moving the selection is not a scan of 20,000 rows.
+    var selection: SelectionIndex?
+}
+
+struct SelectionIndex: Sendable {
+    let rows: [PaneContent.Row]
+    let index: [String: Int]
+    init(_ c: PaneContent) {
+        rows = (c.sideInline + c.rows).filter(\.selectable)
+        var index: [String: Int] = [:]
+        index.reserveCapacity(rows.count)
+        for (i, r) in rows.enumerated() where index[r.key] == nil { index[r.key] = i }
+        self.index = index
+    }
 }
 
 public struct PaneContext: Sendable {
@@ -222,7 +237,20 @@ public enum MessagesPane {
 
     public static func content(_ s: HospitalState, _ c: PaneContext, me: Login) -> PaneContent {
         let since = c.now - .hours(24)
-        var msgs = s.messages.values.filter { ($0.urgent && $0.acknowledgedBy == nil) || $0.sentAt >= since }
+        // Messages are numbered in time order: walk back from the newest to a day ago, then add
+        // the older urgent ones still unacknowledged. Never a scan of every message ever sent.
+        var msgs: [Message] = []
+        var n = s.nextMessage - 1
+        while n >= 1 {
+            if let m = s.messages[MessageID(n)] {
+                if m.sentAt < since { break }
+                msgs.append(m)
+            }
+            n -= 1
+        }
+        for id in s.unacknowledgedUrgent where id.number <= n {
+            if let m = s.messages[id] { msgs.append(m) }
+        }
         msgs.sort { a, b in
             if c.sort % sorts.count == 0 {
                 let au = a.urgent && a.acknowledgedBy == nil, bu = b.urgent && b.acknowledgedBy == nil

@@ -51,10 +51,8 @@ extension RoundsApp {
 
     func drawHeader(_ g: inout Grid) {
         let s = state
-        let overdue = s.openTasks.compactMap { s.tasks[$0] }.filter { $0.isOverdue(at: now) }.count
-        let critical = s.activeLabs.compactMap { s.labs[$0] }.filter(\.awaitsCommunication).count
-        let waiting = s.placementQueue.count
-        let urgent = s.unacknowledgedUrgent.count
+        let header = headerCounts()
+        let (overdue, critical, waiting, urgent) = (header.overdue, header.critical, header.waiting, header.urgent)
         g.fill(Rect(x: 0, y: 0, width: g.width, height: 1), style: .header)
         let narrow = g.width < 140
         let left = narrow ? " Rounds · \(engine.actor) · \(engine.wallClock.hhmm(now))" : " Rounds · \(hospitalName) · \(engine.actor) · \(engine.wallClock.hhmm(now))"

@@ -12,6 +12,7 @@ import RoundsDomain
 import RoundsJournal
 import RoundsEngine
 import RoundsDemo
+import RoundsUI
 
 func now() -> Double {
     var ts = timespec()
@@ -32,7 +33,10 @@ func value(_ flag: String, _ fallback: String) -> String {
 let mode = CommandLine.arguments.dropFirst().first.flatMap { $0.hasPrefix("-") ? nil : $0 } ?? "all"
 let beds = Int(value("--beds", "1000"))!
 let days = Int(value("--days", "30"))!
-let journalPath = value("--journal", "/tmp/rounds-bench-\(beds)b-\(days)d.rj")
+/// Journals live in a private directory: Rounds refuses directories every user can enter.
+let benchDir = value("--dir", "/tmp/rounds-bench")
+mkdir(benchDir, 0o700)
+let journalPath = value("--journal", "\(benchDir)/\(beds)b-\(days)d.rj")
 let start = Timestamp(milliseconds: 1_795_330_800_000)
 
 if mode == "replay" || mode == "all" {
@@ -78,8 +82,7 @@ if mode == "replay" || mode == "all" {
 }
 
 if mode == "durable" || mode == "all" {
-    let dir = value("--dir", ".")
-    let path = "\(dir)/rounds-bench-durable-\(getpid()).rj"
+    let path = "\(benchDir)/durable-\(getpid()).rj"
     let clock = ManualClock(start)
     let engine = try Engine(creatingJournalAt: path, actor: "bench", clock: clock, wallClock: .utc)
     defer { unlink(path) }
@@ -103,4 +106,87 @@ if mode == "durable" || mode == "all" {
 func format3(_ v: Double) -> String {
     let scaled = (v * 1000).rounded() / 1000
     return String(scaled)
+}
+
+/// Peak resident set size of this process so far, in megabytes.
+func peakRSSMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+if mode == "keystroke" {
+    // A hospital at scale: 1,000 beds, 20,000 open tasks, 200,000 messages, written in bulk.
+    let path = value("--journal", "\(benchDir)/scale.rj")
+    let tasks = Int(value("--tasks", "20000"))!
+    let messages = Int(value("--messages", "200000"))!
+    if access(path, F_OK) != 0 {
+        let t0 = now()
+        _ = try DemoHospital.write(to: path, options: DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: 1000, days: 0))
+        let clock = ManualClock(start)
+        let e = try Engine(journalAt: path, actor: "bench", clock: clock, wallClock: .utc)
+        e.durable = false
+        e.runsRulesOnSubmit = false
+        let owners = ["@coordinator", "@evs", "@transport", "tnguyen", "@charge-nurse"]
+        clock.set(start)
+        let inBed = Array(e.state.activeStay.keys.sorted().prefix(800))
+        for i in 0..<tasks {
+            let patient = i % 3 == 0 ? " patient \(inBed[i % inBed.count])" : ""
+            try e.submit(line: "task add \"Scale task \(i)\"\(patient) priority \(["stat", "urgent", "routine"][i % 3]) due +\(30 + i % 600)m owner \(owners[i % owners.count])")
+        }
+        // Messages over a month, as a hospital would send them; the app then looks at the end
+        // of that month.
+        let gap = Span(milliseconds: max(1, Span.days(30).milliseconds / Int64(max(1, messages))))
+        for i in 0..<messages {
+            clock.advance(gap)
+            try e.submit(line: "msg send \(["@coordinator", "tnguyen", "@evs"][i % 3]) \"Scale message \(i)\"" + (i % 50 == 0 ? " urgent" : ""))
+        }
+        try e.sync()
+        emit([("benchmark", "\"scale-write\""), ("records", "\(e.state.lastSeq)"), ("seconds", format3(now() - t0))])
+    }
+    let t0 = now()
+    let engine = try Engine(journalAt: path, actor: "bench", clock: ManualClock(start + .days(30) + .minutes(5)), wallClock: .utc, writable: false)
+    let opened = now() - t0
+    let app = RoundsApp(engine: engine, hospitalName: "Bench", readOnly: true, idleLock: nil)
+    let t1 = now()
+    _ = app.render(width: 160, height: 45)
+    let firstFrame = now() - t1
+    emit([("benchmark", "\"scale-open\""), ("records", "\(engine.state.lastSeq)"), ("open_tasks", "\(engine.state.openTasks.count)"),
+          ("messages", "\(engine.state.messages.count)"), ("open_seconds", format3(opened)), ("first_frame_seconds", format3(firstFrame)),
+          ("peak_rss_mb", format3(peakRSSMegabytes()))])
+    // Computing each pane from the state (what a change arriving costs; keys that change
+    // nothing reuse it).
+    let ctx = PaneContext(now: app.now, wallClock: .utc, sort: 0, filter: "")
+    for p in PaneKind.allCases {
+        var best = Double.infinity
+        var rows = 0
+        for _ in 0..<5 {
+            let t = now()
+            switch p {
+            case .worklist: rows = WorklistPane.content(engine.state, ctx).rows.count
+            case .beds: rows = BedBoardPane.content(engine.state, ctx).rows.count
+            case .labs: rows = LabsPane.content(engine.state, ctx).rows.count
+            case .messages: rows = MessagesPane.content(engine.state, ctx, me: "bench").rows.count
+            }
+            best = min(best, now() - t)
+        }
+        emit([("benchmark", "\"pane-content\""), ("pane", "\"\(p.title)\""), ("rows", "\(rows)"), ("ms", format3(best * 1e3))])
+    }
+    if CommandLine.arguments.contains("--panes-only") { exit(0) }
+    // Keystroke to frame: the key's effect on the app, then layout and rendering into the grid.
+    let keys: [Key] = [.down, .down, .down, .up, .char("2"), .down, .down, .char("3"), .down, .char("4"), .down, .char("1"), .pageDown, .char("o")]
+    for (w, h) in [(160, 45), (80, 24)] {
+        var samples: [Double] = []
+        for i in 0..<600 {
+            let k = keys[i % keys.count]
+            let t = now()
+            app.handle(k)
+            _ = app.render(width: w, height: h)
+            samples.append(now() - t)
+        }
+        samples.sort()
+        func pct(_ p: Double) -> String { format3(samples[min(samples.count - 1, Int(Double(samples.count) * p))] * 1e3) }
+        emit([("benchmark", "\"keystroke-to-frame\""), ("size", "\"\(w)x\(h)\""), ("keys", "\(samples.count)"),
+              ("p50_ms", pct(0.5)), ("p99_ms", pct(0.99)), ("max_ms", format3(samples.last! * 1e3))])
+    }
 }
