@@ -86,6 +86,7 @@ public final class RoundsApp {
     public var pinnedToPast = false
     var handoverView = PaneView()
     var contentCache: [PaneKind: (key: ContentKey, content: PaneContent)] = [:]
+    lazy var stateSource = StateSource { [unowned self] in self.state }
     var headerCache: (key: ContentKey, counts: HeaderCounts)?
 
     public init(engine: Engine, hospitalName: String = "Rounds", readOnly: Bool = false, wall: Bool = false,
@@ -160,7 +161,9 @@ public final class RoundsApp {
 
     func context(_ p: PaneKind) -> PaneContext {
         let v = views[p]!
-        return PaneContext(now: now, wallClock: engine.wallClock, sort: v.sort, filter: v.filter)
+        var c = PaneContext(now: now, wallClock: engine.wallClock, sort: v.sort, filter: v.filter)
+        c.source = stateSource
+        return c
     }
 
     /// What a pane's content depends on. Panes show times to the minute, so content computed

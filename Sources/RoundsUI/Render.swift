@@ -158,14 +158,15 @@ extension RoundsApp {
             let y = r.y + 1 + n
             let selected = row.key == selectedKey && row.selectable
             let style: StyleSlot = selected ? (focused ? .selected : .selectedUnfocused) : row.style
+            let cells = row.cells
             if !row.selectable {
-                g.putPadded(row.cells.first ?? "", x: r.x, y: y, width: r.width, style: row.style)
+                g.putPadded(cells.first ?? "", x: r.x, y: y, width: r.width, style: row.style)
                 continue
             }
             if selected { g.fill(Rect(x: r.x, y: y, width: r.width, height: 1), style: style) }
             var cx = r.x
             for (i, w) in ws.enumerated() {
-                let cell = i < row.cells.count ? row.cells[i] : ""
+                let cell = i < cells.count ? cells[i] : ""
                 g.putPadded(TextWidth.truncate(cell, to: w, ascii: g.ascii), x: cx, y: y, width: w, style: style)
                 cx += w + 1
             }

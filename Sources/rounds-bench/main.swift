@@ -190,3 +190,55 @@ if mode == "keystroke" {
               ("p50_ms", pct(0.5)), ("p99_ms", pct(0.99)), ("max_ms", format3(samples.last! * 1e3))])
     }
 }
+
+if mode == "coldstart" {
+    // Cold start to first frame: open the journal (replay with chain verification), build the
+    // app and render the first 160×45 frame, as `rounds` does. Run it in a fresh process per
+    // measurement; the file is in the page cache (read once first).
+    let path = value("--journal", journalPath)
+    _ = try Journal.open(at: path, writable: false, verifyChain: false) { _ in }
+    let t0 = now()
+    let engine = try Engine(journalAt: path, actor: "bench", writable: false)
+    let opened = now() - t0
+    let app = RoundsApp(engine: engine, hospitalName: "Bench", readOnly: true, idleLock: nil)
+    _ = app.render(width: 160, height: 45)
+    let frame = now() - t0
+    emit([("benchmark", "\"cold-start\""), ("records", "\(engine.state.lastSeq)"), ("open_seconds", format3(opened)),
+          ("first_frame_seconds", format3(frame)), ("peak_rss_mb", format3(peakRSSMegabytes()))])
+}
+
+if mode == "groupcommit" {
+    // N writer processes each append `--count` durable commands to one journal; durable
+    // records per second across all of them.
+    let writers = Int(value("--writers", "4"))!
+    let count = Int(value("--count", "1000"))!
+    let path = "\(benchDir)/group-\(getpid()).rj"
+    defer { unlink(path) }
+    let setup = try Engine(creatingJournalAt: path, actor: "bench", wallClock: .utc)
+    try setup.submit(line: "unit add G name \"Group\" kind medsurg")
+    let t0 = now()
+    var children: [pid_t] = []
+    for w in 0..<writers {
+        let pid = fork()
+        if pid == 0 {
+            do {
+                let e = try Engine(journalAt: path, actor: "w\(w)", wallClock: .utc)
+                e.runsRulesOnSubmit = false
+                for i in 0..<count { try e.submit(line: "task add \"w\(w) \(i)\"") }
+                _exit(0)
+            } catch { _exit(1) }
+        }
+        children.append(pid)
+    }
+    var failed = 0
+    for pid in children {
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        if status != 0 { failed += 1 }
+    }
+    let elapsed = now() - t0
+    let verified = try Journal.verify(at: path)
+    emit([("benchmark", "\"group-commit\""), ("writers", "\(writers)"), ("records", "\(writers * count)"), ("failed_writers", "\(failed)"),
+          ("seconds", format3(elapsed)), ("durable_records_per_second", "\(Int(Double(writers * count) / elapsed))"),
+          ("journal_last_seq", "\(verified.lastSeq)")])
+}
