@@ -224,7 +224,7 @@ public final class RoundsApp {
         let sel = selection(c)
         let rows = sel.rows
         guard !rows.isEmpty else { views[p]!.selected = nil; views[p]!.selectedIndex = 0; return }
-        if let key = views[p]!.selected, let i = sel.index[key] {
+        if let key = views[p]!.selected, let i = sel.index(of: key, near: views[p]!.selectedIndex) {
             views[p]!.selectedIndex = i
         } else {
             let i = min(views[p]!.selectedIndex, rows.count - 1)
@@ -238,7 +238,7 @@ public final class RoundsApp {
         resolveSelection(p, c)
         guard let key = views[p]!.selected else { return nil }
         let sel = selection(c)
-        return sel.index[key].map { sel.rows[$0] }
+        return sel.index(of: key, near: views[p]!.selectedIndex).map { sel.rows[$0] }
     }
 
     // MARK: - Keys

@@ -49,13 +49,23 @@ public struct PaneContent: Sendable {
 
 struct SelectionIndex: Sendable {
     let rows: [PaneContent.Row]
-    let index: [String: Int]
     init(_ c: PaneContent) {
-        rows = (c.sideInline + c.rows).filter(\.selectable)
-        var index: [String: Int] = [:]
-        index.reserveCapacity(rows.count)
-        for (i, r) in rows.enumerated() where index[r.key] == nil { index[r.key] = i }
-        self.index = index
+        // Most panes' rows are all selectable: share the array rather than copy 20,000 rows.
+        rows = c.sideInline.isEmpty && !c.rows.contains(where: { !$0.selectable }) ? c.rows : (c.sideInline + c.rows).filter(\.selectable)
+    }
+
+    /// Where `key` is, searching outwards from where it was last (usually right there).
+    func index(of key: String, near hint: Int) -> Int? {
+        guard !rows.isEmpty else { return nil }
+        let start = max(0, min(rows.count - 1, hint))
+        if rows[start].key == key { return start }
+        var d = 1
+        while start - d >= 0 || start + d < rows.count {
+            if start + d < rows.count, rows[start + d].key == key { return start + d }
+            if start - d >= 0, rows[start - d].key == key { return start - d }
+            d += 1
+        }
+        return nil
     }
 }
 
@@ -315,14 +325,23 @@ public enum MessagesPane {
             return (a.sentAt, a.id) > (b.sentAt, b.id)
         }
         let open = msgs.filter { $0.urgent && $0.acknowledgedBy == nil }.count
-        let rows = msgs.map { m -> PaneContent.Row in
+        let ids = msgs.map(\.id)
+        let source = c.source ?? StateSource { s }
+        let formatter = RowFormatter { i in
+            let s = source.read()
+            guard let m = s.messages[ids[i]] else { return [] }
             let urgency = m.urgent ? (m.acknowledgedBy == nil ? (m.escalation > 0 ? "‼ URGENT" : "! urgent") : "urgent") : ""
             let state = m.acknowledgedBy.map { "✓ ack \($0)" } ?? (m.readBy[me] == nil ? "• unread" : "read")
-            let style: StyleSlot = m.urgent && m.acknowledgedBy == nil ? .messageUrgent : (m.readBy[me] == nil ? .messageUnread : .normal)
             let patient = m.patient.map { mrn in s.patients[mrn].map { shortName($0.name) } ?? mrn } ?? ""
-            return PaneContent.Row(key: m.id.description, cells: [urgency, c.wallClock.hhmm(m.sentAt), "\(m.from) → \(m.to)", state, m.subject, patient],
-                                   style: style, patient: m.patient)
-        }.filter { matches($0, c.filter) }
+            return [urgency, c.wallClock.hhmm(m.sentAt), "\(m.from) → \(m.to)", state, m.subject, patient]
+        }
+        var rows: [PaneContent.Row] = []
+        rows.reserveCapacity(msgs.count)
+        for (i, m) in msgs.enumerated() {
+            let style: StyleSlot = m.urgent && m.acknowledgedBy == nil ? .messageUrgent : (m.readBy[me] == nil ? .messageUnread : .normal)
+            rows.append(PaneContent.Row(key: m.id.description, formatter: formatter, index: i, style: style, patient: m.patient))
+        }
+        if !c.filter.isEmpty { rows = rows.filter { matches($0, c.filter) } }
         return PaneContent(columns: [.init("Urgency", 8), .init("Sent", 5), .init("From → to", 19), .init("State", 11), .init("Subject", 18, flexible: true), .init("Patient", 14)],
                            rows: rows, summary: "\(msgs.count) · \(open) urgent unacknowledged", sortName: sorts[c.sort % sorts.count])
     }
