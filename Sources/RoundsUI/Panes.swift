@@ -273,26 +273,37 @@ public enum LabsPane {
             return (a.orderedAt, a.id) < (b.orderedAt, b.id)
         }
         let critical = labs.filter(\.awaitsCommunication).count
-        let rows = labs.map { l -> PaneContent.Row in
+        // Scheduled procedures by patient, once: not a scan of every procedure for every lab.
+        var procedures: [MRN: [Procedure]] = [:]
+        for id in s.scheduledProcedures {
+            if let p = s.procedures[id], p.status == .scheduled { procedures[p.mrn, default: []].append(p) }
+        }
+        let ids = labs.map(\.id)
+        let source = c.source ?? StateSource { s }
+        let formatter = RowFormatter { i in
+            let s = source.read()
+            guard let l = s.labs[ids[i]] else { return [] }
             let name = s.patients[l.mrn].map { shortName($0.name) } ?? l.mrn
-            let needs = s.scheduledProcedures.compactMap { s.procedures[$0] }
-                .filter { $0.mrn == l.mrn && $0.requiredTests.contains(l.test) && $0.status == .scheduled }
-                .sorted { $0.start < $1.start }
-                .map { "\($0.title) at \(c.wallClock.hhmm($0.start))" }
-                .first ?? (l.neededBy.map { "needed by \(c.wallClock.hhmm($0))" } ?? "")
+            let needs = (procedures[l.mrn] ?? [])
+                .filter { $0.requiredTests.contains(l.test) }
+                .min { $0.start < $1.start }
+                .map { "\($0.title) at \(c.wallClock.hhmm($0.start))" } ?? (l.neededBy.map { "needed by \(c.wallClock.hhmm($0))" } ?? "")
             let status: String
-            let style: StyleSlot
             if l.awaitsCommunication, let r = l.result {
                 let due = l.criticalTask.flatMap { s.tasks[$0] }.map { c.wallClock.hhmm($0.due) } ?? ""
                 status = "‼ CRITICAL \(r.value) · by \(due)"
-                style = .labCritical
             } else {
                 status = l.status.rawValue
-                style = l.priority == .stat ? .stat : .labPending
             }
-            return PaneContent.Row(key: l.id.description, cells: [l.id.description, l.test, name, status, "\(c.now - l.orderedAt)", needs],
-                                   style: style, patient: l.mrn)
-        }.filter { matches($0, c.filter) }
+            return [l.id.description, l.test, name, status, "\(c.now - l.orderedAt)", needs]
+        }
+        var rows: [PaneContent.Row] = []
+        rows.reserveCapacity(labs.count)
+        for (i, l) in labs.enumerated() {
+            let style: StyleSlot = l.awaitsCommunication ? .labCritical : (l.priority == .stat ? .stat : .labPending)
+            rows.append(PaneContent.Row(key: l.id.description, formatter: formatter, index: i, style: style, patient: l.mrn))
+        }
+        if !c.filter.isEmpty { rows = rows.filter { matches($0, c.filter) } }
         return PaneContent(columns: [.init("Lab", 5), .init("Test", 4), .init("Patient", 14), .init("Status", 26, flexible: true), .init("Age", 6), .init("Needed for", 17)],
                            rows: rows, summary: "\(labs.count) pending · \(critical) critical", sortName: sorts[c.sort % sorts.count])
     }
