@@ -19,6 +19,7 @@ public struct Simulator: Sendable {
 
     /// The next plausible command, or nil when the chosen kind of work has nothing to do.
     public mutating func next(in s: HospitalState, at now: Timestamp) -> Command? {
+        if rng.chance(0.25), let c = housekeeping(s, now) { return c }
         for _ in 0..<6 {
             if let c = attempt(in: s, at: now) { return c }
         }
@@ -26,6 +27,48 @@ public struct Simulator: Sendable {
     }
 
     var bedIDs: [BedID] = []
+    /// The oldest lab, task and urgent message that may still be open (numbers only grow).
+    var labCursor = 1, taskCursor = 1, messageCursor = 1
+
+    /// What a hospital does with old work and the random picks rarely reach: labs are resulted
+    /// within hours (or cancelled when the patient has left), tasks are done within a day,
+    /// urgent messages are acknowledged within two hours. Without it, a year of simulation
+    /// leaves hundreds of thousands of items open, which no hospital has.
+    mutating func housekeeping(_ s: HospitalState, _ now: Timestamp) -> Command? {
+        // Skip what is closed, and what a scenario or a person must deal with.
+        while labCursor < s.nextLab {
+            let id = LabID(labCursor)
+            guard s.activeLabs.contains(id), let l = s.labs[id] else { labCursor += 1; continue }
+            if l.awaitsCommunication || leaveLabsAlone.contains(id) || leaveAlone.contains(l.mrn) { labCursor += 1; continue }
+            break
+        }
+        if labCursor < s.nextLab, let l = s.labs[LabID(labCursor)], now - l.orderedAt > .hours(6) {
+            if s.activeStay[l.mrn] == nil { return .cancelLab(l.id, reason: "Patient discharged") }
+            switch l.status {
+            case .ordered: return .collectLab(l.id)
+            case .collected, .received:
+                let (value, flag) = labValue(l.test)
+                return .resultLab(l.id, value: value, units: nil, range: nil, flag: flag == .critical ? .abnormal : flag)
+            default: labCursor += 1
+            }
+        }
+        while taskCursor < s.nextTask {
+            let id = TaskID(taskCursor)
+            guard s.openTasks.contains(id), let t = s.tasks[id] else { taskCursor += 1; continue }
+            if t.kind == .criticalresult || t.kind == .cleaning || (t.patient.map { leaveAlone.contains($0) } ?? false) { taskCursor += 1; continue }
+            break
+        }
+        if taskCursor < s.nextTask, let t = s.tasks[TaskID(taskCursor)], now - t.createdAt > .hours(24) {
+            taskCursor += 1   // proposed once: a refusal does not hold up the rest
+            return .completeTask(t.id, note: nil, communication: nil)
+        }
+        while messageCursor < s.nextMessage, !s.unacknowledgedUrgent.contains(MessageID(messageCursor)) { messageCursor += 1 }
+        if messageCursor < s.nextMessage, let m = s.messages[MessageID(messageCursor)], now - m.sentAt > .hours(2) {
+            messageCursor += 1
+            return .acknowledgeMessage(m.id)
+        }
+        return nil
+    }
 
     mutating func randomBed(_ s: HospitalState, where ok: (Bed) -> Bool) -> Bed? {
         if bedIDs.count != s.beds.count { bedIDs = s.unitOrder.flatMap { s.units[$0]?.beds ?? [] } }

@@ -108,7 +108,7 @@ public final class Journal {
     /// tail aside into a side file and truncates it away; a reader takes a shared lock while it
     /// reads, and leaves a torn tail in place. Damage before the tail refuses to open.
     public static func open(at path: String, writable: Bool, verifyChain: Bool = true, io: any JournalIO = SystemIO(),
-                            onRecord: (Recorded) -> Void) throws(JournalError) -> (Journal, OpenReport) {
+                            readChunk: Int = Journal.chunkSize, onRecord: (Recorded) -> Void) throws(JournalError) -> (Journal, OpenReport) {
         let fd = Glibc.open(path, (writable ? O_RDWR | O_APPEND : O_RDONLY) | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { throw .notFound(path) }
@@ -116,6 +116,7 @@ public final class Journal {
             throw .system(path, operation: "opening", errno: errno)
         }
         let journal = Journal(path: path, fd: fd, writable: writable, verifyChain: verifyChain, io: io)
+        journal.readChunk = readChunk
         try journal.checkHeader()
         if writable { try journal.checkSafeToWrite() }
         var report = OpenReport()
@@ -197,23 +198,46 @@ public final class Journal {
         try readToEnd(withHashes: { r, _ in onRecord(r) })
     }
 
+    /// Bytes read at a time: a year's journal is read in pieces, never held whole in memory.
+    public static let chunkSize = 8 << 20
+    /// This handle's piece size (tests make it small to cross many piece boundaries); never
+    /// less than one record of the largest size.
+    var readChunk = Journal.chunkSize
+
     func readToEnd(withHashes onRecord: (Recorded, ChainHash?) -> Void) throws(JournalError) -> ScanStop {
         let size = fileSize
-        let want = size - position.offset
-        guard want > 0 else { return .end }
-        var buffer = [UInt8](repeating: 0, count: want)
-        var got = 0
-        while got < want {
-            let n = buffer.withUnsafeMutableBytes { raw in pread(fd, raw.baseAddress! + got, want - got, off_t(position.offset + got)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .system(path, operation: "reading", errno: errno)
+        var buffer = [UInt8]()
+        while true {
+            let want = min(size - position.offset, max(readChunk, JournalFormat.frameHeaderSize + JournalFormat.maximumBody))
+            guard want > 0 else { return .end }
+            if buffer.count < want { buffer = [UInt8](repeating: 0, count: want) }
+            var got = 0
+            while got < want {
+                let n = buffer.withUnsafeMutableBytes { raw in pread(fd, raw.baseAddress! + got, want - got, off_t(position.offset + got)) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw .system(path, operation: "reading", errno: errno)
+                }
+                if n == 0 { break }
+                got += n
             }
-            if n == 0 { break }
-            got += n
-        }
-        return buffer.withUnsafeBytes { raw in
-            RecordScanner.scan(UnsafeRawBufferPointer(rebasing: raw[0..<got]), position: &position, verifyChain: verifyChain, onRecordAndHash: onRecord)
+            let before = position.offset
+            let stop = buffer.withUnsafeBytes { raw in
+                RecordScanner.scan(UnsafeRawBufferPointer(rebasing: raw[0..<got]), position: &position, verifyChain: verifyChain, onRecordAndHash: onRecord)
+            }
+            let reachedEnd = before + got >= size
+            switch stop {
+            case .corrupt: return stop
+            case .end where reachedEnd: return .end
+            case .partialTail where reachedEnd: return stop
+            case .end, .partialTail:
+                // A record runs past this piece: read on from the end of the last whole one. (A
+                // piece always holds a whole record of the largest size, so no progress here
+                // would mean the file changed under the lock; never call that a torn tail.)
+                if position.offset == before {
+                    return .corrupt(JournalDamage(offset: before, seq: position.nextSeq, reason: "a record could not be read whole"))
+                }
+            }
         }
     }
 

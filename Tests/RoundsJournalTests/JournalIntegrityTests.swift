@@ -84,6 +84,36 @@ func recordOffsets(_ bytes: [UInt8]) -> [Int] {
         #expect(st.st_mode & 0o777 == 0o640)
     }
 
+    /// A journal longer than the piece it is read in comes back the same, with a torn tail
+    /// still told apart from a record that merely crosses a piece boundary.
+    @Test func aLongJournalIsReadInPieces() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let path = dir.file("long.rj")
+        let j = try Journal.create(at: path)
+        var written: [Recorded] = []
+        for batch in 0..<40 {
+            let entries = (0..<1000).map { i in
+                Journal.Entry(time: Timestamp(milliseconds: Int64(batch * 1000 + i)), actor: "w",
+                              event: .taskNoted(TaskNoted(id: TaskID(1), text: String(repeating: "x", count: (batch * 7 + i) % 180))))
+            }
+            written += try j.append(entries, sync: false)
+        }
+        try j.sync()
+        var st = stat()
+        stat(path, &st)
+        #expect(st.st_size > 3 * (JournalFormat.maximumBody + JournalFormat.frameHeaderSize), "several pieces")
+        var read: [Recorded] = []
+        let (_, report) = try Journal.open(at: path, writable: false, readChunk: 1) { read.append($0) }
+        #expect(read == written)
+        #expect(report.tornTail == nil)
+        // Cut the last record short: a torn tail, found after many pieces.
+        truncate(path, off_t(st.st_size - 3))
+        read = []
+        let (_, torn) = try Journal.open(at: path, writable: false, readChunk: 1) { read.append($0) }
+        #expect(read.count == written.count - 1)
+        #expect(torn.tornTail != nil)
+    }
+
     @Test func aSharedGroupOfWritersGetsAGroupWritableJournal() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         chmod(dir.path, 0o2770)
