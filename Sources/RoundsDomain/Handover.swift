@@ -91,17 +91,20 @@ extension HospitalState {
 
     /// The shift a time falls in, by the journal's shift definitions.
     public func shift(at t: Timestamp, wallClock: WallClock) -> ShiftDefinition? {
-        let local = t.milliseconds + Int64(wallClock.utcOffset(t)) * 1000
-        let minute = Int(((local % 86_400_000) + 86_400_000) % 86_400_000 / 60_000)
+        let minute = Self.localMinute(t, wallClock)
         return shifts.first { $0.contains(minute: minute) }
+    }
+
+    /// The minute of the local day at `t`.
+    static func localMinute(_ t: Timestamp, _ wallClock: WallClock) -> Int {
+        let local = t.milliseconds + Int64(wallClock.utcOffset(t)) * 1000
+        return Int(((local % 86_400_000) + 86_400_000) % 86_400_000 / 60_000)
     }
 
     /// When the shift holding `t` started (the end of the one before it).
     public func shiftStart(at t: Timestamp, wallClock: WallClock) -> Timestamp? {
         guard let s = shift(at: t, wallClock: wallClock) else { return nil }
-        let local = t.milliseconds + Int64(wallClock.utcOffset(t)) * 1000
-        let minute = Int(((local % 86_400_000) + 86_400_000) % 86_400_000 / 60_000)
-        var back = minute - s.start
+        var back = Self.localMinute(t, wallClock) - s.start
         if back < 0 { back += 24 * 60 }
         return Timestamp(milliseconds: t.milliseconds - t.milliseconds % 60_000) - .minutes(Int64(back))
     }
@@ -111,13 +114,18 @@ extension HospitalState {
     public func handoverItems(at now: Timestamp, wallClock: WallClock) -> [HandoverItem] {
         var rows: [(rank: Int, unit: Int, bed: String, item: HandoverItem)] = []
         let unitIndex = Dictionary(uniqueKeysWithValues: unitOrder.enumerated().map { ($1, $0) })
+        // Open tasks and coming procedures by patient, once, rather than a scan per patient.
+        var tasksOf: [MRN: [WorklistTask]] = [:]
+        for id in openTasks { if let t = tasks[id], let mrn = t.patient { tasksOf[mrn, default: []].append(t) } }
+        var proceduresOf: [MRN: [Procedure]] = [:]
+        for id in scheduledProcedures { if let pr = procedures[id], pr.end >= now { proceduresOf[pr.mrn, default: []].append(pr) } }
         for (mrn, sid) in activeStay {
             guard let st = stays[sid], st.phase == .inBed, let bedID = st.bed else { continue }
             let p = patients[mrn]
             var lines: [String] = []
             lines.append("Severity: " + (st.severity.map { $0.rawValue } ?? "not assessed"))
             lines.append("Summary: " + (st.summary ?? "—"))
-            let open = openTasks.compactMap { tasks[$0] }.filter { $0.patient == mrn }.sorted { ($0.due, $0.id) < ($1.due, $1.id) }
+            let open = (tasksOf[mrn] ?? []).sorted { ($0.due, $0.id) < ($1.due, $1.id) }
             for t in open {
                 let when = t.isOverdue(at: now) ? "OVERDUE since \(wallClock.hhmm(t.due))" : "due \(wallClock.hhmm(t.due))"
                 lines.append("Action: \(t.id) \(t.title) — \(t.owner?.description ?? "nobody"), \(when)")
@@ -128,8 +136,7 @@ extension HospitalState {
                 guard let l = labs[lid], activeLabs.contains(lid) else { continue }
                 lines.append("Lab: \(l.id) \(l.test) " + (l.awaitsCommunication ? "CRITICAL \(l.result?.value ?? "") not yet communicated" : l.status.rawValue))
             }
-            for pid in scheduledProcedures {
-                guard let pr = procedures[pid], pr.mrn == mrn, pr.end >= now else { continue }
+            for pr in (proceduresOf[mrn] ?? []).sorted(by: { ($0.start, $0.id) < ($1.start, $1.id) }) {
                 lines.append("Procedure: \(pr.id) \(pr.title) at \(wallClock.hhmm(pr.start))" + (isReady(pr) ? "" : " — NOT READY, missing \(missingTests(for: pr).joined(separator: ", "))"))
             }
             if let edd = st.expectedDischarge { lines.append("Expected discharge: \(edd)") }

@@ -88,6 +88,8 @@ public final class RoundsApp {
     var contentCache: [PaneKind: (key: ContentKey, content: PaneContent)] = [:]
     lazy var stateSource = StateSource { [unowned self] in self.state }
     var headerCache: (key: ContentKey, counts: HeaderCounts)?
+    var handoverCache: (key: ContentKey, items: [HandoverItem])?
+    var supervisorCache: (key: ContentKey, lines: [(String, StyleSlot)])?
 
     public init(engine: Engine, hospitalName: String = "Rounds", readOnly: Bool = false, wall: Bool = false,
                 idleLock: Span? = .minutes(5), authenticator: (any Authenticator)? = nil) {

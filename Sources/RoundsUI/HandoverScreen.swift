@@ -5,7 +5,15 @@ import RoundsReports
 extension RoundsApp {
     // MARK: - The handover walkthrough
 
-    func handoverItems() -> [HandoverItem] { state.handoverItems(at: now, wallClock: engine.wallClock) }
+    /// The walkthrough's items, computed once per record and minute like the panes (a render
+    /// and the keys around it ask several times).
+    func handoverItems() -> [HandoverItem] {
+        let key = contentKey(.worklist)
+        if let cached = handoverCache, cached.key.seq == key.seq, cached.key.past == key.past, cached.key.minute == key.minute { return cached.items }
+        let items = state.handoverItems(at: now, wallClock: engine.wallClock)
+        handoverCache = (key, items)
+        return items
+    }
 
     public func selectedHandoverItem() -> HandoverItem? {
         let items = handoverItems()
@@ -183,7 +191,7 @@ extension RoundsApp {
             },
             Form.Field("Summary", hint: "one line", required: false, value: st.summary ?? ""),
             Form.Field("If", hint: "optional contingency: the condition", required: false),
-            Form.Field("Then", hint: "what to do", required: false),
+            Form.Field("Then", hint: "what to do (if left empty: tell the coordinator)", required: false),
             Form.Field("Aware", hint: "optional situation-awareness note", required: false),
         ]) { v in
             var line = "ipass \(mrn)"

@@ -82,6 +82,23 @@ public struct PaneContext: Sendable {
     }
 }
 
+extension PaneContext {
+    /// Rows for `items` whose cells are formatted only when drawn or filtered, by `cells` from
+    /// the live state (or `s` when no app supplies one); filtered by the pane's filter.
+    func lazyRows<T>(_ items: [T], _ s: HospitalState, row: (T) -> (key: String, style: StyleSlot, patient: MRN?),
+                     cells: @escaping (HospitalState, Int) -> [String]) -> [PaneContent.Row] {
+        let source = self.source ?? StateSource { s }
+        let formatter = RowFormatter { i in cells(source.read(), i) }
+        var rows: [PaneContent.Row] = []
+        rows.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            let r = row(item)
+            rows.append(PaneContent.Row(key: r.key, formatter: formatter, index: i, style: r.style, patient: r.patient))
+        }
+        return filter.isEmpty ? rows : rows.filter { matches($0, filter) }
+    }
+}
+
 /// Reads the state a formatter formats from, at the time it formats.
 final class StateSource: @unchecked Sendable {
     let read: () -> HospitalState
@@ -151,9 +168,9 @@ public enum WorklistPane {
             }
         }
         let ids = items.map(\.id)
-        let source = c.source ?? StateSource { s }
-        let formatter = RowFormatter { i in
-            let s = source.read()
+        let rows = c.lazyRows(items, s, row: { item in
+            (item.id.description, item.overdue ? .overdue : (item.priority == .stat ? .stat : item.priority == .urgent ? .urgent : .normal), item.patient)
+        }) { s, i in
             guard let t = s.tasks[ids[i]] else { return [] }
             let late = t.isOverdue(at: c.now)
             let when = late ? "‼ OVERDUE \(c.now - t.due)" : "in \(t.due - c.now)"
@@ -165,18 +182,10 @@ public enum WorklistPane {
             let status = t.escalation >= 2 ? "\(t.status.rawValue) ▲" : t.status.rawValue
             return [t.priority.rawValue.uppercased(), when, t.title, patient, t.owner?.description ?? "—", status, c.wallClock.hhmm(t.due)]
         }
-        var rows: [PaneContent.Row] = []
-        rows.reserveCapacity(items.count)
-        for (i, item) in items.enumerated() {
-            let style: StyleSlot = item.overdue ? .overdue : (item.priority == .stat ? .stat : item.priority == .urgent ? .urgent : .normal)
-            rows.append(PaneContent.Row(key: item.id.description, formatter: formatter, index: i, style: style, patient: item.patient))
-        }
-        if !c.filter.isEmpty { rows = rows.filter { matches($0, c.filter) } }
-        let tasks = items
         // Narrow panes drop columns from the right, so what must always show comes first.
         return PaneContent(columns: [.init("Pri", 7), .init("Due", 13), .init("Task", 16, flexible: true), .init("Patient", 14),
                                      .init("Owner", 10), .init("Status", 8), .init("At", 5)],
-                           rows: rows, summary: "\(tasks.count) open · \(overdue) overdue", sortName: sorts[c.sort % sorts.count])
+                           rows: rows, summary: "\(items.count) open · \(overdue) overdue", sortName: sorts[c.sort % sorts.count])
     }
 }
 
@@ -279,9 +288,9 @@ public enum LabsPane {
             if let p = s.procedures[id], p.status == .scheduled { procedures[p.mrn, default: []].append(p) }
         }
         let ids = labs.map(\.id)
-        let source = c.source ?? StateSource { s }
-        let formatter = RowFormatter { i in
-            let s = source.read()
+        let rows = c.lazyRows(labs, s, row: { l in
+            (l.id.description, l.awaitsCommunication ? .labCritical : (l.priority == .stat ? .stat : .labPending), l.mrn)
+        }) { s, i in
             guard let l = s.labs[ids[i]] else { return [] }
             let name = s.patients[l.mrn].map { shortName($0.name) } ?? l.mrn
             let needs = (procedures[l.mrn] ?? [])
@@ -297,13 +306,6 @@ public enum LabsPane {
             }
             return [l.id.description, l.test, name, status, "\(c.now - l.orderedAt)", needs]
         }
-        var rows: [PaneContent.Row] = []
-        rows.reserveCapacity(labs.count)
-        for (i, l) in labs.enumerated() {
-            let style: StyleSlot = l.awaitsCommunication ? .labCritical : (l.priority == .stat ? .stat : .labPending)
-            rows.append(PaneContent.Row(key: l.id.description, formatter: formatter, index: i, style: style, patient: l.mrn))
-        }
-        if !c.filter.isEmpty { rows = rows.filter { matches($0, c.filter) } }
         return PaneContent(columns: [.init("Lab", 5), .init("Test", 4), .init("Patient", 14), .init("Status", 26, flexible: true), .init("Age", 6), .init("Needed for", 17)],
                            rows: rows, summary: "\(labs.count) pending · \(critical) critical", sortName: sorts[c.sort % sorts.count])
     }
@@ -337,22 +339,15 @@ public enum MessagesPane {
         }
         let open = msgs.filter { $0.urgent && $0.acknowledgedBy == nil }.count
         let ids = msgs.map(\.id)
-        let source = c.source ?? StateSource { s }
-        let formatter = RowFormatter { i in
-            let s = source.read()
+        let rows = c.lazyRows(msgs, s, row: { m in
+            (m.id.description, m.urgent && m.acknowledgedBy == nil ? .messageUrgent : (m.readBy[me] == nil ? .messageUnread : .normal), m.patient)
+        }) { s, i in
             guard let m = s.messages[ids[i]] else { return [] }
             let urgency = m.urgent ? (m.acknowledgedBy == nil ? (m.escalation > 0 ? "‼ URGENT" : "! urgent") : "urgent") : ""
             let state = m.acknowledgedBy.map { "✓ ack \($0)" } ?? (m.readBy[me] == nil ? "• unread" : "read")
             let patient = m.patient.map { mrn in s.patients[mrn].map { shortName($0.name) } ?? mrn } ?? ""
             return [urgency, c.wallClock.hhmm(m.sentAt), "\(m.from) → \(m.to)", state, m.subject, patient]
         }
-        var rows: [PaneContent.Row] = []
-        rows.reserveCapacity(msgs.count)
-        for (i, m) in msgs.enumerated() {
-            let style: StyleSlot = m.urgent && m.acknowledgedBy == nil ? .messageUrgent : (m.readBy[me] == nil ? .messageUnread : .normal)
-            rows.append(PaneContent.Row(key: m.id.description, formatter: formatter, index: i, style: style, patient: m.patient))
-        }
-        if !c.filter.isEmpty { rows = rows.filter { matches($0, c.filter) } }
         return PaneContent(columns: [.init("Urgency", 8), .init("Sent", 5), .init("From → to", 19), .init("State", 11), .init("Subject", 18, flexible: true), .init("Patient", 14)],
                            rows: rows, summary: "\(msgs.count) · \(open) urgent unacknowledged", sortName: sorts[c.sort % sorts.count])
     }

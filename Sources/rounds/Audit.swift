@@ -21,13 +21,7 @@ struct Audit: ParsableCommand {
     @Option(name: .long, help: "Only records at or after this time: \"2026-11-22 07:00\", \"yesterday 19:00\", or a duration such as 8h meaning that long ago.") var since: String?
     @Option(name: .long, help: "text, csv or json.") var format: ReportFormat = .text
 
-    func sinceTime() -> Timestamp? {
-        guard let since else { return nil }
-        let ctx = ParseContext(now: SystemClock().now(), wallClock: Host.localWallClock)
-        let ago = since.hasPrefix("-") ? String(since.dropFirst()) : since
-        if !ago.hasPrefix("+"), let span = CommandParser.parseSpan(ago) { return ctx.now - span }
-        return CommandParser.parseTime(since, context: ctx)
-    }
+    func sinceTime() -> Timestamp? { since.flatMap(TimeArgument.parse) }
 
     func validate() throws {
         if since != nil && sinceTime() == nil { throw ValidationError("--since '\(since!)' is not a time; use e.g. \"2026-11-22 07:00\", \"yesterday 19:00\", or 8h (that long ago)") }

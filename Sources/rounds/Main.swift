@@ -82,9 +82,7 @@ struct Open: ParsableCommand {
     var at: String?
 
     func validate() throws {
-        if let at, ReportCommand.time(at) == nil {
-            throw ValidationError("--at '\(at)' is not a time; use e.g. \"today 09:00\", \"2026-11-22 07:30\" or 2h (that long ago)")
-        }
+        if let at { try TimeArgument.validatePast(at) }
         if let idleLock, Config.idleLock(idleLock) == nil {
             throw ValidationError("--idle-lock '\(idleLock)' is not a duration from 1s to 15m, or off (e.g. 5m, 90s)")
         }
@@ -110,11 +108,11 @@ struct Open: ParsableCommand {
         }
         if print || isatty(0) == 0 || isatty(1) == 0 {
             if demo { say("Demo hospital written to \(path)") }
-            try ReportCommand.print(.census, journal: path, format: .text, at: at.flatMap(ReportCommand.time))
+            try ReportCommand.print(.census, journal: path, format: .text, at: at.flatMap(TimeArgument.parse))
             return
         }
         try Interactive.run(path: path, themeName: theme, hospital: demo ? "Demo hospital" : nil, simulate: demo && at == nil, readOnly: readOnly, wall: wall,
-                            idleLock: idleLock.flatMap(Config.idleLock), at: at.flatMap(ReportCommand.time))
+                            idleLock: idleLock.flatMap(Config.idleLock), at: at.flatMap(TimeArgument.parse))
     }
 }
 

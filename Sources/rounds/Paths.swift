@@ -1,4 +1,6 @@
 import Foundation
+import ArgumentParser
+import RoundsDomain
 import RoundsEngine
 
 /// Where journals live when no `--journal` is given: `ROUNDS_JOURNAL`, else the XDG data directory.
@@ -21,6 +23,26 @@ enum Paths {
         let dir = (path as NSString).deletingLastPathComponent
         guard !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) else { return }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+    }
+}
+
+/// Times given on the command line (`--since`, `--at`): a time as the command language reads
+/// it ("2026-11-22 07:00", "yesterday 19:00", "today 09:00"), or a duration meaning that long ago.
+enum TimeArgument {
+    static func parse(_ text: String) -> Timestamp? {
+        let ctx = ParseContext(now: SystemClock().now(), wallClock: Host.localWallClock)
+        if !text.hasPrefix("+"), let span = CommandParser.parseSpan(text.hasPrefix("-") ? String(text.dropFirst()) : text) { return ctx.now - span }
+        return CommandParser.parseTime(text, context: ctx)
+    }
+
+    /// `--at`: a time in the past (time travel goes back, not forward).
+    static func validatePast(_ text: String, option: String = "--at") throws {
+        guard let t = parse(text) else {
+            throw ValidationError("\(option) '\(text)' is not a time; use e.g. \"today 09:00\", \"2026-11-22 07:00\" or 2h (that long ago)")
+        }
+        if t > SystemClock().now() {
+            throw ValidationError("\(option) '\(text)' is in the future; the journal can show only what has happened")
+        }
     }
 }
 

@@ -30,21 +30,14 @@ struct ReportCommand: ParsableCommand {
         if report == .handover, [.csv, .json].contains(format) { throw ValidationError("the handover report is a document: --format text, markdown or html") }
         if report == .changes, at != nil { throw ValidationError("--at does not apply to changes; use --since") }
         if report != .changes, since != nil || user != nil { throw ValidationError("--since and --user apply to the changes report") }
-        if let since, since != "last-shift", ReportCommand.time(since) == nil {
+        if let since, since != "last-shift", TimeArgument.parse(since) == nil {
             throw ValidationError("--since '\(since)' is not a time; use e.g. \"2026-11-22 07:00\", \"yesterday 19:00\", 8h (that long ago) or last-shift")
         }
-        if let at, ReportCommand.time(at) == nil { throw ValidationError("--at '\(at)' is not a time; use e.g. \"today 09:00\", \"2026-11-22 07:00\" or 2h (that long ago)") }
-    }
-
-    /// A time, or a duration meaning that long ago.
-    static func time(_ text: String) -> Timestamp? {
-        let ctx = ParseContext(now: SystemClock().now(), wallClock: Host.localWallClock)
-        if !text.hasPrefix("+"), let span = CommandParser.parseSpan(text.hasPrefix("-") ? String(text.dropFirst()) : text) { return ctx.now - span }
-        return CommandParser.parseTime(text, context: ctx)
+        if let at { try TimeArgument.validatePast(at) }
     }
 
     func run() throws {
-        try ReportCommand.print(report, journal: Paths.journal(journal), format: format, since: since, user: user, at: at.flatMap(ReportCommand.time))
+        try ReportCommand.print(report, journal: Paths.journal(journal), format: format, since: since, user: user, at: at.flatMap(TimeArgument.parse))
     }
 
     static func print(_ report: Report, journal path: String, format: ReportFormat, since: String? = nil, user: String? = nil, at: Timestamp? = nil) throws {
@@ -72,7 +65,7 @@ struct ReportCommand: ParsableCommand {
             text = HandoverReport.render(state, context, format: format)
         case .changes:
             let who = user ?? engine.actor
-            let from = (since == nil || since == "last-shift") ? state.lastShiftEnd(of: who, now: now, wallClock: engine.wallClock) : ReportCommand.time(since!)!
+            let from = (since == nil || since == "last-shift") ? state.lastShiftEnd(of: who, now: now, wallClock: engine.wallClock) : TimeArgument.parse(since!)!
             let changes: [Change]
             do { changes = try Engine.changes(journalAt: path, since: from, for: who) } catch { warn("rounds: \(error)"); throw Exit(code: 1) }
             let sorted = changes.sorted { ($0.kind.rank, $0.time, $0.seq) < ($1.kind.rank, $1.time, $1.seq) }

@@ -238,6 +238,10 @@ func demoJournal(_ dir: TemporaryDirectory, beds: Int = 40) throws -> String {
         #expect(before.status == 0, "\(before.err)")
         #expect(!before.out.contains("CHG001"))
         #expect(try rounds(["report", "beds", "--journal", j]).out.contains("CHG001"))
+        let future = try rounds(["report", "beds", "--journal", j, "--at", "+2h"])
+        #expect(future.status == 2)
+        #expect(future.err.contains("is in the future"))
+        #expect(try rounds(["--journal", j, "--at", "tomorrow 08:00", "--print"]).status == 2)
     }
 }
 
