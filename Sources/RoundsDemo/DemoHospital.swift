@@ -121,6 +121,8 @@ public enum DemoHospital {
         engine.runsRulesOnSubmit = true
         _ = try engine.tick()
         try engine.sync()
+        // Opening a long history should not replay it: leave a snapshot of where it ends.
+        if engine.state.lastSeq >= Engine.snapshotInterval { try engine.writeSnapshot() }
         return DemoSummary(records: engine.state.lastSeq, refused: refused, beds: engine.state.beds.count, units: engine.state.units.count)
     }
 

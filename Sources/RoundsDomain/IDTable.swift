@@ -1,8 +1,8 @@
 /// Items numbered densely from 1 (tasks, labs, messages, procedures, stays), held in an array
 /// indexed by number: no hashing on the hot replay path. Reads like a dictionary keyed by id.
 public struct IDTable<ID: SequentialID, Value: Equatable & Sendable>: Equatable, Sendable {
-    private var slots: ContiguousArray<Value?> = []
-    public private(set) var count = 0
+    var slots: ContiguousArray<Value?> = []
+    public internal(set) var count = 0
 
     public init() {}
 

@@ -52,16 +52,89 @@ public final class Engine {
 
     public init(journalAt path: String, actor: Login = Host.currentUser(), clock: any Clock = SystemClock(),
                 wallClock: WallClock = Host.localWallClock, writable: Bool = true, verifyChain: Bool = true,
-                io: any JournalIO = SystemIO()) throws(JournalError) {
+                useSnapshot: Bool = true, io: any JournalIO = SystemIO()) throws(JournalError) {
         var s = HospitalState()
-        if let size = Engine.fileSize(path) { s.reserveCapacity(records: size / 90) }
-        let (j, report) = try Journal.open(at: path, writable: writable, verifyChain: verifyChain, io: io) { s.apply($0) }
+        var opened: (Journal, OpenReport)?
+        var status = SnapshotStatus.none
+        if useSnapshot {
+            switch Snapshot.load(journalPath: path) {
+            case .success(let (snapshotState, info)):
+                s = snapshotState
+                do {
+                    opened = try Journal.open(at: path, writable: writable, verifyChain: verifyChain, io: io, resumingFrom: info.position) { s.apply($0) }
+                    status = .used(info)
+                } catch {
+                    guard case .snapshotMismatch(_, let reason) = error else { throw error }
+                    status = .ignored(Snapshot.Problem.notOfThisJournal(reason).description)
+                }
+            case .failure(.missing): break
+            case .failure(let problem): status = .ignored(problem.description)
+            }
+        }
+        if opened == nil {
+            s = HospitalState()
+            if let size = Engine.fileSize(path) { s.reserveCapacity(records: size / 90) }
+            opened = try Journal.open(at: path, writable: writable, verifyChain: verifyChain, io: io) { s.apply($0) }
+        }
         state = s
-        journal = j
-        openReport = report
+        journal = opened!.0
+        openReport = opened!.1
+        snapshotStatus = status
+        if case .used(let info) = status { lastSnapshotSeq = info.records }
         self.clock = clock
         self.actor = actor
         self.wallClock = wallClock
+    }
+
+    /// Whether opening started from a snapshot, and if one was ignored, why.
+    public enum SnapshotStatus: Equatable, Sendable {
+        case none
+        case used(Snapshot.Info)
+        case ignored(String)
+
+        /// What a user or administrator should be told: only an ignored snapshot is news.
+        public var notice: String? {
+            if case .ignored(let why) = self { return "\(why); it was ignored and the whole journal replayed instead. The next snapshot replaces it." }
+            return nil
+        }
+    }
+
+    public let snapshotStatus: SnapshotStatus
+
+    /// What opening found that someone should be told: a torn tail, an ignored snapshot.
+    public var openNotices: [String] {
+        (openReport.tornTail.map { ["\(journal.path): \($0)"] } ?? []) + (snapshotStatus.notice.map { ["\(journal.path): \($0)"] } ?? [])
+    }
+    /// The seq the newest snapshot this process used or wrote ends at (0: none).
+    public private(set) var lastSnapshotSeq: UInt64 = 0
+    /// Records after the last snapshot at which `snapshotIfDue` takes a new one. At about 10,000
+    /// records a day for a 1,000-bed hospital, that is a snapshot every few hours and an open
+    /// that replays at most this many records (Docs/PERFORMANCE.md).
+    public static let snapshotInterval: UInt64 = 20_000
+
+    /// Writes a snapshot of the state now (caught up first). Returns its size in bytes.
+    @discardableResult
+    public func writeSnapshot() throws(JournalError) -> Int {
+        guard journal.writable else { throw .readOnly(journal.path) }
+        try refresh()
+        var st = stat()
+        let mode: mode_t = stat(journal.path, &st) == 0 ? st.st_mode & 0o660 : 0o640
+        let bytes = try Snapshot.write(state, at: journal.position, journalPath: journal.path, takenAt: clock.now(), mode: mode)
+        lastSnapshotSeq = journal.position.nextSeq - 1
+        return bytes
+    }
+
+    /// Takes a snapshot when `snapshotInterval` records have been replayed or written since the
+    /// last one (any process's). Never throws: a snapshot is a cache, and failing to write one
+    /// loses nothing. Returns the size written, if one was.
+    @discardableResult
+    public func snapshotIfDue() -> Int? {
+        guard journal.writable, state.lastSeq >= lastSnapshotSeq + Engine.snapshotInterval else { return nil }
+        if let info = Snapshot.header(journalPath: journal.path), info.records + Engine.snapshotInterval > state.lastSeq {
+            lastSnapshotSeq = max(lastSnapshotSeq, info.records)   // another process took one
+            return nil
+        }
+        return try? writeSnapshot()
     }
 
     /// Creates a new journal and an engine on it.
@@ -69,6 +142,7 @@ public final class Engine {
                 wallClock: WallClock = Host.localWallClock, replace: Bool = false, io: any JournalIO = SystemIO()) throws(JournalError) {
         journal = try Journal.create(at: path, io: io, replace: replace)
         openReport = OpenReport()
+        snapshotStatus = .none
         self.clock = clock
         self.actor = actor
         self.wallClock = wallClock
@@ -188,4 +262,38 @@ public final class Engine {
 
     /// Makes bulk appends durable.
     public func sync() throws(JournalError) { try journal.sync() }
+}
+
+/// What `rounds journal verify` says about a journal's snapshot.
+public enum SnapshotCheck: Equatable, Sendable {
+    case none
+    /// The snapshot is whole, linked to this journal, and equal to replaying it up to its seq.
+    case matches(Snapshot.Info)
+    /// It would be ignored when opening (damaged, other version, not of this journal).
+    case ignored(String)
+    /// Linked to this journal but not equal to its replay: edited, or written by a faulty
+    /// Rounds. Opening would trust it, so it must be replaced or removed.
+    case differs(Snapshot.Info)
+}
+
+extension Engine {
+    /// Replays the journal from the top (chain verified) up to the snapshot's seq and compares.
+    public static func checkSnapshot(journalAt path: String) throws(JournalError) -> SnapshotCheck {
+        let info: Snapshot.Info
+        let snapshotState: HospitalState
+        switch Snapshot.load(journalPath: path) {
+        case .success(let (s, i)): snapshotState = s; info = i
+        case .failure(.missing): return .none
+        case .failure(let p): return .ignored(p.description)
+        }
+        do {
+            _ = try Journal.open(at: path, writable: false, resumingFrom: info.position) { _ in }
+        } catch {
+            if case .snapshotMismatch(_, let reason) = error { return .ignored(Snapshot.Problem.notOfThisJournal(reason).description) }
+            throw error
+        }
+        var replayed = HospitalState()
+        _ = try Journal.open(at: path, writable: false) { r in if r.seq <= info.records { replayed.apply(r) } }
+        return replayed == snapshotState ? .matches(info) : .differs(info)
+    }
 }

@@ -19,6 +19,8 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
     case notWritable(String)
     /// The file or where it lives would expose patient data or break the guarantees Rounds needs.
     case unsafeLocation(String, reason: String)
+    /// A snapshot's position is not a point in this journal (`Engine` then replays it whole).
+    case snapshotMismatch(String, reason: String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,7 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
         case .readOnly(let p): "\(p) was opened read-only"
         case .notWritable(let p): "\(p) is not writable by this login (permission denied); open it read-only to look, or ask the administrator to add you to the journal's group (Docs/OPERATIONS.md, \"Setting up a shared host\")"
         case .unsafeLocation(let p, let reason): "refusing to write to \(p): \(reason)"
+        case .snapshotMismatch(let p, let reason): "the snapshot of \(p) was not taken from it (\(reason))"
         }
     }
 }
@@ -39,6 +42,9 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
 /// What opening a journal found and did.
 public struct OpenReport: Equatable, Sendable {
     public var records: Int = 0
+    /// The seq a snapshot ended at, when replay started after it (`records` then counts only
+    /// the records read after the snapshot).
+    public var resumedAfter: UInt64?
     /// A torn tail moved aside into a side file (writers), or left in place (readers).
     public var tornTail: TornTail?
     public init(records: Int = 0, tornTail: TornTail? = nil) { self.records = records; self.tornTail = tornTail }
@@ -86,7 +92,7 @@ public final class Journal {
             throw .unsafeLocation(path, reason: directoryAdvice(path, mode))
         }
         let mode: mode_t = (directory ?? 0) & 0o020 != 0 ? 0o660 : 0o640
-        if replace { unlink(path) }
+        if replace { unlink(path); unlink(Snapshot.path(for: path)) }
         let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, mode)
         if fd < 0 {
             if errno == EEXIST { throw .alreadyExists(path) }
@@ -107,8 +113,11 @@ public final class Journal {
     /// Opens a journal and replays it through `onRecord`. A writer takes the lock, moves a torn
     /// tail aside into a side file and truncates it away; a reader takes a shared lock while it
     /// reads, and leaves a torn tail in place. Damage before the tail refuses to open.
+    ///
+    /// With `resumingFrom` (a snapshot's position) replay starts there instead of at the top,
+    /// once the record ending there is proved to be this journal's (`.snapshotMismatch` if not).
     public static func open(at path: String, writable: Bool, verifyChain: Bool = true, io: any JournalIO = SystemIO(),
-                            readChunk: Int = Journal.chunkSize, onRecord: (Recorded) -> Void) throws(JournalError) -> (Journal, OpenReport) {
+                            readChunk: Int = Journal.chunkSize, resumingFrom resume: ScanPosition? = nil, onRecord: (Recorded) -> Void) throws(JournalError) -> (Journal, OpenReport) {
         let fd = Glibc.open(path, (writable ? O_RDWR | O_APPEND : O_RDONLY) | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { throw .notFound(path) }
@@ -121,6 +130,11 @@ public final class Journal {
         if writable { try journal.checkSafeToWrite() }
         var report = OpenReport()
         try journal.withLock(exclusive: writable) { () throws(JournalError) in
+            if let resume {
+                if let problem = journal.linkProblem(resume) { throw .snapshotMismatch(path, reason: problem) }
+                journal.position = resume
+                report.resumedAfter = resume.nextSeq - 1
+            }
             let stop = try journal.readToEnd { r in report.records += 1; onRecord(r) }
             switch stop {
             case .end: break
@@ -306,7 +320,9 @@ public final class Journal {
         var recorded: [Recorded] = []
         recorded.reserveCapacity(entries.count)
         let encoder = RecordEncoder()
+        var lastStart = position.lastRecordStart
         for e in entries {
+            lastStart = position.offset + bytes.count
             let time = max(e.time, lastTime)   // time in the journal never runs backwards
             prev = encoder.encode(seq: seq, time: time, actor: e.actor, session: e.session, event: e.event, prev: prev, into: &bytes)
             recorded.append(Recorded(seq: seq, time: time, actor: String(decoding: e.actor.utf8.prefix(JournalFormat.maximumActor), as: UTF8.self),
@@ -347,6 +363,7 @@ public final class Journal {
         position.nextSeq = seq
         position.prev = prev
         position.lastTime = lastTime
+        position.lastRecordStart = lastStart
         return recorded
     }
 

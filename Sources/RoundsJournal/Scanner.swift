@@ -6,6 +6,9 @@ public struct ScanPosition: Equatable, Sendable {
     public var nextSeq: UInt64
     public var prev: ChainHash
     public var lastTime: Timestamp
+    /// Where the last record read or written starts (0 before the first): with `prev`, its
+    /// hash, this lets a snapshot prove it was taken from this journal.
+    public var lastRecordStart: Int = 0
 
     public static var start: ScanPosition {
         ScanPosition(offset: JournalFormat.headerSize, nextSeq: 1, prev: .genesis, lastTime: Timestamp(milliseconds: 0))
@@ -123,6 +126,7 @@ public enum RecordScanner {
             }
             if verifyChain { position.prev = ChainHash.of(UnsafeRawBufferPointer(rebasing: buffer[at..<frameEnd])) }
             lastFrame = fileOffset..<(base + frameEnd)
+            position.lastRecordStart = fileOffset
             position.offset = base + frameEnd
             position.nextSeq = seq + 1
             if time > position.lastTime { position.lastTime = time }

@@ -150,6 +150,7 @@ public final class RoundsApp {
             if engine.journal.writable, now - lastTick >= .seconds(5) {
                 lastTick = now
                 changed = try !engine.tick().isEmpty || changed
+                engine.snapshotIfDue()
             }
         } catch {
             setStatus("journal: \(error)", error: true)

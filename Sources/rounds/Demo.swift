@@ -86,7 +86,7 @@ struct Simulate: ParsableCommand {
             warn("rounds: \(error)")
             throw Exit(code: 1)
         }
-        if let torn = engine.openReport.tornTail { warn("rounds: \(path): \(torn)") }
+        for note in engine.openNotices { warn("rounds: \(note)") }
         engine.origin = Host.origin(program: "rounds simulate")
         var sim = Simulator(seed: seed ?? UInt64(SystemClock().now().milliseconds) ^ UInt64(getpid()) << 32, wallClock: engine.wallClock)
         let clock = SystemClock()
@@ -104,6 +104,7 @@ struct Simulate: ParsableCommand {
                     lastTick = clock.now()
                     let fired = try engine.tick()
                     if printCommits { for r in fired { say(String(r.seq)) } }
+                    engine.snapshotIfDue()
                 }
             } catch {
                 warn("rounds: \(error)")

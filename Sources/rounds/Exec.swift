@@ -36,7 +36,7 @@ struct Exec: ParsableCommand {
             warn("rounds: \(error)")
             throw Exit(code: 1)
         }
-        if let torn = engine.openReport.tornTail { warn("rounds: \(torn)") }
+        for note in engine.openNotices { warn("rounds: \(note)") }
         engine.origin = Host.origin(program: "rounds exec")
         let lines: AnySequence<String>
         if words == ["-"] {
@@ -70,6 +70,7 @@ struct Exec: ParsableCommand {
                 }
             }
         }
+        engine.snapshotIfDue()
     }
 
     func isRuleEvent(_ e: Event) -> Bool {

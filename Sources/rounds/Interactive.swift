@@ -103,7 +103,7 @@ enum Interactive {
         if !wall, !engine.journal.writable, !readOnly {
             app.setStatus("Read-only: \(Host.currentUser()) may read this journal but not write to it (see Docs/OPERATIONS.md, shared host)", error: true)
         }
-        let notes = config.warnings + theme.warnings + (engine.openReport.tornTail.map { ["\($0)"] } ?? [])
+        let notes = config.warnings + theme.warnings + engine.openNotices
         if let first = notes.first, app.readOnly == nil { app.setStatus("⚠ " + first + (notes.count > 1 ? " (+\(notes.count - 1) more on stderr after exit)" : ""), error: true) }
         var sim = simulate ? Simulator(seed: UInt64(getpid()), wallClock: engine.wallClock) : nil
         let simEngine = simulate ? try? Engine(journalAt: path, actor: DemoHospital.simActor) : nil

@@ -8,7 +8,7 @@ struct JournalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journal",
         abstract: "Check, repair and read a journal file.",
-        subcommands: [Verify.self, Head.self, Repair.self, Dump.self, Follow.self])
+        subcommands: [Verify.self, Head.self, Snapshot.self, Repair.self, Dump.self, Follow.self])
 
     struct Head: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -42,6 +42,20 @@ struct JournalCommand: ParsableCommand {
             if let head, ChainHash(hex: head) == nil { throw ValidationError("--head must be 64 hexadecimal digits, as `rounds journal head` prints") }
         }
 
+        /// The snapshot is a cache that opening trusts once it is linked: check it equals the
+        /// replay it stands for.
+        func checkSnapshot() throws {
+            let file = RoundsJournal.Snapshot.path(for: path)
+            switch try Engine.checkSnapshot(journalAt: path) {
+            case .none: break
+            case .matches(let info): say("\(file): matches the journal up to seq \(info.records)")
+            case .ignored(let why): say("\(file): \(why); opening ignores it and replays the whole journal. `rounds journal snapshot \(path)` replaces it")
+            case .differs(let info):
+                warn("\(file): DIFFERS from replaying the journal up to seq \(info.records): it was edited or written by a faulty Rounds. Remove it (rm \(file)) or replace it with `rounds journal snapshot \(path)`")
+                throw Exit(code: 1)
+            }
+        }
+
         func run() throws {
             let report: VerifyReport
             let anchor = head.flatMap { ChainHash(hex: $0) }
@@ -63,6 +77,7 @@ struct JournalCommand: ParsableCommand {
             switch report.verdict {
             case .intact:
                 say("\(path): intact — \(summary)")
+                try checkSnapshot()
             case let .tornTail(offset, length, reason):
                 say("\(path): \(summary)")
                 warn("\(path): torn tail — \(length) bytes at offset \(offset) after seq \(report.lastSeq) (\(reason)); the records before it are intact. Run `rounds journal repair \(path)` to move the tail aside.")
@@ -70,6 +85,28 @@ struct JournalCommand: ParsableCommand {
             case .damaged(let d):
                 say("\(path): \(report.records) good records before the damage, last good seq \(report.lastSeq)")
                 warn("\(path): DAMAGED at byte offset \(d.offset), record seq \(d.seq): \(d.reason)")
+                throw Exit(code: 1)
+            }
+        }
+    }
+
+    struct Snapshot: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a snapshot of the journal's state now, so that opening replays only what comes after it.",
+            discussion: "The snapshot is PATH.snapshot, written atomically; Rounds also takes one every \(Engine.snapshotInterval) records. It is a cache: the journal stays complete, and a damaged or stale snapshot is ignored. Needs write access to the journal's directory.")
+        @Argument(help: "The journal file.") var path: String
+
+        func run() throws {
+            do {
+                let engine = try Engine(journalAt: path, actor: Host.currentUser())
+                for note in engine.openNotices { warn("rounds: \(note)") }
+                let clock = SystemClock()
+                let t0 = clock.now()
+                let bytes = try engine.writeSnapshot()
+                let ms = (clock.now() - t0).milliseconds
+                say("\(RoundsJournal.Snapshot.path(for: path)): \(engine.state.lastSeq) records, \(bytes) bytes, written in \(ms) ms")
+            } catch {
+                warn("rounds: \(error)")
                 throw Exit(code: 1)
             }
         }

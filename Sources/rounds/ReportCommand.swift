@@ -52,7 +52,7 @@ struct ReportCommand: ParsableCommand {
             warn("rounds: \(error)")
             throw Exit(code: 1)
         }
-        if let torn = engine.openReport.tornTail { warn("rounds: \(path): \(torn)") }
+        for note in engine.openNotices { warn("rounds: \(note)") }
         let now = at ?? SystemClock().now()
         var state = engine.state
         if let at {

@@ -157,6 +157,31 @@ func demoJournal(_ dir: TemporaryDirectory, beds: Int = 40) throws -> String {
         #expect(refuse.err.contains("will not be opened for writing"))
     }
 
+    @Test func snapshotCommandAndVerifyOfTheSnapshot() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir)
+        let taken = try rounds(["journal", "snapshot", j])
+        #expect(taken.status == 0, "\(taken.err)")
+        #expect(taken.out.contains("\(j).snapshot:"))
+        #expect(taken.out.contains("records"))
+        let ok = try rounds(["journal", "verify", j])
+        #expect(ok.status == 0)
+        #expect(ok.out.contains("matches the journal up to seq"))
+        // Damaged: verify says it will be ignored (still exit 0: the journal is intact), and
+        // every command that opens the journal says so too, then works from a full replay.
+        var bytes = readFile(j + ".snapshot")
+        bytes[bytes.count - 3] ^= 0x10
+        writeFile(j + ".snapshot", bytes)
+        let damaged = try rounds(["journal", "verify", j])
+        #expect(damaged.status == 0)
+        #expect(damaged.out.contains("snapshot is damaged"))
+        let report = try rounds(["report", "census", "--journal", j])
+        #expect(report.status == 0)
+        #expect(report.err.contains("snapshot is damaged"))
+        #expect(report.err.contains("whole journal replayed"))
+        #expect(try rounds(["journal", "snapshot", "/nonexistent/dir/x.rj"]).status == 1)
+    }
+
     @Test func dumpPrintsOneJSONObjectPerRecord() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let j = try demoJournal(dir)

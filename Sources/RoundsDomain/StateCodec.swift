@@ -1,0 +1,293 @@
+/// The binary encoding of a whole `HospitalState`, the body of a snapshot file
+/// (Docs/JOURNAL-FORMAT.md, "Snapshots"). Built from the same primitives as the event codec:
+/// varints, length-prefixed UTF-8, one byte per vocabulary word. Every stored property of the
+/// state is written in declaration order; `HospitalState(snapshot:)` reads them back, and a
+/// property test (snapshot plus tail equals full replay) fails if one is forgotten.
+///
+/// Dictionaries are written in their iteration order, so two processes may write different
+/// bytes for equal states; a snapshot is checked by its checksum and its link to the journal,
+/// never compared byte for byte.
+extension HospitalState {
+    /// Bumped whenever the layout below changes; a snapshot of another version is ignored
+    /// (replay falls back to the journal) and replaced by the next one taken.
+    public static let snapshotLayout: UInt32 = 1
+
+    public func writeSnapshot(to w: inout ByteWriter) {
+        w.varint(lastSeq); w.put(lastTime); w.put(policy); w.put(unitOrder)
+        w.dictionary(units); w.dictionary(beds); w.dictionary(patients)
+        w.table(stays); w.dictionary(activeStay)
+        w.table(tasks); w.idSet(openTasks)
+        w.table(labs); w.idSet(activeLabs)
+        w.table(procedures); w.idSet(scheduledProcedures)
+        w.table(messages); w.idSet(unacknowledgedUrgent)
+        w.dictionary(staff)
+        w.varint(UInt64(sessions.count))
+        for (k, v) in sessions { w.varint(k); w.put(v) }
+        w.table(grants); w.dictionary(grantOf); w.idSet(awaitingReview)
+        w.table(handovers); w.put(openHandover); w.dictionary(lastHandoverGiven); w.put(shifts)
+        w.dictionary(reservation); w.dictionary(cleaningTask); w.dictionary(labsByPatient)
+        w.put(anomalies)
+        for n in [nextStay, nextTask, nextLab, nextMessage, nextProcedure, nextGrant, nextHandover] { w.put(n) }
+    }
+
+    public init(snapshot r: inout ByteReader) throws(CodecError) {
+        self.init()
+        lastSeq = try r.varint(); lastTime = try r.get(); policy = try r.get(); unitOrder = try r.get()
+        units = try r.dictionary(); beds = try r.dictionary(); patients = try r.dictionary()
+        stays = try r.table(); activeStay = try r.dictionary()
+        tasks = try r.table(); openTasks = try r.idSet()
+        labs = try r.table(); activeLabs = try r.idSet()
+        procedures = try r.table(); scheduledProcedures = try r.idSet()
+        messages = try r.table(); unacknowledgedUrgent = try r.idSet()
+        staff = try r.dictionary()
+        let sessionCount = try r.count()
+        sessions.reserveCapacity(sessionCount)
+        for _ in 0..<sessionCount { let k = try r.varint(); let v: SessionInfo = try r.get(); sessions[k] = v }
+        grants = try r.table(); grantOf = try r.dictionary(); awaitingReview = try r.idSet()
+        handovers = try r.table(); openHandover = try r.get(); lastHandoverGiven = try r.dictionary(); shifts = try r.get()
+        reservation = try r.dictionary(); cleaningTask = try r.dictionary(); labsByPatient = try r.dictionary()
+        anomalies = try r.get()
+        nextStay = try r.get(); nextTask = try r.get(); nextLab = try r.get(); nextMessage = try r.get()
+        nextProcedure = try r.get(); nextGrant = try r.get(); nextHandover = try r.get()
+        guard r.remaining == 0 else { throw CodecError("\(r.remaining) bytes left over after the state") }
+    }
+}
+
+extension ByteWriter {
+    mutating func dictionary<K: JournalCodable, V: JournalCodable>(_ d: [K: V]) {
+        varint(UInt64(d.count))
+        for (k, v) in d { put(k); put(v) }
+    }
+    mutating func idSet<ID: SequentialIDCodable>(_ s: Set<ID>) {
+        varint(UInt64(s.count))
+        for id in s { put(id) }
+    }
+    mutating func table<ID: SequentialID, V: JournalCodable>(_ t: IDTable<ID, V>) {
+        t.write(to: &self)
+    }
+}
+
+extension ByteReader {
+    /// A count of items, each at least one byte long, so a damaged count cannot ask for more
+    /// items than there are bytes left.
+    mutating func count() throws(CodecError) -> Int {
+        let n = try varint()
+        guard n <= UInt64(remaining) else { throw CodecError("a count of \(n) runs past the end") }
+        return Int(n)
+    }
+    mutating func dictionary<K: JournalCodable & Hashable, V: JournalCodable>() throws(CodecError) -> [K: V] {
+        let n = try count()
+        var d: [K: V] = [:]
+        d.reserveCapacity(n)
+        for _ in 0..<n { let k: K = try get(); let v: V = try get(); d[k] = v }   // not `d[k] = try get()`: that reads a V?
+        guard d.count == n else { throw CodecError("a key appears twice") }
+        return d
+    }
+    mutating func idSet<ID: SequentialIDCodable>() throws(CodecError) -> Set<ID> {
+        let n = try count()
+        var s = Set<ID>(minimumCapacity: n)
+        for _ in 0..<n { s.insert(try get()) }
+        return s
+    }
+    mutating func table<ID: SequentialID, V: JournalCodable>() throws(CodecError) -> IDTable<ID, V> {
+        try IDTable(from: &self)
+    }
+}
+
+extension IDTable where Value: JournalCodable {
+    /// Slot count, then one presence byte per slot followed by the item when present.
+    func write(to w: inout ByteWriter) {
+        w.varint(UInt64(slots.count))
+        for slot in slots { w.put(slot) }
+    }
+    init(from r: inout ByteReader) throws(CodecError) {
+        self.init()
+        let n = try r.count()
+        slots.reserveCapacity(n)
+        for _ in 0..<n {
+            let v: Value? = try r.get()
+            if v != nil { count += 1 }
+            slots.append(v)
+        }
+    }
+}
+
+extension Span: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.signed(milliseconds) }
+    public init(from r: inout ByteReader) throws(CodecError) { self.init(milliseconds: try r.signed()) }
+}
+
+extension Policy: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(criticalWindow); w.put(procedureLead); w.put(messageAckWindow); w.put(statGrace); w.put(urgentGrace)
+        w.put(elderlyAge); w.put(cleaningWindow); w.put(breakGlass)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init()
+        criticalWindow = try r.get(); procedureLead = try r.get(); messageAckWindow = try r.get(); statGrace = try r.get()
+        urgentGrace = try r.get(); elderlyAge = try r.get(); cleaningWindow = try r.get(); breakGlass = try r.get()
+    }
+}
+
+extension Unit: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(code); w.put(name); w.put(kind); w.put(beds) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(code: try r.get(), name: try r.get(), kind: try r.get(), beds: try r.get())
+    }
+}
+
+extension BedBlock: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(reason); w.put(since); w.put(until); w.put(returnsTo) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(reason: try r.get(), since: try r.get(), until: try r.get(), returnsTo: try r.get())
+    }
+}
+
+extension Bed: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(id); w.put(unit); w.put(attributes); w.put(status); w.put(since); w.put(patient); w.put(block)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(id: try r.get(), unit: try r.get(), attributes: try r.get(), status: try r.get(), since: try r.get(),
+                  patient: try r.get(), block: try r.get())
+    }
+}
+
+extension BedMove: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(bed); w.put(from); w.put(to); w.put(override) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(bed: try r.get(), from: try r.get(), to: try r.get(), override: try r.get())
+    }
+}
+
+extension Stay: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(id); w.put(mrn); w.put(source); w.put(requestedAt); w.put(wantedUnit); w.put(needs); w.put(attending)
+        w.put(expectedDischarge); w.put(phase); w.put(admittedAt); w.put(bed); w.put(history); w.put(dischargedAt)
+        w.put(disposition); w.put(severity); w.put(summary); w.put(contingencies); w.put(awareness)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(id: try r.get(), mrn: try r.get(), source: try r.get(), requestedAt: try r.get(), wantedUnit: try r.get(),
+                  needs: try r.get(), attending: try r.get(), expectedDischarge: try r.get(), phase: try r.get(),
+                  admittedAt: try r.get(), bed: try r.get(), history: try r.get(), dischargedAt: try r.get(),
+                  disposition: try r.get(), severity: try r.get(), summary: try r.get(), contingencies: try r.get(),
+                  awareness: try r.get())
+    }
+}
+
+extension StayPhase: VocabularyCodable {}
+
+extension Note: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(at); w.put(by); w.put(text) }
+    public init(from r: inout ByteReader) throws(CodecError) { self.init(at: try r.get(), by: try r.get(), text: try r.get()) }
+}
+
+extension Communication: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(toldName); w.put(toldRole); w.put(readBack); w.put(at); w.put(by) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(toldName: try r.get(), toldRole: try r.get(), readBack: try r.get(), at: try r.get(), by: try r.get())
+    }
+}
+
+extension WorklistTask: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(id); w.put(title); w.put(kind); w.put(priority); w.put(due); w.put(owner); w.put(status); w.put(patient)
+        w.put(link); w.put(notes); w.put(createdAt); w.put(createdBy); w.put(closedAt); w.put(closedBy)
+        w.put(communication); w.put(escalation)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(id: try r.get(), title: try r.get(), kind: try r.get(), priority: try r.get(), due: try r.get(),
+                  owner: try r.get(), status: try r.get(), patient: try r.get(), link: try r.get(), notes: try r.get(),
+                  createdAt: try r.get(), createdBy: try r.get(), closedAt: try r.get(), closedBy: try r.get(),
+                  communication: try r.get(), escalation: try r.get())
+    }
+}
+
+extension LabOrder: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(id); w.put(mrn); w.put(test); w.put(priority); w.put(status); w.put(orderedAt); w.put(neededBy)
+        w.put(collectedAt); w.put(receivedAt); w.put(resultedAt); w.put(result); w.put(acknowledgedBy)
+        w.put(acknowledgedAt); w.put(communication); w.put(criticalTask)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(id: try r.get(), mrn: try r.get(), test: try r.get(), priority: try r.get(), status: try r.get(),
+                  orderedAt: try r.get(), neededBy: try r.get(), collectedAt: try r.get(), receivedAt: try r.get(),
+                  resultedAt: try r.get(), result: try r.get(), acknowledgedBy: try r.get(), acknowledgedAt: try r.get(),
+                  communication: try r.get(), criticalTask: try r.get())
+    }
+}
+
+extension Procedure: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(id); w.put(mrn); w.put(kind); w.put(title); w.put(resource); w.put(start); w.put(end)
+        w.put(requiredTests); w.put(status); w.put(notReadyTask); w.put(missingAtCheck)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(id: try r.get(), mrn: try r.get(), kind: try r.get(), title: try r.get(), resource: try r.get(),
+                  start: try r.get(), end: try r.get(), requiredTests: try r.get(), status: try r.get(),
+                  notReadyTask: try r.get(), missingAtCheck: try r.get())
+    }
+}
+
+extension Message: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(id); w.put(from); w.put(to); w.put(patient); w.put(subject); w.put(body); w.put(urgent); w.put(sentAt)
+        w.put(thread); w.put(replyTo); w.dictionary(readBy); w.put(acknowledgedBy); w.put(acknowledgedAt)
+        w.put(escalation); w.put(system)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(id: try r.get(), from: try r.get(), to: try r.get(), patient: try r.get(), subject: try r.get(),
+                  body: try r.get(), urgent: try r.get(), sentAt: try r.get(), thread: try r.get(), replyTo: try r.get(),
+                  readBy: try r.dictionary(), acknowledgedBy: try r.get(), acknowledgedAt: try r.get(),
+                  escalation: try r.get(), system: try r.get())
+    }
+}
+
+extension SessionInfo: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.varint(number); w.put(login); w.put(opened)
+        w.put(details.uid); w.put(details.terminal); w.put(details.remote); w.put(details.program)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(number: try r.varint(), login: try r.get(), opened: try r.get(),
+                  details: SessionOpened(uid: try r.get(), terminal: try r.get(), remote: try r.get(), program: try r.get()))
+    }
+}
+
+extension BreakGlass.Action: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.varint(seq); w.put(time); w.put(summary) }
+    public init(from r: inout ByteReader) throws(CodecError) { self.init(seq: try r.varint(), time: try r.get(), summary: try r.get()) }
+}
+
+extension BreakGlass.Review: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(by); w.put(at); w.put(verdict); w.put(note) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(by: try r.get(), at: try r.get(), verdict: try r.get(), note: try r.get())
+    }
+}
+
+extension BreakGlass: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(id); w.put(login); w.put(role); w.put(reason); w.put(started); w.put(until); w.put(endedEarly)
+        w.put(actions); w.put(actionCount); w.put(review)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(id: try r.get(), login: try r.get(), role: try r.get(), reason: try r.get(), started: try r.get(),
+                  until: try r.get(), endedEarly: try r.get(), actions: try r.get(), actionCount: try r.get(), review: try r.get())
+    }
+}
+
+extension Handover.Acknowledgement: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(at); w.put(note) }
+    public init(from r: inout ByteReader) throws(CodecError) { self.init(at: try r.get(), note: try r.get()) }
+}
+
+extension Handover: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(id); w.put(from); w.put(to); w.put(started); w.put(status); w.put(changedAt); w.dictionary(acknowledged)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(id: try r.get(), from: try r.get(), to: try r.get(), started: try r.get(), status: try r.get(),
+                  changedAt: try r.get(), acknowledged: try r.dictionary())
+    }
+}
