@@ -98,8 +98,15 @@ private struct Decision {
         throw Refusal("\(mrn) is not admitted", hint: "admit \(mrn) from ED|PACU|DIRECT|TRANSFER|CLINIC|OR first")
     }
 
+    /// An existing number that is no longer held: closed longer than the retention and archived.
+    static func archived(_ kind: String, _ id: some SequentialID) -> Refusal {
+        Refusal("\(kind) \(id) was finished more than \(HospitalState.retention) ago and has been archived from the live view; it can no longer be changed",
+                hint: "its history is in the journal: rounds journal dump, or rounds report changes --since … ; make a new \(kind) if work remains")
+    }
+
     func task(_ id: TaskID) throws(Refusal) -> WorklistTask {
         if let t = s.tasks[id] { return t }
+        if id.number >= 1, id.number < s.nextTask { throw Self.archived("task", id) }
         throw Refusal("no task \(id)", hint: "tasks are numbered T1 to T\(max(s.nextTask - 1, 1))")
     }
 
@@ -111,16 +118,19 @@ private struct Decision {
 
     func lab(_ id: LabID) throws(Refusal) -> LabOrder {
         if let l = s.labs[id] { return l }
+        if id.number >= 1, id.number < s.nextLab { throw Self.archived("lab order", id) }
         throw Refusal("no lab order \(id)", hint: "lab orders are numbered L1 to L\(max(s.nextLab - 1, 1))")
     }
 
     func message(_ id: MessageID) throws(Refusal) -> Message {
         if let m = s.messages[id] { return m }
+        if id.number >= 1, id.number < s.nextMessage { throw Self.archived("message", id) }
         throw Refusal("no message \(id)", hint: "messages are numbered M1 to M\(max(s.nextMessage - 1, 1))")
     }
 
     func procedure(_ id: ProcedureID) throws(Refusal) -> Procedure {
         if let p = s.procedures[id] { return p }
+        if id.number >= 1, id.number < s.nextProcedure { throw Self.archived("procedure", id) }
         throw Refusal("no procedure \(id)", hint: "procedures are numbered P1 to P\(max(s.nextProcedure - 1, 1))")
     }
 

@@ -39,6 +39,8 @@ public struct HospitalState: Equatable, Sendable {
     /// Events whose references did not resolve when applied (a journal written by a faulty
     /// tool); counted, never fatal, and reported by `journal verify`.
     public internal(set) var anomalies: Int = 0
+    /// Closed items waiting to be archived out of memory (Archive.swift).
+    public internal(set) var retiring = RetireQueue()
 
     public internal(set) var nextStay = 1
     public internal(set) var nextTask = 1
@@ -92,6 +94,13 @@ public struct HospitalState: Equatable, Sendable {
         lastSeq = r.seq
         if r.time > lastTime { lastTime = r.time }
         let now = r.time
+        // After the event (so it always finds what the decider saw), archive what has been
+        // closed for longer than the retention.
+        defer {
+            if retiring.head < retiring.entries.count, retiring.entries[retiring.head].at <= now - HospitalState.retention {
+                archiveDue(at: now)
+            }
+        }
         if !grantOf.isEmpty, r.event.isWork { noteGrantAction(r) }
         switch r.event {
         case .unitAdded(let e):
@@ -120,6 +129,7 @@ public struct HospitalState: Equatable, Sendable {
             stays[e.stay]!.dischargedAt = now
             activeStay[e.mrn] = nil
             releaseReservations(of: e.mrn, at: now)
+            retire(.stay(e.stay), at: now)
         case .bedReserved(let e):
             guard beds[e.bed] != nil else { anomalies += 1; return }
             releaseReservations(of: e.mrn, at: now)
@@ -174,6 +184,7 @@ public struct HospitalState: Equatable, Sendable {
             stays[e.stay]!.disposition = e.disposition
             activeStay[e.mrn] = nil
             releaseReservations(of: e.mrn, at: now)
+            retire(.stay(e.stay), at: now)
         case .stayUpdated(let e):
             guard stays[e.stay] != nil else { anomalies += 1; return }
             stays[e.stay]!.attending = e.attending
@@ -239,7 +250,7 @@ public struct HospitalState: Equatable, Sendable {
             labs[e.id]!.resultedAt = now
             labs[e.id]!.result = e.result
             labs[e.id]!.criticalTask = e.criticalTask
-            if e.result.flag != .critical { activeLabs.remove(e.id) }
+            if e.result.flag != .critical { activeLabs.remove(e.id); retire(.lab(e.id), at: now) }
         case .labAcknowledged(let e):
             guard labs[e.id] != nil else { anomalies += 1; return }
             labs[e.id]!.acknowledgedBy = r.actor
@@ -251,12 +262,14 @@ public struct HospitalState: Equatable, Sendable {
             labs[e.lab]!.acknowledgedBy = labs[e.lab]!.acknowledgedBy ?? r.actor
             labs[e.lab]!.acknowledgedAt = labs[e.lab]!.acknowledgedAt ?? now
             activeLabs.remove(e.lab)
+            retire(.lab(e.lab), at: now)
             tasks[e.task]!.communication = c
             setTaskStatus(e.task, .done, note: "Told \(e.toldName) (\(e.toldRole.label)); read back \(e.readBack)", at: now, by: r.actor)
         case .labCancelled(let e):
             guard labs[e.id] != nil else { anomalies += 1; return }
             labs[e.id]!.status = .cancelled
             activeLabs.remove(e.id)
+            retire(.lab(e.id), at: now)
         case .procedureBooked(let e):
             guard procedures.accepts(e.id) else { anomalies += 1; return }
             procedures[e.id] = Procedure(id: e.id, mrn: e.mrn, kind: e.kind, title: e.title, resource: e.resource, start: e.start,
@@ -272,7 +285,7 @@ public struct HospitalState: Equatable, Sendable {
         case .procedureStatusChanged(let e):
             guard procedures[e.id] != nil else { anomalies += 1; return }
             procedures[e.id]!.status = e.status
-            if e.status == .done || e.status == .cancelled { scheduledProcedures.remove(e.id) }
+            if e.status == .done || e.status == .cancelled { scheduledProcedures.remove(e.id); retire(.procedure(e.id), at: now) }
         case .procedureNotReady(let e):
             guard procedures[e.id] != nil else { anomalies += 1; return }
             procedures[e.id]!.notReadyTask = e.task
@@ -283,7 +296,7 @@ public struct HospitalState: Equatable, Sendable {
             messages[e.id] = Message(id: e.id, from: r.actor, to: e.to, patient: e.patient, subject: e.subject, body: e.body,
                                      urgent: e.urgent, sentAt: now, thread: thread, replyTo: e.replyTo, readBy: [r.actor: now],
                                      acknowledgedBy: nil, acknowledgedAt: nil, escalation: 0, system: e.system)
-            if e.urgent { unacknowledgedUrgent.insert(e.id) }
+            if e.urgent { unacknowledgedUrgent.insert(e.id) } else { retire(.message(e.id), at: now) }
             nextMessage = max(nextMessage, e.id.number + 1)
         case .messageRead(let e):
             guard messages[e.id] != nil else { anomalies += 1; return }
@@ -293,7 +306,7 @@ public struct HospitalState: Equatable, Sendable {
             if messages[e.id]!.readBy[r.actor] == nil { messages[e.id]!.readBy[r.actor] = now }
             messages[e.id]!.acknowledgedBy = r.actor
             messages[e.id]!.acknowledgedAt = now
-            unacknowledgedUrgent.remove(e.id)
+            if unacknowledgedUrgent.remove(e.id) != nil { retire(.message(e.id), at: now) }
         case .messageEscalated(let e):
             guard messages[e.id] != nil else { anomalies += 1; return }
             messages[e.id]!.escalation = max(messages[e.id]!.escalation, e.level)
@@ -332,6 +345,7 @@ public struct HospitalState: Equatable, Sendable {
             tasks[id]!.closedAt = now
             tasks[id]!.closedBy = actor
             openTasks.remove(id)
+            retire(.task(id), at: now)
         } else {
             tasks[id]!.closedAt = nil
             tasks[id]!.closedBy = nil

@@ -10,7 +10,7 @@
 extension HospitalState {
     /// Bumped whenever the layout below changes; a snapshot of another version is ignored
     /// (replay falls back to the journal) and replaced by the next one taken.
-    public static let snapshotLayout: UInt32 = 1
+    public static let snapshotLayout: UInt32 = 2
 
     public func writeSnapshot(to w: inout ByteWriter) {
         w.varint(lastSeq); w.put(lastTime); w.put(policy); w.put(unitOrder)
@@ -27,6 +27,7 @@ extension HospitalState {
         w.table(handovers); w.put(openHandover); w.dictionary(lastHandoverGiven); w.put(shifts)
         w.dictionary(reservation); w.dictionary(cleaningTask); w.dictionary(labsByPatient)
         w.put(anomalies)
+        retiring.write(to: &w)
         for n in [nextStay, nextTask, nextLab, nextMessage, nextProcedure, nextGrant, nextHandover] { w.put(n) }
     }
 
@@ -47,6 +48,7 @@ extension HospitalState {
         handovers = try r.table(); openHandover = try r.get(); lastHandoverGiven = try r.dictionary(); shifts = try r.get()
         reservation = try r.dictionary(); cleaningTask = try r.dictionary(); labsByPatient = try r.dictionary()
         anomalies = try r.get()
+        retiring = try RetireQueue(from: &r)
         nextStay = try r.get(); nextTask = try r.get(); nextLab = try r.get(); nextMessage = try r.get()
         nextProcedure = try r.get(); nextGrant = try r.get(); nextHandover = try r.get()
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) bytes left over after the state") }
@@ -95,19 +97,29 @@ extension ByteReader {
 }
 
 extension IDTable where Value: JournalCodable {
-    /// Slot count, then one presence byte per slot followed by the item when present.
+    /// The numbering high-water mark, the item count, then each item after the gap from the
+    /// previous number (archived numbers cost nothing).
     func write(to w: inout ByteWriter) {
-        w.varint(UInt64(slots.count))
-        for slot in slots { w.put(slot) }
+        w.varint(UInt64(endNumber)); w.varint(UInt64(count))
+        var previous = 0
+        forEachNumbered { n, v in
+            w.varint(UInt64(n - previous)); previous = n
+            w.put(v)
+        }
     }
     init(from r: inout ByteReader) throws(CodecError) {
         self.init()
+        let end = try r.varint()
         let n = try r.count()
-        slots.reserveCapacity(n)
+        guard end <= UInt64(Int32.max) else { throw CodecError("an id number of \(end) is out of range") }
+        setEndNumber(Int(end))   // first: held numbers may lie far apart once old ones are archived
+        var number = 0
         for _ in 0..<n {
-            let v: Value? = try r.get()
-            if v != nil { count += 1 }
-            slots.append(v)
+            let gap = try r.varint()
+            guard gap >= 1, UInt64(number) + gap < end else { throw CodecError("ids out of order or past the table's end") }
+            number += Int(gap)
+            let v: Value = try r.get()
+            self[ID(number)] = v
         }
     }
 }
@@ -289,5 +301,41 @@ extension Handover: JournalCodable {
     public init(from r: inout ByteReader) throws(CodecError) {
         self.init(id: try r.get(), from: try r.get(), to: try r.get(), started: try r.get(), status: try r.get(),
                   changedAt: try r.get(), acknowledged: try r.dictionary())
+    }
+}
+
+extension RetireQueue {
+    func write(to w: inout ByteWriter) {
+        w.put(archived)
+        w.varint(UInt64(pending))
+        for e in entries[head...] {
+            w.put(e.at)
+            switch e.item {
+            case .task(let id): w.u8(0); w.put(id)
+            case .lab(let id): w.u8(1); w.put(id)
+            case .procedure(let id): w.u8(2); w.put(id)
+            case .message(let id): w.u8(3); w.put(id)
+            case .stay(let id): w.u8(4); w.put(id)
+            }
+        }
+    }
+    init(from r: inout ByteReader) throws(CodecError) {
+        self.init()
+        archived = try r.get()
+        let n = try r.count()
+        entries.reserveCapacity(n)
+        for _ in 0..<n {
+            let at: Timestamp = try r.get()
+            let item: Item
+            switch try r.u8() {
+            case 0: item = .task(try r.get())
+            case 1: item = .lab(try r.get())
+            case 2: item = .procedure(try r.get())
+            case 3: item = .message(try r.get())
+            case 4: item = .stay(try r.get())
+            default: throw CodecError("unknown kind of archived item")
+            }
+            entries.append(Entry(at: at, item: item))
+        }
     }
 }

@@ -63,8 +63,22 @@ func writeBytes(_ bytes: [UInt8], to path: String) {
         "handover start to nina",
         "handover pause",
         "handover resume",
-        "task add \"Call family about transport\" due in 2h priority urgent",
-        "message @coordinator \"Bed meeting\" \"Moved to 14:00\" urgent",
+        "task add \"Call family about transport\" due +2h priority urgent",
+        "handover start to ilindqvist",
+        "break-glass end",
+        "msg send @coordinator \"Bed meeting moved to 14:00\" urgent",
+        "msg ack M1",
+    ]
+
+    static let scripted: [(Login, String)] = [
+        ("evs1", "break-glass \"covering a colleague's patient\" for 20m"),
+        ("evs1", "task add \"Under break-glass\""),
+        ("sokafor", "policy set critical-window 25m"),
+        ("sokafor", "shifts set \"early 06:00-14:00, late 14:00-22:00, night 22:00-06:00\""),
+        ("sokafor", "staff add nina name \"Nina Ødegaard\" role coordinator"),
+        ("alice", "handover resume"),
+        ("alice", "handover ack all-stable"),
+        ("evs1", "break-glass end"),
     ]
 
     /// Drives a writer through a random history (the simulator plus the extras above), taking
@@ -76,19 +90,33 @@ func writeBytes(_ bytes: [UInt8], to path: String) {
         let path = dir.file("h.rj")
         var rng = SeededRandom(seed: UInt64(seed) &* 7919 &+ 3)
         let options = DemoOptions(start: fixtureStart, creator: "alice", wallClock: .utc, seed: UInt64(seed) + 1,
-                                  beds: 20 + rng.int(0...40), days: rng.int(0...1))
+                                  beds: 20 + rng.int(0...40), days: seed % 2 == 0 ? rng.int(0...1) : 8 + rng.int(0...2))
         _ = try DemoHospital.write(to: path, options: options)
         let clock = ManualClock(fixtureStart)
         let writer = try Engine(journalAt: path, actor: "alice", clock: clock, wallClock: .utc, useSnapshot: false)
         var sim = Simulator(seed: UInt64(seed) + 100, wallClock: .utc)
         var kept: [(file: String, seq: UInt64)] = []
+        var extrasAccepted = 0
         let steps = 150 + rng.int(0...250)
         for step in 0..<steps {
             clock.advance(.seconds(Int64(5 + rng.int(0...240))))
-            if rng.int(0...30) == 0 {
-                _ = try? writer.submit(line: SnapshotTests.extras[rng.int(0...(SnapshotTests.extras.count - 1))])
+            if rng.int(0...12) == 0 {
+                // As a supervisor (policy, roster, shifts), an environmental services login (who
+                // breaks the glass for clinical work), or a coordinator.
+                writer.actor = rng.pick(["sokafor", "alice", "evs1", "alice"])
+                let extra = SnapshotTests.extras[rng.int(0...(SnapshotTests.extras.count - 1))]
+                if (try? writer.submit(line: extra)) != nil { extrasAccepted += 1 }
+                writer.actor = "alice"
             } else if let c = sim.next(in: writer.state, at: clock.now()) {
                 _ = try? writer.submit(c)
+            }
+            if step == steps / 3 {
+                // Once per history, each kind in order by someone allowed to.
+                for (actor, line) in SnapshotTests.scripted {
+                    writer.actor = actor
+                    if (try? writer.submit(line: line)) != nil { extrasAccepted += 1 }
+                }
+                writer.actor = "alice"
             }
             if step % 17 == 0 { try writer.tick() }
             if rng.int(0...60) == 0 || step == steps / 2 {
@@ -101,6 +129,9 @@ func writeBytes(_ bytes: [UInt8], to path: String) {
         let full = try Engine(journalAt: path, actor: "carol", clock: clock, wallClock: .utc, writable: false, useSnapshot: false)
         #expect(full.state == writer.state)
         #expect(!kept.isEmpty)
+        #expect(extrasAccepted > 0, "the history should include events the simulator does not make")
+        // Odd seeds run past the retention, so archiving happens inside the history and the tail.
+        if seed % 2 == 1 { #expect(full.state.archivedCount > 0) }
         for (copy, seq) in kept {
             try copyFile(copy, Snapshot.path(for: path))
             let resumed = try Engine(journalAt: path, actor: "carol", clock: clock, wallClock: .utc, writable: false)

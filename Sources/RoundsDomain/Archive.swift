@@ -1,0 +1,108 @@
+/// Archiving closed work out of memory. The journal keeps everything; the in-memory state keeps
+/// what the day's work needs: every open item, and closed items for `retention` after they
+/// closed (the "since", handover and time-travel views replay the journal and never need more).
+/// Without this, a year of a 1,000-bed hospital holds over a million closed tasks, labs and
+/// messages in memory and in every snapshot (Docs/PERFORMANCE.md).
+///
+/// Archiving is part of `apply` and is driven only by record times, so replay, live
+/// application and snapshot plus tail all archive the same items at the same record.
+///
+/// What is archived, `retention` after:
+/// - a task closed (done or cancelled), unless it was reopened since;
+/// - a lab no longer active (resulted and, if critical, communicated; or cancelled), unless
+///   its patient has a waiting or in-bed stay: then it stays until `retention` after that stay
+///   ends, because a procedure's pre-procedure check reads the patient's resulted labs;
+/// - a procedure done or cancelled;
+/// - a message sent, once it is not an unacknowledged urgent one;
+/// - a stay discharged or cancelled.
+/// Patients (the register of names and dates of birth), beds, units, staff, sessions,
+/// break-glass grants and handovers are never archived.
+extension HospitalState {
+    public static let retention = Span.days(7)
+
+    /// What archiving removed so far (a count per kind; the items are in the journal).
+    public var archivedCount: Int { retiring.archived }
+
+    mutating func retire(_ item: RetireQueue.Item, at time: Timestamp) {
+        retiring.entries.append(RetireQueue.Entry(at: time, item: item))
+    }
+
+    /// Archives every item whose retention ended at or before `now`.
+    mutating func archiveDue(at now: Timestamp) {
+        let cutoff = now - HospitalState.retention
+        while retiring.head < retiring.entries.count, retiring.entries[retiring.head].at <= cutoff {
+            let item = retiring.entries[retiring.head].item
+            retiring.head += 1
+            archive(item, cutoff: cutoff)
+        }
+        retiring.compactIfWorthwhile()
+    }
+
+    private mutating func archive(_ item: RetireQueue.Item, cutoff: Timestamp) {
+        switch item {
+        case .task(let id):
+            guard let t = tasks[id], t.status.isClosed, let closed = t.closedAt, closed <= cutoff else { return }
+            tasks[id] = nil
+            retiring.archived += 1
+        case .lab(let id):
+            guard let lab = labs[id], !activeLabs.contains(id), activeStay[lab.mrn] == nil else { return }
+            removeLab(id, of: lab.mrn)
+        case .procedure(let id):
+            guard let p = procedures[id], p.status == .done || p.status == .cancelled else { return }
+            procedures[id] = nil
+            retiring.archived += 1
+        case .message(let id):
+            guard messages[id] != nil, !unacknowledgedUrgent.contains(id) else { return }
+            messages[id] = nil
+            retiring.archived += 1
+        case .stay(let id):
+            guard let st = stays[id], st.phase == .discharged || st.phase == .cancelled else { return }
+            stays[id] = nil
+            retiring.archived += 1
+            // Labs kept for the stay go too, unless the patient is back.
+            if activeStay[st.mrn] == nil, let ids = labsByPatient[st.mrn] {
+                for lab in ids where !activeLabs.contains(lab) {
+                    guard let l = labs[lab], let closed = l.resultedAt ?? Optional(l.orderedAt), closed <= cutoff else { continue }
+                    removeLab(lab, of: st.mrn)
+                }
+            }
+        }
+    }
+
+    private mutating func removeLab(_ id: LabID, of mrn: MRN) {
+        labs[id] = nil
+        retiring.archived += 1
+        if var list = labsByPatient[mrn] {
+            list.removeAll { $0 == id }
+            labsByPatient[mrn] = list.isEmpty ? nil : list
+        }
+    }
+}
+
+/// Closed items in the order they closed, each archived `HospitalState.retention` later.
+public struct RetireQueue: Equatable, Sendable {
+    public enum Item: Equatable, Sendable {
+        case task(TaskID), lab(LabID), procedure(ProcedureID), message(MessageID), stay(StayID)
+    }
+    public struct Entry: Equatable, Sendable {
+        public var at: Timestamp
+        public var item: Item
+    }
+    var entries: [Entry] = []
+    /// Entries before `head` have been handled; they are dropped in batches.
+    var head = 0
+    public internal(set) var archived = 0
+
+    public var pending: Int { entries.count - head }
+
+    mutating func compactIfWorthwhile() {
+        if head >= 4096, head * 2 >= entries.count {
+            entries.removeFirst(head)
+            head = 0
+        }
+    }
+
+    public static func == (a: RetireQueue, b: RetireQueue) -> Bool {
+        a.archived == b.archived && a.entries[a.head...] == b.entries[b.head...]
+    }
+}
