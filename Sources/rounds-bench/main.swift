@@ -79,6 +79,25 @@ if mode == "replay" || mode == "all" {
     }
     emit([("benchmark", "\"decode-only\""), ("records", "\(count)"), ("seconds", format3(best)),
           ("events_per_second", "\(Int(Double(count) / best))")])
+    // The floor: the file read from the page cache into memory, 8 MB at a time as the journal
+    // reader does, with no parsing at all.
+    var floorBest = Double.infinity
+    var buffer = [UInt8](repeating: 0, count: Journal.chunkSize)
+    for _ in 0..<3 {
+        let fd = open(journalPath, O_RDONLY)
+        let t0 = now()
+        var total = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, Journal.chunkSize) }
+            if n <= 0 { break }
+            total += n
+        }
+        floorBest = min(floorBest, now() - t0)
+        close(fd)
+        precondition(total == Int(bytes))
+    }
+    emit([("benchmark", "\"page-cache-read\""), ("bytes", "\(Int(bytes))"), ("seconds", format3(floorBest)),
+          ("events_per_second", "\(Int(Double(count) / floorBest))"), ("megabytes_per_second", format3(bytes / floorBest / 1e6))])
 }
 
 if mode == "durable" || mode == "all" {
@@ -210,6 +229,42 @@ if mode == "coldstart" {
           ("tail_records", "\(engine.openReport.records)")])
 }
 
+if mode == "snapshot-tail" {
+    // A year's journal whose snapshot is `--tail` records behind its end, as it is between
+    // two automatic snapshots: copies the journal up to that record into --out, snapshots the
+    // copy, then appends the rest. Then run `coldstart --journal OUT`.
+    let path = value("--journal", journalPath)
+    let tail = Int(value("--tail", "20000"))!
+    let out = value("--out", "\(benchDir)/tail.rj")
+    guard let input = fopen(path, "rb") else { fatalError("cannot read \(path)") }
+    var bytes = [UInt8]()
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, 1 << 20, input) }
+        if n == 0 { break }
+        bytes.append(contentsOf: chunk[0..<n])
+    }
+    fclose(input)
+    var starts: [Int] = []
+    var at = JournalFormat.headerSize
+    while at + 12 <= bytes.count {
+        starts.append(at)
+        let length = Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
+        at += 12 + length
+    }
+    let cut = starts[starts.count - tail]
+    unlink(out); unlink(Snapshot.path(for: out))
+    let fd = open(out, O_WRONLY | O_CREAT | O_EXCL, 0o640)
+    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, cut) }
+    close(fd)
+    let engine = try Engine(journalAt: out, actor: "bench", useSnapshot: false)
+    try engine.writeSnapshot()
+    let afd = open(out, O_WRONLY | O_APPEND)
+    _ = bytes.withUnsafeBytes { write(afd, $0.baseAddress! + cut, bytes.count - cut) }
+    close(afd)
+    emit([("benchmark", "\"snapshot-tail\""), ("journal", "\"\(out)\""), ("snapshot_records", "\(engine.state.lastSeq)"), ("tail_records", "\(tail)")])
+}
+
 if mode == "snapshot" {
     // Take a snapshot of a journal (opened by full replay), then time reading it back: the
     // file alone (checksum and decode) and a whole open from it. Leaves the snapshot in place
@@ -268,4 +323,79 @@ if mode == "groupcommit" {
     emit([("benchmark", "\"group-commit\""), ("writers", "\(writers)"), ("records", "\(writers * count)"), ("failed_writers", "\(failed)"),
           ("seconds", format3(elapsed)), ("durable_records_per_second", "\(Int(Double(writers * count) / elapsed))"),
           ("journal_last_seq", "\(verified.lastSeq)")])
+}
+
+if mode == "terminal" {
+    // Bytes the real `rounds` writes to its terminal, counted on the master side of a
+    // pseudo-terminal (160×45, TERM=xterm-256color): while idle for --seconds, and in the
+    // second after one change made by another process (`rounds exec`).
+    let path = value("--journal", journalPath)
+    let seconds = Double(value("--seconds", "60"))!
+    let binDir = String(CommandLine.arguments[0].prefix(upTo: CommandLine.arguments[0].lastIndex(of: "/")!))
+    let roundsPath = value("--rounds", binDir + "/rounds")
+    // posix_openpt and friends are not in Swift's Glibc module: the Linux ioctls they wrap
+    // (TIOCSPTLCK to unlock, TIOCGPTN for the number), whose macros Swift cannot import.
+    let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+    var unlock: Int32 = 0, number: UInt32 = 0
+    guard master >= 0, ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else { fatalError("no pty") }
+    let slavePath = "/dev/pts/\(number)"
+    var size = winsize(ws_row: 45, ws_col: 160, ws_xpixel: 0, ws_ypixel: 0)
+    let pid = fork()
+    if pid == 0 {
+        setsid()
+        let slave = open(slavePath, O_RDWR)
+        _ = ioctl(slave, UInt(TIOCSCTTY), 0)
+        _ = ioctl(slave, UInt(TIOCSWINSZ), &size)
+        dup2(slave, 0); dup2(slave, 1); dup2(slave, 2)
+        if slave > 2 { close(slave) }
+        setenv("TERM", "xterm-256color", 1)
+        unsetenv("NO_COLOR")
+        let args = [roundsPath, "--journal", path, "--idle-lock", "off"]
+        var cargs = args.map { strdup($0) } + [nil]
+        execv(roundsPath, &cargs)
+        _exit(127)
+    }
+    _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    /// Reads everything the program writes for `duration`; returns bytes and separate bursts.
+    func drain(for duration: Double) -> (bytes: Int, writes: Int) {
+        let end = now() + duration
+        var total = 0, writes = 0
+        var lastByte = 0.0
+        while now() < end {
+            var p = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            let wait = Int32(max(1, min(100, (end - now()) * 1000)))
+            if poll(&p, 1, wait) > 0 {
+                let n = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, 1 << 16) }
+                if n <= 0 { break }
+                if now() - lastByte > 0.05 { writes += 1 }
+                lastByte = now()
+                total += n
+            }
+        }
+        return (total, writes)
+    }
+    let first = drain(for: 3)
+    let idle = drain(for: seconds)
+    // One change from another process: the follower sees it within 250 ms and redraws.
+    let exec = fork()
+    if exec == 0 {
+        let devnull = open("/dev/null", O_WRONLY)
+        dup2(devnull, 1); dup2(devnull, 2)
+        let execArgs: [String] = [roundsPath, "exec", "--journal", path, "task add \"Bench change\" priority routine"]
+        var cargs = execArgs.map { strdup($0) } + [nil]
+        execv(roundsPath, &cargs)
+        _exit(127)
+    }
+    var status: Int32 = 0
+    let change = drain(for: 1.5)
+    waitpid(exec, &status, 0)
+    var quit = UInt8(ascii: "q")
+    _ = write(master, &quit, 1)
+    _ = drain(for: 0.5)
+    kill(pid, SIGTERM)
+    waitpid(pid, &status, 0)
+    emit([("benchmark", "\"terminal-bytes\""), ("first_frame_bytes", "\(first.bytes)"), ("idle_seconds", format3(seconds)),
+          ("idle_bytes", "\(idle.bytes)"), ("idle_writes", "\(idle.writes)"),
+          ("change_bytes", "\(change.bytes)"), ("change_writes", "\(change.writes)")])
 }
