@@ -134,7 +134,12 @@ public final class Engine {
             lastSnapshotSeq = max(lastSnapshotSeq, info.records)   // another process took one
             return nil
         }
-        return try? writeSnapshot()
+        do { return try writeSnapshot() } catch {
+            // Not allowed or no room here: wait another interval rather than retrying (and
+            // encoding the state) on every idle poll.
+            lastSnapshotSeq = state.lastSeq
+            return nil
+        }
     }
 
     /// Creates a new journal and an engine on it.
