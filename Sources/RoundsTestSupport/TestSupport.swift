@@ -16,14 +16,19 @@ public struct TemporaryDirectory: Sendable {
         path = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
     }
     public func file(_ name: String) -> String { path + "/" + name }
-    public func remove() {
-        if let dir = opendir(path) {
-            while let entry = readdir(dir) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-                if name != "." && name != ".." { unlink(file(name)) }
-            }
-            closedir(dir)
+    /// The names of the files in the directory.
+    public var names: [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var out: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+            if name != "." && name != ".." { out.append(name) }
         }
+        return out
+    }
+    public func remove() {
+        for name in names { unlink(file(name)) }
         rmdir(path)
     }
 }

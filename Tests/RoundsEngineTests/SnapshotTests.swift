@@ -10,45 +10,7 @@ import RoundsTestSupport
 
 /// Copies a file byte for byte (keeping a snapshot aside while the journal grows).
 func copyFile(_ from: String, _ to: String) throws {
-    let input = fopen(from, "rb"), output = fopen(to, "wb")
-    defer { if let input { fclose(input) }; if let output { fclose(output) } }
-    guard let input, let output else { throw JournalError.notFound(from) }
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, 1 << 16, input) }
-        if n == 0 { break }
-        _ = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, n, output) }
-    }
-}
-
-func fileBytes(_ path: String) -> [UInt8] {
-    guard let f = fopen(path, "rb") else { return [] }
-    defer { fclose(f) }
-    var out: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, 1 << 16, f) }
-        if n == 0 { break }
-        out.append(contentsOf: buffer[0..<n])
-    }
-    return out
-}
-
-func listDirectory(_ path: String) throws -> [String] {
-    guard let d = opendir(path) else { throw JournalError.notFound(path) }
-    defer { closedir(d) }
-    var names: [String] = []
-    while let entry = readdir(d) {
-        let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-        if name != "." && name != ".." { names.append(name) }
-    }
-    return names
-}
-
-func writeBytes(_ bytes: [UInt8], to path: String) {
-    let f = fopen(path, "wb")!
-    _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
-    fclose(f)
+    writeFile(to, readFile(from))
 }
 
 @Suite struct SnapshotTests {
@@ -199,7 +161,7 @@ func writeBytes(_ bytes: [UInt8], to path: String) {
         #expect(e.openNotices.isEmpty)
         #expect(e.state == full)
         // Written atomically: no temporary file is left beside it, and it is as private as the journal.
-        let names = try listDirectory(dir.path)
+        let names = dir.names
         #expect(names.sorted() == ["h.rj", "h.rj.snapshot"])
         var st = stat()
         stat(Snapshot.path(for: path), &st)
@@ -210,13 +172,13 @@ func writeBytes(_ bytes: [UInt8], to path: String) {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (path, full) = try SnapshotTests.journalWithSnapshot(dir)
         let snap = Snapshot.path(for: path)
-        let good = fileBytes(snap)
+        let good = readFile(snap)
         // Every kind of damage: a flipped bit in the body, in the header, a cut file, an empty file.
         var flippedBody = good; flippedBody[good.count / 2] ^= 0x04
         var flippedHeader = good; flippedHeader[20] ^= 0x01
         for (bytes, expected) in [(flippedBody, "checksum"), (flippedHeader, "header checksum"),
                                   (Array(good.prefix(good.count - 7)), "body"), ([], "shorter than its header")] {
-            writeBytes(bytes, to: snap)
+            writeFile(snap, bytes)
             let e = try open(path)
             #expect(e.snapshotStatus.notice?.contains("damaged") == true)
             #expect(e.snapshotStatus.notice?.contains(expected) == true, "\(e.snapshotStatus)")
@@ -252,10 +214,10 @@ func writeBytes(_ bytes: [UInt8], to path: String) {
         let before = try Engine(journalAt: cut, actor: "alice", clock: ManualClock(fixtureStart), wallClock: .utc, useSnapshot: false).state
         let clock = ManualClock(fixtureStart)
         let w = try Engine(journalAt: cut, actor: "alice", clock: clock, wallClock: .utc)
-        let backup = fileBytes(cut)
+        let backup = readFile(cut)
         try w.submit(line: "task add \"later\"")
         try w.writeSnapshot()
-        writeBytes(backup, to: cut)
+        writeFile(cut, backup)
         let restored = try open(cut)
         #expect(restored.snapshotStatus.notice?.contains("not taken from this journal") == true, "\(restored.snapshotStatus)")
         #expect(restored.state == before)
