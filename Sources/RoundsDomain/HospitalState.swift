@@ -12,6 +12,8 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var activeStay: [MRN: StayID] = [:]
     public internal(set) var tasks = IDTable<TaskID, WorklistTask>()
     public internal(set) var openTasks: Set<TaskID> = []
+    /// The open tasks in due order per priority (OpenTaskIndex.swift).
+    public internal(set) var openTaskIndex = OpenTaskIndex()
     public internal(set) var labs = IDTable<LabID, LabOrder>()
     /// Labs not yet resulted or cancelled, and resulted critical labs not yet communicated.
     public internal(set) var activeLabs: Set<LabID> = []
@@ -68,8 +70,13 @@ public struct HospitalState: Equatable, Sendable {
 
     /// Patients waiting for a bed, longest wait first.
     public var placementQueue: [Stay] {
-        activeStay.values.compactMap { stays[$0] }.filter { $0.phase == .waiting }
-            .sorted { ($0.requestedAt, $0.id) < ($1.requestedAt, $1.id) }
+        // Read in place and sorted by small keys; only the waiting stays are copied, once.
+        var waiting: [(at: Timestamp, id: StayID)] = []
+        for id in activeStay.values where stays[id]?.phase == .waiting {
+            if let at = stays[id]?.requestedAt { waiting.append((at, id)) }
+        }
+        waiting.sort { ($0.at, $0.id) < ($1.at, $1.id) }
+        return waiting.compactMap { stays[$0.id] }
     }
 
     /// Beds of a unit in the order they were added.
@@ -207,11 +214,13 @@ public struct HospitalState: Equatable, Sendable {
             setBed(e.bed, bed.block?.returnsTo ?? .available, at: now)
         case .taskCreated(let e):
             guard tasks.accepts(e.id) else { anomalies += 1; return }
+            if let old = tasks[e.id], openTasks.contains(e.id) { openTaskIndex.remove(old) }
             tasks[e.id] = WorklistTask(id: e.id, title: e.title, kind: e.kind, priority: e.priority, due: e.due, owner: e.owner,
                                        status: .open, patient: e.patient, link: e.link,
                                        notes: e.note.map { [Note(at: now, by: r.actor, text: $0)] } ?? [],
                                        createdAt: now, createdBy: r.actor, closedAt: nil, closedBy: nil, communication: nil, escalation: 0)
             openTasks.insert(e.id)
+            openTaskIndex.insert(tasks[e.id]!)
             if e.kind == .cleaning, case .bed(let bed) = e.link { cleaningTask[bed] = e.id }
             nextTask = max(nextTask, e.id.number + 1)
         case .taskStatusChanged(let e):
@@ -219,10 +228,16 @@ public struct HospitalState: Equatable, Sendable {
             setTaskStatus(e.id, e.status, note: e.note, at: now, by: r.actor)
         case .taskReassigned(let e):
             guard tasks[e.id] != nil else { anomalies += 1; return }
+            let open = openTasks.contains(e.id)
+            if open { openTaskIndex.remove(tasks[e.id]!) }
             tasks[e.id]!.owner = e.owner
+            if open { openTaskIndex.insert(tasks[e.id]!) }
         case .taskRescheduled(let e):
             guard tasks[e.id] != nil else { anomalies += 1; return }
+            let open = openTasks.contains(e.id)
+            if open { openTaskIndex.remove(tasks[e.id]!) }
             tasks[e.id]!.due = e.due
+            if open { openTaskIndex.insert(tasks[e.id]!) }
             tasks[e.id]!.escalation = 0
             if let reason = e.reason { tasks[e.id]!.notes.append(Note(at: now, by: r.actor, text: reason)) }
         case .taskNoted(let e):
@@ -344,12 +359,12 @@ public struct HospitalState: Equatable, Sendable {
         if status.isClosed {
             tasks[id]!.closedAt = now
             tasks[id]!.closedBy = actor
-            openTasks.remove(id)
+            if openTasks.remove(id) != nil { openTaskIndex.remove(tasks[id]!) }
             retire(.task(id), at: now)
         } else {
             tasks[id]!.closedAt = nil
             tasks[id]!.closedBy = nil
-            openTasks.insert(id)
+            if openTasks.insert(id).inserted { openTaskIndex.insert(tasks[id]!) }
         }
     }
 

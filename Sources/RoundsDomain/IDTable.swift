@@ -5,55 +5,94 @@
 /// removed (closed work archived out of memory, `HospitalState.retention`) is freed, so a
 /// year of numbers costs memory only for the items still held.
 public struct IDTable<ID: SequentialID, Value: Equatable & Sendable>: Equatable, Sendable {
-    static var chunkShift: Int { 10 }
-    static var chunkSize: Int { 1 << chunkShift }
+    @usableFromInline static var chunkShift: Int { 10 }
+    @usableFromInline static var chunkSize: Int { 1 << chunkShift }
 
-    private var chunks: ContiguousArray<ContiguousArray<Value?>?> = []
-    /// Items held in each chunk.
-    private var live: ContiguousArray<Int32> = []
+    /// One chunk's slots, in memory of its own, copied on write when shared. Reads lend an item
+    /// in place through the pointer: an array's subscript getter would copy the item and retain
+    /// every string in it, which cost about 90 ns a read and showed in every pane and replay.
+    @usableFromInline final class Chunk: @unchecked Sendable {
+        @usableFromInline let slots: UnsafeMutablePointer<Value?>
+        /// Items held.
+        @usableFromInline var live: Int32 = 0
+
+        @usableFromInline init() {
+            slots = .allocate(capacity: IDTable.chunkSize)
+            slots.initialize(repeating: nil, count: IDTable.chunkSize)
+        }
+        @usableFromInline init(copying other: Chunk) {
+            slots = .allocate(capacity: IDTable.chunkSize)
+            slots.initialize(from: other.slots, count: IDTable.chunkSize)
+            live = other.live
+        }
+        deinit {
+            slots.deinitialize(count: IDTable.chunkSize)
+            slots.deallocate()
+        }
+    }
+
+    /// One slot that is always nil: where a read of a number with no item points.
+    @usableFromInline let absent = Absent()
+    @usableFromInline final class Absent: @unchecked Sendable {
+        @usableFromInline let slots: UnsafeMutablePointer<Value?>
+        init() { slots = .allocate(capacity: 1); slots.initialize(to: nil) }
+        deinit { slots.deinitialize(count: 1); slots.deallocate() }
+    }
+
+    /// nil for a chunk never used, or freed when its items were all removed.
+    @usableFromInline var chunks: ContiguousArray<Chunk?> = []
     /// One past the highest number ever stored: new numbers land at or just after it.
-    public private(set) var endNumber = 1
-    public internal(set) var count = 0
+    public var endNumber: Int { storedEnd }
+    /// How many items are held.
+    public var count: Int { storedCount }
+    @usableFromInline var storedEnd = 1
+    @usableFromInline var storedCount = 0
 
     public init() {}
 
     /// How far past the end a new id may land; anything further is refused as an anomaly so a
     /// damaged or hostile number cannot make the table huge.
-    public static var maximumGap: Int { 1 << 16 }
+    @inlinable public static var maximumGap: Int { 1 << 16 }
 
     public func accepts(_ id: ID) -> Bool { id.number >= 1 && id.number < endNumber + IDTable.maximumGap }
 
-    public subscript(id: ID) -> Value? {
-        // `_read` lends the item in place: `tasks[id] != nil` or `tasks[id]?.status` copies
-        // nothing (a plain getter would copy the whole item and retain its strings).
-        _read {
+    /// Inlinable, so that other modules (the panes, reports) get a version specialised for
+    /// their table.
+    @inlinable public subscript(id: ID) -> Value? {
+        // Lends the item in place by its address: `tasks[id] != nil` or `tasks[id]?.status`
+        // copies nothing. (A `_read` coroutine yielding the slot still copied the item.) The
+        // address stays valid for the access because the table, which holds the chunk, is
+        // borrowed for it.
+        unsafeAddress {
             let i = id.number - 1
             let c = i >> IDTable.chunkShift
-            if i >= 0, c < chunks.count, chunks[c] != nil {
-                yield chunks[c]![i & (IDTable.chunkSize - 1)]
-            } else {
-                yield nil
+            if i >= 0, c < chunks.count, let chunk = chunks[c] {
+                return UnsafePointer(chunk.slots + (i & (IDTable.chunkSize - 1)))
             }
+            return UnsafePointer(absent.slots)
         }
         _modify {
             let i = id.number - 1
             precondition(i >= 0 && id.number < endNumber + IDTable.maximumGap, "id out of range; check accepts(_:) first")
             let c = i >> IDTable.chunkShift
-            if c >= chunks.count {
-                chunks.append(contentsOf: repeatElement(nil, count: c - chunks.count + 1))
-                live.append(contentsOf: repeatElement(0, count: c - live.count + 1))
+            if c >= chunks.count { chunks.append(contentsOf: repeatElement(nil, count: c - chunks.count + 1)) }
+            if chunks[c] == nil {
+                chunks[c] = Chunk()
+            } else if !isKnownUniquelyReferenced(&chunks[c]!) {
+                chunks[c] = Chunk(copying: chunks[c]!)
             }
-            if chunks[c] == nil { chunks[c] = ContiguousArray(repeating: nil, count: IDTable.chunkSize) }
+            let chunk = chunks[c]!
             let slot = i & (IDTable.chunkSize - 1)
-            let had = chunks[c]![slot] != nil
-            yield &chunks[c]![slot]
-            let has = chunks[c]![slot] != nil
+            let had = chunk.slots[slot] != nil
+            yield &chunk.slots[slot]
+            let has = chunk.slots[slot] != nil
             if had != has {
-                count += has ? 1 : -1
-                live[c] += has ? 1 : -1
-                if live[c] == 0 { chunks[c] = nil }
+                storedCount += has ? 1 : -1
+                chunk.live += has ? 1 : -1
             }
-            if has, id.number >= endNumber { endNumber = id.number + 1 }
+            // Freed when it holds nothing (also when a write of nil allocated it for nothing).
+            if chunk.live == 0 { chunks[c] = nil }
+            if has, id.number >= storedEnd { storedEnd = id.number + 1 }
         }
     }
 
@@ -62,14 +101,12 @@ public struct IDTable<ID: SequentialID, Value: Equatable & Sendable>: Equatable,
     /// Kept for callers that size tables before a long replay; chunks are allocated as needed.
     public mutating func reserveCapacity(_ n: Int) {
         chunks.reserveCapacity(n >> IDTable.chunkShift + 1)
-        live.reserveCapacity(n >> IDTable.chunkShift + 1)
     }
 
     /// Calls `body` with each item in id order.
     public func forEach(_ body: (Value) throws -> Void) rethrows {
-        for chunk in chunks {
-            guard let chunk else { continue }
-            for case let v? in chunk { try body(v) }
+        for case let chunk? in chunks {
+            for s in 0..<IDTable.chunkSize { if let v = chunk.slots[s] { try body(v) } }
         }
     }
 
@@ -86,7 +123,7 @@ public struct IDTable<ID: SequentialID, Value: Equatable & Sendable>: Equatable,
         out.reserveCapacity(count)
         for (c, chunk) in chunks.enumerated() {
             guard let chunk else { continue }
-            for (s, v) in chunk.enumerated() where v != nil { out.append(ID(c << IDTable.chunkShift + s + 1)) }
+            for s in 0..<IDTable.chunkSize where chunk.slots[s] != nil { out.append(ID(c << IDTable.chunkShift + s + 1)) }
         }
         return out
     }
@@ -95,12 +132,12 @@ public struct IDTable<ID: SequentialID, Value: Equatable & Sendable>: Equatable,
     func forEachNumbered(_ body: (Int, Value) -> Void) {
         for (c, chunk) in chunks.enumerated() {
             guard let chunk else { continue }
-            for (s, v) in chunk.enumerated() { if let v { body(c << IDTable.chunkShift + s + 1, v) } }
+            for s in 0..<IDTable.chunkSize { if let v = chunk.slots[s] { body(c << IDTable.chunkShift + s + 1, v) } }
         }
     }
 
     /// Restores the numbering high-water mark (snapshot codec): numbers are never reused.
-    mutating func setEndNumber(_ n: Int) { endNumber = max(endNumber, n) }
+    mutating func setEndNumber(_ n: Int) { storedEnd = max(storedEnd, n) }
 
     public static func == (a: IDTable, b: IDTable) -> Bool {
         guard a.count == b.count, a.endNumber == b.endNumber else { return false }
@@ -108,7 +145,9 @@ public struct IDTable<ID: SequentialID, Value: Equatable & Sendable>: Equatable,
         for c in 0..<n {
             let x = c < a.chunks.count ? a.chunks[c] : nil
             let y = c < b.chunks.count ? b.chunks[c] : nil
-            if x != y { return false }
+            if x === y { continue }
+            guard let x, let y, x.live == y.live else { return false }
+            for s in 0..<chunkSize where x.slots[s] != y.slots[s] { return false }
         }
         return true
     }

@@ -239,6 +239,9 @@ public struct Message: Equatable, Sendable, Encodable {
     public var escalation: Int
     /// Raised by the engine (escalation notices); these do not escalate further.
     public var system: Bool
+
+    /// Urgent and nobody has acknowledged it yet.
+    public var awaitsAcknowledgement: Bool { urgent && acknowledgedBy == nil }
 }
 
 public struct Staff: Equatable, Sendable, Encodable {

@@ -15,9 +15,9 @@ public enum Rules {
         }
 
         // Overdue and escalating tasks.
-        // Only what is already due is sorted (for a deterministic order): each submit runs these
-        // rules, and sorting every open item each time made a busy journal slow.
-        for id in s.openTasks.filter({ s.tasks[$0].map { !$0.status.isClosed && $0.due < now } ?? false }).sorted() {
+        // Only what is already due is read, from the open tasks' due-order index, in id order
+        // (deterministic): each submit runs these rules, and must not visit every open task.
+        for id in s.openTaskIndex.overdue(at: now) {
             guard let t = s.tasks[id] else { continue }
             let grace: Span? = switch (t.kind, t.priority) {
             case (.criticalresult, _): Span(milliseconds: 0)

@@ -37,6 +37,7 @@ extension HospitalState {
         units = try r.dictionary(); beds = try r.dictionary(); patients = try r.dictionary()
         stays = try r.table(); activeStay = try r.dictionary()
         tasks = try r.table(); openTasks = try r.idSet()
+        openTaskIndex = OpenTaskIndex(tasks: tasks, open: openTasks)
         labs = try r.table(); activeLabs = try r.idSet()
         procedures = try r.table(); scheduledProcedures = try r.idSet()
         messages = try r.table(); unacknowledgedUrgent = try r.idSet()

@@ -206,7 +206,7 @@ public final class RoundsApp {
         let key = contentKey(.worklist)
         if let cached = headerCache, cached.key.seq == key.seq, cached.key.past == key.past, cached.key.minute == key.minute { return cached.counts }
         let s = state
-        let counts = HeaderCounts(overdue: s.openTasks.reduce(0) { n, id in n + ((s.tasks[id]?.isOverdue(at: now) ?? false) ? 1 : 0) },
+        let counts = HeaderCounts(overdue: s.openTaskIndex.overdueCount(at: now),
                                   critical: s.activeLabs.reduce(0) { n, id in n + ((s.labs[id]?.awaitsCommunication ?? false) ? 1 : 0) },
                                   waiting: s.activeStay.values.reduce(0) { n, id in n + (s.stays[id]?.phase == .waiting ? 1 : 0) },
                                   urgent: s.unacknowledgedUrgent.count)
@@ -217,7 +217,7 @@ public final class RoundsApp {
     struct HeaderCounts { var overdue, critical, waiting, urgent: Int }
 
     /// All rows a pane can select, in order (the bed board's queue and discharges included).
-    func selectableRows(_ c: PaneContent) -> [PaneContent.Row] { selection(c).rows }
+    func selectableRows(_ c: PaneContent) -> RowList { selection(c).rows }
 
     func selection(_ c: PaneContent) -> SelectionIndex { c.selection ?? SelectionIndex(c) }
 

@@ -34,7 +34,7 @@ public struct PaneContent: Sendable {
         }
     }
     public var columns: [Column]
-    public var rows: [Row]
+    public var rows: RowList
     /// One line for the compact tab strip, e.g. `12 open · 3 overdue`.
     public var summary: String
     /// Shown beside the rows when the pane is wide enough (the bed board's queue and discharges).
@@ -48,21 +48,54 @@ public struct PaneContent: Sendable {
 }
 
 struct SelectionIndex: Sendable {
-    let rows: [PaneContent.Row]
+    let rows: RowList
     init(_ c: PaneContent) {
-        // Most panes' rows are all selectable: share the array rather than copy 20,000 rows.
-        rows = c.sideInline.isEmpty && !c.rows.contains(where: { !$0.selectable }) ? c.rows : (c.sideInline + c.rows).filter(\.selectable)
+        // Most panes' rows are all selectable: share the list rather than copy 20,000 rows.
+        rows = c.sideInline.isEmpty && c.rows.allSelectable ? c.rows : RowList((c.sideInline + c.rows).filter(\.selectable))
     }
 
-    /// Where `key` is, searching outwards from where it was last (usually right there).
-    func index(of key: String, near hint: Int) -> Int? {
-        guard !rows.isEmpty else { return nil }
-        let start = max(0, min(rows.count - 1, hint))
-        if rows[start].key == key { return start }
+    func index(of key: String, near hint: Int) -> Int? { rows.index(ofKey: key, near: hint) }
+}
+
+/// A pane's rows: stored, or made one at a time when drawn. A worklist of 20,000 open tasks
+/// lists their ids in order and makes the forty rows on screen, not 20,000 rows per change.
+public struct RowList: RandomAccessCollection, ExpressibleByArrayLiteral, Sendable {
+    /// Makes row `i`, and finds the row of a key, for a list whose rows are made on demand.
+    final class Maker: @unchecked Sendable {
+        let count: Int
+        let make: (Int) -> PaneContent.Row
+        let find: (String) -> Int?
+        init(count: Int, make: @escaping (Int) -> PaneContent.Row, find: @escaping (String) -> Int?) {
+            self.count = count; self.make = make; self.find = find
+        }
+    }
+
+    private let stored: [PaneContent.Row]
+    private let maker: Maker?
+    /// No headings: every row can be selected (always so for made rows).
+    let allSelectable: Bool
+
+    public init(_ rows: [PaneContent.Row]) {
+        stored = rows; maker = nil; allSelectable = !rows.contains { !$0.selectable }
+    }
+    public init(arrayLiteral rows: PaneContent.Row...) { self.init(rows) }
+    init(_ maker: Maker) { stored = []; self.maker = maker; allSelectable = true }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { maker?.count ?? stored.count }
+    public subscript(i: Int) -> PaneContent.Row { maker.map { $0.make(i) } ?? stored[i] }
+
+    /// Where the row keyed `key` is: made rows ask their maker; stored rows are searched
+    /// outwards from `hint`, where it usually still is.
+    func index(ofKey key: String, near hint: Int) -> Int? {
+        if let maker { return maker.find(key) }
+        guard !stored.isEmpty else { return nil }
+        let start = Swift.max(0, Swift.min(stored.count - 1, hint))
+        if stored[start].key == key { return start }
         var d = 1
-        while start - d >= 0 || start + d < rows.count {
-            if start + d < rows.count, rows[start + d].key == key { return start + d }
-            if start - d >= 0, rows[start - d].key == key { return start - d }
+        while start - d >= 0 || start + d < stored.count {
+            if start + d < stored.count, stored[start + d].key == key { return start + d }
+            if start - d >= 0, stored[start - d].key == key { return start - d }
             d += 1
         }
         return nil
@@ -83,19 +116,30 @@ public struct PaneContext: Sendable {
 }
 
 extension PaneContext {
-    /// Rows for `items` whose cells are formatted only when drawn or filtered, by `cells` from
-    /// the live state (or `s` when no app supplies one); filtered by the pane's filter.
-    func lazyRows<T>(_ items: [T], _ s: HospitalState, row: (T) -> (key: String, style: StyleSlot, patient: MRN?),
-                     cells: @escaping (HospitalState, Int) -> [String]) -> [PaneContent.Row] {
+    /// `count` rows made only when drawn (or filtered): `row` gives item i's key, style and
+    /// patient, `cells` its text, both read from the live state (or `s` when no app supplies
+    /// one); `find` turns a key back into its index. Filtered by the pane's filter.
+    func madeRows(count: Int, _ s: HospitalState, row: @escaping (HospitalState, Int) -> (key: String, style: StyleSlot, patient: MRN?),
+                  cells: @escaping (HospitalState, Int) -> [String], find: @escaping (String) -> Int?) -> RowList {
         let source = self.source ?? StateSource { s }
         let formatter = RowFormatter { i in cells(source.read(), i) }
-        var rows: [PaneContent.Row] = []
-        rows.reserveCapacity(items.count)
-        for (i, item) in items.enumerated() {
-            let r = row(item)
-            rows.append(PaneContent.Row(key: r.key, formatter: formatter, index: i, style: r.style, patient: r.patient))
-        }
-        return filter.isEmpty ? rows : rows.filter { matches($0, filter) }
+        let all = RowList(RowList.Maker(count: count, make: { i in
+            let r = row(source.read(), i)
+            return PaneContent.Row(key: r.key, formatter: formatter, index: i, style: r.style, patient: r.patient)
+        }, find: find))
+        return filter.isEmpty ? all : RowList(all.filter { matches($0, filter) })
+    }
+
+    /// Made rows of items named by sequential ids (tasks, labs, messages), found by id.
+    func madeRows<ID: SequentialID>(_ ids: [ID], _ s: HospitalState, row: @escaping (HospitalState, Int) -> (style: StyleSlot, patient: MRN?),
+                                    cells: @escaping (HospitalState, ID) -> [String]) -> RowList {
+        madeRows(count: ids.count, s, row: { s, i in
+            let r = row(s, i)
+            return (ids[i].description, r.style, r.patient)
+        }, cells: { s, i in cells(s, ids[i]) }, find: { key in
+            guard let id = ID.parse(Substring(key)), id.description == key else { return nil }
+            return ids.firstIndex(of: id)
+        })
     }
 }
 
@@ -133,47 +177,25 @@ final class RowFormatter: @unchecked Sendable {
 public enum WorklistPane {
     public static let sorts = ["urgency", "due time", "owner"]
 
-    /// What ordering needs of a task, gathered once: sorting 20,000 of these is cheap, sorting
-    /// 20,000 whole tasks is not.
-    struct Item {
-        var id: TaskID
-        var overdue: Bool
-        var rank: Int
-        var due: Timestamp
-        var owner: String
-        var priority: Priority
-        var patient: MRN?
-    }
-
     public static func content(_ s: HospitalState, _ c: PaneContext) -> PaneContent {
-        let sort = c.sort % sorts.count
-        var items: [Item] = []
-        items.reserveCapacity(s.openTasks.count)
-        var overdue = 0
-        for id in s.openTasks {
-            guard let t = s.tasks[id] else { continue }
-            let late = t.isOverdue(at: c.now)
-            if late { overdue += 1 }
-            items.append(Item(id: id, overdue: late, rank: t.priority.rank, due: t.due, owner: sort == 2 ? (t.owner?.description ?? "~") : "",
-                              priority: t.priority, patient: t.patient))
+        // The order comes from the open tasks' due-order index kept by `apply`: no gathering
+        // and sorting of every open task on a change (OpenTaskIndex.swift).
+        let index = s.openTaskIndex
+        let order: [OpenTaskIndex.Entry]
+        switch c.sort % sorts.count {
+        case 1: order = index.dueOrder()
+        case 2: order = index.ownerOrder()
+        default: order = index.urgencyOrder(at: c.now)
         }
-        switch sort {
-        case 1: items.sort { ($0.due, $0.id) < ($1.due, $1.id) }
-        case 2: items.sort { ($0.owner, $0.due, $0.id) < ($1.owner, $1.due, $1.id) }
-        default:
-            items.sort { a, b in
-                if a.overdue != b.overdue { return a.overdue }
-                if a.rank != b.rank { return a.rank < b.rank }
-                return (a.due, a.id) < (b.due, b.id)
-            }
-        }
-        let ids = items.map(\.id)
-        let rows = c.lazyRows(items, s, row: { item in
-            (item.id.description, item.overdue ? .overdue : (item.priority == .stat ? .stat : item.priority == .urgent ? .urgent : .normal), item.patient)
-        }) { s, i in
-            guard let t = s.tasks[ids[i]] else { return [] }
-            let late = t.isOverdue(at: c.now)
-            let when = late ? "‼ OVERDUE \(c.now - t.due)" : "in \(t.due - c.now)"
+        let now = c.now
+        let ids = order.map(\.id)
+        let rows = c.madeRows(ids, s, row: { s, i in
+            let e = order[i]
+            return (e.due < now ? .overdue : (e.priority == .stat ? .stat : e.priority == .urgent ? .urgent : .normal), s.tasks[e.id]?.patient)
+        }) { s, id in
+            guard let t = s.tasks[id] else { return [] }
+            let late = t.isOverdue(at: now)
+            let when = late ? "‼ OVERDUE \(now - t.due)" : "in \(t.due - now)"
             let patient = t.patient.map { mrn in
                 let name = s.patients[mrn].map { shortName($0.name) } ?? mrn
                 let bed = s.stay(of: mrn)?.bed.map { " · \($0)" } ?? ""
@@ -185,7 +207,7 @@ public enum WorklistPane {
         // Narrow panes drop columns from the right, so what must always show comes first.
         return PaneContent(columns: [.init("Pri", 7), .init("Due", 13), .init("Task", 16, flexible: true), .init("Patient", 14),
                                      .init("Owner", 10), .init("Status", 8), .init("At", 5)],
-                           rows: rows, summary: "\(items.count) open · \(overdue) overdue", sortName: sorts[c.sort % sorts.count])
+                           rows: rows, summary: "\(order.count) open · \(index.overdueCount(at: now)) overdue", sortName: sorts[c.sort % sorts.count])
     }
 }
 
@@ -207,39 +229,56 @@ public enum BedBoardPane {
         var rows: [PaneContent.Row] = []
         var free = 0
         let today = c.wallClock.localDate(c.now)
+        // Beds in the order shown, first; their text is formatted when drawn (or filtered).
+        var units: [(unit: Unit, beds: [Bed])] = []
         for code in s.unitOrder {
             guard let unit = s.units[code] else { continue }
             var beds = s.beds(in: code)
             if c.sort % sorts.count == 1 { beds.sort { ($0.status.code, $0.id) < ($1.status.code, $1.id) } }
+            units.append((unit, beds))
+        }
+        let ids = units.flatMap { $0.beds.map(\.id) }
+        let source = c.source ?? StateSource { s }
+        let now = c.now, wallClock = c.wallClock
+        let formatter = RowFormatter { i in
+            let s = source.read()
+            guard let b = s.beds[ids[i]] else { return [] }
+            let (label, _) = glyph(b.status)
+            let p = b.patient.flatMap { s.patients[$0] }
+            var who = p.map { shortName($0.name) } ?? ""
+            if b.status == .reserved, let name = p.map({ shortName($0.name) }) { who = "for " + name }
+            let precautions = p?.precautions.map(\.rawValue).sorted().joined(separator: ",") ?? ""
+            var note = ""
+            if b.status == .blocked, let block = b.block {
+                note = block.reason + (block.until.map { " until \(wallClock.hhmm($0))" } ?? "")
+            } else if b.status == .occupied, let edd = b.patient.flatMap({ s.stay(of: $0) })?.expectedDischarge {
+                note = edd <= today ? "discharge today" : "EDD \(edd)"
+            } else if b.status == .dirty || b.status == .cleaning {
+                note = "for \(now - b.since)"
+            }
+            let attrs = b.attributes.map { String($0.rawValue.prefix(3)) }.sorted().joined(separator: ",")
+            return [b.id, label, who, precautions, note, attrs]
+        }
+        var i = 0
+        for (unit, beds) in units {
             let occupied = beds.filter { $0.status == .occupied }.count
             let available = beds.filter { $0.status == .available }.count
             free += available
-            let bedRows = beds.map { b -> PaneContent.Row in
-                let (label, style) = glyph(b.status)
-                let p = b.patient.flatMap { s.patients[$0] }
-                var who = p.map { shortName($0.name) } ?? ""
-                if b.status == .reserved, let name = p.map({ shortName($0.name) }) { who = "for " + name }
-                let precautions = p?.precautions.map(\.rawValue).sorted().joined(separator: ",") ?? ""
-                var note = ""
-                if b.status == .blocked, let block = b.block {
-                    note = block.reason + (block.until.map { " until \(c.wallClock.hhmm($0))" } ?? "")
-                } else if b.status == .occupied, let edd = b.patient.flatMap({ s.stay(of: $0) })?.expectedDischarge {
-                    note = edd <= today ? "discharge today" : "EDD \(edd)"
-                } else if b.status == .dirty || b.status == .cleaning {
-                    note = "for \(c.now - b.since)"
-                }
-                let attrs = b.attributes.map { String($0.rawValue.prefix(3)) }.sorted().joined(separator: ",")
-                return PaneContent.Row(key: "bed:" + b.id, cells: [b.id, label, who, precautions, note, attrs], style: style, patient: b.patient)
-            }.filter { matches($0, c.filter) }
+            var bedRows = beds.map { b -> PaneContent.Row in
+                defer { i += 1 }
+                return PaneContent.Row(key: "bed:" + b.id, formatter: formatter, index: i, style: glyph(b.status).1, patient: b.patient)
+            }
+            if !c.filter.isEmpty { bedRows = bedRows.filter { matches($0, c.filter) } }
             if !bedRows.isEmpty || c.filter.isEmpty {
-                rows.append(PaneContent.Row(key: "unit:" + code, cells: ["\(unit.code) · \(unit.name) · \(occupied)/\(beds.count) occupied · \(available) free"],
+                rows.append(PaneContent.Row(key: "unit:" + unit.code, cells: ["\(unit.code) · \(unit.name) · \(occupied)/\(beds.count) occupied · \(available) free"],
                                             style: .unitHeading, selectable: false))
                 rows += bedRows
             }
         }
         // Beside the board: the placement queue, longest wait first, and today's discharges.
-        var side: [PaneContent.Row] = [PaneContent.Row(key: "title:queue", cells: ["Waiting for a bed (\(s.placementQueue.count))"], style: .unitHeading, selectable: false)]
-        for st in s.placementQueue {
+        let queue = s.placementQueue
+        var side: [PaneContent.Row] = [PaneContent.Row(key: "title:queue", cells: ["Waiting for a bed (\(queue.count))"], style: .unitHeading, selectable: false)]
+        for st in queue {
             let p = s.patients[st.mrn]
             let needs = (p?.precautions.map(\.rawValue) ?? []) + st.needs.map(\.rawValue)
             side.append(PaneContent.Row(key: "queue:" + st.mrn,
@@ -247,12 +286,15 @@ public enum BedBoardPane {
                                                 needs.sorted().joined(separator: ",")],
                                         style: c.now - st.requestedAt > .hours(4) ? .urgent : .normal, patient: st.mrn))
         }
-        let leaving = s.activeStay.values.compactMap { s.stays[$0] }
-            .filter { $0.phase == .inBed && ($0.expectedDischarge.map { $0 <= today } ?? false) }
-            .sorted { ($0.bed ?? "", $0.id) < ($1.bed ?? "", $1.id) }
+        // Read in place, sorted by small keys: no stay is copied.
+        var leaving: [(bed: BedID, id: StayID, mrn: MRN)] = []
+        for id in s.activeStay.values where s.stays[id]?.phase == .inBed && (s.stays[id]?.expectedDischarge.map { $0 <= today } ?? false) {
+            if let mrn = s.stays[id]?.mrn { leaving.append((s.stays[id]?.bed ?? "", id, mrn)) }
+        }
+        leaving.sort { ($0.bed, $0.id) < ($1.bed, $1.id) }
         side.append(PaneContent.Row(key: "title:discharges", cells: ["Expected discharges today (\(leaving.count))"], style: .unitHeading, selectable: false))
         for st in leaving {
-            side.append(PaneContent.Row(key: "bed:" + (st.bed ?? ""), cells: ["→ \(st.bed ?? "")", s.patients[st.mrn].map { shortName($0.name) } ?? st.mrn, "", ""],
+            side.append(PaneContent.Row(key: "bed:" + st.bed, cells: ["→ \(st.bed)", s.patients[st.mrn].map { shortName($0.name) } ?? st.mrn, "", ""],
                                         patient: st.mrn))
         }
         side = side.filter { !$0.selectable || matches($0, c.filter) }
@@ -268,7 +310,7 @@ public enum BedBoardPane {
             return r
         }
         return PaneContent(columns: [.init("Bed", 7), .init("Status", 12), .init("Patient", 20), .init("Precautions", 12), .init("Note", 20, flexible: true), .init("Attr", 11)],
-                           rows: rows, summary: "\(free) free · \(s.placementQueue.count) waiting", side: side, sideInline: inline, sortName: sorts[c.sort % sorts.count])
+                           rows: RowList(rows), summary: "\(free) free · \(queue.count) waiting", side: side, sideInline: inline, sortName: sorts[c.sort % sorts.count])
     }
 }
 
@@ -287,11 +329,11 @@ public enum LabsPane {
         for id in s.scheduledProcedures {
             if let p = s.procedures[id], p.status == .scheduled { procedures[p.mrn, default: []].append(p) }
         }
-        let ids = labs.map(\.id)
-        let rows = c.lazyRows(labs, s, row: { l in
-            (l.id.description, l.awaitsCommunication ? .labCritical : (l.priority == .stat ? .stat : .labPending), l.mrn)
-        }) { s, i in
-            guard let l = s.labs[ids[i]] else { return [] }
+        let rows = c.madeRows(labs.map(\.id), s, row: { _, i in
+            let l = labs[i]
+            return (l.awaitsCommunication ? .labCritical : (l.priority == .stat ? .stat : .labPending), l.mrn)
+        }) { s, id in
+            guard let l = s.labs[id] else { return [] }
             let name = s.patients[l.mrn].map { shortName($0.name) } ?? l.mrn
             let needs = (procedures[l.mrn] ?? [])
                 .filter { $0.requiredTests.contains(l.test) }
@@ -317,32 +359,37 @@ public enum MessagesPane {
     public static func content(_ s: HospitalState, _ c: PaneContext, me: Login) -> PaneContent {
         let since = c.now - .hours(24)
         // Messages are numbered in time order: walk back from the newest to a day ago, then add
-        // the older urgent ones still unacknowledged. Never a scan of every message ever sent.
-        var msgs: [Message] = []
+        // the older urgent ones still unacknowledged. Never a scan of every message ever sent,
+        // and only ids and times are gathered: rows are made when drawn.
+        struct Item { var sentAt: Timestamp; var id: MessageID; var open: Bool }
+        var msgs: [Item] = []
         var n = s.nextMessage - 1
         while n >= 1 {
-            if let m = s.messages[MessageID(n)] {
-                if m.sentAt < since { break }
-                msgs.append(m)
+            let id = MessageID(n)
+            if let sentAt = s.messages[id]?.sentAt {
+                if sentAt < since { break }
+                msgs.append(Item(sentAt: sentAt, id: id, open: s.messages[id]?.awaitsAcknowledgement ?? false))
             }
             n -= 1
         }
+        var older: [Item] = []
         for id in s.unacknowledgedUrgent where id.number <= n {
-            if let m = s.messages[id] { msgs.append(m) }
+            if let sentAt = s.messages[id]?.sentAt { older.append(Item(sentAt: sentAt, id: id, open: true)) }
         }
-        msgs.sort { a, b in
-            if c.sort % sorts.count == 0 {
-                let au = a.urgent && a.acknowledgedBy == nil, bu = b.urgent && b.acknowledgedBy == nil
-                if au != bu { return au }
-            }
-            return (a.sentAt, a.id) > (b.sentAt, b.id)
+        // Newest first. The walk back is usually in order already (clocks of two processes
+        // can disagree by a little), so sorting is skipped when it is.
+        func newer(_ a: Item, _ b: Item) -> Bool { a.sentAt != b.sentAt ? a.sentAt > b.sentAt : a.id > b.id }
+        msgs += older.sorted(by: newer)
+        if zip(msgs, msgs.dropFirst()).contains(where: { !newer($0, $1) }) { msgs.sort(by: newer) }
+        let open = msgs.reduce(0) { $0 + ($1.open ? 1 : 0) }
+        if c.sort % sorts.count == 0 {
+            msgs = msgs.filter(\.open) + msgs.filter { !$0.open }
         }
-        let open = msgs.filter { $0.urgent && $0.acknowledgedBy == nil }.count
-        let ids = msgs.map(\.id)
-        let rows = c.lazyRows(msgs, s, row: { m in
-            (m.id.description, m.urgent && m.acknowledgedBy == nil ? .messageUrgent : (m.readBy[me] == nil ? .messageUnread : .normal), m.patient)
-        }) { s, i in
-            guard let m = s.messages[ids[i]] else { return [] }
+        let rows = c.madeRows(msgs.map(\.id), s, row: { s, i in
+            let id = msgs[i].id
+            return (msgs[i].open ? .messageUrgent : (s.messages[id]?.readBy[me] == nil ? .messageUnread : .normal), s.messages[id]?.patient)
+        }) { s, id in
+            guard let m = s.messages[id] else { return [] }
             let urgency = m.urgent ? (m.acknowledgedBy == nil ? (m.escalation > 0 ? "‼ URGENT" : "! urgent") : "urgent") : ""
             let state = m.acknowledgedBy.map { "✓ ack \($0)" } ?? (m.readBy[me] == nil ? "• unread" : "read")
             let patient = m.patient.map { mrn in s.patients[mrn].map { shortName($0.name) } ?? mrn } ?? ""

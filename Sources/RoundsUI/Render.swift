@@ -108,9 +108,9 @@ extension RoundsApp {
             for y in side.y..<(side.y + side.height) { g.put(g.ascii ? "|" : "│", x: side.x - 1, y: y, style: .border) }
             drawTable(&g, p, c.columns, c.rows, main, focused: focused, selectedKey: v.selected)
             let sideColumns: [PaneContent.Column] = [.init("Wait", 8), .init("Patient", 16, flexible: true), .init("From", 8), .init("Needs", 10)]
-            drawTable(&g, p, sideColumns, c.side, side, focused: focused, selectedKey: v.selected)
+            drawTable(&g, p, sideColumns, RowList(c.side), side, focused: focused, selectedKey: v.selected)
         } else {
-            drawTable(&g, p, c.columns, p == .beds ? c.sideInline + c.rows : c.rows, inner, focused: focused, selectedKey: v.selected)
+            drawTable(&g, p, c.columns, p == .beds ? RowList(c.sideInline + c.rows) : c.rows, inner, focused: focused, selectedKey: v.selected)
         }
     }
 
@@ -132,7 +132,7 @@ extension RoundsApp {
         return ws
     }
 
-    func drawTable(_ g: inout Grid, _ p: PaneKind, _ columns: [PaneContent.Column], _ rows: [PaneContent.Row], _ r: Rect, focused: Bool, selectedKey: String?) {
+    func drawTable(_ g: inout Grid, _ p: PaneKind, _ columns: [PaneContent.Column], _ rows: RowList, _ r: Rect, focused: Bool, selectedKey: String?) {
         let ws = widths(columns, r.width)
         var x = r.x
         for (i, w) in ws.enumerated() {
@@ -148,7 +148,7 @@ extension RoundsApp {
         }
         // Keep the selected row in view.
         var top = views[p]!.top
-        if let key = selectedKey, let i = rows.firstIndex(where: { $0.key == key }) {
+        if let key = selectedKey, let i = rows.index(ofKey: key, near: views[p]!.top) {
             if i < top { top = i }
             if i >= top + visible { top = i - visible + 1 }
         }

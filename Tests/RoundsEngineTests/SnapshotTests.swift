@@ -90,6 +90,9 @@ func copyFile(_ from: String, _ to: String) throws {
         }
         let full = try Engine(journalAt: path, actor: "carol", clock: clock, wallClock: .utc, writable: false, useSnapshot: false)
         #expect(full.state == writer.state)
+        // The open tasks' due-order index kept by apply is the one built from scratch.
+        #expect(full.state.openTaskIndex == OpenTaskIndex(tasks: full.state.tasks, open: full.state.openTasks))
+        #expect(full.state.openTaskIndex.count == full.state.openTasks.count)
         #expect(!kept.isEmpty)
         #expect(extrasAccepted > 0, "the history should include events the simulator does not make")
         // Odd seeds run past the retention, so archiving happens inside the history and the tail.
