@@ -43,6 +43,8 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var anomalies: Int = 0
     /// Closed items waiting to be archived out of memory (Archive.swift).
     public internal(set) var retiring = RetireQueue()
+    /// The last record that could have changed each view (ChangeMarks.swift); not compared.
+    public internal(set) var changeMarks = ChangeMarks()
 
     public internal(set) var nextStay = 1
     public internal(set) var nextTask = 1
@@ -100,6 +102,7 @@ public struct HospitalState: Equatable, Sendable {
     public mutating func apply(_ r: Recorded) {
         lastSeq = r.seq
         if r.time > lastTime { lastTime = r.time }
+        changeMarks.note(r)
         let now = r.time
         // After the event (so it always finds what the decider saw), archive what has been
         // closed for longer than the retention.

@@ -53,6 +53,7 @@ extension HospitalState {
         nextStay = try r.get(); nextTask = try r.get(); nextLab = try r.get(); nextMessage = try r.get()
         nextProcedure = try r.get(); nextGrant = try r.get(); nextHandover = try r.get()
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) bytes left over after the state") }
+        changeMarks = ChangeMarks(all: lastSeq)
     }
 }
 

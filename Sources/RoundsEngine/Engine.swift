@@ -107,10 +107,14 @@ public final class Engine {
     }
     /// The seq the newest snapshot this process used or wrote ends at (0: none).
     public private(set) var lastSnapshotSeq: UInt64 = 0
+    /// A snapshot being written off the caller's thread (`snapshotInBackgroundIfDue`).
+    let background = BackgroundJob()
     /// Records after the last snapshot at which `snapshotIfDue` takes a new one. At about 10,000
     /// records a day for a 1,000-bed hospital, that is a snapshot every few hours and an open
     /// that replays at most this many records (Docs/PERFORMANCE.md).
     public static let snapshotInterval: UInt64 = 20_000
+    /// This engine's interval (`snapshotInterval` unless a test shortens it).
+    public var snapshotEvery = Engine.snapshotInterval
 
     /// Writes a snapshot of the state now (caught up first). Returns its size in bytes.
     @discardableResult
@@ -129,8 +133,9 @@ public final class Engine {
     /// loses nothing. Returns the size written, if one was.
     @discardableResult
     public func snapshotIfDue() -> Int? {
-        guard journal.writable, state.lastSeq >= lastSnapshotSeq + Engine.snapshotInterval else { return nil }
-        if let info = Snapshot.header(journalPath: journal.path), info.records + Engine.snapshotInterval > state.lastSeq {
+        background.wait()
+        guard journal.writable, state.lastSeq >= lastSnapshotSeq + snapshotEvery else { return nil }
+        if let info = Snapshot.header(journalPath: journal.path), info.records + snapshotEvery > state.lastSeq {
             lastSnapshotSeq = max(lastSnapshotSeq, info.records)   // another process took one
             return nil
         }
@@ -141,6 +146,31 @@ public final class Engine {
             return nil
         }
     }
+
+    /// As `snapshotIfDue`, but the state (a copy, shared until either side changes it) is
+    /// encoded and written by a background thread, so the caller does not wait: the interactive
+    /// UI calls this when idle. One at a time; a failure is ignored like `snapshotIfDue`'s.
+    /// Returns whether one was started.
+    @discardableResult
+    public func snapshotInBackgroundIfDue() -> Bool {
+        guard journal.writable, !background.isRunning, state.lastSeq >= lastSnapshotSeq + snapshotEvery else { return false }
+        if let info = Snapshot.header(journalPath: journal.path), info.records + snapshotEvery > state.lastSeq {
+            lastSnapshotSeq = max(lastSnapshotSeq, info.records)   // another process took one
+            return false
+        }
+        var st = stat()
+        let mode: mode_t = stat(journal.path, &st) == 0 ? st.st_mode & 0o660 : 0o640
+        let state = self.state, position = journal.position, path = journal.path, takenAt = clock.now()
+        guard position.nextSeq - 1 == state.lastSeq else { return false }
+        // Whether or not it succeeds, wait another interval before the next attempt.
+        lastSnapshotSeq = state.lastSeq
+        return background.start {
+            _ = try? Snapshot.write(state, at: position, journalPath: path, takenAt: takenAt, mode: mode)
+        }
+    }
+
+    /// Waits for a background snapshot to finish (before the process exits).
+    public func finishBackgroundWork() { background.wait() }
 
     /// Creates a new journal and an engine on it.
     public init(creatingJournalAt path: String, actor: Login = Host.currentUser(), clock: any Clock = SystemClock(),

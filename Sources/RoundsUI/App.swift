@@ -150,7 +150,7 @@ public final class RoundsApp {
             if engine.journal.writable, now - lastTick >= .seconds(5) {
                 lastTick = now
                 changed = try !engine.tick().isEmpty || changed
-                engine.snapshotIfDue()
+                engine.snapshotInBackgroundIfDue()
             }
         } catch {
             setStatus("journal: \(error)", error: true)
@@ -183,7 +183,14 @@ public final class RoundsApp {
 
     func contentKey(_ p: PaneKind) -> ContentKey {
         let v = views[p]!
-        return ContentKey(seq: state.lastSeq, past: timeline != nil, minute: now.milliseconds / 60_000, sort: v.sort, filter: v.filter, actor: engine.actor)
+        // The bed board and messages keep their content while records that cannot change them
+        // arrive (ChangeMarks); the worklist and labs are cheap to recompute on every record.
+        let seq = switch p {
+        case .beds: state.changeMarks.beds
+        case .messages: state.changeMarks.messages
+        case .worklist, .labs: state.lastSeq
+        }
+        return ContentKey(seq: seq, past: timeline != nil, minute: now.milliseconds / 60_000, sort: v.sort, filter: v.filter, actor: engine.actor)
     }
 
     public func content(_ p: PaneKind) -> PaneContent {

@@ -276,38 +276,50 @@ public enum BedBoardPane {
             }
         }
         // Beside the board: the placement queue, longest wait first, and today's discharges.
+        // Their text too is formatted when drawn: a busy day lists hundreds of discharges.
         let queue = s.placementQueue
-        var side: [PaneContent.Row] = [PaneContent.Row(key: "title:queue", cells: ["Waiting for a bed (\(queue.count))"], style: .unitHeading, selectable: false)]
-        for st in queue {
-            let p = s.patients[st.mrn]
-            let needs = (p?.precautions.map(\.rawValue) ?? []) + st.needs.map(\.rawValue)
-            side.append(PaneContent.Row(key: "queue:" + st.mrn,
-                                        cells: ["\(c.now - st.requestedAt)", p.map { shortName($0.name) } ?? st.mrn, st.source.label,
-                                                needs.sorted().joined(separator: ",")],
-                                        style: c.now - st.requestedAt > .hours(4) ? .urgent : .normal, patient: st.mrn))
-        }
         // Read in place, sorted by small keys: no stay is copied.
         var leaving: [(bed: BedID, id: StayID, mrn: MRN)] = []
         for id in s.activeStay.values where s.stays[id]?.phase == .inBed && (s.stays[id]?.expectedDischarge.map { $0 <= today } ?? false) {
             if let mrn = s.stays[id]?.mrn { leaving.append((s.stays[id]?.bed ?? "", id, mrn)) }
         }
         leaving.sort { ($0.bed, $0.id) < ($1.bed, $1.id) }
-        side.append(PaneContent.Row(key: "title:discharges", cells: ["Expected discharges today (\(leaving.count))"], style: .unitHeading, selectable: false))
-        for st in leaving {
-            side.append(PaneContent.Row(key: "bed:" + st.bed, cells: ["→ \(st.bed)", s.patients[st.mrn].map { shortName($0.name) } ?? st.mrn, "", ""],
-                                        patient: st.mrn))
-        }
-        side = side.filter { !$0.selectable || matches($0, c.filter) }
-        // Inline: wait in the bed column, source in the status column, needs as precautions.
-        let inline = side.map { row -> PaneContent.Row in
-            guard row.selectable else { return row }
-            var r = row
-            if row.key.hasPrefix("queue:") {
-                r.cells = ["", "wait \(row.cells[0])", row.cells[1], row.cells[3], "from \(row.cells[2])", ""]
-            } else {
-                r.cells = [String(row.cells[0].dropFirst(2)), "→ home today", row.cells[1], "", "", ""]
+        // Side cells: queue rows numbered from 0, discharge rows after them.
+        let sideCells = RowFormatter { i in
+            let s = source.read()
+            if i < queue.count {
+                let st = queue[i]
+                let p = s.patients[st.mrn]
+                let needs = (p?.precautions.map(\.rawValue) ?? []) + st.needs.map(\.rawValue)
+                return ["\(now - st.requestedAt)", p.map { shortName($0.name) } ?? st.mrn, st.source.label, needs.sorted().joined(separator: ",")]
             }
-            return r
+            let st = leaving[i - queue.count]
+            return ["→ \(st.bed)", s.patients[st.mrn].map { shortName($0.name) } ?? st.mrn, "", ""]
+        }
+        // Inline (a pane too narrow for the side panel): wait in the bed column, source in the
+        // status column, needs as precautions.
+        let inlineCells = RowFormatter { i in
+            let cells = sideCells.cells(i)
+            return i < queue.count ? ["", "wait \(cells[0])", cells[1], cells[3], "from \(cells[2])", ""]
+                                   : [String(cells[0].dropFirst(2)), "→ home today", cells[1], "", "", ""]
+        }
+        var side: [PaneContent.Row] = [PaneContent.Row(key: "title:queue", cells: ["Waiting for a bed (\(queue.count))"], style: .unitHeading, selectable: false)]
+        var inline = side
+        for (i, st) in queue.enumerated() {
+            let style: StyleSlot = now - st.requestedAt > .hours(4) ? .urgent : .normal
+            side.append(PaneContent.Row(key: "queue:" + st.mrn, formatter: sideCells, index: i, style: style, patient: st.mrn))
+            inline.append(PaneContent.Row(key: "queue:" + st.mrn, formatter: inlineCells, index: i, style: style, patient: st.mrn))
+        }
+        let title = PaneContent.Row(key: "title:discharges", cells: ["Expected discharges today (\(leaving.count))"], style: .unitHeading, selectable: false)
+        side.append(title)
+        inline.append(title)
+        for (i, st) in leaving.enumerated() {
+            side.append(PaneContent.Row(key: "bed:" + st.bed, formatter: sideCells, index: queue.count + i, style: .normal, patient: st.mrn))
+            inline.append(PaneContent.Row(key: "bed:" + st.bed, formatter: inlineCells, index: queue.count + i, style: .normal, patient: st.mrn))
+        }
+        if !c.filter.isEmpty {
+            side = side.filter { !$0.selectable || matches($0, c.filter) }
+            inline = inline.filter { !$0.selectable || matches($0, c.filter) }
         }
         return PaneContent(columns: [.init("Bed", 7), .init("Status", 12), .init("Patient", 20), .init("Precautions", 12), .init("Note", 20, flexible: true), .init("Attr", 11)],
                            rows: RowList(rows), summary: "\(free) free · \(queue.count) waiting", side: side, sideInline: inline, sortName: sorts[c.sort % sorts.count])
@@ -379,7 +391,10 @@ public enum MessagesPane {
         // Newest first. The walk back is usually in order already (clocks of two processes
         // can disagree by a little), so sorting is skipped when it is.
         func newer(_ a: Item, _ b: Item) -> Bool { a.sentAt != b.sentAt ? a.sentAt > b.sentAt : a.id > b.id }
-        msgs += older.sorted(by: newer)
+        // By number first (cheap: numbers follow time), by time only if they disagree.
+        older.sort { $0.id > $1.id }
+        if zip(older, older.dropFirst()).contains(where: { !newer($0, $1) }) { older.sort(by: newer) }
+        msgs += older
         if zip(msgs, msgs.dropFirst()).contains(where: { !newer($0, $1) }) { msgs.sort(by: newer) }
         let open = msgs.reduce(0) { $0 + ($1.open ? 1 : 0) }
         if c.sort % sorts.count == 0 {

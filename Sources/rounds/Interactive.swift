@@ -117,6 +117,8 @@ enum Interactive {
             _ = try? se.refresh()
             if let c = sim?.next(in: se.state, at: SystemClock().now()) { _ = try? se.submit(c) }
         }
+        // A snapshot still being written in the background is finished, not left half done.
+        engine.finishBackgroundWork()
         if notes.count > 1 { for n in notes { warn("rounds: \(n)") } }
         if terminal.stopRequested != 0 { throw Exit(code: 128 + terminal.stopRequested) }
     }

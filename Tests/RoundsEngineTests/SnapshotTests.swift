@@ -237,6 +237,38 @@ func copyFile(_ from: String, _ to: String) throws {
         #expect(try Engine.checkSnapshot(journalAt: path) == .differs(info))
     }
 
+    /// The UI's snapshot is encoded and written by a background thread while the engine goes on
+    /// writing: the file it leaves is whole, linked to the record it was taken at, and opening
+    /// from it (plus the tail written meanwhile) gives the state of a full replay.
+    @Test func aBackgroundSnapshotIsWholeAndTheEngineGoesOnMeanwhile() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let path = dir.file("h.rj")
+        _ = try DemoHospital.write(to: path, options: DemoOptions(start: fixtureStart, creator: "alice", wallClock: .utc, seed: 3, beds: 30))
+        let clock = ManualClock(fixtureStart)
+        let e = try Engine(journalAt: path, actor: "alice", clock: clock, wallClock: .utc)
+        e.snapshotEvery = 50
+        let taken = e.state.lastSeq
+        #expect(e.snapshotInBackgroundIfDue())
+        #expect(!e.snapshotInBackgroundIfDue(), "one at a time, and not again before another interval")
+        for i in 0..<5 {
+            clock.advance(.minutes(1))
+            try e.submit(line: "task add \"Meanwhile \(i)\" priority routine")
+        }
+        e.finishBackgroundWork()
+        let info = try #require(Snapshot.header(journalPath: path))
+        #expect(info.records == taken)
+        let resumed = try Engine(journalAt: path, actor: "carol", clock: clock, wallClock: .utc, writable: false)
+        guard case .used = resumed.snapshotStatus else {
+            Issue.record("the background snapshot was not used: \(resumed.snapshotStatus)")
+            return
+        }
+        #expect(resumed.openReport.records == 5)
+        let full = try Engine(journalAt: path, actor: "carol", clock: clock, wallClock: .utc, writable: false, useSnapshot: false)
+        #expect(resumed.state == full.state)
+        #expect(try Engine.checkSnapshot(journalAt: path) == .matches(info))
+        #expect(dir.names.filter { $0.contains(".tmp-") }.isEmpty, "no temporary file is left")
+    }
+
     @Test func snapshotIfDueWaitsForTheInterval() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let path = dir.file("h.rj")

@@ -3,6 +3,7 @@ import RoundsDomain
 import RoundsEngine
 import RoundsUI
 import RoundsTestSupport
+import RoundsJournal
 
 /// The panes read their order from indexes kept by `apply` (OpenTaskIndex) and make rows only
 /// when drawn. These tests compare that with the plain definition, a sort of every open item,
@@ -93,5 +94,52 @@ import RoundsTestSupport
         _ = app.render(width: 160, height: 45)
         let next = try #require(app.selectedRow(.worklist))
         #expect(next.key == rows[target + 1].key, "the row that took its place is selected")
+    }
+}
+
+/// The bed board and messages panes keep their content while records that cannot change them
+/// arrive (ChangeMarks). If a record the marks call harmless did change a pane, the screen would
+/// show a stale bed board: these tests apply a demo hospital's records one at a time and check
+/// that every record that leaves a mark alone leaves that pane's content alone too.
+@Suite struct ChangeMarkTests {
+    func fingerprint(_ c: PaneContent) -> [String] {
+        [c.summary] + (Array(c.rows) + c.side + c.sideInline).map { "\($0.key)|\($0.style)|\($0.cells.joined(separator: "|"))" }
+    }
+
+    @Test func recordsThatLeaveAMarkAloneLeaveThePaneAlone() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, clock) = try demoApp(dir, beds: 40)
+        // More history on top of the demo: time passes, rules fire, work is done.
+        app.idleLock = nil
+        let e = app.engine
+        for i in 0..<30 {
+            clock.advance(.minutes(13))
+            _ = try e.tick()
+            let open = e.state.openTasks.sorted()
+            if i % 3 == 0, let t = open.first(where: { e.state.tasks[$0]!.kind != .cleaning }) { _ = try? e.submit(line: "task done \(t)") }
+            if i % 4 == 0 { _ = try? e.submit(line: "msg send @coordinator \"Round \(i)\"" + (i % 8 == 0 ? " urgent" : "")) }
+            if i % 5 == 0, let m = e.state.unacknowledgedUrgent.sorted().first { _ = try? e.submit(line: "msg ack \(m)") }
+        }
+        var records: [Recorded] = []
+        _ = try Journal.open(at: e.journal.path, writable: false, verifyChain: false) { records.append($0) }
+        var s = HospitalState()
+        var kinds = Set<String>()
+        var checked = 0
+        for r in records {
+            let ctx = PaneContext(now: r.time, wallClock: .utc)
+            let beds = fingerprint(BedBoardPane.content(s, ctx)), msgs = fingerprint(MessagesPane.content(s, ctx, me: "alice"))
+            let marks = s.changeMarks
+            s.apply(r)
+            if s.changeMarks.beds == marks.beds {
+                #expect(fingerprint(BedBoardPane.content(s, ctx)) == beds, "record \(r.seq) (\(r.event.typeName)) changed the bed board without moving its mark")
+                kinds.insert("\(r.event.typeName)")
+                checked += 1
+            }
+            if s.changeMarks.messages == marks.messages {
+                #expect(fingerprint(MessagesPane.content(s, ctx, me: "alice")) == msgs, "record \(r.seq) (\(r.event.typeName)) changed messages without moving its mark")
+            }
+        }
+        #expect(checked > 100)
+        #expect(kinds.count >= 8, "many kinds of record were checked: \(kinds.sorted())")
     }
 }
