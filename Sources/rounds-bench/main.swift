@@ -468,7 +468,7 @@ if mode == "terminal" {
 if mode == "table-read" {
     // One read of one field of a held message, `messages[id]?.sentAt`, as the panes and the
     // time rules do it: the item is lent in place, not copied (IDTable.swift).
-    let path = value("--journal", "\(benchDir)/scale.rj")
+    let path = value("--journal", "\(benchDir)/scale6.rj")   // written by `keystroke`
     let engine = try Engine(journalAt: path, actor: "bench", clock: ManualClock(start + .days(30) + .minutes(5)), wallClock: .utc, writable: false)
     let s = engine.state
     let held = (1..<s.nextMessage).filter { s.messages[MessageID($0)] != nil }
