@@ -121,24 +121,34 @@ public final class Engine {
     public func writeSnapshot() throws(JournalError) -> Int {
         guard journal.writable else { throw .readOnly(journal.path) }
         try refresh()
-        var st = stat()
-        let mode: mode_t = stat(journal.path, &st) == 0 ? st.st_mode & 0o660 : 0o640
-        let bytes = try Snapshot.write(state, at: journal.position, journalPath: journal.path, takenAt: clock.now(), mode: mode)
+        let bytes = try Snapshot.write(state, at: journal.position, journalPath: journal.path, takenAt: clock.now(), mode: snapshotMode)
         lastSnapshotSeq = journal.position.nextSeq - 1
         return bytes
     }
 
-    /// Takes a snapshot when `snapshotInterval` records have been replayed or written since the
-    /// last one (any process's). Never throws: a snapshot is a cache, and failing to write one
-    /// loses nothing. Returns the size written, if one was.
+    /// A snapshot gets the journal's permissions (group read and write at most).
+    private var snapshotMode: mode_t {
+        var st = stat()
+        return stat(journal.path, &st) == 0 ? st.st_mode & 0o660 : 0o640
+    }
+
+    /// Whether `snapshotInterval` records have been replayed or written since the last snapshot
+    /// of any process (one taken by another process counts).
+    private func snapshotDue() -> Bool {
+        guard journal.writable, state.lastSeq >= lastSnapshotSeq + snapshotEvery else { return false }
+        if let info = Snapshot.header(journalPath: journal.path), info.records + snapshotEvery > state.lastSeq {
+            lastSnapshotSeq = max(lastSnapshotSeq, info.records)   // another process took one
+            return false
+        }
+        return true
+    }
+
+    /// Takes a snapshot when it is due (`snapshotDue`). Never throws: a snapshot is a cache, and
+    /// failing to write one loses nothing. Returns the size written, if one was.
     @discardableResult
     public func snapshotIfDue() -> Int? {
         background.wait()
-        guard journal.writable, state.lastSeq >= lastSnapshotSeq + snapshotEvery else { return nil }
-        if let info = Snapshot.header(journalPath: journal.path), info.records + snapshotEvery > state.lastSeq {
-            lastSnapshotSeq = max(lastSnapshotSeq, info.records)   // another process took one
-            return nil
-        }
+        guard snapshotDue() else { return nil }
         do { return try writeSnapshot() } catch {
             // Not allowed or no room here: wait another interval rather than retrying (and
             // encoding the state) on every idle poll.
@@ -153,14 +163,8 @@ public final class Engine {
     /// Returns whether one was started.
     @discardableResult
     public func snapshotInBackgroundIfDue() -> Bool {
-        guard journal.writable, !background.isRunning, state.lastSeq >= lastSnapshotSeq + snapshotEvery else { return false }
-        if let info = Snapshot.header(journalPath: journal.path), info.records + snapshotEvery > state.lastSeq {
-            lastSnapshotSeq = max(lastSnapshotSeq, info.records)   // another process took one
-            return false
-        }
-        var st = stat()
-        let mode: mode_t = stat(journal.path, &st) == 0 ? st.st_mode & 0o660 : 0o640
-        let state = self.state, position = journal.position, path = journal.path, takenAt = clock.now()
+        guard !background.isRunning, snapshotDue() else { return false }
+        let state = self.state, position = journal.position, path = journal.path, takenAt = clock.now(), mode = snapshotMode
         guard position.nextSeq - 1 == state.lastSeq else { return false }
         // Whether or not it succeeds, wait another interval before the next attempt.
         lastSnapshotSeq = state.lastSeq
