@@ -54,6 +54,7 @@ extension HospitalState {
         case .message(let id):
             guard messages[id] != nil, !unacknowledgedUrgent.contains(id) else { return }
             messages[id] = nil
+            messageIndex.removed(id)
             retiring.archived += 1
         case .stay(let id):
             guard let st = stays[id], st.phase == .discharged || st.phase == .cancelled else { return }

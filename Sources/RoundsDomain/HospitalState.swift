@@ -45,6 +45,8 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var retiring = RetireQueue()
     /// The last record that could have changed each view (ChangeMarks.swift); not compared.
     public internal(set) var changeMarks = ChangeMarks()
+    /// Messages in time order and unacknowledged urgent ones in order (MessageIndex.swift); not compared.
+    public internal(set) var messageIndex = MessageIndex()
 
     public internal(set) var nextStay = 1
     public internal(set) var nextTask = 1
@@ -315,6 +317,7 @@ public struct HospitalState: Equatable, Sendable {
                                      urgent: e.urgent, sentAt: now, thread: thread, replyTo: e.replyTo, readBy: [r.actor: now],
                                      acknowledgedBy: nil, acknowledgedAt: nil, escalation: 0, system: e.system)
             if e.urgent { unacknowledgedUrgent.insert(e.id) } else { retire(.message(e.id), at: now) }
+            messageIndex.sent(e.id, at: now, next: nextMessage, urgent: e.urgent)
             nextMessage = max(nextMessage, e.id.number + 1)
         case .messageRead(let e):
             guard messages[e.id] != nil else { anomalies += 1; return }
@@ -324,7 +327,7 @@ public struct HospitalState: Equatable, Sendable {
             if messages[e.id]!.readBy[r.actor] == nil { messages[e.id]!.readBy[r.actor] = now }
             messages[e.id]!.acknowledgedBy = r.actor
             messages[e.id]!.acknowledgedAt = now
-            if unacknowledgedUrgent.remove(e.id) != nil { retire(.message(e.id), at: now) }
+            if unacknowledgedUrgent.remove(e.id) != nil { messageIndex.acknowledged(e.id); retire(.message(e.id), at: now) }
         case .messageEscalated(let e):
             guard messages[e.id] != nil else { anomalies += 1; return }
             messages[e.id]!.escalation = max(messages[e.id]!.escalation, e.level)

@@ -38,7 +38,11 @@ public enum Rules {
 
         // Urgent messages nobody has acknowledged.
         let window = s.policy.messageAckWindow
-        for id in s.unacknowledgedUrgent.filter({ s.messages[$0].map { now >= $0.sentAt + window } ?? false }).sorted() {
+        // In id order (the same on every machine), from the index kept by `apply`; fields are
+        // read in place, and messages already escalated as far as they go are passed over.
+        for id in s.messageIndex.unacknowledgedUrgent {
+            guard let sentAt = s.messages[id]?.sentAt, now >= sentAt + window,
+                  let level = s.messages[id]?.escalation, level < 1 || (level < 2 && s.messages[id]?.system == false) else { continue }
             guard let m = s.messages[id], m.acknowledgedBy == nil else { continue }
             if m.escalation < 2, !m.system, now >= m.sentAt + window * 2 {
                 events.append(.messageEscalated(MessageEscalated(id: id, level: 2)))
@@ -51,7 +55,14 @@ public enum Rules {
 
         // Procedures whose required labs are not resulted by the lead time.
         let lead = s.policy.procedureLead
-        for id in s.scheduledProcedures.filter({ s.procedures[$0].map { $0.notReadyTask == nil && now >= $0.start - lead && now < $0.end } ?? false }).sorted() {
+        var starting: [ProcedureID] = []
+        for id in s.scheduledProcedures {
+            guard s.procedures[id]?.notReadyTask == nil, let start = s.procedures[id]?.start, let end = s.procedures[id]?.end,
+                  now >= start - lead, now < end else { continue }
+            starting.append(id)
+        }
+        starting.sort()
+        for id in starting {
             guard let p = s.procedures[id], p.status == .scheduled else { continue }
             let missing = s.missingTests(for: p)
             guard !missing.isEmpty else { continue }
@@ -65,10 +76,11 @@ public enum Rules {
         }
 
         // Blocks that have reached their until-time return the bed to service.
+        // In unit and bed order, reading each bed's status in place.
         for unit in s.unitOrder {
-            for b in s.beds(in: unit) where b.status == .blocked {
-                if let until = b.block?.until, until <= now {
-                    events.append(.bedUnblocked(BedUnblocked(bed: b.id, automatic: true)))
+            for id in s.units[unit]?.beds ?? [] where s.beds[id]?.status == .blocked {
+                if let until = s.beds[id]?.block?.until, until <= now {
+                    events.append(.bedUnblocked(BedUnblocked(bed: id, automatic: true)))
                 }
             }
         }

@@ -54,6 +54,7 @@ extension HospitalState {
         nextProcedure = try r.get(); nextGrant = try r.get(); nextHandover = try r.get()
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) bytes left over after the state") }
         changeMarks = ChangeMarks(all: lastSeq)
+        messageIndex = MessageIndex(messages, next: nextMessage, unacknowledgedUrgent: unacknowledgedUrgent)
     }
 }
 

@@ -370,47 +370,122 @@ public enum MessagesPane {
 
     public static func content(_ s: HospitalState, _ c: PaneContext, me: Login) -> PaneContent {
         let since = c.now - .hours(24)
-        // Messages are numbered in time order: walk back from the newest to a day ago, then add
-        // the older urgent ones still unacknowledged. Never a scan of every message ever sent,
-        // and only ids and times are gathered: rows are made when drawn.
+        let urgentFirst = c.sort % sorts.count == 0
+        if let day = DayOfMessages(s, since: since, urgentFirst: urgentFirst) {
+            let all = c.madeRows(count: day.count, s, row: { s, i in
+                let id = day[i]
+                let m = s.messages[id]
+                return (id.description, m?.awaitsAcknowledgement == true ? .messageUrgent : (m?.readBy[me] == nil ? .messageUnread : .normal), m?.patient)
+            }, cells: { s, i in cells(s, day[i], c, me: me) }, find: { key in
+                guard let id = MessageID.parse(Substring(key)), id.description == key else { return nil }
+                return day.index(of: id)
+            })
+            return PaneContent(columns: columns, rows: all, summary: "\(day.count) · \(day.open.count) urgent unacknowledged",
+                               sortName: sorts[c.sort % sorts.count])
+        }
+        // Messages out of time order (a journal written by another tool): every message held
+        // is looked at.
         struct Item { var sentAt: Timestamp; var id: MessageID; var open: Bool }
         var msgs: [Item] = []
-        var n = s.nextMessage - 1
-        while n >= 1 {
-            let id = MessageID(n)
-            if let sentAt = s.messages[id]?.sentAt {
-                if sentAt < since { break }
-                msgs.append(Item(sentAt: sentAt, id: id, open: s.messages[id]?.awaitsAcknowledgement ?? false))
-            }
-            n -= 1
+        for id in s.messages.ids {
+            guard let sentAt = s.messages[id]?.sentAt else { continue }
+            let open = s.messages[id]?.awaitsAcknowledgement ?? false
+            if sentAt >= since || open { msgs.append(Item(sentAt: sentAt, id: id, open: open)) }
         }
-        var older: [Item] = []
-        for id in s.unacknowledgedUrgent where id.number <= n {
-            if let sentAt = s.messages[id]?.sentAt { older.append(Item(sentAt: sentAt, id: id, open: true)) }
-        }
-        // Newest first. The walk back is usually in order already (clocks of two processes
-        // can disagree by a little), so sorting is skipped when it is.
-        func newer(_ a: Item, _ b: Item) -> Bool { a.sentAt != b.sentAt ? a.sentAt > b.sentAt : a.id > b.id }
-        // By number first (cheap: numbers follow time), by time only if they disagree.
-        older.sort { $0.id > $1.id }
-        if zip(older, older.dropFirst()).contains(where: { !newer($0, $1) }) { older.sort(by: newer) }
-        msgs += older
-        if zip(msgs, msgs.dropFirst()).contains(where: { !newer($0, $1) }) { msgs.sort(by: newer) }
+        msgs.sort { a, b in a.sentAt != b.sentAt ? a.sentAt > b.sentAt : a.id > b.id }
         let open = msgs.reduce(0) { $0 + ($1.open ? 1 : 0) }
-        if c.sort % sorts.count == 0 {
+        if urgentFirst {
             msgs = msgs.filter(\.open) + msgs.filter { !$0.open }
         }
         let rows = c.madeRows(msgs.map(\.id), s, row: { s, i in
             let id = msgs[i].id
             return (msgs[i].open ? .messageUrgent : (s.messages[id]?.readBy[me] == nil ? .messageUnread : .normal), s.messages[id]?.patient)
-        }) { s, id in
-            guard let m = s.messages[id] else { return [] }
-            let urgency = m.urgent ? (m.acknowledgedBy == nil ? (m.escalation > 0 ? "‼ URGENT" : "! urgent") : "urgent") : ""
-            let state = m.acknowledgedBy.map { "✓ ack \($0)" } ?? (m.readBy[me] == nil ? "• unread" : "read")
-            let patient = m.patient.map { mrn in s.patients[mrn].map { shortName($0.name) } ?? mrn } ?? ""
-            return [urgency, c.wallClock.hhmm(m.sentAt), "\(m.from) → \(m.to)", state, m.subject, patient]
+        }) { s, id in cells(s, id, c, me: me) }
+        return PaneContent(columns: columns, rows: rows, summary: "\(msgs.count) · \(open) urgent unacknowledged", sortName: sorts[c.sort % sorts.count])
+    }
+
+    static let columns: [PaneContent.Column] = [.init("Urgency", 8), .init("Sent", 5), .init("From → to", 19), .init("State", 11),
+                                                .init("Subject", 18, flexible: true), .init("Patient", 14)]
+
+    static func cells(_ s: HospitalState, _ id: MessageID, _ c: PaneContext, me: Login) -> [String] {
+        guard let m = s.messages[id] else { return [] }
+        let urgency = m.urgent ? (m.acknowledgedBy == nil ? (m.escalation > 0 ? "‼ URGENT" : "! urgent") : "urgent") : ""
+        let state = m.acknowledgedBy.map { "✓ ack \($0)" } ?? (m.readBy[me] == nil ? "• unread" : "read")
+        let patient = m.patient.map { mrn in s.patients[mrn].map { shortName($0.name) } ?? mrn } ?? ""
+        return [urgency, c.wallClock.hhmm(m.sentAt), "\(m.from) → \(m.to)", state, m.subject, patient]
+    }
+}
+
+/// The messages pane's rows when the day's messages lie in the run known to be in time order
+/// (`MessageIndex`): the day is the id range `low...high`, found by binary search, and rows are
+/// numbered without listing it. Newest first, then the older urgent messages still
+/// unacknowledged; with "urgent first", the unacknowledged ones come first and the rest
+/// skip them. What it costs does not grow with the day's messages.
+struct DayOfMessages: Sendable {
+    let low: Int, high: Int
+    /// Unacknowledged urgent messages: of the day (newest first), then older (newest first).
+    let open: [MessageID]
+    /// The day's unacknowledged ones as positions from the newest (ascending), skipped by the
+    /// rest of the day when they are listed first.
+    let skipped: [Int]
+    let older: [MessageID]
+    let urgentFirst: Bool
+
+    init?(_ s: HospitalState, since: Timestamp, urgentFirst: Bool) {
+        let start = s.messageIndex.runStart, next = s.nextMessage
+        // The run must reach back past the start of the day.
+        guard start < next, let first = s.messages[MessageID(start)]?.sentAt, first < since else { return nil }
+        // The first message of the day: ids in the run are in time order.
+        var lo = start + 1, hi = next
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if (s.messages[MessageID(mid)]?.sentAt ?? since) < since { lo = mid + 1 } else { hi = mid }
         }
-        return PaneContent(columns: [.init("Urgency", 8), .init("Sent", 5), .init("From → to", 19), .init("State", 11), .init("Subject", 18, flexible: true), .init("Patient", 14)],
-                           rows: rows, summary: "\(msgs.count) · \(open) urgent unacknowledged", sortName: sorts[c.sort % sorts.count])
+        low = lo; high = next - 1
+        // The unacknowledged urgent ones, in number order (kept by `apply`): of the day, newest
+        // first; older ones in the run, newest first; below the run (sent no later than its
+        // first message), by time and then number.
+        let urgent = s.messageIndex.unacknowledgedUrgent
+        let dayFrom = s.messageIndex.position(of: MessageID(low)), runFrom = s.messageIndex.position(of: MessageID(start))
+        let day = Array(urgent[dayFrom...].reversed())
+        let inRun = urgent[runFrom..<dayFrom].reversed()
+        let below = urgent[..<runFrom].sorted { a, b in
+            let ta = s.messages[a]?.sentAt ?? since, tb = s.messages[b]?.sentAt ?? since
+            return ta != tb ? ta > tb : a > b
+        }
+        let before = inRun + below
+        older = before
+        open = day + before
+        let newest = next - 1
+        skipped = urgentFirst ? day.map { newest - $0.number } : []
+        self.urgentFirst = urgentFirst
+    }
+
+    var dayCount: Int { high - low + 1 }
+    var count: Int { dayCount + older.count }
+
+    subscript(i: Int) -> MessageID {
+        if !urgentFirst { return i < dayCount ? MessageID(high - i) : older[i - dayCount] }
+        if i < open.count { return open[i] }
+        // The (i - open)th of the day that is not listed first: step over the skipped positions.
+        var position = i - open.count
+        for p in skipped { if p <= position { position += 1 } else { break } }
+        return MessageID(high - position)
+    }
+
+    func index(of id: MessageID) -> Int? {
+        let n = id.number
+        let inDay = n >= low && n <= high
+        if !urgentFirst {
+            if inDay { return high - n }
+            return older.firstIndex(of: id).map { dayCount + $0 }
+        }
+        if let i = open.firstIndex(of: id) { return i }
+        guard inDay else { return nil }
+        let position = high - n
+        // Skipped positions before this one, by binary search (they are ascending).
+        var lo = 0, hi = skipped.count
+        while lo < hi { let mid = (lo + hi) / 2; if skipped[mid] < position { lo = mid + 1 } else { hi = mid } }
+        return open.count + position - lo
     }
 }

@@ -177,7 +177,8 @@ if mode == "keystroke" {
     _ = app.render(width: 160, height: 45)
     let firstFrame = now() - t1
     emit([("benchmark", "\"scale-open\""), ("records", "\(engine.state.lastSeq)"), ("open_tasks", "\(engine.state.openTasks.count)"),
-          ("messages", "\(engine.state.messages.count)"), ("open_seconds", format3(opened)), ("first_frame_seconds", format3(firstFrame)),
+          ("messages", "\(engine.state.messages.count)"),
+          ("ordered_messages_from", "\(engine.state.messageIndex.runStart)"), ("next_message", "\(engine.state.nextMessage)"), ("open_seconds", format3(opened)), ("first_frame_seconds", format3(firstFrame)),
           ("peak_rss_mb", format3(peakRSSMegabytes()))])
     // Computing each pane from the state, in each of its sorts: what a change arriving or a
     // sort change costs (keys that change nothing reuse the content).
@@ -205,6 +206,8 @@ if mode == "keystroke" {
     /// Times `keys` key presses, each followed by layout and rendering of the whole grid.
     func run(_ app: RoundsApp, _ name: String, _ w: Int, _ h: Int, count: Int, before: (Int) throws -> Void = { _ in },
              key: (Int) -> Key?) throws {
+        // `--only WORD` runs only the runs whose name contains it (for profiling one).
+        if let only = CommandLine.arguments.firstIndex(of: "--only").map({ CommandLine.arguments[$0 + 1] }), !name.contains(only) { return }
         var samples: [Double] = []
         var slowest: [String: Double] = [:]
         for i in 0..<count {

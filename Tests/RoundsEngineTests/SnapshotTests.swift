@@ -93,6 +93,7 @@ func copyFile(_ from: String, _ to: String) throws {
         // The open tasks' due-order index kept by apply is the one built from scratch.
         #expect(full.state.openTaskIndex == OpenTaskIndex(tasks: full.state.tasks, open: full.state.openTasks))
         #expect(full.state.openTaskIndex.count == full.state.openTasks.count)
+        #expect(full.state.messageIndex.unacknowledgedUrgent == full.state.unacknowledgedUrgent.sorted())
         #expect(!kept.isEmpty)
         #expect(extrasAccepted > 0, "the history should include events the simulator does not make")
         // Odd seeds run past the retention, so archiving happens inside the history and the tail.
@@ -107,6 +108,7 @@ func copyFile(_ from: String, _ to: String) throws {
             #expect(info.records == seq)
             #expect(resumed.openReport.records == Int(full.state.lastSeq - seq))
             #expect(resumed.state == full.state, "snapshot at seq \(seq) plus tail differs from full replay")
+            #expect(resumed.state.messageIndex.unacknowledgedUrgent == full.state.messageIndex.unacknowledgedUrgent)
         }
     }
 
