@@ -86,8 +86,19 @@ public final class RoundsApp {
     public var pinnedToPast = false
     var handoverView = PaneView()
     var contentCache: [PaneKind: (key: ContentKey, content: PaneContent)] = [:]
-    lazy var stateSource = StateSource { [unowned self] in self.state }
+    lazy var stateSource = StateSource(app: self)
     var headerCache: (key: ContentKey, counts: HeaderCounts)?
+    /// Per pane, the unfiltered content and its rows' text laid out for searching, kept while
+    /// a filter is typed (the key is the content's, with an empty filter).
+    var searchCache: [PaneKind: Search] = [:]
+    struct Search {
+        var key: ContentKey
+        var content: PaneContent
+        var text: SearchText
+        /// The bed board's waiting and discharge lists, beside the board and inline.
+        var side: SearchText
+        var sideInline: SearchText
+    }
     var handoverCache: (key: ContentKey, items: [HandoverItem])?
     var supervisorCache: (key: ContentKey, lines: [(String, StyleSlot)])?
 
@@ -197,14 +208,79 @@ public final class RoundsApp {
         let key = contentKey(p)
         if let cached = contentCache[p], cached.key == key { return cached.content }
         var c: PaneContent
-        switch p {
-        case .worklist: c = WorklistPane.content(state, context(p))
-        case .beds: c = BedBoardPane.content(state, context(p))
-        case .labs: c = LabsPane.content(state, context(p))
-        case .messages: c = MessagesPane.content(state, context(p), me: engine.actor)
+        if let search = searchCache[p], search.key == key {
+            c = search.content
+        } else if !key.filter.isEmpty {
+            c = filtered(p, key)
+        } else {
+            c = compute(p, filter: key.filter)
         }
         c.selection = SelectionIndex(c)
         contentCache[p] = (key, c)
+        return c
+    }
+
+    func compute(_ p: PaneKind, filter: String, fixed: HospitalState? = nil) -> PaneContent {
+        var ctx = context(p)
+        ctx.filter = filter
+        if let fixed { ctx.source = StateSource(fixed: fixed) }
+        switch p {
+        case .worklist: return WorklistPane.content(state, ctx)
+        case .beds: return BedBoardPane.content(state, ctx)
+        case .labs: return LabsPane.content(state, ctx)
+        case .messages: return MessagesPane.content(state, ctx, me: engine.actor)
+        }
+    }
+
+    /// A filtered pane: the unfiltered content, whose rows' text is laid out once for
+    /// searching (SearchText), and the rows that match. Typing a longer filter searches only
+    /// what the shorter one found. On the bed board a unit's heading stays with its beds that
+    /// match, and the waiting and discharge lists are filtered too.
+    func filtered(_ p: PaneKind, _ key: ContentKey) -> PaneContent {
+        var baseKey = key
+        baseKey.filter = ""
+        let search: Search
+        if let cached = searchCache[p], cached.key == baseKey {
+            search = cached
+        } else {
+            // The text is made from rows that read one fixed copy of the state: rows of the
+            // live state would each take a copy. The copy is dropped when the text is made.
+            let fixed = compute(p, filter: "", fixed: state)
+            search = Search(key: baseKey, content: compute(p, filter: ""), text: SearchText(fixed.rows),
+                            side: SearchText(RowList(fixed.side)), sideInline: SearchText(RowList(fixed.sideInline)))
+            searchCache[p] = search
+        }
+        let base = search.content
+        let matches = search.text.matches(key.filter)
+        if p == .beds {
+            var c = base
+            var rows: [PaneContent.Row] = []
+            var heading: PaneContent.Row?
+            var m = 0
+            for (i, row) in base.rows.enumerated() {
+                if !row.selectable { heading = row; continue }
+                while m < matches.count, matches[m] < i { m += 1 }
+                guard m < matches.count, matches[m] == i else { continue }
+                if let h = heading { rows.append(h); heading = nil }
+                rows.append(row)
+            }
+            c.rows = RowList(rows)
+            func keep(_ all: [PaneContent.Row], _ text: SearchText) -> [PaneContent.Row] {
+                let found = Set(text.matches(key.filter))
+                return all.indices.compactMap { i in !all[i].selectable || found.contains(i) ? all[i] : nil }
+            }
+            c.side = keep(base.side, search.side)
+            c.sideInline = keep(base.sideInline, search.sideInline)
+            return c
+        }
+        let rows = base.rows
+        var c = base
+        c.rows = RowList(RowList.Maker(count: matches.count, make: { rows[matches[$0]] }, find: { k in
+            guard let i = rows.index(ofKey: k, near: 0) else { return nil }
+            var lo = 0, hi = matches.count
+            while lo < hi { let mid = (lo + hi) / 2; if matches[mid] < i { lo = mid + 1 } else { hi = mid } }
+            return lo < matches.count && matches[lo] == i ? lo : nil
+        }))
         return c
     }
 

@@ -121,10 +121,10 @@ extension PaneContext {
     /// one); `find` turns a key back into its index. Filtered by the pane's filter.
     func madeRows(count: Int, _ s: HospitalState, row: @escaping (HospitalState, Int) -> (key: String, style: StyleSlot, patient: MRN?),
                   cells: @escaping (HospitalState, Int) -> [String], find: @escaping (String) -> Int?) -> RowList {
-        let source = self.source ?? StateSource { s }
-        let formatter = RowFormatter { i in cells(source.read(), i) }
+        let source = self.source ?? StateSource(fixed: s)
+        let formatter = RowFormatter { i in source.with { cells($0, i) } }
         let all = RowList(RowList.Maker(count: count, make: { i in
-            let r = row(source.read(), i)
+            let r = source.with { row($0, i) }
             return PaneContent.Row(key: r.key, formatter: formatter, index: i, style: r.style, patient: r.patient)
         }, find: find))
         return filter.isEmpty ? all : RowList(all.filter { matches($0, filter) })
@@ -143,10 +143,21 @@ extension PaneContext {
     }
 }
 
-/// Reads the state a formatter formats from, at the time it formats.
+/// Lends the state a formatter formats from, at the time it formats: the app's live state (or
+/// the one it is travelling through), or a fixed state when no app supplies one. Lent, not
+/// returned: returning a `HospitalState` copies it, a retain and a release of each of its
+/// tables for every row made.
 final class StateSource: @unchecked Sendable {
-    let read: () -> HospitalState
-    init(_ read: @escaping () -> HospitalState) { self.read = read }
+    private let fixed: HospitalState
+    private unowned let app: RoundsApp?
+    init(fixed: HospitalState) { self.fixed = fixed; app = nil }
+    init(app: RoundsApp) { fixed = HospitalState(); self.app = app }
+
+    func with<T>(_ body: (HospitalState) -> T) -> T {
+        guard let app else { return body(fixed) }
+        if let timeline = app.timeline { return body(timeline.state) }
+        return body(app.engine.state)
+    }
 }
 
 /// Names as panes show them: family name and initials, `Nguyễn, T. H.`.
@@ -238,10 +249,9 @@ public enum BedBoardPane {
             units.append((unit, beds))
         }
         let ids = units.flatMap { $0.beds.map(\.id) }
-        let source = c.source ?? StateSource { s }
+        let source = c.source ?? StateSource(fixed: s)
         let now = c.now, wallClock = c.wallClock
-        let formatter = RowFormatter { i in
-            let s = source.read()
+        let formatter = RowFormatter { i in source.with { s -> [String] in
             guard let b = s.beds[ids[i]] else { return [] }
             let (label, _) = glyph(b.status)
             let p = b.patient.flatMap { s.patients[$0] }
@@ -258,7 +268,7 @@ public enum BedBoardPane {
             }
             let attrs = b.attributes.map { String($0.rawValue.prefix(3)) }.sorted().joined(separator: ",")
             return [b.id, label, who, precautions, note, attrs]
-        }
+        } }
         var i = 0
         for (unit, beds) in units {
             let occupied = beds.filter { $0.status == .occupied }.count
@@ -285,8 +295,7 @@ public enum BedBoardPane {
         }
         leaving.sort { ($0.bed, $0.id) < ($1.bed, $1.id) }
         // Side cells: queue rows numbered from 0, discharge rows after them.
-        let sideCells = RowFormatter { i in
-            let s = source.read()
+        let sideCells = RowFormatter { i in source.with { s -> [String] in
             if i < queue.count {
                 let st = queue[i]
                 let p = s.patients[st.mrn]
@@ -295,7 +304,7 @@ public enum BedBoardPane {
             }
             let st = leaving[i - queue.count]
             return ["→ \(st.bed)", s.patients[st.mrn].map { shortName($0.name) } ?? st.mrn, "", ""]
-        }
+        } }
         // Inline (a pane too narrow for the side panel): wait in the bed column, source in the
         // status column, needs as precautions.
         let inlineCells = RowFormatter { i in
@@ -467,10 +476,13 @@ struct DayOfMessages: Sendable {
     subscript(i: Int) -> MessageID {
         if !urgentFirst { return i < dayCount ? MessageID(high - i) : older[i - dayCount] }
         if i < open.count { return open[i] }
-        // The (i - open)th of the day that is not listed first: step over the skipped positions.
-        var position = i - open.count
-        for p in skipped { if p <= position { position += 1 } else { break } }
-        return MessageID(high - position)
+        // The j-th position of the day that is not listed first. Before skipped[m] there are
+        // skipped[m] - m positions not skipped (ascending in m), so j + the number of m with
+        // skipped[m] - m <= j is the position.
+        let j = i - open.count
+        var lo = 0, hi = skipped.count
+        while lo < hi { let mid = (lo + hi) / 2; if skipped[mid] - mid <= j { lo = mid + 1 } else { hi = mid } }
+        return MessageID(high - (j + lo))
     }
 
     func index(of id: MessageID) -> Int? {

@@ -242,6 +242,12 @@ if mode == "keystroke" {
     for (w, h) in [(160, 45), (80, 24)] {
         try run(app, "browsing", w, h, count: 600, before: { _ in browseClock.advance(.seconds(1)) }) { browsing[$0 % browsing.count] }
     }
+    // 1b. Typing a filter, live, in the worklist and the messages: each key filters the
+    //     pane again (a longer text narrows what the last one found; a shorter one does not).
+    let typing: [Key] = [.char("1"), .char("/")] + "task 12".map { Key.char($0) } + [.backspace, .backspace, .char("7"), .escape,
+                         .char("4"), .char("/")] + "message 9".map { Key.char($0) } + [.backspace, .escape,
+                         .char("2"), .char("/")] + "occupied".map { Key.char($0) } + [.escape]
+    try run(app, "filtering", 160, 45, count: 300, before: { _ in browseClock.advance(.seconds(1)) }) { typing[$0 % typing.count] }
     engine.finishBackgroundWork()
 
     // 2. Keys that change the hospital: start the selected task, acknowledge the selected
@@ -483,4 +489,10 @@ if mode == "table-read" {
     let dt = now() - t
     emit([("benchmark", "\"table-read\""), ("reads", "\(100 * held.count)"), ("ns_per_read", format3(dt / Double(100 * held.count) * 1e9)),
           ("checksum", "\(total & 0xffff)")])
+}
+
+if mode == "sizes" {
+    emit([("Event", "\(MemoryLayout<Event>.size)"), ("Recorded", "\(MemoryLayout<Recorded>.size)"), ("Message", "\(MemoryLayout<Message>.size)"),
+          ("WorklistTask", "\(MemoryLayout<WorklistTask>.size)"), ("LabOrder", "\(MemoryLayout<LabOrder>.size)"), ("Stay", "\(MemoryLayout<Stay>.size)"),
+          ("Bed", "\(MemoryLayout<Bed>.size)"), ("Patient", "\(MemoryLayout<Patient>.size)")])
 }
