@@ -95,6 +95,8 @@ public final class RoundsApp {
         var key: ContentKey
         var content: PaneContent
         var text: SearchText
+        /// How many of the content's rows `text` holds so far.
+        var built: Int
         /// The bed board's waiting and discharge lists, beside the board and inline.
         var side: SearchText
         var sideInline: SearchText
@@ -163,6 +165,7 @@ public final class RoundsApp {
                 changed = try !engine.tick().isEmpty || changed
                 engine.snapshotInBackgroundIfDue()
             }
+            if !changed { prepareSearch() }
         } catch {
             setStatus("journal: \(error)", error: true)
         }
@@ -232,6 +235,40 @@ public final class RoundsApp {
         }
     }
 
+    /// The search text of pane `p` for the unfiltered content `key`, laid out up to `rows` more
+    /// rows (all of them when `rows` is `Int.max`). Kept between calls, so idle polls can lay
+    /// it out a slice at a time before anyone types.
+    @discardableResult
+    func searchText(_ p: PaneKind, _ key: ContentKey, rows budget: Int) -> Search {
+        var search: Search
+        if let cached = searchCache[p], cached.key == key {
+            search = cached
+        } else {
+            let fixed = compute(p, filter: "", fixed: state)
+            search = Search(key: key, content: compute(p, filter: ""), text: SearchText(), built: 0,
+                            side: SearchText(RowList(fixed.side)), sideInline: SearchText(RowList(fixed.sideInline)))
+        }
+        let total = search.content.rows.count
+        if search.built < total, budget > 0 {
+            // The text is made from rows that read one fixed copy of the state: rows of the
+            // live state would each take a copy. The copy is dropped when the slice is made.
+            let end = budget >= total - search.built ? total : search.built + budget
+            search.text.append(compute(p, filter: "", fixed: state).rows, search.built..<end)
+            search.built = end
+        }
+        searchCache[p] = search
+        return search
+    }
+
+    /// In a poll that found nothing new, lays out the focused pane's search text a slice of
+    /// rows at a time, so the first key of a filter finds it ready. After a record or a minute
+    /// changes the pane, its text is laid out again over the next polls.
+    public func prepareSearch(rows: Int = 2_500) {
+        var key = contentKey(focus)
+        key.filter = ""
+        searchText(focus, key, rows: rows)
+    }
+
     /// A filtered pane: the unfiltered content, whose rows' text is laid out once for
     /// searching (SearchText), and the rows that match. Typing a longer filter searches only
     /// what the shorter one found. On the bed board a unit's heading stays with its beds that
@@ -239,17 +276,7 @@ public final class RoundsApp {
     func filtered(_ p: PaneKind, _ key: ContentKey) -> PaneContent {
         var baseKey = key
         baseKey.filter = ""
-        let search: Search
-        if let cached = searchCache[p], cached.key == baseKey {
-            search = cached
-        } else {
-            // The text is made from rows that read one fixed copy of the state: rows of the
-            // live state would each take a copy. The copy is dropped when the text is made.
-            let fixed = compute(p, filter: "", fixed: state)
-            search = Search(key: baseKey, content: compute(p, filter: ""), text: SearchText(fixed.rows),
-                            side: SearchText(RowList(fixed.side)), sideInline: SearchText(RowList(fixed.sideInline)))
-            searchCache[p] = search
-        }
+        let search = searchText(p, baseKey, rows: Int.max)
         let base = search.content
         let matches = search.text.matches(key.filter)
         if p == .beds {

@@ -18,10 +18,25 @@ final class SearchText {
 
     static let separator: UInt8 = 0x1F
 
-    init(_ rows: RowList) {
-        bytes.reserveCapacity(rows.count * 64)
-        starts.reserveCapacity(rows.count + 1)
-        for row in rows {
+    /// The text of all of `rows`.
+    convenience init(_ rows: RowList) {
+        self.init()
+        append(rows, 0..<rows.count)
+    }
+
+    /// Empty, to be laid out a slice at a time with `append`.
+    init() {}
+
+    /// Adds the text of `rows[range]`; slices must come in order, from row 0.
+    func append(_ rows: RowList, _ range: Range<Int>) {
+        precondition(range.lowerBound == count, "search text laid out out of order")
+        if count == 0 {
+            bytes.reserveCapacity(range.count * 64)
+            starts.reserveCapacity(range.count + 1)
+        }
+        last = nil
+        for i in range {
+            let row = rows[i]
             SearchText.appendFolded(row.key, to: &bytes)
             for cell in row.cells {
                 bytes.append(SearchText.separator)

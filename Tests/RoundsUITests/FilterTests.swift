@@ -66,6 +66,28 @@ import RoundsTestSupport
         #expect(app.content(pane).rows.count == app.compute(pane, filter: "").rows.count)
     }
 
+    @Test func idlePollsLayOutTheTextInSlicesAndFilteringAgreesWithIt() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, clock) = try demoApp(dir, beds: 60)
+        app.idleLock = nil
+        let total = app.compute(.worklist, filter: "").rows.count
+        #expect(total > 12)
+        app.prepareSearch(rows: 5)
+        #expect(app.searchCache[.worklist]?.built == 5, "the focused pane, five rows")
+        #expect(app.searchCache[.beds] == nil, "only the focused pane")
+        for _ in 0..<400 { app.prepareSearch(rows: 5) }
+        #expect(app.searchCache[.worklist]?.built == total, "laid out")
+        // Half laid out again after a minute, then a filter typed: the rest is laid out then.
+        clock.advance(.minutes(1))
+        app.prepareSearch(rows: total / 2)
+        #expect(app.searchCache[.worklist]?.built == total / 2)
+        app.handle(.char("/"))
+        type(app, "a")
+        check(app, .worklist, "typed over a half-made text")
+        type(app, "t")
+        check(app, .worklist, "narrowed")
+    }
+
     @Test func accentsAndSymbolsAreSearchedAsTyped() {
         var bytes: [UInt8] = []
         SearchText.appendFolded("NGUYỄN → Ward ‼ Ä", to: &bytes)
