@@ -11,15 +11,6 @@ import Testing
 @Suite struct MessageDayTests {
     static let start = Timestamp(milliseconds: 1_790_000_000_000)
 
-    func expected(_ s: HospitalState, sort: Int, now: Timestamp) -> [String] {
-        var all: [Message] = []
-        s.messages.forEach { m in if m.sentAt >= now - .hours(24) || m.awaitsAcknowledgement { all.append(m) } }
-        return all.sorted { a, b in
-            if sort == 0, a.awaitsAcknowledgement != b.awaitsAcknowledgement { return a.awaitsAcknowledgement }
-            return (a.sentAt, a.id) > (b.sentAt, b.id)
-        }.map(\.id.description)
-    }
-
     /// The pane against the definition, both sorts; every row found again by its key; the
     /// summary's counts; unacknowledged rows marked.
     func check(_ s: HospitalState, now: Timestamp, _ comment: @autoclosure () -> String) {
@@ -27,7 +18,7 @@ import Testing
         for sort in 0..<MessagesPane.sorts.count {
             let c = MessagesPane.content(s, PaneContext(now: now, wallClock: .utc, sort: sort), me: "alice")
             let keys = c.rows.map(\.key)
-            let want = expected(s, sort: sort, now: now)
+            let want = expectedMessages(s, sort: sort, now: now)
             #expect(keys == want, "sort \(sort), \(comment())")
             let open = want.filter { s.messages[MessageID.parse(Substring($0))!]!.awaitsAcknowledgement }.count
             #expect(c.summary == "\(want.count) · \(open) urgent unacknowledged", "\(comment())")
@@ -121,7 +112,7 @@ import Testing
         for sort in 0..<MessagesPane.sorts.count {
             let ctx = PaneContext(now: t, wallClock: .utc, sort: sort)
             #expect(MessagesPane.content(decoded, ctx, me: "alice").rows.map(\.key) == MessagesPane.content(h.state, ctx, me: "alice").rows.map(\.key))
-            #expect(MessagesPane.content(decoded, ctx, me: "alice").rows.map(\.key) == expected(decoded, sort: sort, now: t))
+            #expect(MessagesPane.content(decoded, ctx, me: "alice").rows.map(\.key) == expectedMessages(decoded, sort: sort, now: t))
         }
     }
 }

@@ -28,15 +28,6 @@ import RoundsJournal
         return sorted.map(\.id.description)
     }
 
-    func expectedMessages(_ s: HospitalState, sort: Int, now: Timestamp) -> [String] {
-        var all: [Message] = []
-        s.messages.forEach { m in if m.sentAt >= now - .hours(24) || m.awaitsAcknowledgement { all.append(m) } }
-        return all.sorted { a, b in
-            if sort == 0, a.awaitsAcknowledgement != b.awaitsAcknowledgement { return a.awaitsAcknowledgement }
-            return (a.sentAt, a.id) > (b.sentAt, b.id)
-        }.map(\.id.description)
-    }
-
     func check(_ app: RoundsApp, _ comment: String) {
         let s = app.engine.state
         for sort in 0..<WorklistPane.sorts.count {

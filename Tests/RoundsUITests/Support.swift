@@ -69,3 +69,14 @@ func matchesGolden(_ grid: Grid, _ name: String) -> Bool {
     }
     return true
 }
+
+/// The messages pane's rows by definition: every message of the last 24 hours and every older
+/// urgent one still unacknowledged, newest first; with sort 0 the unacknowledged ones first.
+func expectedMessages(_ s: HospitalState, sort: Int, now: Timestamp) -> [String] {
+    var all: [Message] = []
+    s.messages.forEach { m in if m.sentAt >= now - .hours(24) || m.awaitsAcknowledgement { all.append(m) } }
+    return all.sorted { a, b in
+        if sort == 0, a.awaitsAcknowledgement != b.awaitsAcknowledgement { return a.awaitsAcknowledgement }
+        return (a.sentAt, a.id) > (b.sentAt, b.id)
+    }.map(\.id.description)
+}
