@@ -59,12 +59,7 @@ public struct MessageIndex: Equatable, Sendable {
 
     /// Where `id` is or would go in `unacknowledgedUrgent`.
     public func position(of id: MessageID) -> Int {
-        var lo = 0, hi = unacknowledgedUrgent.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if unacknowledgedUrgent[mid] < id { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        partitionPoint(unacknowledgedUrgent.indices) { unacknowledgedUrgent[$0] < id }
     }
 
     private mutating func insertUrgent(_ id: MessageID) {

@@ -43,12 +43,7 @@ public struct OpenTaskIndex: Equatable, Sendable {
 
     /// Where `e` is, or would go, in `list`.
     private static func position(of e: Entry, in list: [Entry]) -> Int {
-        var lo = 0, hi = list.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if list[mid].precedes(e) { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        partitionPoint(list.indices) { list[$0].precedes(e) }
     }
 
     private static func insert(_ e: Entry, into list: inout [Entry]) {
@@ -82,12 +77,7 @@ public struct OpenTaskIndex: Equatable, Sendable {
     /// How many tasks of the list are overdue at `now` (due before it): they come first.
     public func overdueCount(_ priority: Priority, at now: Timestamp) -> Int {
         let list = lists[priority.rank]
-        var lo = 0, hi = list.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if list[mid].due < now { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        return partitionPoint(list.indices) { list[$0].due < now }
     }
 
     public func overdueCount(at now: Timestamp) -> Int {

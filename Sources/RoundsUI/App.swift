@@ -240,20 +240,22 @@ public final class RoundsApp {
     /// it out a slice at a time before anyone types.
     @discardableResult
     func searchText(_ p: PaneKind, _ key: ContentKey, rows budget: Int) -> Search {
+        // The text is made from rows that read one fixed copy of the state: rows of the live
+        // state would each take a copy. The copy is dropped when the slice is made.
+        var fixed: PaneContent?
         var search: Search
         if let cached = searchCache[p], cached.key == key {
             search = cached
         } else {
-            let fixed = compute(p, filter: "", fixed: state)
+            let rows = compute(p, filter: "", fixed: state)
+            fixed = rows
             search = Search(key: key, content: compute(p, filter: ""), text: SearchText(), built: 0,
-                            side: SearchText(RowList(fixed.side)), sideInline: SearchText(RowList(fixed.sideInline)))
+                            side: SearchText(RowList(rows.side)), sideInline: SearchText(RowList(rows.sideInline)))
         }
         let total = search.content.rows.count
         if search.built < total, budget > 0 {
-            // The text is made from rows that read one fixed copy of the state: rows of the
-            // live state would each take a copy. The copy is dropped when the slice is made.
             let end = budget >= total - search.built ? total : search.built + budget
-            search.text.append(compute(p, filter: "", fixed: state).rows, search.built..<end)
+            search.text.append((fixed ?? compute(p, filter: "", fixed: state)).rows, search.built..<end)
             search.built = end
         }
         searchCache[p] = search
@@ -304,9 +306,8 @@ public final class RoundsApp {
         var c = base
         c.rows = RowList(RowList.Maker(count: matches.count, make: { rows[matches[$0]] }, find: { k in
             guard let i = rows.index(ofKey: k, near: 0) else { return nil }
-            var lo = 0, hi = matches.count
-            while lo < hi { let mid = (lo + hi) / 2; if matches[mid] < i { lo = mid + 1 } else { hi = mid } }
-            return lo < matches.count && matches[lo] == i ? lo : nil
+            let at = partitionPoint(matches.indices) { matches[$0] < i }
+            return at < matches.count && matches[at] == i ? at : nil
         }))
         return c
     }

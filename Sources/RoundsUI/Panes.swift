@@ -445,12 +445,8 @@ struct DayOfMessages: Sendable {
         // The run must reach back past the start of the day.
         guard start < next, let first = s.messages[MessageID(start)]?.sentAt, first < since else { return nil }
         // The first message of the day: ids in the run are in time order.
-        var lo = start + 1, hi = next
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if (s.messages[MessageID(mid)]?.sentAt ?? since) < since { lo = mid + 1 } else { hi = mid }
-        }
-        low = lo; high = next - 1
+        low = partitionPoint((start + 1)..<next) { (s.messages[MessageID($0)]?.sentAt ?? since) < since }
+        high = next - 1
         // The unacknowledged urgent ones, in number order (kept by `apply`): of the day, newest
         // first; older ones in the run, newest first; below the run (sent no later than its
         // first message), by time and then number.
@@ -480,9 +476,8 @@ struct DayOfMessages: Sendable {
         // skipped[m] - m positions not skipped (ascending in m), so j + the number of m with
         // skipped[m] - m <= j is the position.
         let j = i - open.count
-        var lo = 0, hi = skipped.count
-        while lo < hi { let mid = (lo + hi) / 2; if skipped[mid] - mid <= j { lo = mid + 1 } else { hi = mid } }
-        return MessageID(high - (j + lo))
+        let before = partitionPoint(skipped.indices) { skipped[$0] - $0 <= j }
+        return MessageID(high - (j + before))
     }
 
     func index(of id: MessageID) -> Int? {
@@ -496,8 +491,6 @@ struct DayOfMessages: Sendable {
         guard inDay else { return nil }
         let position = high - n
         // Skipped positions before this one, by binary search (they are ascending).
-        var lo = 0, hi = skipped.count
-        while lo < hi { let mid = (lo + hi) / 2; if skipped[mid] < position { lo = mid + 1 } else { hi = mid } }
-        return open.count + position - lo
+        return open.count + position - partitionPoint(skipped.indices) { skipped[$0] < position }
     }
 }
