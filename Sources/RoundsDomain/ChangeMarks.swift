@@ -12,9 +12,16 @@ public struct ChangeMarks: Equatable, Sendable {
     /// Messages and which urgent ones await acknowledgement: the messages pane. Only message
     /// events change them (archiving removes messages a week old, outside the pane's day).
     public internal(set) var messages: UInt64 = 0
+    /// Open tasks, the names of their patients and the beds those patients are in: the
+    /// worklist. Every record not known to leave them alone moves it.
+    public internal(set) var worklist: UInt64 = 0
+    /// Pending labs, their patients' names, scheduled procedures and the due time of a
+    /// critical result's task: the labs pane. Every record not known to leave them alone
+    /// moves it.
+    public internal(set) var labs: UInt64 = 0
 
     public init() {}
-    init(all seq: UInt64) { beds = seq; messages = seq }
+    init(all seq: UInt64) { beds = seq; messages = seq; worklist = seq; labs = seq }
 
     public static func == (_: ChangeMarks, _: ChangeMarks) -> Bool { true }
 
@@ -30,6 +37,33 @@ public struct ChangeMarks: Equatable, Sendable {
             break
         default:
             beds = r.seq
+        }
+        switch r.event {
+        // A critical result's task is created by its own record; closing a cleaning task
+        // when a bed is clean is a bed record, so bed records are not listed here.
+        case .messageSent, .messageRead, .messageAcknowledged, .messageEscalated,
+             .labOrdered, .labProgressed, .labResulted, .labAcknowledged, .labCancelled,
+             .procedureBooked, .procedureRescheduled, .procedureStatusChanged, .procedureNotReady,
+             .accessRecorded, .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed,
+             .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .staffRecorded,
+             .unitAdded, .bedAdded, .policySet:
+            break
+        default:
+            worklist = r.seq
+        }
+        switch r.event {
+        // Beds and stays are not shown in the labs pane; a task's status, owner, notes and
+        // escalation are not either (only a critical result's task's due time is).
+        case .messageSent, .messageRead, .messageAcknowledged, .messageEscalated,
+             .taskStatusChanged, .taskReassigned, .taskNoted, .taskEscalated,
+             .accessRecorded, .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed,
+             .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .staffRecorded,
+             .unitAdded, .bedAdded, .policySet, .admissionRequested, .admissionCancelled, .bedReserved, .reservationReleased,
+             .bedAssigned, .patientTransferred, .bedsSwapped, .patientDischarged, .stayUpdated, .bedStatusChanged,
+             .bedBlocked, .bedUnblocked:
+            break
+        default:
+            labs = r.seq
         }
     }
 }

@@ -94,12 +94,17 @@ public final class RoundsApp {
     struct Search {
         var key: ContentKey
         var content: PaneContent
-        var text: SearchText
-        /// How many of the content's rows `text` holds so far.
-        var built: Int
-        /// The bed board's waiting and discharge lists, beside the board and inline.
-        var side: SearchText
-        var sideInline: SearchText
+        /// The text of the rows, then of the bed board's waiting and discharge lists beside
+        /// the board and inline, laid out in that order.
+        var texts: [SearchText]
+        /// How many rows of each list the texts hold so far.
+        var built: [Int]
+        var text: SearchText { texts[0] }
+        var side: SearchText { texts[1] }
+        var sideInline: SearchText { texts[2] }
+        var lists: [RowList] { [content.rows, RowList(content.side), RowList(content.sideInline)] }
+        var laidOut: Int { built.reduce(0, +) }
+        var isComplete: Bool { built == lists.map(\.count) }
     }
     var handoverCache: (key: ContentKey, items: [HandoverItem])?
     var supervisorCache: (key: ContentKey, lines: [(String, StyleSlot)])?
@@ -165,7 +170,7 @@ public final class RoundsApp {
                 changed = try !engine.tick().isEmpty || changed
                 engine.snapshotInBackgroundIfDue()
             }
-            if !changed { prepareSearch() }
+            if !changed, lock == nil { prepareSearch() }
         } catch {
             setStatus("journal: \(error)", error: true)
         }
@@ -197,12 +202,14 @@ public final class RoundsApp {
 
     func contentKey(_ p: PaneKind) -> ContentKey {
         let v = views[p]!
-        // The bed board and messages keep their content while records that cannot change them
-        // arrive (ChangeMarks); the worklist and labs are cheap to recompute on every record.
+        // Each pane keeps its content (and the text a filter searches) while records that cannot
+        // change it arrive (ChangeMarks).
+        let marks = state.changeMarks
         let seq = switch p {
-        case .beds: state.changeMarks.beds
-        case .messages: state.changeMarks.messages
-        case .worklist, .labs: state.lastSeq
+        case .beds: marks.beds
+        case .messages: marks.messages
+        case .worklist: marks.worklist
+        case .labs: marks.labs
         }
         return ContentKey(seq: seq, past: timeline != nil, minute: now.milliseconds / 60_000, sort: v.sort, filter: v.filter, actor: engine.actor)
     }
@@ -240,36 +247,65 @@ public final class RoundsApp {
     /// it out a slice at a time before anyone types.
     @discardableResult
     func searchText(_ p: PaneKind, _ key: ContentKey, rows budget: Int) -> Search {
-        // The text is made from rows that read one fixed copy of the state: rows of the live
-        // state would each take a copy. The copy is dropped when the slice is made.
-        var fixed: PaneContent?
-        var search: Search
-        if let cached = searchCache[p], cached.key == key {
-            search = cached
-        } else {
-            let rows = compute(p, filter: "", fixed: state)
-            fixed = rows
-            search = Search(key: key, content: compute(p, filter: ""), text: SearchText(), built: 0,
-                            side: SearchText(RowList(rows.side)), sideInline: SearchText(RowList(rows.sideInline)))
-        }
-        let total = search.content.rows.count
-        if search.built < total, budget > 0 {
-            let end = budget >= total - search.built ? total : search.built + budget
-            search.text.append((fixed ?? compute(p, filter: "", fixed: state)).rows, search.built..<end)
-            search.built = end
+        // The rows are formatted from one copy of the state, pinned for this slice: rows of the
+        // live state would each take a copy. The copy is dropped when the slice is made.
+        let search = stateSource.pinned(state) {
+            var search: Search
+            if let cached = searchCache[p], cached.key == key {
+                search = cached
+            } else {
+                let content = compute(p, filter: "")
+                search = Search(key: key, content: content,
+                                texts: [SearchText(rows: content.rows.count), SearchText(rows: content.side.count), SearchText(rows: content.sideInline.count)],
+                                built: [0, 0, 0])
+            }
+            var left = budget
+            for (i, list) in search.lists.enumerated() where left > 0 && search.built[i] < list.count {
+                let from = search.built[i]
+                let end = left >= list.count - from ? list.count : from + left
+                search.texts[i].append(list, from..<end)
+                search.built[i] = end
+                left -= end - from
+            }
+            return search
         }
         searchCache[p] = search
         return search
     }
 
-    /// In a poll that found nothing new, lays out the focused pane's search text a slice of
-    /// rows at a time, so the first key of a filter finds it ready. After a record or a minute
-    /// changes the pane, its text is laid out again over the next polls.
-    public func prepareSearch(rows: Int = 2_500) {
-        var key = contentKey(focus)
-        key.filter = ""
-        searchText(focus, key, rows: rows)
+    /// In a poll that found nothing new, lays out search text `rows` rows at a time: the
+    /// focused pane's first, then the other panes', so that the first key of a filter finds
+    /// it ready. Listing a pane's content takes a slice of its own (the bed board's takes about
+    /// half a millisecond at 1,000 beds). After a record or a minute changes a pane, its text
+    /// is laid out again over the next polls (the terminal loop polls every 10 ms while
+    /// `hasIdleWork`).
+    public func prepareSearch(rows: Int = 400) {
+        var budget = rows
+        for p in searchOrder {
+            var key = contentKey(p)
+            key.filter = ""
+            guard let cached = searchCache[p], cached.key == key else {
+                searchText(p, key, rows: 0)
+                return
+            }
+            let search = searchText(p, key, rows: budget)
+            budget -= search.laidOut - cached.laidOut
+            if budget <= 0 { return }
+        }
     }
+
+    /// Whether some pane's search text is not laid out for its current content.
+    public var hasIdleWork: Bool {
+        guard lock == nil else { return false }
+        return searchOrder.contains { p in
+            var key = contentKey(p)
+            key.filter = ""
+            guard let search = searchCache[p], search.key == key else { return true }
+            return !search.isComplete
+        }
+    }
+
+    private var searchOrder: [PaneKind] { [focus] + PaneKind.allCases.filter { $0 != focus } }
 
     /// A filtered pane: the unfiltered content, whose rows' text is laid out once for
     /// searching (SearchText), and the rows that match. Typing a longer filter searches only

@@ -150,13 +150,31 @@ extension PaneContext {
 final class StateSource: @unchecked Sendable {
     private let fixed: HospitalState
     private unowned let app: RoundsApp?
+    /// While many rows are formatted at once (`pinned(_:_:)`): one copy of the live state,
+    /// lent to each row without a retain and release of every table.
+    private var pin: Pinned?
+    private final class Pinned {
+        let state: HospitalState
+        init(_ state: HospitalState) { self.state = state }
+    }
+
     init(fixed: HospitalState) { self.fixed = fixed; app = nil }
     init(app: RoundsApp) { fixed = HospitalState(); self.app = app }
 
     func with<T>(_ body: (HospitalState) -> T) -> T {
         guard let app else { return body(fixed) }
+        if let pin { return body(pin.state) }
         if let timeline = app.timeline { return body(timeline.state) }
         return body(app.engine.state)
+    }
+
+    /// Runs `body` with `state` (which must be the state `with` would lend) lent to every row
+    /// it formats. The copy is dropped at the end, before anything can change the live state,
+    /// so applying the next record copies no table.
+    func pinned<T>(_ state: HospitalState, _ body: () -> T) -> T {
+        pin = Pinned(state)
+        defer { pin = nil }
+        return body()
     }
 }
 

@@ -20,20 +20,20 @@ final class SearchText {
 
     /// The text of all of `rows`.
     convenience init(_ rows: RowList) {
-        self.init()
+        self.init(rows: rows.count)
         append(rows, 0..<rows.count)
     }
 
-    /// Empty, to be laid out a slice at a time with `append`.
-    init() {}
+    /// Empty, to be laid out a slice at a time with `append`, with room for about `rows` rows
+    /// (so that a slice does not copy all the text before it to grow).
+    init(rows: Int = 0) {
+        bytes.reserveCapacity(rows * 96)
+        starts.reserveCapacity(rows + 1)
+    }
 
     /// Adds the text of `rows[range]`; slices must come in order, from row 0.
     func append(_ rows: RowList, _ range: Range<Int>) {
         precondition(range.lowerBound == count, "search text laid out out of order")
-        if count == 0 {
-            bytes.reserveCapacity(range.count * 64)
-            starts.reserveCapacity(range.count + 1)
-        }
         last = nil
         for i in range {
             let row = rows[i]

@@ -73,14 +73,20 @@ import RoundsTestSupport
         let total = app.compute(.worklist, filter: "").rows.count
         #expect(total > 12)
         app.prepareSearch(rows: 5)
-        #expect(app.searchCache[.worklist]?.built == 5, "the focused pane, five rows")
+        #expect(app.searchCache[.worklist]?.laidOut == 0, "the focused pane's rows listed in a slice of their own")
+        app.prepareSearch(rows: 5)
+        #expect(app.searchCache[.worklist]?.laidOut == 5, "the focused pane, five rows")
         #expect(app.searchCache[.beds] == nil, "only the focused pane")
         for _ in 0..<400 { app.prepareSearch(rows: 5) }
-        #expect(app.searchCache[.worklist]?.built == total, "laid out")
+        #expect(app.searchCache[.worklist]?.laidOut == total, "laid out")
+        #expect(app.searchCache[.beds]?.isComplete == true, "then the other panes")
+        #expect(!app.hasIdleWork)
         // Half laid out again after a minute, then a filter typed: the rest is laid out then.
         clock.advance(.minutes(1))
+        #expect(app.hasIdleWork, "a minute later the text is laid out again")
         app.prepareSearch(rows: total / 2)
-        #expect(app.searchCache[.worklist]?.built == total / 2)
+        app.prepareSearch(rows: total / 2)
+        #expect(app.searchCache[.worklist]?.laidOut == total / 2)
         app.handle(.char("/"))
         type(app, "a")
         check(app, .worklist, "typed over a half-made text")

@@ -114,11 +114,12 @@ import RoundsJournal
         var records: [Recorded] = []
         _ = try Journal.open(at: e.journal.path, writable: false, verifyChain: false) { records.append($0) }
         var s = HospitalState()
-        var kinds = Set<String>()
+        var kinds = Set<String>(), worklistKinds = Set<String>(), labsKinds = Set<String>()
         var checked = 0
         for r in records {
             let ctx = PaneContext(now: r.time, wallClock: .utc)
             let beds = fingerprint(BedBoardPane.content(s, ctx)), msgs = fingerprint(MessagesPane.content(s, ctx, me: "alice"))
+            let tasks = fingerprint(WorklistPane.content(s, ctx)), labs = fingerprint(LabsPane.content(s, ctx))
             let marks = s.changeMarks
             s.apply(r)
             if s.changeMarks.beds == marks.beds {
@@ -129,8 +130,18 @@ import RoundsJournal
             if s.changeMarks.messages == marks.messages {
                 #expect(fingerprint(MessagesPane.content(s, ctx, me: "alice")) == msgs, "record \(r.seq) (\(r.event.typeName)) changed messages without moving its mark")
             }
+            if s.changeMarks.worklist == marks.worklist {
+                #expect(fingerprint(WorklistPane.content(s, ctx)) == tasks, "record \(r.seq) (\(r.event.typeName)) changed the worklist without moving its mark")
+                worklistKinds.insert("\(r.event.typeName)")
+            }
+            if s.changeMarks.labs == marks.labs {
+                #expect(fingerprint(LabsPane.content(s, ctx)) == labs, "record \(r.seq) (\(r.event.typeName)) changed the labs pane without moving its mark")
+                labsKinds.insert("\(r.event.typeName)")
+            }
         }
         #expect(checked > 100)
         #expect(kinds.count >= 8, "many kinds of record were checked: \(kinds.sorted())")
+        #expect(worklistKinds.count >= 6, "worklist: \(worklistKinds.sorted())")
+        #expect(labsKinds.count >= 6, "labs: \(labsKinds.sorted())")
     }
 }
