@@ -87,7 +87,7 @@ public final class RoundsApp {
     var handoverView = PaneView()
     var contentCache: [PaneKind: (key: ContentKey, content: PaneContent)] = [:]
     lazy var stateSource = StateSource(app: self)
-    var headerCache: (key: ContentKey, counts: HeaderCounts)?
+    var headerCache: (key: RecordKey, counts: HeaderCounts)?
     /// Per pane, the unfiltered content and its rows' text laid out for searching, kept while
     /// a filter is typed (the key is the content's, with an empty filter).
     var searchCache: [PaneKind: Search] = [:]
@@ -106,8 +106,8 @@ public final class RoundsApp {
         var laidOut: Int { built.reduce(0, +) }
         var isComplete: Bool { built == lists.map(\.count) }
     }
-    var handoverCache: (key: ContentKey, items: [HandoverItem])?
-    var supervisorCache: (key: ContentKey, lines: [(String, StyleSlot)])?
+    var handoverCache: (key: RecordKey, items: [HandoverItem])?
+    var supervisorCache: (key: RecordKey, lines: [(String, StyleSlot)])?
 
     public init(engine: Engine, hospitalName: String = "Rounds", readOnly: Bool = false, wall: Bool = false,
                 idleLock: Span? = .minutes(5), authenticator: (any Authenticator)? = nil) {
@@ -348,10 +348,11 @@ public final class RoundsApp {
         return c
     }
 
-    /// The header's counts, cached like the panes.
+    /// The header's counts, kept until the next record or minute: they read tasks, labs, stays
+    /// and messages, so no single pane's change mark covers them.
     func headerCounts() -> HeaderCounts {
-        let key = contentKey(.worklist)
-        if let cached = headerCache, cached.key.seq == key.seq, cached.key.past == key.past, cached.key.minute == key.minute { return cached.counts }
+        let key = recordKey()
+        if let cached = headerCache, cached.key == key { return cached.counts }
         let s = state
         let counts = HeaderCounts(overdue: s.openTaskIndex.overdueCount(at: now),
                                   critical: s.activeLabs.reduce(0) { n, id in n + ((s.labs[id]?.awaitsCommunication ?? false) ? 1 : 0) },
@@ -361,6 +362,11 @@ public final class RoundsApp {
         return counts
     }
 
+    /// What views that read the whole state depend on (the header, the supervisor overview,
+    /// the handover walkthrough): the last record, the minute, and whether this is the past.
+    struct RecordKey: Equatable { var seq: UInt64; var past: Bool; var minute: Int64 }
+
+    func recordKey() -> RecordKey { RecordKey(seq: state.lastSeq, past: timeline != nil, minute: now.milliseconds / 60_000) }
     struct HeaderCounts { var overdue, critical, waiting, urgent: Int }
 
     /// All rows a pane can select, in order (the bed board's queue and discharges included).

@@ -8,8 +8,8 @@ extension RoundsApp {
     /// The walkthrough's items, computed once per record and minute like the panes (a render
     /// and the keys around it ask several times).
     func handoverItems() -> [HandoverItem] {
-        let key = contentKey(.worklist)
-        if let cached = handoverCache, cached.key.seq == key.seq, cached.key.past == key.past, cached.key.minute == key.minute { return cached.items }
+        let key = recordKey()
+        if let cached = handoverCache, cached.key == key { return cached.items }
         let items = state.handoverItems(at: now, wallClock: engine.wallClock)
         handoverCache = (key, items)
         return items

@@ -144,8 +144,8 @@ extension RoundsApp {
 
     /// The overview as lines: each section's title, column headings, rows and notes.
     func supervisorLines(width: Int) -> [(String, StyleSlot)] {
-        let key = contentKey(.worklist)
-        if let cached = supervisorCache, cached.key.seq == key.seq, cached.key.past == key.past, cached.key.minute == key.minute { return cached.lines }
+        let key = recordKey()
+        if let cached = supervisorCache, cached.key == key { return cached.lines }
         let tables = SupervisorOverview.tables(state, ReportContext(now: now, wallClock: engine.wallClock), minimal: wall)
         var lines: [(String, StyleSlot)] = []
         for t in tables {

@@ -61,6 +61,46 @@ import RoundsTestSupport
         #expect(top.contains("waiting for a bed"))
     }
 
+    @Test func headerCountsFollowEveryRecordNotOnlyTheWorklists() throws {
+        // The header reads messages, labs and stays: a record that leaves the worklist alone
+        // (an urgent message, its acknowledgement) must still change the count shown.
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scenarioApp(dir)
+        func urgent() -> String? {
+            let top = app.render(width: 160, height: 45).row(at: 0)
+            return top.firstMatch(of: /(\d+) urgent unacknowledged/).map { String($0.1) }
+        }
+        let before = try #require(urgent())
+        let worklist = app.state.changeMarks.worklist
+        try app.engine.submit(line: "msg send @coordinator \"Header check\" urgent")
+        #expect(app.state.changeMarks.worklist == worklist, "a message leaves the worklist's mark alone")
+        #expect(urgent() == String(Int(before)! + 1))
+        let id = try #require(app.state.unacknowledgedUrgent.max())
+        try app.engine.submit(line: "msg ack \(id)")
+        #expect(urgent() == before)
+        // The handover walkthrough and the supervisor overview read the whole state too.
+        func handoverUrgent() -> String? { app.handoverItems().first { $0.kind == .urgentMessages }?.title }
+        let walkthrough = handoverUrgent()
+        try app.engine.submit(line: "msg send @coordinator \"Handover check\" urgent")
+        #expect(app.state.changeMarks.worklist == worklist)
+        #expect(handoverUrgent() != walkthrough, "the walkthrough counts the new urgent message")
+    }
+
+    @Test func supervisorOverviewFollowsRecordsThatLeaveTheWorklistAlone() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, clock) = try scenarioApp(dir)
+        try app.engine.submit(line: "msg send @coordinator \"Escalate me\" urgent")
+        let id = try #require(app.state.unacknowledgedUrgent.max())
+        clock.advance(app.state.policy.messageAckWindow + .minutes(1))
+        _ = try app.engine.tick()
+        func overview() -> String { app.supervisorLines(width: 160).map(\.0).joined(separator: "\n") }
+        #expect(overview().contains("Escalate me"), "an escalated message is listed")
+        let worklist = app.state.changeMarks.worklist
+        try app.engine.submit(line: "msg ack \(id)")
+        try #require(app.state.changeMarks.worklist == worklist)
+        #expect(!overview().contains("Escalate me"), "acknowledged, it leaves the overview in the same minute")
+    }
+
     @Test func clinicalStateIsNeverColourAlone() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (app, _) = try scenarioApp(dir)
