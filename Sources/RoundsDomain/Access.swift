@@ -116,16 +116,16 @@ extension HospitalState {
         case .sessionOpened(let e):
             sessions[r.seq] = SessionInfo(number: r.seq, login: r.actor, opened: r.time, details: e)
         case .breakGlassStarted(let e):
-            guard grants.accepts(e.id), grants[e.id] == nil else { anomalies += 1; return }
+            guard grants.accepts(e.id), !grants.contains(e.id) else { anomalies += 1; return }
             grants[e.id] = BreakGlass(id: e.id, login: r.actor, role: staff[r.actor]?.role, reason: e.reason, started: r.time, until: e.until)
             grantOf[r.actor] = e.id
             awaitingReview.insert(e.id)
             nextGrant = max(nextGrant, e.id.number + 1)
         case .breakGlassEnded(let e):
-            guard grants[e.id] != nil else { anomalies += 1; return }
+            guard grants.contains(e.id) else { anomalies += 1; return }
             if grants[e.id]!.endedEarly == nil { grants[e.id]!.endedEarly = r.time }
         case .breakGlassReviewed(let e):
-            guard grants[e.id] != nil else { anomalies += 1; return }
+            guard grants.contains(e.id) else { anomalies += 1; return }
             grants[e.id]!.review = BreakGlass.Review(by: r.actor, at: r.time, verdict: e.verdict, note: e.note)
             awaitingReview.remove(e.id)
         default:

@@ -52,7 +52,7 @@ extension HospitalState {
             procedures[id] = nil
             retiring.archived += 1
         case .message(let id):
-            guard messages[id] != nil, !unacknowledgedUrgent.contains(id) else { return }
+            guard messages.contains(id), !unacknowledgedUrgent.contains(id) else { return }
             messages[id] = nil
             messageIndex.removed(id)
             retiring.archived += 1

@@ -187,7 +187,7 @@ extension HospitalState {
     mutating func applyHandover(_ r: Recorded) {
         switch r.event {
         case .ipassUpdated(let e):
-            guard stays[e.stay] != nil else { anomalies += 1; return }
+            guard stays.contains(e.stay) else { anomalies += 1; return }
             if let s = e.severity { stays[e.stay]!.severity = s }
             if let s = e.summary { stays[e.stay]!.summary = s }
             if e.clearContingencies { stays[e.stay]!.contingencies = [] }
@@ -195,15 +195,15 @@ extension HospitalState {
             if let c = e.contingency { stays[e.stay]!.contingencies.append(c) }
             if let a = e.awareness { stays[e.stay]!.awareness.append(a) }
         case .handoverStarted(let e):
-            guard handovers.accepts(e.id), handovers[e.id] == nil else { anomalies += 1; return }
+            guard handovers.accepts(e.id), !handovers.contains(e.id) else { anomalies += 1; return }
             handovers[e.id] = Handover(id: e.id, from: r.actor, to: e.to, started: r.time, status: .inProgress, changedAt: r.time)
             openHandover = e.id
             nextHandover = max(nextHandover, e.id.number + 1)
         case .handoverAcknowledged(let e):
-            guard handovers[e.id] != nil else { anomalies += 1; return }
+            guard handovers.contains(e.id) else { anomalies += 1; return }
             handovers[e.id]!.acknowledged[e.item] = Handover.Acknowledgement(at: r.time, note: e.note)
         case .handoverStatusChanged(let e):
-            guard handovers[e.id] != nil else { anomalies += 1; return }
+            guard handovers.contains(e.id) else { anomalies += 1; return }
             handovers[e.id]!.status = e.status
             handovers[e.id]!.changedAt = r.time
             if !e.status.isOpen, openHandover == e.id { openHandover = nil }

@@ -116,10 +116,10 @@ public struct HospitalState: Equatable, Sendable {
         if !grantOf.isEmpty, r.event.isWork { noteGrantAction(r) }
         switch r.event {
         case .unitAdded(let e):
-            if units[e.code] == nil { unitOrder.append(e.code) }
+            if !units.keys.contains(e.code) { unitOrder.append(e.code) }
             units[e.code] = Unit(code: e.code, name: e.name, kind: e.kind, beds: units[e.code]?.beds ?? [])
         case .bedAdded(let e):
-            guard units[e.unit] != nil, beds[e.id] == nil else { anomalies += 1; return }
+            guard units.keys.contains(e.unit), !beds.keys.contains(e.id) else { anomalies += 1; return }
             units[e.unit]!.beds.append(e.id)
             beds[e.id] = Bed(id: e.id, unit: e.unit, attributes: e.attributes, status: .available, since: now, patient: nil, block: nil)
         case .staffRecorded(let s):
@@ -136,14 +136,14 @@ public struct HospitalState: Equatable, Sendable {
             activeStay[e.mrn] = e.stay
             nextStay = max(nextStay, e.stay.number + 1)
         case .admissionCancelled(let e):
-            guard stays[e.stay] != nil else { anomalies += 1; return }
+            guard stays.contains(e.stay) else { anomalies += 1; return }
             stays[e.stay]!.phase = .cancelled
             stays[e.stay]!.dischargedAt = now
             activeStay[e.mrn] = nil
             releaseReservations(of: e.mrn, at: now)
             retire(.stay(e.stay), at: now)
         case .bedReserved(let e):
-            guard beds[e.bed] != nil else { anomalies += 1; return }
+            guard beds.keys.contains(e.bed) else { anomalies += 1; return }
             releaseReservations(of: e.mrn, at: now)
             reservation[e.mrn] = e.bed
             beds[e.bed]!.status = .reserved
@@ -154,7 +154,7 @@ public struct HospitalState: Equatable, Sendable {
             if let mrn = bed.patient, reservation[mrn] == e.bed { reservation[mrn] = nil }
             setBed(e.bed, .available, at: now)
         case .bedAssigned(let e):
-            guard beds[e.bed] != nil, stays[e.stay] != nil else { anomalies += 1; return }
+            guard beds.keys.contains(e.bed), stays.contains(e.stay) else { anomalies += 1; return }
             releaseReservations(of: e.mrn, at: now, except: e.bed)
             beds[e.bed]!.status = .occupied
             beds[e.bed]!.patient = e.mrn
@@ -164,7 +164,7 @@ public struct HospitalState: Equatable, Sendable {
             stays[e.stay]!.admittedAt = stays[e.stay]!.admittedAt ?? now
             stays[e.stay]!.history.append(BedMove(bed: e.bed, from: now, to: nil, override: e.override))
         case .patientTransferred(let e):
-            guard beds[e.from] != nil, beds[e.to] != nil, stays[e.stay] != nil else { anomalies += 1; return }
+            guard beds.keys.contains(e.from), beds.keys.contains(e.to), stays.contains(e.stay) else { anomalies += 1; return }
             releaseReservations(of: e.mrn, at: now, except: e.to)
             setBed(e.from, .dirty, at: now)
             beds[e.to]!.status = .occupied
@@ -174,7 +174,7 @@ public struct HospitalState: Equatable, Sendable {
             stays[e.stay]!.bed = e.to
             stays[e.stay]!.history.append(BedMove(bed: e.to, from: now, to: nil, override: e.override))
         case .bedsSwapped(let e):
-            guard beds[e.firstBed] != nil, beds[e.secondBed] != nil,
+            guard beds.keys.contains(e.firstBed), beds.keys.contains(e.secondBed),
                   let s1 = activeStay[e.first], let s2 = activeStay[e.second] else { anomalies += 1; return }
             beds[e.firstBed]!.patient = e.second
             beds[e.secondBed]!.patient = e.first
@@ -187,8 +187,8 @@ public struct HospitalState: Equatable, Sendable {
             stays[s1]!.history.append(BedMove(bed: e.secondBed, from: now, to: nil, override: e.override))
             stays[s2]!.history.append(BedMove(bed: e.firstBed, from: now, to: nil, override: e.override))
         case .patientDischarged(let e):
-            guard stays[e.stay] != nil else { anomalies += 1; return }
-            if let bed = e.bed, beds[bed] != nil { setBed(bed, .dirty, at: now) }
+            guard stays.contains(e.stay) else { anomalies += 1; return }
+            if let bed = e.bed, beds.keys.contains(bed) { setBed(bed, .dirty, at: now) }
             closeMove(stay: e.stay, at: now)
             stays[e.stay]!.phase = .discharged
             stays[e.stay]!.bed = nil
@@ -198,17 +198,17 @@ public struct HospitalState: Equatable, Sendable {
             releaseReservations(of: e.mrn, at: now)
             retire(.stay(e.stay), at: now)
         case .stayUpdated(let e):
-            guard stays[e.stay] != nil else { anomalies += 1; return }
+            guard stays.contains(e.stay) else { anomalies += 1; return }
             stays[e.stay]!.attending = e.attending
             stays[e.stay]!.expectedDischarge = e.expectedDischarge
             stays[e.stay]!.needs = e.needs
             stays[e.stay]!.wantedUnit = e.wantedUnit
         case .bedStatusChanged(let e):
-            guard beds[e.bed] != nil else { anomalies += 1; return }
+            guard beds.keys.contains(e.bed) else { anomalies += 1; return }
             setBed(e.bed, e.status, at: now)
             if e.status == .available { closeCleaningTasks(bed: e.bed, at: now, by: r.actor) }
         case .bedBlocked(let e):
-            guard beds[e.bed] != nil else { anomalies += 1; return }
+            guard beds.keys.contains(e.bed) else { anomalies += 1; return }
             if let mrn = beds[e.bed]!.patient, reservation[mrn] == e.bed { reservation[mrn] = nil }
             beds[e.bed]!.status = .blocked
             beds[e.bed]!.since = now
@@ -229,16 +229,16 @@ public struct HospitalState: Equatable, Sendable {
             if e.kind == .cleaning, case .bed(let bed) = e.link { cleaningTask[bed] = e.id }
             nextTask = max(nextTask, e.id.number + 1)
         case .taskStatusChanged(let e):
-            guard tasks[e.id] != nil else { anomalies += 1; return }
+            guard tasks.contains(e.id) else { anomalies += 1; return }
             setTaskStatus(e.id, e.status, note: e.note, at: now, by: r.actor)
         case .taskReassigned(let e):
-            guard tasks[e.id] != nil else { anomalies += 1; return }
+            guard tasks.contains(e.id) else { anomalies += 1; return }
             let open = openTasks.contains(e.id)
             if open { openTaskIndex.remove(tasks[e.id]!) }
             tasks[e.id]!.owner = e.owner
             if open { openTaskIndex.insert(tasks[e.id]!) }
         case .taskRescheduled(let e):
-            guard tasks[e.id] != nil else { anomalies += 1; return }
+            guard tasks.contains(e.id) else { anomalies += 1; return }
             let open = openTasks.contains(e.id)
             if open { openTaskIndex.remove(tasks[e.id]!) }
             tasks[e.id]!.due = e.due
@@ -246,10 +246,10 @@ public struct HospitalState: Equatable, Sendable {
             tasks[e.id]!.escalation = 0
             if let reason = e.reason { tasks[e.id]!.notes.append(Note(at: now, by: r.actor, text: reason)) }
         case .taskNoted(let e):
-            guard tasks[e.id] != nil else { anomalies += 1; return }
+            guard tasks.contains(e.id) else { anomalies += 1; return }
             tasks[e.id]!.notes.append(Note(at: now, by: r.actor, text: e.text))
         case .taskEscalated(let e):
-            guard tasks[e.id] != nil else { anomalies += 1; return }
+            guard tasks.contains(e.id) else { anomalies += 1; return }
             tasks[e.id]!.escalation = max(tasks[e.id]!.escalation, e.level)
         case .labOrdered(let e):
             guard labs.accepts(e.id) else { anomalies += 1; return }
@@ -260,23 +260,23 @@ public struct HospitalState: Equatable, Sendable {
             labsByPatient[e.mrn, default: []].append(e.id)
             nextLab = max(nextLab, e.id.number + 1)
         case .labProgressed(let e):
-            guard labs[e.id] != nil else { anomalies += 1; return }
+            guard labs.contains(e.id) else { anomalies += 1; return }
             labs[e.id]!.status = e.status
             if e.status == .collected { labs[e.id]!.collectedAt = now }
             if e.status == .received { labs[e.id]!.receivedAt = now }
         case .labResulted(let e):
-            guard labs[e.id] != nil else { anomalies += 1; return }
+            guard labs.contains(e.id) else { anomalies += 1; return }
             labs[e.id]!.status = .resulted
             labs[e.id]!.resultedAt = now
             labs[e.id]!.result = e.result
             labs[e.id]!.criticalTask = e.criticalTask
             if e.result.flag != .critical { activeLabs.remove(e.id); retire(.lab(e.id), at: now) }
         case .labAcknowledged(let e):
-            guard labs[e.id] != nil else { anomalies += 1; return }
+            guard labs.contains(e.id) else { anomalies += 1; return }
             labs[e.id]!.acknowledgedBy = r.actor
             labs[e.id]!.acknowledgedAt = now
         case .criticalCommunicated(let e):
-            guard labs[e.lab] != nil, tasks[e.task] != nil else { anomalies += 1; return }
+            guard labs.contains(e.lab), tasks.contains(e.task) else { anomalies += 1; return }
             let c = Communication(toldName: e.toldName, toldRole: e.toldRole, readBack: e.readBack, at: now, by: r.actor)
             labs[e.lab]!.communication = c
             labs[e.lab]!.acknowledgedBy = labs[e.lab]!.acknowledgedBy ?? r.actor
@@ -286,7 +286,7 @@ public struct HospitalState: Equatable, Sendable {
             tasks[e.task]!.communication = c
             setTaskStatus(e.task, .done, note: "Told \(e.toldName) (\(e.toldRole.label)); read back \(e.readBack)", at: now, by: r.actor)
         case .labCancelled(let e):
-            guard labs[e.id] != nil else { anomalies += 1; return }
+            guard labs.contains(e.id) else { anomalies += 1; return }
             labs[e.id]!.status = .cancelled
             activeLabs.remove(e.id)
             retire(.lab(e.id), at: now)
@@ -297,17 +297,17 @@ public struct HospitalState: Equatable, Sendable {
             scheduledProcedures.insert(e.id)
             nextProcedure = max(nextProcedure, e.id.number + 1)
         case .procedureRescheduled(let e):
-            guard procedures[e.id] != nil else { anomalies += 1; return }
+            guard procedures.contains(e.id) else { anomalies += 1; return }
             procedures[e.id]!.start = e.start
             procedures[e.id]!.end = e.end
             procedures[e.id]!.notReadyTask = nil
             procedures[e.id]!.missingAtCheck = []
         case .procedureStatusChanged(let e):
-            guard procedures[e.id] != nil else { anomalies += 1; return }
+            guard procedures.contains(e.id) else { anomalies += 1; return }
             procedures[e.id]!.status = e.status
             if e.status == .done || e.status == .cancelled { scheduledProcedures.remove(e.id); retire(.procedure(e.id), at: now) }
         case .procedureNotReady(let e):
-            guard procedures[e.id] != nil else { anomalies += 1; return }
+            guard procedures.contains(e.id) else { anomalies += 1; return }
             procedures[e.id]!.notReadyTask = e.task
             procedures[e.id]!.missingAtCheck = e.missing
         case .messageSent(let e):
@@ -320,16 +320,16 @@ public struct HospitalState: Equatable, Sendable {
             messageIndex.sent(e.id, at: now, next: nextMessage, urgent: e.urgent)
             nextMessage = max(nextMessage, e.id.number + 1)
         case .messageRead(let e):
-            guard messages[e.id] != nil else { anomalies += 1; return }
+            guard messages.contains(e.id) else { anomalies += 1; return }
             if messages[e.id]!.readBy[r.actor] == nil { messages[e.id]!.readBy[r.actor] = now }
         case .messageAcknowledged(let e):
-            guard messages[e.id] != nil else { anomalies += 1; return }
+            guard messages.contains(e.id) else { anomalies += 1; return }
             if messages[e.id]!.readBy[r.actor] == nil { messages[e.id]!.readBy[r.actor] = now }
             messages[e.id]!.acknowledgedBy = r.actor
             messages[e.id]!.acknowledgedAt = now
             if unacknowledgedUrgent.remove(e.id) != nil { messageIndex.acknowledged(e.id); retire(.message(e.id), at: now) }
         case .messageEscalated(let e):
-            guard messages[e.id] != nil else { anomalies += 1; return }
+            guard messages.contains(e.id) else { anomalies += 1; return }
             messages[e.id]!.escalation = max(messages[e.id]!.escalation, e.level)
         case .accessRecorded:
             // The audit trail is the journal itself; reading changes nothing in the hospital.

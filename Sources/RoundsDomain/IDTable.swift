@@ -59,7 +59,7 @@ public struct IDTable<ID: SequentialID, Value: Equatable & Sendable>: Equatable,
     /// Inlinable, so that other modules (the panes, reports) get a version specialised for
     /// their table.
     @inlinable public subscript(id: ID) -> Value? {
-        // Lends the item in place by its address: `tasks[id] != nil` or `tasks[id]?.status`
+        // Lends the item in place by its address: `tasks.contains(id)` or `tasks[id]?.status`
         // copies nothing. (A `_read` coroutine yielding the slot still copied the item.) The
         // address stays valid for the access because the table, which holds the chunk, is
         // borrowed for it.
@@ -83,9 +83,11 @@ public struct IDTable<ID: SequentialID, Value: Equatable & Sendable>: Equatable,
             }
             let chunk = chunks[c]!
             let slot = i & (IDTable.chunkSize - 1)
-            let had = chunk.slots[slot] != nil
+            // `if case`, not `!= nil`: comparing an optional item with nil copies it (a retain
+            // and release of every string in it, about 35 ns), `if case` only reads its tag.
+            let had = IDTable.holds(chunk.slots + slot)
             yield &chunk.slots[slot]
-            let has = chunk.slots[slot] != nil
+            let has = IDTable.holds(chunk.slots + slot)
             if had != has {
                 storedCount += has ? 1 : -1
                 chunk.live += has ? 1 : -1
@@ -94,6 +96,19 @@ public struct IDTable<ID: SequentialID, Value: Equatable & Sendable>: Equatable,
             if chunk.live == 0 { chunks[c] = nil }
             if has, id.number >= storedEnd { storedEnd = id.number + 1 }
         }
+    }
+
+    /// Whether an item is held under `id`. Use this, not `table[id] != nil`: comparing the
+    /// lent optional with nil copies the item (about 35 ns, a retain and release of every
+    /// string in it); this reads only whether it is there (about 3 ns).
+    @inlinable public func contains(_ id: ID) -> Bool {
+        if case .some = self[id] { return true }
+        return false
+    }
+
+    @inlinable static func holds(_ slot: UnsafeMutablePointer<Value?>) -> Bool {
+        if case .some = slot.pointee { return true }
+        return false
     }
 
     public var isEmpty: Bool { count == 0 }
@@ -123,7 +138,7 @@ public struct IDTable<ID: SequentialID, Value: Equatable & Sendable>: Equatable,
         out.reserveCapacity(count)
         for (c, chunk) in chunks.enumerated() {
             guard let chunk else { continue }
-            for s in 0..<IDTable.chunkSize where chunk.slots[s] != nil { out.append(ID(c << IDTable.chunkShift + s + 1)) }
+            for s in 0..<IDTable.chunkSize where IDTable.holds(chunk.slots + s) { out.append(ID(c << IDTable.chunkShift + s + 1)) }
         }
         return out
     }

@@ -504,7 +504,7 @@ if mode == "table-read" {
     let path = value("--journal", "\(benchDir)/scale6.rj")   // written by `keystroke`
     let engine = try Engine(journalAt: path, actor: "bench", clock: ManualClock(start + .days(30) + .minutes(5)), wallClock: .utc, writable: false)
     let s = engine.state
-    let held = (1..<s.nextMessage).filter { s.messages[MessageID($0)] != nil }
+    let held = (1..<s.nextMessage).filter { s.messages.contains(MessageID($0)) }
     var total: Int64 = 0
     let t = now()
     for _ in 0..<100 {
