@@ -38,17 +38,19 @@ extension HospitalState {
         retiring.compactIfWorthwhile()
     }
 
+    /// Fields are read where they lie: binding an item (`let t = tasks[id]`) would copy it, a
+    /// retain and release of every string in it, for each of the million items a year archives.
     private mutating func archive(_ item: RetireQueue.Item, cutoff: Timestamp) {
         switch item {
         case .task(let id):
-            guard let t = tasks[id], t.status.isClosed, let closed = t.closedAt, closed <= cutoff else { return }
+            guard tasks[id]?.status.isClosed == true, let closed = tasks[id]?.closedAt, closed <= cutoff else { return }
             tasks[id] = nil
             retiring.archived += 1
         case .lab(let id):
-            guard let lab = labs[id], !activeLabs.contains(id), activeStay[lab.mrn] == nil else { return }
-            removeLab(id, of: lab.mrn)
+            guard let mrn = labs[id]?.mrn, !activeLabs.contains(id), activeStay[mrn] == nil else { return }
+            removeLab(id, of: mrn)
         case .procedure(let id):
-            guard let p = procedures[id], p.status == .done || p.status == .cancelled else { return }
+            guard let status = procedures[id]?.status, status == .done || status == .cancelled else { return }
             procedures[id] = nil
             retiring.archived += 1
         case .message(let id):
@@ -57,14 +59,14 @@ extension HospitalState {
             messageIndex.removed(id)
             retiring.archived += 1
         case .stay(let id):
-            guard let st = stays[id], st.phase == .discharged || st.phase == .cancelled else { return }
+            guard let phase = stays[id]?.phase, phase == .discharged || phase == .cancelled, let mrn = stays[id]?.mrn else { return }
             stays[id] = nil
             retiring.archived += 1
             // Labs kept for the stay go too, unless the patient is back.
-            if activeStay[st.mrn] == nil, let ids = labsByPatient[st.mrn] {
+            if activeStay[mrn] == nil, let ids = labsByPatient[mrn] {
                 for lab in ids where !activeLabs.contains(lab) {
-                    guard let l = labs[lab], let closed = l.resultedAt ?? Optional(l.orderedAt), closed <= cutoff else { continue }
-                    removeLab(lab, of: st.mrn)
+                    guard let closed = labs[lab]?.resultedAt ?? labs[lab]?.orderedAt, closed <= cutoff else { continue }
+                    removeLab(lab, of: mrn)
                 }
             }
         }

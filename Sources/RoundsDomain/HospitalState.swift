@@ -150,8 +150,8 @@ public struct HospitalState: Equatable, Sendable {
             beds[e.bed]!.patient = e.mrn
             beds[e.bed]!.since = now
         case .reservationReleased(let e):
-            guard let bed = beds[e.bed] else { anomalies += 1; return }
-            if let mrn = bed.patient, reservation[mrn] == e.bed { reservation[mrn] = nil }
+            guard beds.keys.contains(e.bed) else { anomalies += 1; return }
+            if let mrn = beds[e.bed]?.patient, reservation[mrn] == e.bed { reservation[mrn] = nil }
             setBed(e.bed, .available, at: now)
         case .bedAssigned(let e):
             guard beds.keys.contains(e.bed), stays.contains(e.stay) else { anomalies += 1; return }
@@ -215,17 +215,17 @@ public struct HospitalState: Equatable, Sendable {
             beds[e.bed]!.patient = nil
             beds[e.bed]!.block = BedBlock(reason: e.reason, since: now, until: e.until, returnsTo: e.returnsTo)
         case .bedUnblocked(let e):
-            guard let bed = beds[e.bed] else { anomalies += 1; return }
-            setBed(e.bed, bed.block?.returnsTo ?? .available, at: now)
+            guard beds.keys.contains(e.bed) else { anomalies += 1; return }
+            setBed(e.bed, beds[e.bed]?.block?.returnsTo ?? .available, at: now)
         case .taskCreated(let e):
             guard tasks.accepts(e.id) else { anomalies += 1; return }
-            if let old = tasks[e.id], openTasks.contains(e.id) { openTaskIndex.remove(old) }
+            if openTasks.contains(e.id) { openTaskIndex.remove(e.id, from: tasks) }
             tasks[e.id] = WorklistTask(id: e.id, title: e.title, kind: e.kind, priority: e.priority, due: e.due, owner: e.owner,
                                        status: .open, patient: e.patient, link: e.link,
                                        notes: e.note.map { [Note(at: now, by: r.actor, text: $0)] } ?? [],
                                        createdAt: now, createdBy: r.actor, closedAt: nil, closedBy: nil, communication: nil, escalation: 0)
             openTasks.insert(e.id)
-            openTaskIndex.insert(tasks[e.id]!)
+            openTaskIndex.insert(e.id, from: tasks)
             if e.kind == .cleaning, case .bed(let bed) = e.link { cleaningTask[bed] = e.id }
             nextTask = max(nextTask, e.id.number + 1)
         case .taskStatusChanged(let e):
@@ -234,15 +234,15 @@ public struct HospitalState: Equatable, Sendable {
         case .taskReassigned(let e):
             guard tasks.contains(e.id) else { anomalies += 1; return }
             let open = openTasks.contains(e.id)
-            if open { openTaskIndex.remove(tasks[e.id]!) }
+            if open { openTaskIndex.remove(e.id, from: tasks) }
             tasks[e.id]!.owner = e.owner
-            if open { openTaskIndex.insert(tasks[e.id]!) }
+            if open { openTaskIndex.insert(e.id, from: tasks) }
         case .taskRescheduled(let e):
             guard tasks.contains(e.id) else { anomalies += 1; return }
             let open = openTasks.contains(e.id)
-            if open { openTaskIndex.remove(tasks[e.id]!) }
+            if open { openTaskIndex.remove(e.id, from: tasks) }
             tasks[e.id]!.due = e.due
-            if open { openTaskIndex.insert(tasks[e.id]!) }
+            if open { openTaskIndex.insert(e.id, from: tasks) }
             tasks[e.id]!.escalation = 0
             if let reason = e.reason { tasks[e.id]!.notes.append(Note(at: now, by: r.actor, text: reason)) }
         case .taskNoted(let e):
@@ -365,12 +365,12 @@ public struct HospitalState: Equatable, Sendable {
         if status.isClosed {
             tasks[id]!.closedAt = now
             tasks[id]!.closedBy = actor
-            if openTasks.remove(id) != nil { openTaskIndex.remove(tasks[id]!) }
+            if openTasks.remove(id) != nil { openTaskIndex.remove(id, from: tasks) }
             retire(.task(id), at: now)
         } else {
             tasks[id]!.closedAt = nil
             tasks[id]!.closedBy = nil
-            if openTasks.insert(id).inserted { openTaskIndex.insert(tasks[id]!) }
+            if openTasks.insert(id).inserted { openTaskIndex.insert(id, from: tasks) }
         }
     }
 

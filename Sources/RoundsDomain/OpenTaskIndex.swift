@@ -23,7 +23,7 @@ public struct OpenTaskIndex: Equatable, Sendable {
     /// By owner as written (`@evs`, `tnguyen`), `~` for none; no empty lists.
     public private(set) var byOwner: [String: [Entry]] = [:]
 
-    static func ownerKey(_ t: WorklistTask) -> String { t.owner?.description ?? "~" }
+    static func ownerKey(_ owner: Assignee?) -> String { owner?.description ?? "~" }
 
     public init() {}
 
@@ -33,7 +33,7 @@ public struct OpenTaskIndex: Equatable, Sendable {
         for id in open {
             guard let t = tasks[id] else { continue }
             lists[t.priority.rank].append(Entry(due: t.due, id: id, priority: t.priority))
-            byOwner[OpenTaskIndex.ownerKey(t), default: []].append(Entry(due: t.due, id: id, priority: t.priority))
+            byOwner[OpenTaskIndex.ownerKey(t.owner), default: []].append(Entry(due: t.due, id: id, priority: t.priority))
         }
         for i in lists.indices { lists[i].sort { $0.precedes($1) } }
         for k in byOwner.keys { byOwner[k]!.sort { $0.precedes($1) } }
@@ -57,17 +57,21 @@ public struct OpenTaskIndex: Equatable, Sendable {
         if i < list.count, list[i] == e { list.remove(at: i) }
     }
 
-    mutating func insert(_ t: WorklistTask) {
-        let e = Entry(due: t.due, id: t.id, priority: t.priority)
+    /// Adds task `id` as it is now in `tasks` (its due, priority and owner, read in place: the
+    /// task is not copied).
+    mutating func insert(_ id: TaskID, from tasks: IDTable<TaskID, WorklistTask>) {
+        guard let due = tasks[id]?.due, let priority = tasks[id]?.priority else { return }
+        let e = Entry(due: due, id: id, priority: priority)
         OpenTaskIndex.insert(e, into: &lists[e.priority.rank])
-        OpenTaskIndex.insert(e, into: &byOwner[OpenTaskIndex.ownerKey(t), default: []])
+        OpenTaskIndex.insert(e, into: &byOwner[OpenTaskIndex.ownerKey(tasks[id]?.owner), default: []])
     }
 
-    /// Removes `t` as it is now (its current due, priority and owner).
-    mutating func remove(_ t: WorklistTask) {
-        let e = Entry(due: t.due, id: t.id, priority: t.priority)
+    /// Removes task `id` as it is now in `tasks` (its current due, priority and owner).
+    mutating func remove(_ id: TaskID, from tasks: IDTable<TaskID, WorklistTask>) {
+        guard let due = tasks[id]?.due, let priority = tasks[id]?.priority else { return }
+        let e = Entry(due: due, id: id, priority: priority)
         OpenTaskIndex.remove(e, from: &lists[e.priority.rank])
-        let owner = OpenTaskIndex.ownerKey(t)
+        let owner = OpenTaskIndex.ownerKey(tasks[id]?.owner)
         if byOwner[owner] != nil {
             OpenTaskIndex.remove(e, from: &byOwner[owner]!)
             if byOwner[owner]!.isEmpty { byOwner[owner] = nil }

@@ -116,8 +116,13 @@ public final class Journal {
     ///
     /// With `resumingFrom` (a snapshot's position) replay starts there instead of at the top,
     /// once the record ending there is proved to be this journal's (`.snapshotMismatch` if not).
+    ///
+    /// A long replay reads, checks and decodes on a second thread while `onRecord` runs on
+    /// this one (`pipeline`, Pipeline.swift); `onRecord` sees the same records in the same
+    /// order either way.
     public static func open(at path: String, writable: Bool, verifyChain: Bool = true, io: any JournalIO = SystemIO(),
-                            readChunk: Int = Journal.chunkSize, resumingFrom resume: ScanPosition? = nil, onRecord: (Recorded) -> Void) throws(JournalError) -> (Journal, OpenReport) {
+                            readChunk: Int = Journal.chunkSize, resumingFrom resume: ScanPosition? = nil, pipeline: Pipeline = .standard,
+                            onRecord: (Recorded) -> Void) throws(JournalError) -> (Journal, OpenReport) {
         let fd = Glibc.open(path, (writable ? O_RDWR | O_APPEND : O_RDONLY) | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { throw .notFound(path) }
@@ -135,7 +140,10 @@ public final class Journal {
                 journal.position = resume
                 report.resumedAfter = resume.nextSeq - 1
             }
-            let stop = try journal.readToEnd { r in report.records += 1; onRecord(r) }
+            // A long replay reads and checks on a second thread while this one applies.
+            let pipelined = journal.fileSize - journal.position.offset >= pipeline.threshold
+            let stop = pipelined ? try journal.readToEndPipelined(pipeline) { r in report.records += 1; onRecord(r) }
+                                 : try journal.readToEnd { r in report.records += 1; onRecord(r) }
             switch stop {
             case .end: break
             case .corrupt(let d): throw .damaged(path, d)

@@ -37,10 +37,35 @@ func sampleJournal(_ dir: TemporaryDirectory, records n: Int = 12) throws -> (St
     return (path, recorded)
 }
 
+/// Replays on a second thread from the first byte, in batches of three with at most two
+/// waiting, so that every journal a test reads crosses batches and fills the queue.
+let eagerPipeline = Journal.Pipeline(threshold: 0, batch: 3, waiting: 2)
+
+/// Replays `path`. A reader replays it twice, on one thread and on two (`eagerPipeline`), and
+/// checks that both give the same records, the same report and the same error; a writer (which
+/// moves a torn tail aside) replays it once, on two threads.
 func replay(_ path: String, writable: Bool = false) throws -> ([Recorded], OpenReport) {
-    var got: [Recorded] = []
-    let (_, report) = try Journal.open(at: path, writable: writable) { got.append($0) }
-    return (got, report)
+    func run(_ pipeline: Journal.Pipeline) -> Result<([Recorded], OpenReport), any Error> {
+        var got: [Recorded] = []
+        do {
+            let (_, report) = try Journal.open(at: path, writable: writable, pipeline: pipeline) { got.append($0) }
+            return .success((got, report))
+        } catch {
+            return .failure(error)
+        }
+    }
+    if writable { return try run(eagerPipeline).get() }
+    let plain = run(.off), pipelined = run(eagerPipeline)
+    switch (plain, pipelined) {
+    case let (.success(a), .success(b)):
+        #expect(a.0 == b.0, "the same records on one thread and on two")
+        #expect(a.1 == b.1, "the same report on one thread and on two")
+    case let (.failure(a), .failure(b)):
+        #expect("\(a)" == "\(b)", "the same error on one thread and on two")
+    default:
+        Issue.record("one thread: \(plain); two threads: \(pipelined)")
+    }
+    return try plain.get()
 }
 
 /// The damage `Journal.open` reports, or nil.
@@ -102,16 +127,21 @@ func recordOffsets(_ bytes: [UInt8]) -> [Int] {
         var st = stat()
         stat(path, &st)
         #expect(st.st_size > 3 * (JournalFormat.maximumBody + JournalFormat.frameHeaderSize), "several pieces")
-        var read: [Recorded] = []
-        let (_, report) = try Journal.open(at: path, writable: false, readChunk: 1) { read.append($0) }
-        #expect(read == written)
-        #expect(report.tornTail == nil)
+        for pipeline in [Journal.Pipeline.off, Journal.Pipeline(threshold: 0), eagerPipeline] {
+            var read: [Recorded] = []
+            let (_, report) = try Journal.open(at: path, writable: false, readChunk: 1, pipeline: pipeline) { read.append($0) }
+            #expect(read == written)
+            #expect(report.tornTail == nil)
+            #expect(report.records == written.count)
+        }
         // Cut the last record short: a torn tail, found after many pieces.
         truncate(path, off_t(st.st_size - 3))
-        read = []
-        let (_, torn) = try Journal.open(at: path, writable: false, readChunk: 1) { read.append($0) }
-        #expect(read.count == written.count - 1)
-        #expect(torn.tornTail != nil)
+        for pipeline in [Journal.Pipeline.off, Journal.Pipeline(threshold: 0), eagerPipeline] {
+            var read: [Recorded] = []
+            let (_, torn) = try Journal.open(at: path, writable: false, readChunk: 1, pipeline: pipeline) { read.append($0) }
+            #expect(read == Array(written.dropLast()))
+            #expect(torn.tornTail != nil)
+        }
     }
 
     @Test func aSharedGroupOfWritersGetsAGroupWritableJournal() throws {
