@@ -88,7 +88,7 @@ public struct Simulator: Sendable {
     /// order (Swift seeds each set's hashing differently, which would break same seed, same
     /// journal). Mostly recent numbers are tried; now and then the whole set is sorted so old
     /// items are reached too.
-    mutating func someMember<T: SequentialID>(_ set: Set<T>, next: Int) -> T? {
+    mutating func someMember<T: SequentialID>(_ set: IDSet<T>, next: Int) -> T? {
         guard !set.isEmpty else { return nil }
         if rng.chance(0.05) {
             let all = set.sorted()

@@ -11,24 +11,24 @@ public struct HospitalState: Equatable, Sendable {
     /// The waiting or in-bed stay of each patient who has one.
     public internal(set) var activeStay: [MRN: StayID] = [:]
     public internal(set) var tasks = IDTable<TaskID, WorklistTask>()
-    public internal(set) var openTasks: Set<TaskID> = []
+    public internal(set) var openTasks: IDSet<TaskID> = []
     /// The open tasks in due order per priority (OpenTaskIndex.swift).
     public internal(set) var openTaskIndex = OpenTaskIndex()
     public internal(set) var labs = IDTable<LabID, LabOrder>()
     /// Labs not yet resulted or cancelled, and resulted critical labs not yet communicated.
-    public internal(set) var activeLabs: Set<LabID> = []
+    public internal(set) var activeLabs: IDSet<LabID> = []
     public internal(set) var procedures = IDTable<ProcedureID, Procedure>()
-    public internal(set) var scheduledProcedures: Set<ProcedureID> = []
+    public internal(set) var scheduledProcedures: IDSet<ProcedureID> = []
     public internal(set) var messages = IDTable<MessageID, Message>()
     /// Urgent messages not yet acknowledged.
-    public internal(set) var unacknowledgedUrgent: Set<MessageID> = []
+    public internal(set) var unacknowledgedUrgent: IDSet<MessageID> = []
     public internal(set) var staff: [Login: Staff] = [:]
     /// Sessions by number (the seq of their `session.opened` record).
     public internal(set) var sessions: [UInt64: SessionInfo] = [:]
     /// Break-glass grants; the latest grant of each login that may still be in force; the review queue.
     public internal(set) var grants = IDTable<GrantID, BreakGlass>()
     public internal(set) var grantOf: [Login: GrantID] = [:]
-    public internal(set) var awaitingReview: Set<GrantID> = []
+    public internal(set) var awaitingReview: IDSet<GrantID> = []
     /// Shift handovers; the one in progress or paused; when each login last completed one.
     public internal(set) var handovers = IDTable<HandoverID, Handover>()
     public internal(set) var openHandover: HandoverID?
@@ -146,9 +146,7 @@ public struct HospitalState: Equatable, Sendable {
             guard beds.keys.contains(e.bed) else { anomalies += 1; return }
             releaseReservations(of: e.mrn, at: now)
             reservation[e.mrn] = e.bed
-            beds[e.bed]!.status = .reserved
-            beds[e.bed]!.patient = e.mrn
-            beds[e.bed]!.since = now
+            beds[e.bed]?.hold(e.mrn, .reserved, at: now)
         case .reservationReleased(let e):
             guard beds.keys.contains(e.bed) else { anomalies += 1; return }
             if let mrn = beds[e.bed]?.patient, reservation[mrn] == e.bed { reservation[mrn] = nil }
@@ -156,9 +154,7 @@ public struct HospitalState: Equatable, Sendable {
         case .bedAssigned(let e):
             guard beds.keys.contains(e.bed), stays.contains(e.stay) else { anomalies += 1; return }
             releaseReservations(of: e.mrn, at: now, except: e.bed)
-            beds[e.bed]!.status = .occupied
-            beds[e.bed]!.patient = e.mrn
-            beds[e.bed]!.since = now
+            beds[e.bed]?.hold(e.mrn, .occupied, at: now)
             stays[e.stay]!.phase = .inBed
             stays[e.stay]!.bed = e.bed
             stays[e.stay]!.admittedAt = stays[e.stay]!.admittedAt ?? now
@@ -167,19 +163,15 @@ public struct HospitalState: Equatable, Sendable {
             guard beds.keys.contains(e.from), beds.keys.contains(e.to), stays.contains(e.stay) else { anomalies += 1; return }
             releaseReservations(of: e.mrn, at: now, except: e.to)
             setBed(e.from, .dirty, at: now)
-            beds[e.to]!.status = .occupied
-            beds[e.to]!.patient = e.mrn
-            beds[e.to]!.since = now
+            beds[e.to]?.hold(e.mrn, .occupied, at: now)
             closeMove(stay: e.stay, at: now)
             stays[e.stay]!.bed = e.to
             stays[e.stay]!.history.append(BedMove(bed: e.to, from: now, to: nil, override: e.override))
         case .bedsSwapped(let e):
             guard beds.keys.contains(e.firstBed), beds.keys.contains(e.secondBed),
                   let s1 = activeStay[e.first], let s2 = activeStay[e.second] else { anomalies += 1; return }
-            beds[e.firstBed]!.patient = e.second
-            beds[e.secondBed]!.patient = e.first
-            beds[e.firstBed]!.since = now
-            beds[e.secondBed]!.since = now
+            beds[e.firstBed]?.hold(e.second, at: now)
+            beds[e.secondBed]?.hold(e.first, at: now)
             closeMove(stay: s1, at: now)
             closeMove(stay: s2, at: now)
             stays[s1]!.bed = e.secondBed
@@ -209,11 +201,8 @@ public struct HospitalState: Equatable, Sendable {
             if e.status == .available { closeCleaningTasks(bed: e.bed, at: now, by: r.actor) }
         case .bedBlocked(let e):
             guard beds.keys.contains(e.bed) else { anomalies += 1; return }
-            if let mrn = beds[e.bed]!.patient, reservation[mrn] == e.bed { reservation[mrn] = nil }
-            beds[e.bed]!.status = .blocked
-            beds[e.bed]!.since = now
-            beds[e.bed]!.patient = nil
-            beds[e.bed]!.block = BedBlock(reason: e.reason, since: now, until: e.until, returnsTo: e.returnsTo)
+            if let mrn = beds[e.bed]?.patient, reservation[mrn] == e.bed { reservation[mrn] = nil }
+            beds[e.bed]?.set(.blocked, at: now, block: BedBlock(reason: e.reason, since: now, until: e.until, returnsTo: e.returnsTo))
         case .bedUnblocked(let e):
             guard beds.keys.contains(e.bed) else { anomalies += 1; return }
             setBed(e.bed, beds[e.bed]?.block?.returnsTo ?? .available, at: now)
@@ -342,10 +331,7 @@ public struct HospitalState: Equatable, Sendable {
     }
 
     private mutating func setBed(_ id: BedID, _ status: BedStatus, at now: Timestamp) {
-        beds[id]!.status = status
-        beds[id]!.since = now
-        beds[id]!.patient = nil
-        beds[id]!.block = nil
+        beds[id]?.set(status, at: now)
     }
 
     private mutating func releaseReservations(of mrn: MRN, at now: Timestamp, except keep: BedID? = nil) {
@@ -378,6 +364,25 @@ public struct HospitalState: Equatable, Sendable {
     private mutating func closeCleaningTasks(bed: BedID, at now: Timestamp, by actor: Login) {
         guard let id = cleaningTask.removeValue(forKey: bed), tasks[id]?.status.isClosed == false else { return }
         setTaskStatus(id, .done, note: "Bed cleaned", at: now, by: actor)
+    }
+}
+
+/// Several fields of a bed changed in one access: each `beds[id]!.field = …` hashes the bed's
+/// id again.
+extension Bed {
+    /// Holds `patient` (status unchanged when nil), since `now`.
+    mutating func hold(_ patient: MRN, _ status: BedStatus? = nil, at now: Timestamp) {
+        if let status { self.status = status }
+        self.patient = patient
+        since = now
+    }
+
+    /// Becomes `status`, empty, since `now`, with `block` (nil unless blocked).
+    mutating func set(_ status: BedStatus, at now: Timestamp, block: BedBlock? = nil) {
+        self.status = status
+        since = now
+        patient = nil
+        self.block = block
     }
 }
 

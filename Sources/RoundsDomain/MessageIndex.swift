@@ -73,7 +73,7 @@ public struct MessageIndex: Equatable, Sendable {
     }
 
     /// Rebuilt from what a snapshot holds.
-    init(_ messages: IDTable<MessageID, Message>, next: Int, unacknowledgedUrgent: Set<MessageID>) {
+    init(_ messages: IDTable<MessageID, Message>, next: Int, unacknowledgedUrgent: IDSet<MessageID>) {
         self.init()
         var expected = 1
         messages.forEach { m in

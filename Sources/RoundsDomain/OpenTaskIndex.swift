@@ -29,7 +29,7 @@ public struct OpenTaskIndex: Equatable, Sendable {
 
     /// Built at once from the open tasks (a snapshot being read): sorted per list, not inserted
     /// one by one.
-    init(tasks: IDTable<TaskID, WorklistTask>, open: Set<TaskID>) {
+    init(tasks: IDTable<TaskID, WorklistTask>, open: IDSet<TaskID>) {
         for id in open {
             guard let t = tasks[id] else { continue }
             lists[t.priority.rank].append(Entry(due: t.due, id: id, priority: t.priority))

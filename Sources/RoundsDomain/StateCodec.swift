@@ -36,16 +36,16 @@ extension HospitalState {
         lastSeq = try r.varint(); lastTime = try r.get(); policy = try r.get(); unitOrder = try r.get()
         units = try r.dictionary(); beds = try r.dictionary(); patients = try r.dictionary()
         stays = try r.table(); activeStay = try r.dictionary()
-        tasks = try r.table(); openTasks = try r.idSet()
+        tasks = try r.table(); openTasks = try r.idSet(below: tasks.endNumber + IDTable<TaskID, WorklistTask>.maximumGap)
         openTaskIndex = OpenTaskIndex(tasks: tasks, open: openTasks)
-        labs = try r.table(); activeLabs = try r.idSet()
-        procedures = try r.table(); scheduledProcedures = try r.idSet()
-        messages = try r.table(); unacknowledgedUrgent = try r.idSet()
+        labs = try r.table(); activeLabs = try r.idSet(below: labs.endNumber + IDTable<LabID, LabOrder>.maximumGap)
+        procedures = try r.table(); scheduledProcedures = try r.idSet(below: procedures.endNumber + IDTable<ProcedureID, Procedure>.maximumGap)
+        messages = try r.table(); unacknowledgedUrgent = try r.idSet(below: messages.endNumber + IDTable<MessageID, Message>.maximumGap)
         staff = try r.dictionary()
         let sessionCount = try r.count()
         sessions.reserveCapacity(sessionCount)
         for _ in 0..<sessionCount { let k = try r.varint(); let v: SessionInfo = try r.get(); sessions[k] = v }
-        grants = try r.table(); grantOf = try r.dictionary(); awaitingReview = try r.idSet()
+        grants = try r.table(); grantOf = try r.dictionary(); awaitingReview = try r.idSet(below: grants.endNumber + IDTable<GrantID, BreakGlass>.maximumGap)
         handovers = try r.table(); openHandover = try r.get(); lastHandoverGiven = try r.dictionary(); shifts = try r.get()
         reservation = try r.dictionary(); cleaningTask = try r.dictionary(); labsByPatient = try r.dictionary()
         anomalies = try r.get()
@@ -63,7 +63,7 @@ extension ByteWriter {
         varint(UInt64(d.count))
         for (k, v) in d { put(k); put(v) }
     }
-    mutating func idSet<ID: SequentialIDCodable>(_ s: Set<ID>) {
+    mutating func idSet<ID: SequentialIDCodable>(_ s: IDSet<ID>) {
         varint(UInt64(s.count))
         for id in s { put(id) }
     }
@@ -88,10 +88,16 @@ extension ByteReader {
         guard d.count == n else { throw CodecError("a key appears twice") }
         return d
     }
-    mutating func idSet<ID: SequentialIDCodable>() throws(CodecError) -> Set<ID> {
+    /// Ids of items numbered below `end` (their table's end): a damaged number cannot make
+    /// the set huge.
+    mutating func idSet<ID: SequentialIDCodable>(below end: Int) throws(CodecError) -> IDSet<ID> {
         let n = try count()
-        var s = Set<ID>(minimumCapacity: n)
-        for _ in 0..<n { s.insert(try get()) }
+        var s = IDSet<ID>()
+        for _ in 0..<n {
+            let id: ID = try get()
+            guard id.number >= 1, id.number < end else { throw CodecError("an id (\(id)) outside its table") }
+            s.insert(id)
+        }
         return s
     }
     mutating func table<ID: SequentialID, V: JournalCodable>() throws(CodecError) -> IDTable<ID, V> {

@@ -1,0 +1,65 @@
+import Testing
+@testable import RoundsDomain
+
+@Suite struct IDSetTests {
+    /// Random inserts and removes, checked after each against a `Set`.
+    @Test(arguments: [1, 2, 3])
+    func behavesLikeASet(seed: UInt64) {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var ids = IDSet<TaskID>()
+        var model = Set<TaskID>()
+        for step in 0..<4_000 {
+            // Numbers cluster low with a few far out, across word boundaries.
+            let id = TaskID(1 + (next(10) == 0 ? next(5_000) : next(200)))
+            if next(3) == 0 {
+                #expect(ids.remove(id) == model.remove(id), "step \(step)")
+            } else {
+                let a = ids.insert(id), b = model.insert(id)
+                #expect(a.inserted == b.inserted && a.memberAfterInsert == b.memberAfterInsert, "step \(step)")
+            }
+            #expect(ids.count == model.count)
+            #expect(ids.contains(id) == model.contains(id))
+            if step % 97 == 0 {
+                #expect(Array(ids) == model.sorted(), "ascending, every id once")
+                #expect(ids.max() == model.max())
+                #expect(ids.min() == model.min())
+                #expect(ids.isEmpty == model.isEmpty)
+            }
+        }
+    }
+
+    @Test func equalityIgnoresRoomGrownAndNumbersOutOfRangeAreAbsent() {
+        var a: IDSet<LabID> = [LabID(3), LabID(64), LabID(65)]
+        var b = a
+        b.insert(LabID(10_000))
+        #expect(a != b)
+        b.remove(LabID(10_000))
+        #expect(a == b, "same ids, one grown further")
+        #expect(b == a)
+        #expect(!a.contains(LabID(0)) && !a.contains(LabID(-5)) && !a.contains(LabID(1 << 40)))
+        a.remove(LabID(3)); a.remove(LabID(64)); a.remove(LabID(65))
+        #expect(a.isEmpty && a.max() == nil && a.min() == nil && Array(a).isEmpty)
+        #expect(IDSet<LabID>([LabID(64)]).max() == LabID(64))
+        #expect(IDSet<LabID>([LabID(63)]).max() == LabID(63))
+    }
+
+    /// A snapshot's set holding a number past its table's end is refused, not allocated.
+    @Test func aSnapshotIdOutsideItsTableIsRefused() {
+        var w = ByteWriter()
+        w.idSet(IDSet<TaskID>([TaskID(2), TaskID(40_000_000)]))
+        let refused = w.bytes.withUnsafeBytes { raw -> Bool in
+            var r = ByteReader(raw)
+            do { let _: IDSet<TaskID> = try r.idSet(below: 100); return false } catch { return "\(error)".contains("T40000000") }
+        }
+        #expect(refused)
+        let read = w.bytes.withUnsafeBytes { raw -> IDSet<TaskID>? in
+            var r = ByteReader(raw)
+            return try? r.idSet(below: 40_000_001)
+        }
+        #expect(read == [TaskID(2), TaskID(40_000_000)])
+    }
+}
