@@ -257,6 +257,25 @@ if mode == "keystroke" {
                          .char("2"), .char("/")] + "occupied".map { Key.char($0) } + [.escape]
     //     Typing at about nine keys a second leaves time for ten polls between keys.
     try run(app, "filtering", 160, 45, count: 300, polls: 10, before: { _ in browseClock.advance(.seconds(1)) }) { typing[$0 % typing.count] }
+    // 1c. What a minute turning over costs in idle slices: every pane's search text laid out
+    //     again (the terminal loop's slices, timed together).
+    if CommandLine.arguments.firstIndex(of: "--only").map({ "relayout".contains(CommandLine.arguments[$0 + 1]) }) ?? true {
+        for _ in 0..<3 {
+            while app.hasIdleWork { app.prepareSearch() }
+            browseClock.advance(.minutes(1))
+            var slices = 0
+            var longest = 0.0
+            let t0 = now()
+            while app.hasIdleWork {
+                let t = now()
+                app.prepareSearch()
+                longest = max(longest, now() - t)
+                slices += 1
+            }
+            emit([("benchmark", "\"search-relayout-after-a-minute\""), ("slices", "\(slices)"), ("ms", format3((now() - t0) * 1e3)),
+                  ("longest_slice_ms", format3(longest * 1e3))])
+        }
+    }
     if !idlePolls.isEmpty {
         idlePolls.sort()
         func pct(_ p: Double) -> String { format3(idlePolls[min(idlePolls.count - 1, Int(Double(idlePolls.count) * p))] * 1e3) }
