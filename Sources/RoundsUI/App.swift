@@ -305,6 +305,9 @@ public final class RoundsApp {
         }
     }
 
+    /// Bytes the panes' search texts hold (for the benchmark and operations notes).
+    public var searchTextMemory: Int { searchCache.values.reduce(0) { $0 + $1.texts.reduce(0) { $0 + $1.memory } } }
+
     private var searchOrder: [PaneKind] { [focus] + PaneKind.allCases.filter { $0 != focus } }
 
     /// A filtered pane: the unfiltered content, whose rows' text is laid out once for

@@ -49,6 +49,9 @@ final class SearchText {
 
     var count: Int { starts.count - 1 }
 
+    /// Bytes held: the text and the row starts.
+    var memory: Int { bytes.capacity + starts.capacity * MemoryLayout<Int>.stride }
+
     /// The indexes of the rows whose text contains `filter`, ascending.
     func matches(_ filter: String) -> [Int] {
         var needle: [UInt8] = []

@@ -273,7 +273,7 @@ if mode == "keystroke" {
                 slices += 1
             }
             emit([("benchmark", "\"search-relayout-after-a-minute\""), ("slices", "\(slices)"), ("ms", format3((now() - t0) * 1e3)),
-                  ("longest_slice_ms", format3(longest * 1e3))])
+                  ("longest_slice_ms", format3(longest * 1e3)), ("text_megabytes", format3(Double(app.searchTextMemory) / 1e6))])
         }
     }
     if !idlePolls.isEmpty {
