@@ -230,10 +230,9 @@ public final class RoundsApp {
         return c
     }
 
-    func compute(_ p: PaneKind, filter: String, fixed: HospitalState? = nil) -> PaneContent {
+    func compute(_ p: PaneKind, filter: String) -> PaneContent {
         var ctx = context(p)
         ctx.filter = filter
-        if let fixed { ctx.source = StateSource(fixed: fixed) }
         switch p {
         case .worklist: return WorklistPane.content(state, ctx)
         case .beds: return BedBoardPane.content(state, ctx)
@@ -370,6 +369,7 @@ public final class RoundsApp {
     struct RecordKey: Equatable { var seq: UInt64; var past: Bool; var minute: Int64 }
 
     func recordKey() -> RecordKey { RecordKey(seq: state.lastSeq, past: timeline != nil, minute: now.milliseconds / 60_000) }
+
     struct HeaderCounts { var overdue, critical, waiting, urgent: Int }
 
     /// All rows a pane can select, in order (the bed board's queue and discharges included).
