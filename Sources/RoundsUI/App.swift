@@ -91,6 +91,10 @@ public final class RoundsApp {
     /// Per pane, the unfiltered content and its rows' text laid out for searching, kept while
     /// a filter is typed (the key is the content's, with an empty filter).
     var searchCache: [PaneKind: Search] = [:]
+    /// The same for the next minute, laid out ahead in idle polls once this minute's is done:
+    /// when the minute turns over, a filter (or a filtered pane) finds its text ready instead
+    /// of laying out every row again. Dropped when a record changes the pane first.
+    var searchAhead: [PaneKind: Search] = [:]
     struct Search {
         var key: ContentKey
         var content: PaneContent
@@ -230,9 +234,11 @@ public final class RoundsApp {
         return c
     }
 
-    func compute(_ p: PaneKind, filter: String) -> PaneContent {
+    /// Pane `p`'s content, as at `time` when given (the next minute's, laid out ahead).
+    func compute(_ p: PaneKind, filter: String, at time: Timestamp? = nil) -> PaneContent {
         var ctx = context(p)
         ctx.filter = filter
+        if let time { ctx.now = time }
         switch p {
         case .worklist: return WorklistPane.content(state, ctx)
         case .beds: return BedBoardPane.content(state, ctx)
@@ -243,17 +249,22 @@ public final class RoundsApp {
 
     /// The search text of pane `p` for the unfiltered content `key`, laid out up to `rows` more
     /// rows (all of them when `rows` is `Int.max`). Kept between calls, so idle polls can lay
-    /// it out a slice at a time before anyone types.
+    /// it out a slice at a time before anyone types. `ahead`: the next minute's text.
     @discardableResult
-    func searchText(_ p: PaneKind, _ key: ContentKey, rows budget: Int) -> Search {
+    func searchText(_ p: PaneKind, _ key: ContentKey, rows budget: Int, ahead: Bool = false) -> Search {
         // The rows are formatted from one copy of the state, pinned for this slice: rows of the
         // live state would each take a copy. The copy is dropped when the slice is made.
         let search = stateSource.pinned(state) {
             var search: Search
-            if let cached = searchCache[p], cached.key == key {
+            if let cached = ahead ? searchAhead[p] : searchCache[p], cached.key == key {
                 search = cached
+            } else if !ahead, let next = searchAhead[p], next.key == key {
+                // The minute turned over and no record changed the pane meanwhile.
+                search = next
+                searchAhead[p] = nil
             } else {
-                let content = compute(p, filter: "")
+                // Ahead, the content is listed as at the start of the next minute.
+                let content = compute(p, filter: "", at: ahead ? Timestamp(milliseconds: key.minute * 60_000) : nil)
                 search = Search(key: key, content: content,
                                 texts: [SearchText(rows: content.rows.count), SearchText(rows: content.side.count), SearchText(rows: content.sideInline.count)],
                                 built: [0, 0, 0])
@@ -268,46 +279,59 @@ public final class RoundsApp {
             }
             return search
         }
-        searchCache[p] = search
+        if ahead { searchAhead[p] = search } else { searchCache[p] = search }
         return search
     }
 
     /// In a poll that found nothing new, lays out search text `rows` rows at a time: the
-    /// focused pane's first, then the other panes', so that the first key of a filter finds
-    /// it ready. Listing a pane's content takes a slice of its own (the bed board's takes about
-    /// half a millisecond at 1,000 beds). After a record or a minute changes a pane, its text
-    /// is laid out again over the next polls (the terminal loop polls every 10 ms while
-    /// `hasIdleWork`).
+    /// focused pane's first, then the other panes', then the same for the next minute, so that
+    /// the first key of a filter finds it ready, also just after the minute turns over.
+    /// Listing a pane's content takes a slice of its own (the bed board's takes about half a
+    /// millisecond at 1,000 beds). After a record changes a pane, its text is laid out again
+    /// over the next polls (the terminal loop polls every 10 ms while `hasIdleWork`).
     public func prepareSearch(rows: Int = 400) {
         var budget = rows
-        for p in searchOrder {
-            var key = contentKey(p)
-            key.filter = ""
-            guard let cached = searchCache[p], cached.key == key else {
-                searchText(p, key, rows: 0)
+        for (p, key, ahead) in searchWork {
+            guard let cached = ahead ? searchAhead[p] : searchCache[p], cached.key == key else {
+                searchText(p, key, rows: 0, ahead: ahead)
                 return
             }
-            let search = searchText(p, key, rows: budget)
+            let search = searchText(p, key, rows: budget, ahead: ahead)
             budget -= search.laidOut - cached.laidOut
             if budget <= 0 { return }
         }
     }
 
-    /// Whether some pane's search text is not laid out for its current content.
+    /// Whether some pane's search text is not laid out for its current content or the next
+    /// minute's.
     public var hasIdleWork: Bool {
         guard lock == nil else { return false }
-        return searchOrder.contains { p in
-            var key = contentKey(p)
-            key.filter = ""
-            guard let search = searchCache[p], search.key == key else { return true }
+        return searchWork.contains { p, key, ahead in
+            guard let search = ahead ? searchAhead[p] : searchCache[p], search.key == key else { return true }
             return !search.isComplete
         }
     }
 
-    /// Bytes the panes' search texts hold (for the benchmark and operations notes).
-    public var searchTextMemory: Int { searchCache.values.reduce(0) { $0 + $1.texts.reduce(0) { $0 + $1.memory } } }
+    /// The texts idle polls keep laid out, in order: each pane's for now (the focused pane
+    /// first), then for the next minute (not while travelling in time, where it stands still).
+    private var searchWork: [(PaneKind, ContentKey, Bool)] {
+        let order = [focus] + PaneKind.allCases.filter { $0 != focus }
+        var work: [(PaneKind, ContentKey, Bool)] = []
+        for ahead in timeline == nil ? [false, true] : [false] {
+            for p in order {
+                var key = contentKey(p)
+                key.filter = ""
+                if ahead { key.minute += 1 }
+                work.append((p, key, ahead))
+            }
+        }
+        return work
+    }
 
-    private var searchOrder: [PaneKind] { [focus] + PaneKind.allCases.filter { $0 != focus } }
+    /// Bytes the panes' search texts hold (for the benchmark and operations notes).
+    public var searchTextMemory: Int {
+        (Array(searchCache.values) + Array(searchAhead.values)).reduce(0) { $0 + $1.texts.reduce(0) { $0 + $1.memory } }
+    }
 
     /// A filtered pane: the unfiltered content, whose rows' text is laid out once for
     /// searching (SearchText), and the rows that match. Typing a longer filter searches only

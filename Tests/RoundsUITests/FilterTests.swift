@@ -77,21 +77,67 @@ import RoundsTestSupport
         app.prepareSearch(rows: 5)
         #expect(app.searchCache[.worklist]?.laidOut == 5, "the focused pane, five rows")
         #expect(app.searchCache[.beds] == nil, "only the focused pane")
-        for _ in 0..<400 { app.prepareSearch(rows: 5) }
+        for _ in 0..<1_000 where app.hasIdleWork { app.prepareSearch(rows: 5) }
         #expect(app.searchCache[.worklist]?.laidOut == total, "laid out")
         #expect(app.searchCache[.beds]?.isComplete == true, "then the other panes")
+        #expect(app.searchAhead[.worklist]?.isComplete == true, "then the next minute's")
         #expect(!app.hasIdleWork)
-        // Half laid out again after a minute, then a filter typed: the rest is laid out then.
+        // A minute later the text laid out ahead is this minute's: nothing is laid out again.
+        let ahead = try #require(app.searchAhead[.worklist]?.text)
         clock.advance(.minutes(1))
-        #expect(app.hasIdleWork, "a minute later the text is laid out again")
-        app.prepareSearch(rows: total / 2)
-        app.prepareSearch(rows: total / 2)
-        #expect(app.searchCache[.worklist]?.laidOut == total / 2)
+        #expect(app.hasIdleWork, "the minute after this one is to be laid out")
+        app.handle(.char("/"))
+        type(app, "a")
+        check(app, .worklist, "typed just after the minute turned over")
+        #expect(app.searchCache[.worklist]?.text === ahead, "the text laid out ahead is used")
+        app.handle(.escape)
+        // A record that changes the worklist makes both old: half laid out again, then a
+        // filter typed: the rest is laid out then.
+        try app.engine.submit(line: "task add \"Filter slices\" due +45m")
+        let after = app.compute(.worklist, filter: "").rows.count
+        app.prepareSearch(rows: after / 2)
+        app.prepareSearch(rows: after / 2)
+        #expect(app.searchCache[.worklist]?.laidOut == after / 2)
+        #expect(app.searchCache[.worklist]?.text !== ahead, "laid out again for the record")
         app.handle(.char("/"))
         type(app, "a")
         check(app, .worklist, "typed over a half-made text")
         type(app, "t")
         check(app, .worklist, "narrowed")
+        // Laid out ahead, then a record changes the worklist before the minute turns: the text
+        // laid out ahead is not used.
+        app.handle(.escape)
+        for _ in 0..<1_000 where app.hasIdleWork { app.prepareSearch(rows: 50) }
+        #expect(app.searchAhead[.worklist]?.isComplete == true)
+        try app.engine.submit(line: "task add \"Zebra crossing\" due +50m")
+        clock.advance(.minutes(1))
+        app.handle(.char("/"))
+        type(app, "zebra")
+        check(app, .worklist, "a record came after the text was laid out ahead")
+        #expect(app.content(.worklist).rows.count == 1)
+        app.handle(.escape)
+        // The text laid out ahead is the next minute's: a row's time as shown after the minute
+        // turns over finds it.
+        for _ in 0..<1_000 where app.hasIdleWork { app.prepareSearch(rows: 50) }
+        clock.advance(.minutes(1))
+        let due = try #require(app.compute(.worklist, filter: "").rows.first?.cells[1])
+        app.handle(.char("/"))
+        type(app, due)
+        check(app, .worklist, "filtered by the time \(due)")
+        app.handle(.escape)
+        // Laid out ahead over many minutes, every filter agrees with the definition.
+        app.handle(.escape)
+        for minute in 0..<5 {
+            for _ in 0..<1_000 where app.hasIdleWork { app.prepareSearch(rows: 50) }
+            clock.advance(.minutes(1))
+            for p in PaneKind.allCases {
+                app.handle(.char(Character("\(PaneKind.allCases.firstIndex(of: p)! + 1)")))
+                app.handle(.char("/"))
+                type(app, "e")
+                check(app, p, "minute \(minute) after laying out ahead")
+                app.handle(.escape)
+            }
+        }
     }
 
     @Test func accentsAndSymbolsAreSearchedAsTyped() {
