@@ -185,9 +185,13 @@ public final class RoundsApp {
 
     // MARK: - Content
 
+    /// The panes show the hospital as at the start of the current minute: their content is
+    /// kept for the minute (ContentKey), so every computation within it gives the same times,
+    /// whether a record arrived or not, and a row's text can be reused across records.
     func context(_ p: PaneKind) -> PaneContext {
         let v = views[p]!
-        var c = PaneContext(now: now, wallClock: engine.wallClock, sort: v.sort, filter: v.filter)
+        let minute = Timestamp(milliseconds: now.milliseconds / 60_000 * 60_000)
+        var c = PaneContext(now: minute, wallClock: engine.wallClock, sort: v.sort, filter: v.filter)
         c.source = stateSource
         return c
     }

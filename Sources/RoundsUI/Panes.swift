@@ -192,6 +192,10 @@ func matches(_ row: PaneContent.Row, _ filter: String) -> Bool {
     return row.cells.contains { $0.lowercased().contains(needle) } || row.key.lowercased().contains(needle)
 }
 
+/// How long ago `t` was at `now`, never less than zero: panes show the hospital as at the start
+/// of the minute, so something recorded later in the minute is shown as just now.
+func age(since t: Timestamp, at now: Timestamp) -> Span { now < t ? .seconds(0) : now - t }
+
 func relative(_ t: Timestamp, _ now: Timestamp) -> String {
     t < now ? "\(now - t) ago" : "in \(t - now)"
 }
@@ -282,7 +286,7 @@ public enum BedBoardPane {
             } else if b.status == .occupied, let edd = b.patient.flatMap({ s.stay(of: $0) })?.expectedDischarge {
                 note = edd <= today ? "discharge today" : "EDD \(edd)"
             } else if b.status == .dirty || b.status == .cleaning {
-                note = "for \(now - b.since)"
+                note = "for \(age(since: b.since, at: now))"
             }
             let attrs = b.attributes.map { String($0.rawValue.prefix(3)) }.sorted().joined(separator: ",")
             return [b.id, label, who, precautions, note, attrs]
@@ -318,7 +322,7 @@ public enum BedBoardPane {
                 let st = queue[i]
                 let p = s.patients[st.mrn]
                 let needs = (p?.precautions.map(\.rawValue) ?? []) + st.needs.map(\.rawValue)
-                return ["\(now - st.requestedAt)", p.map { shortName($0.name) } ?? st.mrn, st.source.label, needs.sorted().joined(separator: ",")]
+                return ["\(age(since: st.requestedAt, at: now))", p.map { shortName($0.name) } ?? st.mrn, st.source.label, needs.sorted().joined(separator: ",")]
             }
             let st = leaving[i - queue.count]
             return ["→ \(st.bed)", s.patients[st.mrn].map { shortName($0.name) } ?? st.mrn, "", ""]
@@ -385,7 +389,7 @@ public enum LabsPane {
             } else {
                 status = l.status.rawValue
             }
-            return [l.id.description, l.test, name, status, "\(c.now - l.orderedAt)", needs]
+            return [l.id.description, l.test, name, status, "\(age(since: l.orderedAt, at: c.now))", needs]
         }
         return PaneContent(columns: [.init("Lab", 5), .init("Test", 4), .init("Patient", 14), .init("Status", 26, flexible: true), .init("Age", 6), .init("Needed for", 17)],
                            rows: rows, summary: "\(labs.count) pending · \(critical) critical", sortName: sorts[c.sort % sorts.count])

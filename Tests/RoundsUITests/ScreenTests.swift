@@ -86,6 +86,25 @@ import RoundsTestSupport
         #expect(handoverUrgent() != walkthrough, "the walkthrough counts the new urgent message")
     }
 
+    /// Panes show the hospital as at the start of the minute: something recorded later in the
+    /// minute is shown as just now, never with a negative age, and the rest of the pane keeps
+    /// the times it had.
+    @Test func panesAreAsAtTheStartOfTheMinute() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, clock) = try scenarioApp(dir)
+        let before = app.content(.worklist).rows.map { $0.cells.joined(separator: "|") }
+        clock.advance(.seconds(40))
+        try app.engine.submit(line: "lab order MRN001 NA")
+        let lab = try #require(app.content(.labs).rows.first { $0.cells[1] == "NA" })
+        #expect(lab.cells[4] == "0s", "ordered after the minute began: shown as just now, not \(lab.cells[4])")
+        try app.engine.submit(line: "task add \"Floor check\" due +90m")
+        let after = app.content(.worklist).rows.filter { !$0.cells.contains("Floor check") }.map { $0.cells.joined(separator: "|") }
+        #expect(after == before, "a record later in the minute leaves the other rows' times as they were")
+        clock.advance(.seconds(20))
+        let later = try #require(app.content(.labs).rows.first { $0.cells[1] == "NA" })
+        #expect(later.cells[4] == "20s", "the next minute shows its age")
+    }
+
     @Test func supervisorOverviewFollowsRecordsThatLeaveTheWorklistAlone() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (app, clock) = try scenarioApp(dir)
