@@ -20,15 +20,25 @@ public struct ChangeMarks: Equatable, Sendable {
     /// moves it.
     public internal(set) var labs: UInt64 = 0
 
+    /// Which task (worklist) and which message each recent record changed, for views that
+    /// reuse the text of rows whose item was left alone.
+    public internal(set) var touched = Touches()
+
     public init() {}
-    init(all seq: UInt64) { beds = seq; messages = seq; worklist = seq; labs = seq }
+    init(all seq: UInt64) { beds = seq; messages = seq; worklist = seq; labs = seq; touched = Touches(after: seq) }
 
     public static func == (_: ChangeMarks, _: ChangeMarks) -> Bool { true }
 
     mutating func note(_ r: Recorded) {
+        let before = (worklist, messages)
+        defer { touched.note(r, worklist: worklist != before.0, messages: messages != before.1) }
         switch r.event {
         case .messageSent, .messageRead, .messageAcknowledged, .messageEscalated:
             messages = r.seq
+        case .patientRecorded:
+            // A corrected name shows in the messages about the patient, and on the board.
+            messages = r.seq
+            beds = r.seq
         case .taskCreated, .taskStatusChanged, .taskReassigned, .taskRescheduled, .taskNoted, .taskEscalated,
              .labOrdered, .labProgressed, .labResulted, .labAcknowledged, .criticalCommunicated, .labCancelled,
              .procedureBooked, .procedureRescheduled, .procedureStatusChanged, .procedureNotReady,
@@ -52,8 +62,10 @@ public struct ChangeMarks: Equatable, Sendable {
             worklist = r.seq
         }
         switch r.event {
-        // Beds and stays are not shown in the labs pane; a task's status, owner, notes and
-        // escalation are not either (only a critical result's task's due time is).
+        // Beds and stays are not shown in the labs pane; tasks are not either, except a
+        // critical result's task's due time.
+        case .taskCreated(let e) where e.kind != .criticalresult:
+            break
         case .messageSent, .messageRead, .messageAcknowledged, .messageEscalated,
              .taskStatusChanged, .taskReassigned, .taskNoted, .taskEscalated,
              .accessRecorded, .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed,
@@ -66,4 +78,81 @@ public struct ChangeMarks: Equatable, Sendable {
             labs = r.seq
         }
     }
+}
+
+/// Which rows the records that moved the worklist's and the messages pane's change marks can
+/// have changed: for each such record, the number of the only task (or message) whose row it
+/// can change, or -1 when it can change rows it does not name (every task of a patient whose
+/// bed changed). Only records that move a mark are kept, the last 8,192 to 16,384 of each, so
+/// other traffic does not push them out. Not hospital state.
+public struct Touches: Sendable {
+    private var worklist = Log()
+    private var messages = Log()
+
+    init() {}
+    /// After a snapshot at `seq`: nothing is known about the records before it.
+    init(after seq: UInt64) { worklist.forgotten = seq; messages.forgotten = seq }
+
+    struct Log: Sendable {
+        var seqs: [UInt64] = []
+        var items: [Int32] = []
+        /// Moves up to this seq are no longer kept.
+        var forgotten: UInt64 = 0
+
+        mutating func note(_ seq: UInt64, _ item: Int32) {
+            if seqs.count >= 16_384 {
+                forgotten = seqs[8_191]
+                seqs.removeFirst(8_192); items.removeFirst(8_192)
+            }
+            seqs.append(seq); items.append(item)
+        }
+
+        func numbers(after from: UInt64, through to: UInt64) -> [Int]? {
+            guard from >= forgotten, from <= to else { return nil }
+            var out: [Int] = []
+            var i = partitionPoint(seqs.indices) { seqs[$0] <= from }
+            while i < seqs.count, seqs[i] <= to {
+                if items[i] < 0 { return nil }
+                out.append(Int(items[i]))
+                i += 1
+            }
+            return out
+        }
+    }
+
+    /// `worklist`, `messages`: whether the record moved that pane's change mark.
+    mutating func note(_ r: Recorded, worklist moved: Bool, messages movedMessages: Bool) {
+        if moved {
+            var task: Int32 = -1
+            switch r.event {
+            case .taskCreated(let e): task = Int32(clamping: e.id.number)
+            case .taskStatusChanged(let e): task = Int32(clamping: e.id.number)
+            case .taskReassigned(let e): task = Int32(clamping: e.id.number)
+            case .taskRescheduled(let e): task = Int32(clamping: e.id.number)
+            case .taskNoted(let e): task = Int32(clamping: e.id.number)
+            case .taskEscalated(let e): task = Int32(clamping: e.id.number)
+            case .criticalCommunicated(let e): task = Int32(clamping: e.task.number)
+            default: break
+            }
+            worklist.note(r.seq, task)
+        }
+        if movedMessages {
+            var message: Int32 = -1
+            switch r.event {
+            case .messageSent(let e): message = Int32(clamping: e.id.number)
+            case .messageRead(let e): message = Int32(clamping: e.id.number)
+            case .messageAcknowledged(let e): message = Int32(clamping: e.id.number)
+            case .messageEscalated(let e): message = Int32(clamping: e.id.number)
+            default: break
+            }
+            messages.note(r.seq, message)
+        }
+    }
+
+    /// The tasks whose worklist rows the records after `from`, up to `to`, can have changed;
+    /// nil when one of them can have changed rows it does not name, or they are not all kept.
+    public func tasks(after from: UInt64, through to: UInt64) -> [Int]? { worklist.numbers(after: from, through: to) }
+
+    /// The same for the messages pane's rows.
+    public func messages(after from: UInt64, through to: UInt64) -> [Int]? { messages.numbers(after: from, through: to) }
 }

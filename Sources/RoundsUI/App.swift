@@ -109,6 +109,21 @@ public final class RoundsApp {
         var lists: [RowList] { [content.rows, RowList(content.side), RowList(content.sideInline)] }
         var laidOut: Int { built.reduce(0, +) }
         var isComplete: Bool { built == lists.map(\.count) }
+        /// While the rows are laid out from an earlier text of the same pane and minute: that
+        /// text, and where each untouched item's row is in it.
+        var source: Source?
+    }
+    struct Source {
+        let text: SearchText
+        /// The earlier row of item number `low + k` at `rowOf[k]`; -1 when it has none or the
+        /// records since may have changed it.
+        let rowOf: [Int32]
+        let low: Int
+        func row(of item: Int) -> Int? {
+            let k = item - low
+            guard k >= 0, k < rowOf.count, rowOf[k] >= 0 else { return nil }
+            return Int(rowOf[k])
+        }
     }
     var handoverCache: (key: RecordKey, items: [HandoverItem])?
     var supervisorCache: (key: RecordKey, lines: [(String, StyleSlot)])?
@@ -272,9 +287,40 @@ public final class RoundsApp {
                 search = Search(key: key, content: content,
                                 texts: [SearchText(rows: content.rows.count), SearchText(rows: content.side.count), SearchText(rows: content.sideInline.count)],
                                 built: [0, 0, 0])
+                // Reused from the text of the same minute: laid out ahead (a record came in the
+                // minute before this one) or for this minute (a record came since).
+                let minute = [searchAhead[p], searchCache[p]].compactMap { $0 }.first { $0.key.minute == key.minute }
+                search.source = minute.flatMap { reuseSource($0, for: search.key, search.content, p) }
+                if search.source != nil { reusedTexts += 1 }
             }
             var left = budget
             for (i, list) in search.lists.enumerated() where left > 0 && search.built[i] < list.count {
+                if i == 0, let source = search.source, let item = list.items {
+                    // Untouched items' rows are copied (32 copies count as one row formatted).
+                    // Runs of rows that follow each other there too are copied at once.
+                    var at = search.built[0], copied = 0
+                    var run: ClosedRange<Int>?
+                    let text = search.texts[0]
+                    while at < list.count, left > 0 {
+                        if let j = source.row(of: item(at)) {
+                            if let r = run, r.upperBound + 1 == j { run = r.lowerBound...j } else {
+                                if let r = run { text.append(rows: r, of: source.text) }
+                                run = j...j
+                            }
+                            copied += 1
+                            if copied % 32 == 0 { left -= 1 }
+                        } else {
+                            if let r = run { text.append(rows: r, of: source.text); run = nil }
+                            text.append(list, at..<(at + 1))
+                            left -= 1
+                        }
+                        at += 1
+                    }
+                    if let r = run { text.append(rows: r, of: source.text) }
+                    search.built[0] = at
+                    if at == list.count { search.source = nil }
+                    continue
+                }
                 let from = search.built[i]
                 let end = left >= list.count - from ? list.count : from + left
                 search.texts[i].append(list, from..<end)
@@ -286,6 +332,34 @@ public final class RoundsApp {
         if ahead { searchAhead[p] = search } else { searchCache[p] = search }
         return search
     }
+
+    /// Where the rows of `old`, the text of the same pane, sort and minute a few records
+    /// earlier, can be copied from into the text of `content` (`key`): when the records between
+    /// name every task (worklist) or message (messages) whose row they can have changed, every
+    /// other item's row laid out in `old` is the same. Only the named and new ones are
+    /// formatted: a task or message arriving while a filter is kept on 20,000 rows costs about a
+    /// millisecond instead of laying out every row.
+    private func reuseSource(_ old: Search, for key: ContentKey, _ content: PaneContent, _ p: PaneKind) -> Source? {
+        guard old.key.seq < key.seq, old.key.minute == key.minute, old.key.sort == key.sort, old.key.past == key.past,
+              old.key.actor == key.actor, old.key.filter == key.filter, content.rows.items != nil,
+              let oldItem = old.content.rows.items else { return nil }
+        let touches = state.changeMarks.touched
+        guard let changed = p == .worklist ? touches.tasks(after: old.key.seq, through: key.seq)
+                : p == .messages ? touches.messages(after: old.key.seq, through: key.seq) : nil else { return nil }
+        // Old rows laid out so far, by item number, in an array over the numbers' range.
+        let laid = old.built[0]
+        guard laid > 0 else { return nil }
+        var low = Int.max, high = Int.min
+        for j in 0..<laid { let n = oldItem(j); low = min(low, n); high = max(high, n) }
+        guard high - low < 1 << 22 else { return nil }
+        var rowOf = [Int32](repeating: -1, count: high - low + 1)
+        for j in 0..<laid { rowOf[oldItem(j) - low] = Int32(j) }
+        for n in changed where n >= low && n <= high { rowOf[n - low] = -1 }
+        return Source(text: old.text, rowOf: rowOf, low: low)
+    }
+
+    /// How many search texts were laid out by reusing an earlier one (for tests).
+    var reusedTexts = 0
 
     /// In a poll that found nothing new, lays out search text `rows` rows at a time: the
     /// focused pane's first, then the other panes', then the same for the next minute, so that

@@ -65,8 +65,11 @@ public struct RowList: RandomAccessCollection, ExpressibleByArrayLiteral, Sendab
         let count: Int
         let make: (Int) -> PaneContent.Row
         let find: (String) -> Int?
-        init(count: Int, make: @escaping (Int) -> PaneContent.Row, find: @escaping (String) -> Int?) {
-            self.count = count; self.make = make; self.find = find
+        /// The number of the item row i shows (a task's, a message's), when rows show numbered
+        /// items: the search text reuses an untouched item's text by it.
+        let item: ((Int) -> Int)?
+        init(count: Int, make: @escaping (Int) -> PaneContent.Row, find: @escaping (String) -> Int?, item: ((Int) -> Int)? = nil) {
+            self.count = count; self.make = make; self.find = find; self.item = item
         }
     }
 
@@ -84,6 +87,9 @@ public struct RowList: RandomAccessCollection, ExpressibleByArrayLiteral, Sendab
     public var startIndex: Int { 0 }
     public var endIndex: Int { maker?.count ?? stored.count }
     public subscript(i: Int) -> PaneContent.Row { maker.map { $0.make(i) } ?? stored[i] }
+
+    /// Row i's item number, when its maker knows it.
+    var items: ((Int) -> Int)? { maker?.item }
 
     /// Where the row keyed `key` is: made rows ask their maker; stored rows are searched
     /// outwards from `hint`, where it usually still is.
@@ -120,13 +126,13 @@ extension PaneContext {
     /// patient, `cells` its text, both read from the live state (or `s` when no app supplies
     /// one); `find` turns a key back into its index. Filtered by the pane's filter.
     func madeRows(count: Int, _ s: HospitalState, row: @escaping (HospitalState, Int) -> (key: String, style: StyleSlot, patient: MRN?),
-                  cells: @escaping (HospitalState, Int) -> [String], find: @escaping (String) -> Int?) -> RowList {
+                  cells: @escaping (HospitalState, Int) -> [String], find: @escaping (String) -> Int?, item: ((Int) -> Int)? = nil) -> RowList {
         let source = self.source ?? StateSource(fixed: s)
         let formatter = RowFormatter { i in source.with { cells($0, i) } }
         let all = RowList(RowList.Maker(count: count, make: { i in
             let r = source.with { row($0, i) }
             return PaneContent.Row(key: r.key, formatter: formatter, index: i, style: r.style, patient: r.patient)
-        }, find: find))
+        }, find: find, item: item))
         return filter.isEmpty ? all : RowList(all.filter { matches($0, filter) })
     }
 
@@ -139,7 +145,7 @@ extension PaneContext {
         }, cells: { s, i in cells(s, ids[i]) }, find: { key in
             guard let id = ID.parse(Substring(key)), id.description == key else { return nil }
             return ids.firstIndex(of: id)
-        })
+        }, item: { ids[$0].number })
     }
 }
 
@@ -410,7 +416,7 @@ public enum MessagesPane {
             }, cells: { s, i in cells(s, day[i], c, me: me) }, find: { key in
                 guard let id = MessageID.parse(Substring(key)), id.description == key else { return nil }
                 return day.index(of: id)
-            })
+            }, item: { day[$0].number })
             return PaneContent(columns: columns, rows: all, summary: "\(day.count) · \(day.open.count) urgent unacknowledged",
                                sortName: sorts[c.sort % sorts.count])
         }

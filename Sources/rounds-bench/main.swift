@@ -209,13 +209,25 @@ if mode == "keystroke" {
     /// part of a key's time, but a key pressed during one waits for it: their times are
     /// reported as "idle-poll".
     var idlePolls: [Double] = []
-    func run(_ app: RoundsApp, _ name: String, _ w: Int, _ h: Int, count: Int, polls: Int = 1, before: (Int) throws -> Void = { _ in },
-             key: (Int) -> Key?) throws {
+    func run(_ app: RoundsApp, _ name: String, _ w: Int, _ h: Int, count: Int, polls: Int = 1, idleBefore: Double = 0,
+             before: (Int) throws -> Void = { _ in }, key: (Int) -> Key?) throws {
         // `--only WORD` runs only the runs whose name contains it (for profiling one).
         if let only = CommandLine.arguments.firstIndex(of: "--only").map({ CommandLine.arguments[$0 + 1] }), !name.contains(only) { return }
         var samples: [Double] = []
         var slowest: [String: Double] = [:]
         for i in 0..<count {
+            // `idleBefore` seconds with nothing happening, before what this iteration brings
+            // (changes from another process arrive seconds apart): the terminal loop's polls in
+            // that time, every 10 ms while there is search text to lay out, else every 250 ms.
+            var spent = 0.0
+            while spent < idleBefore {
+                let working = app.hasIdleWork
+                let t = now()
+                let changed = app.poll()
+                let took = now() - t
+                if !changed { idlePolls.append(took) }
+                spent += (working ? 0.010 : 0.250) + took
+            }
             try before(i)
             let k = key(i)
             if k != nil {
@@ -306,19 +318,20 @@ if mode == "keystroke" {
             changing[$0 % changing.count]
         }
         // 3. A change made by another process arrives: the next poll reads it, applies it and
-        //    redraws (the coordinator has pressed nothing).
+        //    redraws (the coordinator has pressed nothing). Changes come 2 s apart, and the
+        //    loop polls in between as it would.
         let other = try Engine(journalAt: copy, actor: "bench", clock: clock, wallClock: .utc)
         other.durable = false
         other.runsRulesOnSubmit = false
         if !durable {
-            try run(wapp, "change from another process", 160, 45, count: 200, before: { i in
+            try run(wapp, "change from another process", 160, 45, count: 200, idleBefore: 2, before: { i in
                 clock.advance(.seconds(2))
                 try other.submit(line: i % 2 == 0 ? "task add \"Arriving \(i)\" priority urgent due +20m" : "msg send @coordinator \"Arriving \(i)\"")
             }) { _ in nil }
             // 3b. The same with a filter kept on the worklist: a task arriving lays out the
             //     worklist's search text again (a message leaves it alone).
             for k in [Key.char("1"), .char("/")] + "arriving".map({ Key.char($0) }) + [.enter] { wapp.handle(k) }
-            try run(wapp, "change from another process, worklist filtered", 160, 45, count: 200, before: { i in
+            try run(wapp, "change from another process, worklist filtered", 160, 45, count: 200, idleBefore: 2, before: { i in
                 clock.advance(.seconds(2))
                 try other.submit(line: i % 2 == 0 ? "task add \"Arriving \(i)\" priority urgent due +20m" : "msg send @coordinator \"Arriving \(i)\"")
             }) { _ in nil }

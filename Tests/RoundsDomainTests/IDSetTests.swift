@@ -63,3 +63,36 @@ import Testing
         #expect(read == [TaskID(2), TaskID(40_000_000)])
     }
 }
+
+@Suite struct TouchesTests {
+    func record(_ seq: Int, _ event: Event) -> Recorded {
+        Recorded(seq: UInt64(seq), time: Timestamp(milliseconds: Int64(seq) * 1000), actor: "alice", event: event)
+    }
+
+    /// The log names the tasks and messages records changed, says "unknown" across a record
+    /// that names no single row, forgets only records that moved the same pane's mark, and
+    /// knows nothing before a snapshot.
+    @Test func namesTouchedRowsAndKnowsWhatItForgot() {
+        var marks = ChangeMarks()
+        var seq = 0
+        for n in 1...20_000 {
+            seq += 1
+            marks.note(record(seq, .taskNoted(TaskNoted(id: TaskID(n), text: "x"))))
+            // Other traffic between: messages, which the worklist's log does not keep.
+            seq += 1
+            marks.note(record(seq, .messageRead(MessageRead(id: MessageID(n)))))
+        }
+        let t = marks.touched
+        #expect(t.tasks(after: 0, through: UInt64(seq)) == nil, "the oldest were forgotten")
+        #expect(t.tasks(after: UInt64(seq - 20), through: UInt64(seq)) == Array(19_991...20_000))
+        #expect(t.messages(after: UInt64(seq - 4), through: UInt64(seq)) == [19_999, 20_000])
+        #expect(t.tasks(after: UInt64(seq), through: UInt64(seq)) == [])
+        seq += 1
+        marks.note(record(seq, .bedStatusChanged(BedStatusChanged(bed: "B1", status: .available))))
+        #expect(marks.touched.tasks(after: UInt64(seq - 3), through: UInt64(seq)) == nil, "a bed record names no single task")
+        #expect(marks.touched.messages(after: UInt64(seq - 3), through: UInt64(seq)) == [20_000], "and leaves messages alone")
+        let fromSnapshot = ChangeMarks(all: 500)
+        #expect(fromSnapshot.touched.tasks(after: 499, through: 500) == nil)
+        #expect(fromSnapshot.touched.tasks(after: 500, through: 500) == [])
+    }
+}

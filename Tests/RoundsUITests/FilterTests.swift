@@ -91,9 +91,17 @@ import RoundsTestSupport
         check(app, .worklist, "typed just after the minute turned over")
         #expect(app.searchCache[.worklist]?.text === ahead, "the text laid out ahead is used")
         app.handle(.escape)
-        // A record that changes the worklist makes both old: half laid out again, then a
-        // filter typed: the rest is laid out then.
+        // A task added: the other rows' text is reused, the text is whole at once.
+        let reused = app.reusedTexts
         try app.engine.submit(line: "task add \"Filter slices\" due +45m")
+        app.prepareSearch(rows: 5)
+        app.prepareSearch(rows: 5)
+        #expect(app.searchCache[.worklist]?.isComplete == true && app.reusedTexts == reused + 1,
+                "listed in one slice, then whole in one slice of five rows: only the new task is formatted")
+        // A bed made dirty (which raises a cleaning task, and names no single task's row)
+        // makes the text old: half laid out again, then a filter typed: the rest is laid out then.
+        let bed = try #require(app.state.beds.values.filter { $0.status == .available }.map(\.id).min())
+        try app.engine.submit(line: "bed dirty \(bed)")
         let after = app.compute(.worklist, filter: "").rows.count
         app.prepareSearch(rows: after / 2)
         app.prepareSearch(rows: after / 2)
@@ -140,6 +148,66 @@ import RoundsTestSupport
         }
     }
 
+    /// A search text laid out by reusing the rows of untouched tasks and messages is the text
+    /// laid out afresh, record after record: tasks added, started, noted, snoozed, reassigned
+    /// and finished, messages sent, read and acknowledged, a patient's bed changed (which names
+    /// no single task, so everything is laid out again), minutes passing.
+    @Test(arguments: [PaneKind.worklist, .messages])
+    func textReusedAcrossRecordsIsTheTextLaidOutAfresh(pane: PaneKind) throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, clock) = try demoApp(dir, beds: 60)
+        app.idleLock = nil
+        var seed: UInt64 = 0x5EED
+        func pick(_ n: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(max(1, n)))
+        }
+        let e = app.engine
+        for step in 0..<60 {
+            // Mostly laid out whole between records; every third step only a few rows, so that
+            // a text is also laid out from one only partly laid out.
+            for _ in 0..<(step % 3 == 0 ? 3 : 2_000) where app.hasIdleWork { app.prepareSearch(rows: step % 3 == 0 ? 7 : 300) }
+            let open = Array(e.state.openTasks.filter { e.state.tasks[$0]?.kind != .cleaning && e.state.tasks[$0]?.kind != .criticalresult })
+            let urgent = Array(e.state.unacknowledgedUrgent)
+            let task = open.isEmpty ? nil : open[pick(open.count)]
+            let lines: [String?] = [
+                "task add \"Reuse \(step)\" due +\(10 + pick(300))m priority \(["stat", "urgent", "routine"][pick(3)])",
+                task.map { "task start \($0)" }, task.map { "task note \($0) \"step \(step)\"" },
+                task.map { "task snooze \($0) for \(5 + pick(60))m" }, task.map { "task reassign \($0) to @evs" },
+                task.map { "task done \($0)" },
+                "msg send @coordinator \"Reuse \(step)\"" + (pick(2) == 0 ? " urgent" : ""),
+                urgent.isEmpty ? nil : "msg ack \(urgent[pick(urgent.count)])",
+                urgent.isEmpty ? nil : "msg read \(urgent[pick(urgent.count)])",
+            ]
+            for _ in 0...pick(3) {
+                if let line = lines[pick(lines.count)] { _ = try? e.submit(line: line) }
+            }
+            if step % 9 == 4, let bed = e.state.beds.values.filter({ $0.status == .dirty }).map(\.id).min() {
+                _ = try? e.submit(line: "bed clean \(bed)")
+            }
+            // A patient with tasks (and messages about them) moves bed or has a name corrected:
+            // rows the record does not name change.
+            let patients = open.compactMap { e.state.tasks[$0]?.patient }.filter { e.state.stay(of: $0)?.bed != nil }.sorted()
+            if let mrn = patients.isEmpty ? nil : patients[pick(patients.count)] {
+                if step % 5 == 2 {
+                    _ = try? e.submit(line: "msg send @coordinator \"About \(step)\" about \(mrn)")
+                }
+                if step % 5 == 3, let bed = e.state.beds.values.filter({ $0.status == .available }).map(\.id).sorted().first {
+                    _ = try? e.submit(line: "transfer \(mrn) \(bed) override \"test\"")
+                }
+                if step % 8 == 5 { _ = try? e.submit(line: "patient \(mrn) name \"Renamed\(step), Test\"") }
+            }
+            if step % 7 == 6 { clock.advance(.minutes(1)) }
+            var key = app.contentKey(pane)
+            key.filter = ""
+            let search = app.searchText(pane, key, rows: Int.max)
+            let fresh = SearchText(app.compute(pane, filter: "").rows)
+            #expect(search.text.isSame(as: fresh), "step \(step): the reused text differs from the text laid out afresh")
+            #expect(search.isComplete)
+        }
+        #expect(app.reusedTexts >= 20, "the reuse was taken often enough to be tested: \(app.reusedTexts)")
+    }
+
     @Test func accentsAndSymbolsAreSearchedAsTyped() {
         var bytes: [UInt8] = []
         SearchText.appendFolded("NGUYỄN → Ward ‼ Ä", to: &bytes)
@@ -151,5 +219,13 @@ import RoundsTestSupport
         #expect(text.matches("n, t") == [0])
         #expect(text.matches("h.→").isEmpty, "a match never spans two cells")
         #expect(text.matches("zzz").isEmpty)
+        // The search starts from the needle's rarest byte: matches at either end of a row and of
+        // the text, repeated letters, and a rare byte with no match around it.
+        let rows = ["vase", "eave", "ev", "avava", "qa", "aq", "e"].enumerated().map { PaneContent.Row(key: "R\($0.offset)", cells: [$0.element]) }
+        let t = SearchText(RowList(rows))
+        for needle in ["v", "va", "av", "ava", "vav", "ve", "q", "aq", "qa", "e", "ev", "vase", "avava", "eaves"] {
+            let want = rows.indices.filter { rows[$0].cells[0].contains(needle) || "r\($0)".contains(needle) }
+            #expect(t.matches(needle) == want, "\(needle)")
+        }
     }
 }
