@@ -122,30 +122,28 @@ public struct Touches: Sendable {
 
     /// `worklist`, `messages`: whether the record moved that pane's change mark.
     mutating func note(_ r: Recorded, worklist moved: Bool, messages movedMessages: Bool) {
-        if moved {
-            var task: Int32 = -1
-            switch r.event {
-            case .taskCreated(let e): task = Int32(clamping: e.id.number)
-            case .taskStatusChanged(let e): task = Int32(clamping: e.id.number)
-            case .taskReassigned(let e): task = Int32(clamping: e.id.number)
-            case .taskRescheduled(let e): task = Int32(clamping: e.id.number)
-            case .taskNoted(let e): task = Int32(clamping: e.id.number)
-            case .taskEscalated(let e): task = Int32(clamping: e.id.number)
-            case .criticalCommunicated(let e): task = Int32(clamping: e.task.number)
-            default: break
-            }
-            worklist.note(r.seq, task)
-        }
-        if movedMessages {
-            var message: Int32 = -1
-            switch r.event {
-            case .messageSent(let e): message = Int32(clamping: e.id.number)
-            case .messageRead(let e): message = Int32(clamping: e.id.number)
-            case .messageAcknowledged(let e): message = Int32(clamping: e.id.number)
-            case .messageEscalated(let e): message = Int32(clamping: e.id.number)
-            default: break
-            }
-            messages.note(r.seq, message)
+        guard moved || movedMessages else { return }
+        let (task, message) = Touches.named(r.event)
+        if moved { worklist.note(r.seq, task ?? -1) }
+        if movedMessages { messages.note(r.seq, message ?? -1) }
+    }
+
+    /// The one task and the one message an event changes, when it names them.
+    static func named(_ event: Event) -> (task: Int32?, message: Int32?) {
+        func n(_ number: Int) -> Int32 { Int32(clamping: number) }
+        return switch event {
+        case .taskCreated(let e): (n(e.id.number), nil)
+        case .taskStatusChanged(let e): (n(e.id.number), nil)
+        case .taskReassigned(let e): (n(e.id.number), nil)
+        case .taskRescheduled(let e): (n(e.id.number), nil)
+        case .taskNoted(let e): (n(e.id.number), nil)
+        case .taskEscalated(let e): (n(e.id.number), nil)
+        case .criticalCommunicated(let e): (n(e.task.number), nil)
+        case .messageSent(let e): (nil, n(e.id.number))
+        case .messageRead(let e): (nil, n(e.id.number))
+        case .messageAcknowledged(let e): (nil, n(e.id.number))
+        case .messageEscalated(let e): (nil, n(e.id.number))
+        default: (nil, nil)
         }
     }
 
