@@ -333,14 +333,15 @@ public final class RoundsApp {
         return search
     }
 
-    /// Where the rows of `old`, the text of the same pane, sort and minute a few records
-    /// earlier, can be copied from into the text of `content` (`key`): when the records between
+    /// Where the rows of `old`, the text of the same pane and minute (in any sort) up to a few
+    /// records earlier, can be copied from into the text of `content` (`key`): when the records between
     /// name every task (worklist) or message (messages) whose row they can have changed, every
     /// other item's row laid out in `old` is the same. Only the named and new ones are
     /// formatted: a task or message arriving while a filter is kept on 20,000 rows costs about a
     /// millisecond instead of laying out every row.
     private func reuseSource(_ old: Search, for key: ContentKey, _ content: PaneContent, _ p: PaneKind) -> Source? {
-        guard old.key.seq < key.seq, old.key.minute == key.minute, old.key.sort == key.sort, old.key.past == key.past,
+        // A row's text does not depend on the order: a text of another sort serves too.
+        guard old.key.seq <= key.seq, old.key.minute == key.minute, old.key.past == key.past,
               old.key.actor == key.actor, old.key.filter == key.filter, content.rows.items != nil,
               let oldItem = old.content.rows.items else { return nil }
         let touches = state.changeMarks.touched
