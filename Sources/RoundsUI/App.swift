@@ -243,6 +243,11 @@ public final class RoundsApp {
         var c: PaneContent
         if let search = searchCache[p], search.key == key {
             c = search.content
+        } else if let next = searchAhead[p], next.key == key {
+            // The minute turned over: the content listed ahead is this minute's.
+            searchCache[p] = next
+            searchAhead[p] = nil
+            c = next.content
         } else if !key.filter.isEmpty {
             c = filtered(p, key)
         } else {

@@ -86,6 +86,11 @@ import RoundsTestSupport
         let ahead = try #require(app.searchAhead[.worklist]?.text)
         clock.advance(.minutes(1))
         #expect(app.hasIdleWork, "the minute after this one is to be laid out")
+        // Unfiltered, the panes show the content listed ahead, the same as listed now.
+        let aheadBeds = try #require(app.searchAhead[.beds]?.text)
+        func cells(_ c: PaneContent) -> [[String]] { (Array(c.rows) + c.side).map { [$0.key] + $0.cells } }
+        #expect(cells(app.content(.beds)) == cells(app.compute(.beds, filter: "")))
+        #expect(app.searchCache[.beds]?.text === aheadBeds, "the bed board listed ahead is used")
         app.handle(.char("/"))
         type(app, "a")
         check(app, .worklist, "typed just after the minute turned over")
