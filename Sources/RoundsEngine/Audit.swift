@@ -20,7 +20,7 @@ extension Engine {
     /// search, an export). Durable like any record; nothing in the hospital changes.
     @discardableResult
     public func recordAccess(_ kind: AccessKind, patient: MRN?, detail: String) throws(JournalError) -> Recorded? {
-        try journal.withLock { () throws(JournalError) -> Recorded? in
+        try writing { () throws(JournalError) -> Recorded? in
             try journal.catchUp { state.apply($0) }
             let now = max(clock.now(), state.lastTime)
             let event = Event.accessRecorded(AccessRecorded(kind: kind, patient: patient, detail: String(detail.prefix(200))))

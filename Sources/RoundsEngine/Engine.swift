@@ -49,6 +49,9 @@ public final class Engine {
     public var origin: SessionOpened?
     /// The seq of this process's `session.opened` record, once written; 0 before.
     public private(set) var sessionNumber: UInt64 = 0
+    /// Records appended under the lock, applied by `writing` once durable.
+    private var staged: [Recorded] = []
+    private var stagedSession: UInt64?
 
     public init(journalAt path: String, actor: Login = Host.currentUser(), clock: any Clock = SystemClock(),
                 wallClock: WallClock = Host.localWallClock, writable: Bool = true, verifyChain: Bool = true,
@@ -220,7 +223,7 @@ public final class Engine {
     public func submit(_ command: Command) throws(SubmitError) -> [Recorded] {
         let result: Result<[Recorded], Refusal>
         do {
-            result = try journal.withLock { () throws(JournalError) -> Result<[Recorded], Refusal> in
+            result = try writing { () throws(JournalError) -> Result<[Recorded], Refusal> in
                 try journal.catchUp { state.apply($0) }
                 let now = max(clock.now(), state.lastTime)
                 let ruleEvents = runsRulesOnSubmit ? Rules.due(in: state, at: now) : []
@@ -251,7 +254,7 @@ public final class Engine {
     /// Fires the time rules that have come due and journals what they did.
     @discardableResult
     public func tick() throws(JournalError) -> [Recorded] {
-        try journal.withLock { () throws(JournalError) -> [Recorded] in
+        try writing { () throws(JournalError) -> [Recorded] in
             try journal.catchUp { state.apply($0) }
             let now = max(clock.now(), state.lastTime)
             let events = Rules.due(in: state, at: now)
@@ -260,9 +263,30 @@ public final class Engine {
         }
     }
 
-    /// Appends `events` (call holding the lock, caught up) and applies them. The first write of
-    /// a process with an `origin` opens its session in the same durable write. Returns the
-    /// records of `events` (not the session's).
+    /// Runs `body` holding the journal's lock, then, with the lock let go, waits for what
+    /// `commit` appended to be durable (group commit: one sync covers every writer waiting)
+    /// and applies it. If the sync fails nothing is applied.
+    func writing<T>(_ body: () throws(JournalError) -> T) throws(JournalError) -> T {
+        let value: T
+        do {
+            value = try journal.withLock(body)
+        } catch {
+            staged = []
+            throw error
+        }
+        let records = staged, opening = stagedSession
+        staged = []
+        stagedSession = nil
+        guard !records.isEmpty else { return value }
+        try journal.awaitDurable()
+        for r in records { state.apply(r) }
+        if let opening { sessionNumber = opening }
+        return value
+    }
+
+    /// Appends `events` (call inside `writing`, caught up); `writing` applies them once they
+    /// are durable. The first write of a process with an `origin` opens its session in the
+    /// same durable write. Returns the records of `events` (not the session's).
     func commit(_ events: [Event], at now: Timestamp) throws(JournalError) -> [Recorded] {
         var entries: [Journal.Entry] = []
         entries.reserveCapacity(events.count + 1)
@@ -273,9 +297,9 @@ public final class Engine {
             entries.append(Journal.Entry(time: now, actor: actor, session: session, event: .sessionOpened(origin)))
         }
         for e in events { entries.append(Journal.Entry(time: now, actor: actor, session: session, event: e)) }
-        let records = try journal.append(entries, sync: durable)
-        for r in records { state.apply(r) }
-        if opening { sessionNumber = session }
+        let records = try journal.append(entries, sync: durable, deferSync: true)
+        staged = records
+        stagedSession = opening ? session : nil
         return opening ? Array(records.dropFirst()) : records
     }
 
@@ -284,12 +308,12 @@ public final class Engine {
     public static let followInterval = Span(milliseconds: 100)
 
     /// Waits until another process appends records (or `timeout` passes), applying them.
-    /// Looks at the file's size every `followInterval`, which costs one `fstat`.
+    /// Looks every `followInterval`: one load from the shared commit file (Commit.swift).
     @discardableResult
     public func waitForChanges(timeout: Span) throws(JournalError) -> Int {
         let deadline = SystemClock().now() + timeout
         while true {
-            if journal.fileSize > journal.position.offset {
+            if journal.mayHaveNewRecords {
                 let n = try refresh()
                 if n > 0 { return n }
             }

@@ -64,6 +64,7 @@ public struct TornTail: Equatable, Sendable, CustomStringConvertible {
 
 /// One journal file, opened by one process. Several processes open the same file; appends are
 /// serialised by an exclusive `flock` on it, and every writer catches up before it appends.
+/// Durable appends share their syncs through the commit file (Commit.swift): group commit.
 public final class Journal {
     public let path: String
     public let writable: Bool
@@ -73,13 +74,55 @@ public final class Journal {
     public private(set) var position: ScanPosition
     private var unusableReason: String?
     private var lockDepth = 0
+    private var lockedExclusive = false
+    /// Shared with the other processes that have the journal open; nil for a reader when the
+    /// journal has none (then it reads to the end of the file).
+    var commit: CommitFile?
+    /// The end of records appended with `deferSync`, not yet waited for (`awaitDurable`).
+    private var pendingDurable: Int?
+    /// A zero-filled end found at `offset` when the file was as `stamp` says: nothing new to
+    /// read while both still hold (readers of a journal with no live commit file).
+    private var zeroTail: (offset: Int, stamp: FileStamp)?
+
+    /// A file's size and time of last change: writes into space made ready keep the size.
+    struct FileStamp: Equatable {
+        var size: Int
+        var seconds: Int
+        var nanoseconds: Int
+    }
+
+    var fileStamp: FileStamp {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return FileStamp(size: 0, seconds: 0, nanoseconds: 0) }
+        return FileStamp(size: Int(st.st_size), seconds: Int(st.st_mtim.tv_sec), nanoseconds: Int(st.st_mtim.tv_nsec))
+    }
+    /// Durable appends make room ahead in steps of this many zero bytes, so that their sync
+    /// writes data only, not the file's size and new blocks (Docs/JOURNAL-FORMAT.md).
+    public static let preallocationStep = 1 << 20
 
     private init(path: String, fd: Int32, writable: Bool, verifyChain: Bool, io: any JournalIO) {
         self.path = path; self.fd = fd; self.writable = writable; self.verifyChain = verifyChain; self.io = io
         self.position = .start
     }
 
-    deinit { close(fd) }
+    deinit {
+        trimIfLast()
+        commit = nil
+        close(fd)
+    }
+
+    /// The last process to close a journal cuts the space made ready off its end, so a journal
+    /// nobody has open ends at its last record.
+    private func trimIfLast() {
+        guard writable, unusableReason == nil, let commit, commit.isLastUser(), commit.isCurrent, commit.failed == 0,
+              commit.writing == commit.written else { return }
+        let end = commit.written
+        // Never wait for the lock here: a process opening the journal holds it while it waits
+        // for the commit file this process now holds exclusively.
+        guard end >= JournalFormat.headerSize, fileSize > end, flock(fd, LOCK_EX | LOCK_NB) == 0 else { return }
+        if fileSize > end, allZero(from: end, to: fileSize), ftruncate(fd, off_t(end)) == 0 { _ = fdatasync(fd) }
+        flock(fd, LOCK_UN)
+    }
 
     // MARK: create and open
 
@@ -93,7 +136,7 @@ public final class Journal {
         }
         let mode: mode_t = (directory ?? 0) & 0o020 != 0 ? 0o660 : 0o640
         if replace { unlink(path); unlink(Snapshot.path(for: path)) }
-        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, mode)
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         if fd < 0 {
             if errno == EEXIST { throw .alreadyExists(path) }
             throw .system(path, operation: "creating", errno: errno)
@@ -101,11 +144,18 @@ public final class Journal {
         fchmod(fd, mode)
         let journal = Journal(path: path, fd: fd, writable: true, verifyChain: true, io: io)
         let header = JournalFormat.header
-        let outcome = header.withUnsafeBytes { io.write(fd, $0) }
+        let outcome = header.withUnsafeBytes { io.write(fd, $0, at: 0) }
         guard case .done(let n) = outcome, n == header.count, case .done = io.sync(fd) else {
             unlink(path)
             throw .writeFailed(path, reason: "the header could not be written")
         }
+        do {
+            journal.commit = try CommitFile.open(journalPath: path, journalFD: fd, writable: true)
+        } catch {
+            unlink(path)
+            throw error
+        }
+        journal.commit?.reset(end: header.count)
         syncDirectory(of: path)
         return journal
     }
@@ -123,7 +173,7 @@ public final class Journal {
     public static func open(at path: String, writable: Bool, verifyChain: Bool = true, io: any JournalIO = SystemIO(),
                             readChunk: Int = Journal.chunkSize, resumingFrom resume: ScanPosition? = nil, pipeline: Pipeline = .standard,
                             onRecord: (Recorded) -> Void) throws(JournalError) -> (Journal, OpenReport) {
-        let fd = Glibc.open(path, (writable ? O_RDWR | O_APPEND : O_RDONLY) | O_CLOEXEC)
+        let fd = Glibc.open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { throw .notFound(path) }
             if errno == EACCES, writable, access(path, R_OK) == 0 { throw .notWritable(path) }
@@ -135,6 +185,16 @@ public final class Journal {
         if writable { try journal.checkSafeToWrite() }
         var report = OpenReport()
         try journal.withLock(exclusive: writable) { () throws(JournalError) in
+            let commit = try CommitFile.open(journalPath: path, journalFD: fd, writable: writable)
+            journal.commit = commit
+            if writable, let commit, commit.isCurrent, commit.failed != 0 || commit.writing > commit.written {
+                // A sync failed, or a writer died mid-append: nothing after `synced` (or after
+                // the last whole append) was acknowledged. Keep those bytes in a side file.
+                let keep = commit.failed != 0 ? commit.synced : commit.written
+                let end = journal.lastNonZero(from: keep)
+                if end > keep { report.tornTail = TornTail(offset: keep, length: end - keep, reason: commit.failed != 0 ? "written after a sync that failed" : "an append its writer did not finish", sideFile: try journal.moveTailAside(offset: keep, length: end - keep)) }
+                commit.noteCutBack(to: keep)
+            }
             if let resume {
                 if let problem = journal.linkProblem(resume) { throw .snapshotMismatch(path, reason: problem) }
                 journal.position = resume
@@ -151,6 +211,13 @@ public final class Journal {
                 var torn = TornTail(offset: offset, length: length, reason: reason, sideFile: nil)
                 if writable { torn.sideFile = try journal.moveTailAside(offset: offset, length: length) }
                 report.tornTail = torn
+            case .zeros: break   // readToEnd resolves these
+            }
+            if writable, let commit, commit.firstWriter || !commit.isCurrent || commit.failed != 0 || commit.written != journal.position.offset {
+                // New, stale (another boot or another file) or after a failure: everything read
+                // is made durable and the values start afresh from it.
+                if case .failed(let e) = io.sync(fd) { throw .system(path, operation: "syncing", errno: e) }
+                commit.reset(end: journal.position.offset)
             }
         }
         return (journal, report)
@@ -215,6 +282,27 @@ public final class Journal {
         return fstat(fd, &st) == 0 ? Int(st.st_size) : 0
     }
 
+    /// How far this process may read: to the end of the file while it holds the exclusive
+    /// lock (it writes next and must see every record), otherwise to what is published.
+    var readLimit: Int {
+        let size = fileSize
+        if lockDepth > 0 && lockedExclusive { return size }
+        if let commit, commit.isLive { return min(size, commit.published) }
+        return size
+    }
+
+    /// Whether records may have been appended since the last read: one load from shared memory
+    /// (or one `fstat` when there is no current commit file).
+    public var mayHaveNewRecords: Bool {
+        if let commit, commit.isLive { return commit.published > position.offset }
+        let stamp = fileStamp
+        if let z = zeroTail, z.offset == position.offset, z.stamp == stamp { return false }
+        return stamp.size > position.offset
+    }
+
+    /// The bytes of the journal up to the end of its last record (what a reader has read).
+    public var recordsEnd: Int { position.offset }
+
     /// Reads every complete record after `position` and says how the scan ended.
     func readToEnd(_ onRecord: (Recorded) -> Void) throws(JournalError) -> ScanStop {
         try readToEnd(withHashes: { r, _ in onRecord(r) })
@@ -227,7 +315,7 @@ public final class Journal {
     var readChunk = Journal.chunkSize
 
     func readToEnd(withHashes onRecord: (Recorded, ChainHash?) -> Void) throws(JournalError) -> ScanStop {
-        let size = fileSize
+        let size = readLimit
         var buffer = [UInt8]()
         while true {
             let want = min(size - position.offset, max(readChunk, JournalFormat.frameHeaderSize + JournalFormat.maximumBody))
@@ -250,8 +338,9 @@ public final class Journal {
             let reachedEnd = before + got >= size
             switch stop {
             case .corrupt: return stop
+            case .zeros(let offset): return resolveZeros(at: offset, size: size)
             case .end where reachedEnd: return .end
-            case .partialTail where reachedEnd: return stop
+            case .partialTail(let o, let l, _) where reachedEnd || allZero(from: o + l, to: size): return stop
             case .end, .partialTail:
                 // A record runs past this piece: read on from the end of the last whole one. (A
                 // piece always holds a whole record of the largest size, so no progress here
@@ -273,6 +362,47 @@ public final class Journal {
         return count
     }
 
+    /// Zero bytes where the next record would start. All zero to the end: space made ready
+    /// for records (`.end`). Data after them: records written after the last sync and lost in
+    /// part by a crash (a torn tail) when it all lies within one preallocation step, otherwise
+    /// damage.
+    private func resolveZeros(at offset: Int, size: Int) -> ScanStop {
+        let stamp = fileStamp
+        let end = lastNonZero(from: offset, to: size)
+        if end <= offset {
+            // File times move in coarse ticks: a write in the tick of `stamp` may keep it, so
+            // only a stamp older than any tick is trusted to change with the next write.
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            let age = (Int(now.tv_sec) - stamp.seconds) * 1_000_000_000 + (Int(now.tv_nsec) - stamp.nanoseconds)
+            if stamp.size == size && age >= 50_000_000 { zeroTail = (offset, stamp) }
+            return .end
+        }
+        if end - offset <= Journal.preallocationStep {
+            return .partialTail(offset: offset, length: end - offset, reason: "zero bytes where the next record should start, then \(end - offset) bytes of records never made durable (a crash)")
+        }
+        return .corrupt(JournalDamage(offset: offset, seq: position.nextSeq, reason: "zero bytes where a record should start, followed by more records"))
+    }
+
+    /// The offset just past the last byte that is not zero in `from..<to` (`from` when all are).
+    func lastNonZero(from: Int, to: Int? = nil) -> Int {
+        let to = to ?? fileSize
+        var end = to
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while end > from {
+            let start = max(from, end - buffer.count)
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, end - start, off_t(start)) }
+            if n <= 0 { return end }
+            var i = n - 1
+            while i >= 0 && buffer[i] == 0 { i -= 1 }
+            if i >= 0 { return start + i + 1 }
+            end = start
+        }
+        return from
+    }
+
+    func allZero(from: Int, to: Int) -> Bool { lastNonZero(from: from, to: to) == from }
+
     // MARK: locking
 
     /// Runs `body` holding the journal's `flock` (exclusive for writers). Re-entrant.
@@ -281,6 +411,7 @@ public final class Journal {
             while flock(fd, exclusive ? LOCK_EX : LOCK_SH) != 0 {
                 if errno != EINTR { throw .system(path, operation: "locking", errno: errno) }
             }
+            lockedExclusive = exclusive
         }
         lockDepth += 1
         defer {
@@ -306,20 +437,19 @@ public final class Journal {
     /// Appends records as one write and, when `sync` is true, makes them durable before
     /// returning. Call inside `withLock` after `catchUp`. On any failure the file is cut back to
     /// its previous length and nothing is returned: the caller must not apply the events.
-    public func append(_ entries: [Entry], sync: Bool = true) throws(JournalError) -> [Recorded] {
+    ///
+    /// With `deferSync` (group commit) the records are written but the sync is left to
+    /// `awaitDurable()`, which the caller calls after letting the lock go and before applying
+    /// the records: one sync then covers the records of every writer waiting with it.
+    public func append(_ entries: [Entry], sync: Bool = true, deferSync: Bool = false) throws(JournalError) -> [Recorded] {
         guard writable else { throw .readOnly(path) }
         if let reason = unusableReason { throw .unusable(path, reason: reason) }
-        guard !entries.isEmpty else { return [] }
-        let size = fileSize
-        if size > position.offset {
-            // Bytes we have not read: records from another writer (catch up first) or a torn
-            // tail left by one that crashed. Holding the lock, we can tell which.
-            var pending: [Recorded] = []
-            let stop = try readToEnd { pending.append($0) }
-            if !pending.isEmpty { throw .writeFailed(path, reason: "another process appended records; catch up before appending") }
-            if case .partialTail(let offset, let length, _) = stop { _ = try moveTailAside(offset: offset, length: length) }
-            if case .corrupt(let d) = stop { throw .damaged(path, d) }
+        if let commit, commit.failed != 0 {
+            unusableReason = "a sync of this journal failed in another process (\(describe(errno: commit.failed)))"
+            throw .unusable(path, reason: unusableReason!)
         }
+        guard !entries.isEmpty else { return [] }
+        try checkNothingUnread()
         var bytes: [UInt8] = []
         bytes.reserveCapacity(entries.count * 160)
         var prev = position.prev
@@ -339,35 +469,39 @@ public final class Journal {
             lastTime = time
         }
         let start = position.offset
-        var written = 0
+        let end = start + bytes.count
+        let grouped = sync && deferSync && commit != nil
         var failure: String?
-        bytes.withUnsafeBytes { raw in
-            while written < raw.count {
-                switch io.write(fd, UnsafeRawBufferPointer(rebasing: raw[written...])) {
-                case .done(let n) where n > 0: written += n
-                case .done: failure = "the device accepted no bytes"; return
-                case .failed(let e) where e == EINTR: continue
-                case .failed(let e): failure = describe(errno: e); return
+        if sync, commit != nil { failure = makeRoom(to: end) }
+        commit?.noteWriting(end: end)
+        var written = 0
+        if failure == nil {
+            bytes.withUnsafeBytes { raw in
+                while written < raw.count {
+                    switch io.write(fd, UnsafeRawBufferPointer(rebasing: raw[written...]), at: start + written) {
+                    case .done(let n) where n > 0: written += n
+                    case .done: failure = "the device accepted no bytes"; return
+                    case .failed(let e) where e == EINTR: continue
+                    case .failed(let e): failure = describe(errno: e); return
+                    }
                 }
             }
         }
-        if failure == nil, sync, case .failed(let e) = io.sync(fd) {
+        if failure == nil, sync, !grouped, case .failed(let e) = io.sync(fd) {
             failure = "sync failed: " + describe(errno: e)
             // After a failed fsync the kernel may have dropped dirty pages and cleared the error
             // (the "fsyncgate" lesson): never trust this handle for writing again.
             unusableReason = failure
+            commit?.noteFailed(e)
         }
         if let failure {
-            if written > 0 || fileSize != start {
-                if case .failed(let e) = io.truncate(fd, to: start) {
-                    unusableReason = "could not cut back a partial record: " + describe(errno: e)
-                } else if sync {
-                    _ = io.sync(fd)
-                }
-            }
+            cutBack(to: start, sync: sync)
             throw .writeFailed(path, reason: failure)
         }
-        position.offset = start + bytes.count
+        commit?.noteWritten(end: end, publish: !sync)
+        if sync && !grouped { commit?.noteSynced(end) }
+        if grouped { pendingDurable = end }
+        position.offset = end
         position.nextSeq = seq
         position.prev = prev
         position.lastTime = lastTime
@@ -375,12 +509,104 @@ public final class Journal {
         return recorded
     }
 
-    /// Makes everything written so far durable (for bulk writers that append with `sync: false`).
-    public func sync() throws(JournalError) {
+    /// Refuses to append after bytes this process has not read: records from another writer
+    /// (catch up first) or a torn tail left by one that crashed, which is moved aside.
+    private func checkNothingUnread() throws(JournalError) {
+        if let commit, commit.isLive {
+            // Every append is noted under the lock, so this is exact without reading the file.
+            if commit.written > position.offset {
+                throw .writeFailed(path, reason: "another process appended records; catch up before appending")
+            }
+            if commit.writing > commit.written {
+                // A writer died mid-append: its bytes were never acknowledged.
+                let end = lastNonZero(from: commit.written)
+                if end > commit.written { _ = try moveTailAside(offset: commit.written, length: end - commit.written) }
+                commit.noteCutBack(to: commit.written)
+            }
+            return
+        }
+        if fileSize > position.offset {
+            var pending: [Recorded] = []
+            let stop = try readToEnd { pending.append($0) }
+            if !pending.isEmpty { throw .writeFailed(path, reason: "another process appended records; catch up before appending") }
+            if case .partialTail(let offset, let length, _) = stop { _ = try moveTailAside(offset: offset, length: length) }
+            if case .corrupt(let d) = stop { throw .damaged(path, d) }
+        }
+    }
+
+    /// Extends the file with zero bytes so that `end` lies inside it: a sync then writes data
+    /// only. Returns why it failed, or nil.
+    private func makeRoom(to end: Int) -> String? {
+        let size = fileSize
+        guard end > size else { return nil }
+        let step = Journal.preallocationStep
+        let target = (end / step + 1) * step
+        let zeros = [UInt8](repeating: 0, count: min(step, target - size))
+        var at = size
+        while at < target {
+            let n = min(zeros.count, target - at)
+            let outcome = zeros.withUnsafeBytes { io.write(fd, UnsafeRawBufferPointer(rebasing: $0[0..<n]), at: at) }
+            switch outcome {
+            case .done(let w) where w > 0: at += w
+            case .failed(let e) where e == EINTR: continue
+            case .failed(let e): cutBack(to: size, sync: false); return describe(errno: e)
+            case .done: cutBack(to: size, sync: false); return "the device accepted no bytes"
+            }
+        }
         if case .failed(let e) = io.sync(fd) {
             unusableReason = "sync failed: " + describe(errno: e)
+            commit?.noteFailed(e)
+            cutBack(to: size, sync: false)
+            return unusableReason
+        }
+        return nil
+    }
+
+    /// Puts the end of the file back at `offset` after a failed write (holding the lock).
+    private func cutBack(to offset: Int, sync: Bool) {
+        if fileSize != offset || commit?.writing != commit?.written {
+            if case .failed(let e) = io.truncate(fd, to: offset) {
+                unusableReason = "could not cut back a partial record: " + describe(errno: e)
+                return
+            } else if sync {
+                _ = io.sync(fd)
+            }
+        }
+        commit?.noteCutBack(to: offset)
+    }
+
+    /// Waits until the records of the last `append(…, deferSync: true)` are durable: one sync,
+    /// led by one of the waiting processes, covers every record written before it. Call after
+    /// letting the lock go. On failure nothing after the last good sync is acknowledged: the
+    /// file is cut back, this handle writes no more, and the caller must not apply the records.
+    public func awaitDurable() throws(JournalError) {
+        guard let end = pendingDurable else { return }
+        pendingDurable = nil
+        guard let commit else { return }
+        switch commit.awaitDurable(end, sync: { io.sync(fd) }) {
+        case .durable: return
+        case .failed(let e):
+            let reason = "sync failed: " + describe(errno: e)
+            unusableReason = reason
+            // Cut back what no sync covered; another waiter may already have done it.
+            if flock(fd, LOCK_EX) == 0 {
+                let keep = commit.synced
+                if commit.written > keep, case .done = io.truncate(fd, to: keep) { commit.noteCutBack(to: keep) }
+                flock(fd, LOCK_UN)
+            }
+            throw .writeFailed(path, reason: reason)
+        }
+    }
+
+    /// Makes everything written so far durable (for bulk writers that append with `sync: false`).
+    public func sync() throws(JournalError) {
+        let target = commit?.written ?? position.offset
+        if case .failed(let e) = io.sync(fd) {
+            unusableReason = "sync failed: " + describe(errno: e)
+            commit?.noteFailed(e)
             throw .writeFailed(path, reason: unusableReason!)
         }
+        commit?.noteSynced(target)
     }
 
     /// Copies the bytes from `offset` to the end into a side file next to the journal, makes
@@ -406,6 +632,7 @@ public final class Journal {
         Journal.syncDirectory(of: path)
         if case .failed(let e) = io.truncate(fd, to: offset) { throw .system(path, operation: "truncating", errno: e) }
         _ = io.sync(fd)
+        commit?.noteCutBack(to: offset)
         return side
     }
 

@@ -14,15 +14,16 @@ public enum IOOutcome: Equatable, Sendable {
 /// calls; tests inject disk-full, I/O errors and short writes to prove that a failed command
 /// leaves no partial record and no change in memory.
 public protocol JournalIO: Sendable {
-    func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> IOOutcome
+    /// Writes at `offset` (the journal is written in place: its end may be space made ready).
+    func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> IOOutcome
     func sync(_ fd: Int32) -> IOOutcome
     func truncate(_ fd: Int32, to length: Int) -> IOOutcome
 }
 
 public struct SystemIO: JournalIO {
     public init() {}
-    public func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> IOOutcome {
-        let n = Glibc.write(fd, bytes.baseAddress, bytes.count)
+    public func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> IOOutcome {
+        let n = pwrite(fd, bytes.baseAddress, bytes.count, off_t(offset))
         return n < 0 ? .failed(errno) : .done(n)
     }
     public func sync(_ fd: Int32) -> IOOutcome { fdatasync(fd) == 0 ? .done(0) : .failed(errno) }

@@ -32,6 +32,9 @@ public enum ScanStop: Equatable, Sendable {
     case partialTail(offset: Int, length: Int, reason: String)
     /// Damage before the tail.
     case corrupt(JournalDamage)
+    /// Zero bytes where the next record would start (from `RecordScanner` only: a journal
+    /// read decides whether they are space made ready, a torn tail or damage).
+    case zeros(offset: Int)
 }
 
 public enum RecordScanner {
@@ -65,13 +68,15 @@ public enum RecordScanner {
             let fileOffset = base + at
             let remaining = end - at
             if remaining < JournalFormat.frameHeaderSize {
+                if allZero(buffer, from: at) { return .zeros(offset: fileOffset) }
                 return .partialTail(offset: fileOffset, length: remaining, reason: "the last \(remaining) bytes are shorter than a record header")
             }
             let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
             let lengthCheck = UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self))
             if JournalFormat.crc32c(UnsafeRawBufferPointer(rebasing: buffer[at..<at + 4])) != lengthCheck {
-                if allZero(buffer, from: at) {
-                    return .partialTail(offset: fileOffset, length: remaining, reason: "\(remaining) zero bytes at the end (space allocated, record never written)")
+                if length == 0 && lengthCheck == 0 { return .zeros(offset: fileOffset) }
+                if allZero(buffer, from: at + 4) {
+                    return .partialTail(offset: fileOffset, length: 4, reason: "a record header cut short, then zero bytes (torn write)")
                 }
                 return .corrupt(JournalDamage(offset: fileOffset, seq: position.nextSeq, reason: "the record's length field is damaged (length check fails)"))
             }
@@ -85,8 +90,8 @@ public enum RecordScanner {
             let body = UnsafeRawBufferPointer(rebasing: buffer[(at + JournalFormat.frameHeaderSize)..<frameEnd])
             let bodyCheck = UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self))
             if JournalFormat.crc32c(body) != bodyCheck {
-                if frameEnd == end {
-                    return .partialTail(offset: fileOffset, length: remaining, reason: "the last record fails its checksum (torn or damaged write)")
+                if frameEnd == end || allZero(buffer, from: frameEnd) {
+                    return .partialTail(offset: fileOffset, length: frameEnd - at, reason: "the last record fails its checksum (torn or damaged write)")
                 }
                 return .corrupt(JournalDamage(offset: fileOffset, seq: position.nextSeq, reason: "checksum mismatch: the record's bytes were changed"))
             }

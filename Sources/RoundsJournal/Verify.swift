@@ -53,9 +53,11 @@ extension Journal {
         case .end: verdict = .intact
         case let .partialTail(offset, length, reason): verdict = .tornTail(offset: offset, length: length, reason: reason)
         case .corrupt(let d): verdict = .damaged(d)
+        case .zeros: verdict = .intact   // resolved by readToEnd; never returned by it
         }
         return VerifyReport(verdict: verdict, records: count, lastSeq: journal.position.nextSeq - 1, firstTime: first,
-                            lastTime: count > 0 ? journal.position.lastTime : nil, head: journal.position.prev, bytes: journal.fileSize,
+                            lastTime: count > 0 ? journal.position.lastTime : nil, head: journal.position.prev,
+                            bytes: verdict == .intact ? journal.position.offset : journal.fileSize,
                             anchoredAt: anchoredAt)
     }
 }

@@ -93,16 +93,16 @@ public final class FaultyIO: JournalIO {
 
     /// A fault with `afterBytes > 0` writes that many bytes for real, reports the short write,
     /// and fails the next call with the errno, as the kernel does when the disk fills up.
-    public func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> IOOutcome {
+    public func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> IOOutcome {
         if case .writeFails(let e, let after)? = take({ if case .writeFails = $0 { true } else { false } }) {
             if after > 0 && after < bytes.count {
-                let outcome = system.write(fd, UnsafeRawBufferPointer(rebasing: bytes[0..<after]))
+                let outcome = system.write(fd, UnsafeRawBufferPointer(rebasing: bytes[0..<after]), at: offset)
                 pending.withLock { $0.insert(.writeFails(errno: e, afterBytes: 0), at: 0) }
                 return outcome
             }
             return .failed(e)
         }
-        return system.write(fd, bytes)
+        return system.write(fd, bytes, at: offset)
     }
 
     public func sync(_ fd: Int32) -> IOOutcome {
@@ -114,6 +114,20 @@ public final class FaultyIO: JournalIO {
 }
 
 /// Reads a whole file.
+/// A journal file's bytes up to the end of its last record: without the zero bytes made ready
+/// after it while it is open (Docs/JOURNAL-FORMAT.md, "Space made ready").
+public func journalFileBytes(_ path: String) -> [UInt8] {
+    let bytes = readFile(path)
+    var at = 16
+    while at + 12 <= bytes.count {
+        let length = Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
+        if length == 0 { break }   // a zero header: space made ready (a record is never empty)
+        at += 12 + length
+    }
+    guard at < bytes.count, bytes[at...].allSatisfy({ $0 == 0 }) else { return bytes }
+    return Array(bytes[..<at])
+}
+
 public func readFile(_ path: String) -> [UInt8] {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { return [] }

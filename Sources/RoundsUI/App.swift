@@ -183,7 +183,7 @@ public final class RoundsApp {
             changed = true
         }
         do {
-            if engine.journal.fileSize > engine.journal.position.offset { changed = try engine.refresh() > 0 }
+            if engine.journal.mayHaveNewRecords { changed = try engine.refresh() > 0 }
             if engine.journal.writable, now - lastTick >= .seconds(5) {
                 lastTick = now
                 changed = try !engine.tick().isEmpty || changed

@@ -435,7 +435,7 @@ if mode == "groupcommit" {
         if pid == 0 {
             do {
                 let e = try Engine(journalAt: path, actor: "w\(w)", wallClock: .utc)
-                e.runsRulesOnSubmit = false
+                e.runsRulesOnSubmit = false; if CommandLine.arguments.contains("--nosync") { e.durable = false }
                 for i in 0..<count { try e.submit(line: "task add \"w\(w) \(i)\"") }
                 _exit(0)
             } catch { _exit(1) }

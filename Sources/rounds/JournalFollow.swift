@@ -35,7 +35,7 @@ extension JournalCommand {
             var latencies: [Int64] = []
             while untilSeq.map({ engine.state.lastSeq < $0 }) ?? true {
                 do {
-                    if engine.journal.fileSize <= engine.journal.position.offset {
+                    if !engine.journal.mayHaveNewRecords {
                         var pause = timespec(tv_sec: 0, tv_nsec: Int(Engine.followInterval.milliseconds) * 1_000_000)
                         nanosleep(&pause, nil)
                         continue

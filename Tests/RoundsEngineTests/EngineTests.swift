@@ -101,12 +101,12 @@ import RoundsTestSupport
     @Test func refusedCommandWritesNothing() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (e, _) = try Fixture.engine(in: dir)
-        let before = readFile(e.journal.path)
+        let before = journalFileBytes(e.journal.path)
         let state = e.state
         for bad in ["assign NOPE01 4W-01", "bed clean 4W-01", "task done T99", "lab collect L1", "msg ack M1", "unit add ICU name \"x\" kind icu"] {
             #expect(refusal { try e.submit(line: bad) } != nil, "\(bad) should be refused")
         }
-        #expect(readFile(e.journal.path) == before)
+        #expect(journalFileBytes(e.journal.path) == before)
         #expect(e.state == state)
     }
 
@@ -115,7 +115,7 @@ import RoundsTestSupport
         let io = FaultyIO()
         let (e, _) = try Fixture.engine(in: dir, io: io)
         try Fixture.admit(e, "MRN001")
-        let before = readFile(e.journal.path)
+        let before = journalFileBytes(e.journal.path)
         let state = e.state
         io.inject(.writeFails(errno: ENOSPC, afterBytes: 10))
         do {
@@ -126,7 +126,7 @@ import RoundsTestSupport
             #expect(error.description.contains("was not recorded"))
         }
         #expect(e.state == state)
-        #expect(readFile(e.journal.path) == before)
+        #expect(journalFileBytes(e.journal.path) == before)
         // Space again: the same command now goes through.
         try e.submit(line: "assign MRN001 4W-02")
         #expect(e.state.beds["4W-02"]?.patient == "MRN001")

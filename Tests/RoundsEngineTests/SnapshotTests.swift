@@ -167,7 +167,7 @@ func copyFile(_ from: String, _ to: String) throws {
         #expect(e.state == full)
         // Written atomically: no temporary file is left beside it, and it is as private as the journal.
         let names = dir.names
-        #expect(names.sorted() == ["h.rj", "h.rj.snapshot"])
+        #expect(names.sorted() == ["h.rj", "h.rj.commit", "h.rj.snapshot"])
         var st = stat()
         stat(Snapshot.path(for: path), &st)
         #expect(st.st_mode & 0o007 == 0)

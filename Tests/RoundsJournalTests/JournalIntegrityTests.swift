@@ -218,13 +218,41 @@ func recordOffsets(_ bytes: [UInt8]) -> [Int] {
         }
     }
 
-    @Test func zeroFilledTailIsATornTail() throws {
+    /// Zero bytes after the last record are space made ready for records (durable appends
+    /// preallocate): the end, not a torn tail, for readers and writers alike.
+    @Test func zeroFilledTailIsSpaceMadeReady() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (path, written) = try sampleJournal(dir)
+        let size = readFile(path).count
         writeFile(path, readFile(path) + [UInt8](repeating: 0, count: 4096))
         let (read, report) = try replay(path)
         #expect(read == written)
-        #expect(report.tornTail?.length == 4096)
+        #expect(report.tornTail == nil)
+        let (again, wreport) = try replay(path, writable: true)
+        #expect(again == written)
+        #expect(wreport.tornTail == nil)
+        #expect(readFile(path).count == size, "the last writer to close cuts the space off")
+    }
+
+    /// Zero bytes where a record should start, then data: records a crash lost in part (their
+    /// pages reached the disk out of order). Within one preallocation step that is a torn tail,
+    /// moved aside whole; further on it is damage.
+    @Test func zerosThenDataAreATornTailOnlyNearTheEnd() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, written) = try sampleJournal(dir)
+        let original = readFile(path)
+        let lost = [UInt8](repeating: 0, count: 100) + [UInt8](repeating: 7, count: 50) + [UInt8](repeating: 0, count: 4000)
+        writeFile(path, original + lost)
+        let (read, report) = try replay(path)
+        #expect(read == written)
+        #expect(report.tornTail?.offset == original.count)
+        #expect(report.tornTail?.length == 150, "up to the last byte that is not zero")
+        let (_, wreport) = try replay(path, writable: true)
+        let side = try #require(wreport.tornTail?.sideFile)
+        #expect(readFile(side) == Array(lost.prefix(150)))
+        #expect(readFile(path) == original)
+        writeFile(path, original + [UInt8](repeating: 0, count: Journal.preallocationStep) + [1])
+        #expect(throws: JournalError.self) { try replay(path) }
     }
 
     @Test func writerAppendsCleanlyAfterMovingATornTailAside() throws {
@@ -371,6 +399,15 @@ func recordOffsets(_ bytes: [UInt8]) -> [Int] {
         // The next write, with space again, goes through and the file stays valid.
         let ok = try j.withLock { () throws(JournalError) in try j.append([entry]) }
         #expect(ok.first?.seq == 5)
+        #expect(try replay(path).0.count == 5)
+        // Now the room is made (zero bytes after the records): a record cut short there is cut
+        // away as well, and the journal reads as before.
+        #expect(readFile(path).count == Journal.preallocationStep)
+        let good = journalFileBytes(path)
+        io.inject(.writeFails(errno: ENOSPC, afterBytes: 20))
+        #expect(throws: JournalError.self) { _ = try j.withLock { () throws(JournalError) in try j.append([entry, entry]) } }
+        #expect(journalFileBytes(path) == good)
+        #expect(readFile(path).count == good.count, "nothing of the partial record is left")
         #expect(try replay(path).0.count == 5)
     }
 

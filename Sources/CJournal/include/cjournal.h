@@ -17,4 +17,26 @@ void rounds_sha256(const void *data, size_t length, uint8_t digest[32]);
 /// The file system type (statfs f_type) of the file open at `fd`, or 0 when it cannot be told.
 unsigned long rounds_fs_type(int fd);
 
+/// Group commit (Commit.swift): atomic operations on words of the shared commit file, which
+/// every process maps, and a futex to sleep on one of them. Swift's atomics cover only memory
+/// Swift allocates, not a shared mapping.
+uint64_t rounds_load64(const volatile uint64_t *word);
+/// Raises `*word` to `value` unless it is already higher; returns the value it holds after.
+uint64_t rounds_raise64(volatile uint64_t *word, uint64_t value);
+void rounds_store64(volatile uint64_t *word, uint64_t value);
+uint32_t rounds_load32(const volatile uint32_t *word);
+void rounds_store32(volatile uint32_t *word, uint32_t value);
+/// Sets `*word` from `expected` to `desired`; true when it held `expected`.
+int rounds_cas32(volatile uint32_t *word, uint32_t expected, uint32_t desired);
+uint32_t rounds_add32(volatile uint32_t *word, uint32_t delta);
+/// Sleeps while `*word == expected`, at most `timeout_ns` (a shared futex: other processes
+/// wake it). Returns at once when the word already differs.
+void rounds_futex_wait(volatile uint32_t *word, uint32_t expected, long timeout_ns);
+void rounds_futex_wake_all(volatile uint32_t *word);
+/// Marks the commit file open at `fd` as held by a live writer: a shared open-file-description
+/// lock on its byte 1, released when the file is closed or the process ends. 0 on success.
+int rounds_hold_writer_mark(int fd);
+/// 1 when a writer other than this open file holds the mark, 0 when none, -1 on error.
+int rounds_writer_mark_held(int fd);
+
 #endif
