@@ -87,6 +87,7 @@ final class CommitFile {
     /// A writer that found no other writer holding the journal open (checked under the
     /// journal's exclusive lock): the values may be stale, so it sets them afresh.
     private(set) var firstWriter = false
+    private let pid = UInt32(bitPattern: getpid())
 
     /// Whether the values are live: they describe this journal in this boot and a writer holds
     /// it open (this process, or another). With no writer, values left behind may no longer
@@ -113,10 +114,12 @@ final class CommitFile {
     /// Whether the values describe this journal in this boot of the host.
     var isCurrent: Bool {
         rounds_load64(word64(0)) == CommitFile.magic && rounds_load64(word64(8)) == identity.inode
-            && rounds_load64(word64(16)) == identity.device && bootID == CommitFile.hostBootID
+            && rounds_load64(word64(16)) == identity.device && sameBoot
     }
 
-    private var bootID: [UInt8] { Array(UnsafeRawBufferPointer(start: base + 80, count: 36)) }
+    private var sameBoot: Bool {
+        CommitFile.hostBootID.withUnsafeBytes { memcmp(base + 80, $0.baseAddress!, 36) == 0 }
+    }
 
     /// The host's boot id: values written before a restart of the host are stale.
     static let hostBootID: [UInt8] = {
@@ -185,7 +188,8 @@ final class CommitFile {
     /// at a time. A leader that dies mid-sync is replaced when its process is found gone.
     func awaitDurable(_ end: Int, sync: () -> IOOutcome) -> Durability {
         let leader = word32(48), generation = word32(52)
-        let me = UInt32(bitPattern: getpid())
+        let me = pid
+        var stalled = false
         while true {
             if failed != 0 { return .failed(failed) }
             if synced >= end { return .durable }
@@ -203,11 +207,12 @@ final class CommitFile {
                 rounds_futex_wake_all(generation)
             } else {
                 let current = rounds_load32(leader)
-                if current != 0 && current != me && kill(pid_t(bitPattern: current), 0) != 0 && errno == ESRCH {
+                if stalled && current != 0 && current != me && kill(pid_t(bitPattern: current), 0) != 0 && errno == ESRCH {
                     _ = rounds_cas32(leader, current, 0)   // its process is gone: take over
                     continue
                 }
                 rounds_futex_wait(generation, seen, 20_000_000)
+                stalled = rounds_load32(generation) == seen   // 20 ms and no sync ended
             }
         }
     }

@@ -78,6 +78,8 @@ public final class Journal {
     /// Shared with the other processes that have the journal open; nil for a reader when the
     /// journal has none (then it reads to the end of the file).
     var commit: CommitFile?
+    /// Whether this writer has checked the commit file against the journal (at open).
+    private var commitTrusted = false
     /// The end of records appended with `deferSync`, not yet waited for (`awaitDurable`).
     private var pendingDurable: Int?
     /// A zero-filled end found at `offset` when the file was as `stamp` says: nothing new to
@@ -156,6 +158,7 @@ public final class Journal {
             throw error
         }
         journal.commit?.reset(end: header.count)
+        journal.commitTrusted = true
         syncDirectory(of: path)
         return journal
     }
@@ -219,6 +222,7 @@ public final class Journal {
                 if case .failed(let e) = io.sync(fd) { throw .system(path, operation: "syncing", errno: e) }
                 commit.reset(end: journal.position.offset)
             }
+            journal.commitTrusted = writable && commit != nil
         }
         return (journal, report)
     }
@@ -286,7 +290,12 @@ public final class Journal {
     /// lock (it writes next and must see every record), otherwise to what is published.
     var readLimit: Int {
         let size = fileSize
-        if lockDepth > 0 && lockedExclusive { return size }
+        if lockDepth > 0 && lockedExclusive {
+            // Every append is noted under this lock: its end is exact, and the zero bytes
+            // made ready after it need not be read on every catch-up.
+            if commitTrusted, let commit { return min(size, commit.written) }
+            return size
+        }
         if let commit, commit.isLive { return min(size, commit.published) }
         return size
     }
@@ -537,7 +546,9 @@ public final class Journal {
     /// Extends the file with zero bytes so that `end` lies inside it: a sync then writes data
     /// only. Returns why it failed, or nil.
     private func makeRoom(to end: Int) -> String? {
+        if end <= knownSize { return nil }
         let size = fileSize
+        knownSize = size
         guard end > size else { return nil }
         let step = Journal.preallocationStep
         let target = (end / step + 1) * step
@@ -559,11 +570,17 @@ public final class Journal {
             cutBack(to: size, sync: false)
             return unusableReason
         }
+        knownSize = target
         return nil
     }
 
+    /// The file's size when this process last looked: it only grows while the journal is open
+    /// for writing, except when cut back (`cutBack`, `moveTailAside` reset it).
+    private var knownSize = 0
+
     /// Puts the end of the file back at `offset` after a failed write (holding the lock).
     private func cutBack(to offset: Int, sync: Bool) {
+        knownSize = 0
         if fileSize != offset || commit?.writing != commit?.written {
             if case .failed(let e) = io.truncate(fd, to: offset) {
                 unusableReason = "could not cut back a partial record: " + describe(errno: e)
@@ -633,6 +650,7 @@ public final class Journal {
         if case .failed(let e) = io.truncate(fd, to: offset) { throw .system(path, operation: "truncating", errno: e) }
         _ = io.sync(fd)
         commit?.noteCutBack(to: offset)
+        knownSize = 0
         return side
     }
 
