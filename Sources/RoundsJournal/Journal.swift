@@ -137,7 +137,7 @@ public final class Journal {
             throw .unsafeLocation(path, reason: directoryAdvice(path, mode))
         }
         let mode: mode_t = (directory ?? 0) & 0o020 != 0 ? 0o660 : 0o640
-        if replace { unlink(path); unlink(Snapshot.path(for: path)) }
+        if replace { unlink(path); unlink(Snapshot.path(for: path)); unlink(CommitFile.path(for: path)) }
         let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         if fd < 0 {
             if errno == EEXIST { throw .alreadyExists(path) }

@@ -104,7 +104,7 @@ if mode == "durable" || mode == "all" {
     let path = "\(benchDir)/durable-\(getpid()).rj"
     let clock = ManualClock(start)
     let engine = try Engine(creatingJournalAt: path, actor: "bench", clock: clock, wallClock: .utc)
-    defer { unlink(path) }
+    defer { unlink(path); unlink(path + ".commit") }
     try engine.submit(line: "unit add B name \"Bench\" kind medsurg")
     for durable in [true, false] {
         engine.durable = durable
@@ -301,7 +301,7 @@ if mode == "keystroke" {
     //    message, each journalled (with fdatasync when durable) and applied, then every pane
     //    recomputed and the frame drawn. On a copy of the journal.
     let copy = "\(benchDir)/scale-keys-\(getpid()).rj"
-    defer { unlink(copy); unlink(copy + ".snapshot") }
+    defer { unlink(copy); unlink(copy + ".snapshot"); unlink(copy + ".commit") }
     for durable in [false, true] {
         unlink(copy)
         guard system("cp \(path) \(copy)") == 0 else { fatalError("could not copy \(path)") }
@@ -383,7 +383,7 @@ if mode == "snapshot-tail" {
         at += 12 + length
     }
     let cut = starts[starts.count - tail]
-    unlink(out); unlink(Snapshot.path(for: out))
+    unlink(out); unlink(Snapshot.path(for: out)); unlink(out + ".commit")
     let fd = open(out, O_WRONLY | O_CREAT | O_EXCL, 0o640)
     _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, cut) }
     close(fd)
@@ -425,7 +425,7 @@ if mode == "groupcommit" {
     let writers = Int(value("--writers", "4"))!
     let count = Int(value("--count", "1000"))!
     let path = "\(benchDir)/group-\(getpid()).rj"
-    defer { unlink(path) }
+    defer { unlink(path); unlink(path + ".commit") }
     let setup = try Engine(creatingJournalAt: path, actor: "bench", wallClock: .utc)
     try setup.submit(line: "unit add G name \"Group\" kind medsurg")
     let t0 = now()
@@ -454,7 +454,6 @@ if mode == "groupcommit" {
     var generation: UInt32 = 0
     let cfd = open(path + ".commit", O_RDONLY)
     if cfd >= 0 { _ = pread(cfd, &generation, 4, 52); close(cfd) }
-    unlink(path + ".commit")
     emit([("benchmark", "\"group-commit\""), ("writers", "\(writers)"), ("records", "\(writers * count)"), ("failed_writers", "\(failed)"),
           ("seconds", format3(elapsed)), ("durable_records_per_second", "\(Int(Double(writers * count) / elapsed))"),
           ("syncs", "\(generation)"), ("records_per_sync", format3(Double(writers * count) / Double(max(generation, 1)))),
