@@ -281,10 +281,7 @@ public final class Journal {
 
     // MARK: reading
 
-    public var fileSize: Int {
-        var st = stat()
-        return fstat(fd, &st) == 0 ? Int(st.st_size) : 0
-    }
+    public var fileSize: Int { fileStamp.size }
 
     /// How far this process may read: to the end of the file while it holds the exclusive
     /// lock (it writes next and must see every record), otherwise to what is published.
@@ -301,7 +298,7 @@ public final class Journal {
     }
 
     /// Whether records may have been appended since the last read: one load from shared memory
-    /// (or one `fstat` when there is no current commit file).
+    /// (or one `fstat` when the commit file is missing or not live).
     public var mayHaveNewRecords: Bool {
         if let commit, commit.isLive { return commit.published > position.offset }
         let stamp = fileStamp
