@@ -286,15 +286,16 @@ public final class Journal {
     /// How far this process may read: to the end of the file while it holds the exclusive
     /// lock (it writes next and must see every record), otherwise to what is published.
     var readLimit: Int {
-        let size = fileSize
         if lockDepth > 0 && lockedExclusive {
             // Every append is noted under this lock: its end is exact, and the zero bytes
-            // made ready after it need not be read on every catch-up.
-            if commitTrusted, let commit { return min(size, commit.written) }
-            return size
+            // made ready after it need not be read on every catch-up. The file is never
+            // shorter (writers make room before they write), so no `fstat` is needed; were it
+            // cut short behind Rounds' back, the short read is reported as damage.
+            if commitTrusted, let commit { return commit.written }
+            return fileSize
         }
-        if let commit, commit.isLive { return min(size, commit.published) }
-        return size
+        if let commit, commit.isLive { return min(fileSize, commit.published) }
+        return fileSize
     }
 
     /// Whether records may have been appended since the last read: one load from shared memory

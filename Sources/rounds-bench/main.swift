@@ -436,7 +436,19 @@ if mode == "groupcommit" {
             do {
                 let e = try Engine(journalAt: path, actor: "w\(w)", wallClock: .utc)
                 e.runsRulesOnSubmit = false; if CommandLine.arguments.contains("--nosync") { e.durable = false }
-                for i in 0..<count { try e.submit(line: "task add \"w\(w) \(i)\"") }
+                if CommandLine.arguments.contains("--journal-only") {
+                    let event = try e.submit(line: "task add \"w\(w)\"")[0].event
+                    let j = e.journal
+                    for _ in 1..<count {
+                        try j.withLock { () throws(JournalError) in
+                            try j.catchUp { _ in }
+                            _ = try j.append([Journal.Entry(time: Timestamp(seconds: 0), actor: "w\(w)", event: event)], deferSync: true)
+                        }
+                        try j.awaitDurable()
+                    }
+                } else {
+                    for i in 0..<count { try e.submit(line: "task add \"w\(w) \(i)\"") }
+                }
                 _exit(0)
             } catch { _exit(1) }
         }
