@@ -33,6 +33,7 @@ void rounds_futex_wait(volatile uint32_t *word, uint32_t expected, long timeout_
 }
 
 void rounds_futex_wake_all(volatile uint32_t *word) { syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0); }
+void rounds_futex_wake(volatile uint32_t *word, int count) { syscall(SYS_futex, word, FUTEX_WAKE, count, NULL, NULL, 0); }
 
 static struct flock writer_mark(short type) {
     struct flock l;

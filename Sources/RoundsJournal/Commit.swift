@@ -19,10 +19,12 @@ import CJournal
 ///
 /// Layout (little-endian, offsets in bytes): magic "RNDSCMT1" at 0, journal inode at 8 and
 /// device at 16, written at 24, synced at 32, published at 40 (u64 each); leader pid at 48,
-/// generation (the futex word) at 52, failed errno at 56 (u32 each); writing at 64 (u64: the
-/// end of an append under way; above `written` only when its writer died mid-write); the boot
-/// id of the host at 80 (36 bytes). Values from another boot, another inode or without the magic are stale:
-/// the next writer to open the journal sets them afresh.
+/// generation (the number of the next sync) at 52, failed errno at 56 (u32 each); writing at 64
+/// (u64: the end of an append under way; above `written` only when its writer died mid-write);
+/// the target of the sync under way at 72 (u64); the boot id of the host at 80 (36 bytes); the
+/// number of the sync whose target that is at 116, and the two futex words woken when an even
+/// or an odd sync ends at 120 and 124 (u32 each). Values from another boot, another inode or
+/// without the magic are stale: the next writer to open the journal sets them afresh.
 final class CommitFile {
     static func path(for journal: String) -> String { journal + ".commit" }
     static let size = 4096
@@ -145,6 +147,8 @@ final class CommitFile {
         rounds_store64(word64(64), UInt64(end))
         rounds_store32(word32(48), 0)
         rounds_store32(word32(56), 0)
+        rounds_store64(word64(72), UInt64(end))
+        rounds_store32(word32(116), rounds_load32(word32(52)) &- 1)   // no sync's target yet
         rounds_store64(word64(0), CommitFile.magic)
     }
 
@@ -186,6 +190,14 @@ final class CommitFile {
     /// Waits until the journal is on disk up to `end`, leading a sync when none is under way.
     /// `sync` makes the journal durable (the caller's I/O seam); it runs in at most one process
     /// at a time. A leader that dies mid-sync is replaced when its process is found gone.
+    ///
+    /// Syncs are numbered by the generation word. A waiter whose records the sync under way
+    /// covers (its target, published with its number, reaches them) sleeps on the wake word of
+    /// that sync's parity, which the leader wakes all of when it ends. A waiter the sync does not
+    /// cover sleeps on the other word: the leader wakes just one of those to lead the next sync,
+    /// which covers them all, and the rest sleep on until it ends. So nobody is woken only to
+    /// find that it must sleep again. A waiter that cannot tell yet (the leader has not
+    /// published its target) sleeps on the word woken when the sync ends, as all did before.
     func awaitDurable(_ end: Int, sync: () -> IOOutcome) -> Durability {
         let leader = word32(48), generation = word32(52)
         let me = pid
@@ -195,27 +207,45 @@ final class CommitFile {
             if synced >= end { return .durable }
             let seen = rounds_load32(generation)
             if rounds_cas32(leader, 0, me) != 0 {
+                // The generation moves only while the leader word is held, so `seen` is the
+                // number of this sync unless another leader ended one just before the swap.
+                let number = rounds_load32(generation)
                 if failed == 0 && synced < end {
                     let target = written
+                    rounds_store64(word64(72), UInt64(target))
+                    rounds_store32(word32(116), number)
                     switch sync() {
                     case .done: noteSynced(target)
                     case .failed(let e): noteFailed(e)
                     }
                 }
-                rounds_store32(leader, 0)
                 rounds_add32(generation, 1)
-                rounds_futex_wake_all(generation)
+                rounds_store32(leader, 0)
+                let covered = wakeWord(number), next = wakeWord(number &+ 1)
+                rounds_add32(covered, 1)
+                rounds_futex_wake_all(covered)
+                rounds_add32(next, 1)
+                rounds_futex_wake(next, 1)
             } else {
                 let current = rounds_load32(leader)
                 if stalled && current != 0 && current != me && kill(pid_t(bitPattern: current), 0) != 0 && errno == ESRCH {
                     _ = rounds_cas32(leader, current, 0)   // its process is gone: take over
                     continue
                 }
-                rounds_futex_wait(generation, seen, 20_000_000)
+                let uncovered = rounds_load32(word32(116)) == seen && Int(rounds_load64(word64(72))) < end
+                let word = wakeWord(uncovered ? seen &+ 1 : seen)
+                let value = rounds_load32(word)
+                // Sleep only while that sync is still under way: its leader moves the generation
+                // before it changes the wake words, so no wake-up is missed.
+                guard rounds_load32(generation) == seen, rounds_load32(leader) != 0 else { stalled = false; continue }
+                rounds_futex_wait(word, value, 20_000_000)
                 stalled = rounds_load32(generation) == seen   // 20 ms and no sync ended
             }
         }
     }
+
+    /// The futex word woken when sync number `number` ends: one per parity of the number.
+    private func wakeWord(_ number: UInt32) -> UnsafeMutablePointer<UInt32> { word32(120 + 4 * Int(number & 1)) }
 
     /// Whether no other process holds the journal open (with its commit file). When true, this
     /// process holds the commit file exclusively until it closes it.

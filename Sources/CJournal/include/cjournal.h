@@ -33,6 +33,8 @@ uint32_t rounds_add32(volatile uint32_t *word, uint32_t delta);
 /// wake it). Returns at once when the word already differs.
 void rounds_futex_wait(volatile uint32_t *word, uint32_t expected, long timeout_ns);
 void rounds_futex_wake_all(volatile uint32_t *word);
+/// Wakes at most `count` processes sleeping on `word`.
+void rounds_futex_wake(volatile uint32_t *word, int count);
 /// Marks the commit file open at `fd` as held by a live writer: a shared open-file-description
 /// lock on its byte 1, released when the file is closed or the process ends. 0 on success.
 int rounds_hold_writer_mark(int fd);
