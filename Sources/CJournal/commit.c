@@ -1,6 +1,7 @@
 // Atomics and a futex on the shared commit file (see cjournal.h and Commit.swift).
 #define _GNU_SOURCE
 #include "cjournal.h"
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
@@ -27,9 +28,9 @@ int rounds_cas32(volatile uint32_t *word, uint32_t expected, uint32_t desired) {
 
 uint32_t rounds_add32(volatile uint32_t *word, uint32_t delta) { return __atomic_add_fetch(word, delta, __ATOMIC_ACQ_REL); }
 
-void rounds_futex_wait(volatile uint32_t *word, uint32_t expected, long timeout_ns) {
+int rounds_futex_wait(volatile uint32_t *word, uint32_t expected, long timeout_ns) {
     struct timespec t = { timeout_ns / 1000000000L, timeout_ns % 1000000000L };
-    syscall(SYS_futex, word, FUTEX_WAIT, expected, &t, NULL, 0);
+    return syscall(SYS_futex, word, FUTEX_WAIT, expected, &t, NULL, 0) != 0 && errno == ETIMEDOUT;
 }
 
 void rounds_futex_wake_all(volatile uint32_t *word) { syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0); }

@@ -238,11 +238,17 @@ final class CommitFile {
                 // Sleep only while that sync is still under way: its leader moves the generation
                 // before it changes the wake words, so no wake-up is missed.
                 guard rounds_load32(generation) == seen, rounds_load32(leader) != 0 else { stalled = false; continue }
-                rounds_futex_wait(word, value, 20_000_000)
-                stalled = rounds_load32(generation) == seen   // 20 ms and no sync ended
+                if rounds_futex_wait(word, value, waitLimit) != 0 { timedOutWaits += 1 }
+                stalled = rounds_load32(generation) == seen   // `waitLimit` and no sync ended
             }
         }
     }
+
+    /// How long a waiter sleeps before it looks again (and checks that the leader is alive).
+    var waitLimit = 20_000_000
+    /// Waits that ran to `waitLimit` without a wake-up: none while every leader lives and its
+    /// sync ends within the limit (tests set a long limit to catch a wake-up missed).
+    private(set) var timedOutWaits = 0
 
     /// The futex word woken when sync number `number` ends: one per parity of the number.
     private func wakeWord(_ number: UInt32) -> UnsafeMutablePointer<UInt32> { word32(120 + 4 * Int(number & 1)) }

@@ -1,11 +1,12 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 import Foundation
 import Synchronization
 import Testing
 @testable import RoundsDomain
-import RoundsJournal
+@testable import RoundsJournal
 import RoundsTestSupport
 
 /// Counts syncs (and can fail them) around the system calls.
@@ -16,6 +17,29 @@ final class CountingIO: JournalIO {
     func sync(_ fd: Int32) -> IOOutcome { syncs.withLock { $0 += 1 }; return inner.sync(fd) }
     func truncate(_ fd: Int32, to length: Int) -> IOOutcome { inner.truncate(fd, to: length) }
     var count: Int { syncs.withLock { $0 } }
+}
+
+/// Counts syncs; once armed, the next sync tells `entered` and waits for `release`, so a test
+/// can act while a sync is under way.
+final class GatedIO: JournalIO, @unchecked Sendable {
+    let counting = CountingIO()
+    let armed = Mutex(false)
+    let entered = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+    func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int) -> IOOutcome { counting.write(fd, bytes, at: offset) }
+    func sync(_ fd: Int32) -> IOOutcome {
+        if armed.withLock({ let was = $0; $0 = false; return was }) {
+            entered.signal()
+            release.wait()
+        }
+        return counting.sync(fd)
+    }
+    func truncate(_ fd: Int32, to length: Int) -> IOOutcome { counting.truncate(fd, to: length) }
+}
+
+/// A journal handle handed to another thread (each is used by one thread at a time).
+final class Handed: @unchecked Sendable {
+    let journal: Journal
+    init(_ journal: Journal) { self.journal = journal }
 }
 
 /// Group commit (Commit.swift): several writers, one sync.
@@ -58,6 +82,51 @@ final class CountingIO: JournalIO {
         #expect(seen == written + first + second)
     }
 
+    /// While a sync is under way, a writer it covers sleeps until it ends and is then durable
+    /// without a sync of its own; a writer that appended after it began sleeps until the leader
+    /// calls it to lead the next sync, which it then does. Waits may last 10 s here, so a
+    /// missed wake-up shows as a wait that ran out.
+    @Test func theEndOfASyncWakesThoseItCoveredAndOneToLeadTheNext() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, _) = try sampleJournal(dir, records: 2)
+        let ios = (0..<3).map { _ in GatedIO() }
+        let handles = try ios.map { io in Handed(try Journal.open(at: path, writable: true, io: io) { _ in }.0) }
+        for h in handles { h.journal.commit?.waitLimit = 10_000_000_000 }
+        let leader = handles[0].journal, covered = handles[1].journal, next = handles[2].journal
+        _ = try stage(leader, 1)
+        _ = try stage(covered, 2)
+        let before = ios.map(\.counting.count)
+        ios[0].armed.withLock { $0 = true }
+        let results = Mutex<[Int: Bool]>([:])
+        func wait(_ i: Int) -> Thread {
+            let t = Thread {
+                let ok = (try? handles[i].journal.awaitDurable()) != nil
+                results.withLock { $0[i] = ok }
+            }
+            t.start()
+            return t
+        }
+        let threads = [wait(0)]
+        ios[0].entered.wait()   // the leader's sync is under way, covering records 1 and 2
+        _ = try stage(next, 3)   // written after it began: not covered
+        let more = [wait(1), wait(2)]
+        usleep(100_000)   // both asleep (were either not yet, it would find the sync ended and go on)
+        ios[2].armed.withLock { $0 = true }
+        ios[0].release.signal()
+        ios[2].entered.wait()   // the writer of record 3 leads the next sync
+        // The covered writer was woken when the first sync ended, not when this one does.
+        var waited = 0
+        while !more[0].isFinished && waited < 5_000 { usleep(1000); waited += 1 }
+        #expect(more[0].isFinished, "the writer the first sync covered is still asleep")
+        ios[2].release.signal()
+        for t in threads + more { while !t.isFinished { usleep(1000) } }
+        #expect(results.withLock { $0 } == [0: true, 1: true, 2: true])
+        let syncs = zip(ios, before).map { $0.counting.count - $1 }
+        #expect(syncs == [1, 0, 1], "the leader synced records 1 and 2; the writer of record 3 led the next sync")
+        #expect(handles.map { $0.journal.commit?.timedOutWaits } == [0, 0, 0], "a waiter slept through its wake-up")
+        #expect(next.commit.map { $0.synced == $0.written } == true)
+    }
+
     /// A failed sync refuses every writer waiting on it and every writer after; nothing past
     /// the last good sync is kept or published, and a journal reopened later is whole.
     @Test func aFailedSyncRefusesEveryWaiterAndCutsBack() throws {
@@ -92,17 +161,21 @@ final class CountingIO: JournalIO {
 
     /// Four threads, each with its own handle (its own lock and file description, as separate
     /// processes have), append durably at once: every record is there once, in one valid
-    /// chain, each writer's in its order.
+    /// chain, each writer's in its order. No waiter sleeps through the end of the sync that
+    /// covers it, or through the call to lead the next (their waits may last 10 s, so one
+    /// missed wake-up shows as a wait that ran out).
     @Test func concurrentWritersLoseNothing() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (path, written) = try sampleJournal(dir, records: 2)
         let writers = 4, each = 150
-        let failures = Mutex(0)
+        let failures = Mutex(0), timedOut = Mutex(0)
         let ios = (0..<writers).map { _ in CountingIO() }
         let threads = (0..<writers).map { w in
             Thread {
                 do {
                     let (j, _) = try Journal.open(at: path, writable: true, io: ios[w]) { _ in }
+                    j.commit?.waitLimit = 10_000_000_000
+                    defer { timedOut.withLock { $0 += j.commit?.timedOutWaits ?? 1 } }
                     for i in 0..<each {
                         let e = Journal.Entry(time: Timestamp(milliseconds: 70_000), actor: "w\(w)",
                                               event: .taskNoted(TaskNoted(id: TaskID(1), text: "\(w) \(i)")))
@@ -120,6 +193,7 @@ final class CountingIO: JournalIO {
         for t in threads { t.start() }
         while threads.contains(where: { !$0.isFinished }) { usleep(1000) }
         #expect(failures.withLock { $0 } == 0)
+        #expect(timedOut.withLock { $0 } == 0, "a waiter slept through its wake-up")
         let (read, report) = try replay(path)
         #expect(report.tornTail == nil)
         #expect(read.count == written.count + writers * each)

@@ -30,8 +30,8 @@ void rounds_store32(volatile uint32_t *word, uint32_t value);
 int rounds_cas32(volatile uint32_t *word, uint32_t expected, uint32_t desired);
 uint32_t rounds_add32(volatile uint32_t *word, uint32_t delta);
 /// Sleeps while `*word == expected`, at most `timeout_ns` (a shared futex: other processes
-/// wake it). Returns at once when the word already differs.
-void rounds_futex_wait(volatile uint32_t *word, uint32_t expected, long timeout_ns);
+/// wake it). Returns at once when the word already differs. Returns 1 when the time ran out.
+int rounds_futex_wait(volatile uint32_t *word, uint32_t expected, long timeout_ns);
 void rounds_futex_wake_all(volatile uint32_t *word);
 /// Wakes at most `count` processes sleeping on `word`.
 void rounds_futex_wake(volatile uint32_t *word, int count);
