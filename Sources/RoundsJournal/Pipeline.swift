@@ -34,14 +34,14 @@ extension Journal {
         let size = pipeline.batch
         let reader = Unchecked(self)
         let started = startThread {
-            var batch: [Recorded] = []
-            batch.reserveCapacity(size)
+            var batch = channel.emptyBatch(capacity: size)
             do throws(JournalError) {
                 let stop = try reader.value.readToEnd { r in
-                    batch.append(r)
+                    (batch.base + batch.count).initialize(to: r)
+                    batch.count += 1
                     if batch.count == size {
                         channel.put(batch)
-                        batch.removeAll(keepingCapacity: true)
+                        batch = channel.emptyBatch(capacity: size)
                     }
                 }
                 channel.put(batch)
@@ -52,8 +52,13 @@ extension Journal {
             }
         }
         guard let thread = started else { return try readToEnd(onRecord) }
+        // Each record is moved out of its batch, applied and destroyed once: iterating an array
+        // of records copied each one (a retain of every string in it) and released it twice.
+        // (Lending the records in place and leaving the reading thread to destroy them, which
+        // has time to spare, measured slower: both threads then touch every string's count.)
         while let batch = channel.take() {
-            for r in batch { onRecord(r) }
+            for i in 0..<batch.count { onRecord((batch.base + i).move()) }
+            channel.recycle(Batch(base: batch.base, capacity: batch.capacity))
         }
         pthread_join(thread, nil)
         return try channel.outcome!.get()
@@ -66,13 +71,29 @@ private struct Unchecked<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
 }
 
+/// Records the reading thread has initialised, `count` of them from `base`, owned by whichever
+/// thread holds the batch.
+private struct Batch: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Recorded>
+    let capacity: Int
+    var count = 0
+
+    func free() {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+}
+
 /// Batches of records from the reading thread to the applying one, at most `limit` waiting.
+/// Emptied batches go back to the reader to fill again, so their memory is allocated and freed
+/// by one thread.
 private final class BatchChannel: @unchecked Sendable {
     private let limit: Int
     private var mutex = pthread_mutex_t()
     private var changed = pthread_cond_t()
-    private var queue: [[Recorded]] = []
+    private var queue: [Batch] = []
     private var head = 0
+    private var spare: [Batch] = []
     private(set) var outcome: Result<ScanStop, JournalError>?
 
     init(_ pipeline: Journal.Pipeline) {
@@ -82,16 +103,37 @@ private final class BatchChannel: @unchecked Sendable {
     }
 
     deinit {
+        // Every batch put was taken and emptied before the caller returns (take() hands out
+        // all of them before it returns nil), so only empty ones are left.
+        for batch in spare { batch.free() }
         pthread_cond_destroy(&changed)
         pthread_mutex_destroy(&mutex)
     }
 
-    func put(_ batch: [Recorded]) {
-        guard !batch.isEmpty else { return }
+    /// An emptied batch to fill again, or a new one.
+    func emptyBatch(capacity: Int) -> Batch {
+        pthread_mutex_lock(&mutex)
+        let reused = spare.popLast()
+        pthread_mutex_unlock(&mutex)
+        return reused ?? Batch(base: .allocate(capacity: capacity), capacity: capacity)
+    }
+
+    func put(_ batch: Batch) {
+        guard batch.count > 0 else {
+            recycle(batch)
+            return
+        }
         pthread_mutex_lock(&mutex)
         while queue.count - head >= limit { pthread_cond_wait(&changed, &mutex) }
         queue.append(batch)
         pthread_cond_broadcast(&changed)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    /// Takes back a batch with no records in it (all moved out, or none put in).
+    func recycle(_ batch: Batch) {
+        pthread_mutex_lock(&mutex)
+        spare.append(batch)
         pthread_mutex_unlock(&mutex)
     }
 
@@ -103,13 +145,12 @@ private final class BatchChannel: @unchecked Sendable {
     }
 
     /// The next batch in order, or nil once the reader has finished and every batch is taken.
-    func take() -> [Recorded]? {
+    func take() -> Batch? {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         while head == queue.count && outcome == nil { pthread_cond_wait(&changed, &mutex) }
         guard head < queue.count else { return nil }
         let batch = queue[head]
-        queue[head] = []
         head += 1
         if head == queue.count { queue.removeAll(keepingCapacity: true); head = 0 }
         pthread_cond_broadcast(&changed)
