@@ -44,23 +44,23 @@ extension HospitalState {
         switch item {
         case .task(let id):
             guard tasks[id]?.status.isClosed == true, let closed = tasks[id]?.closedAt, closed <= cutoff else { return }
-            tasks[id] = nil
+            tasks.remove(id)
             retiring.archived += 1
         case .lab(let id):
             guard let mrn = labs[id]?.mrn, !activeLabs.contains(id), activeStay[mrn] == nil else { return }
             removeLab(id, of: mrn)
         case .procedure(let id):
             guard let status = procedures[id]?.status, status == .done || status == .cancelled else { return }
-            procedures[id] = nil
+            procedures.remove(id)
             retiring.archived += 1
         case .message(let id):
             guard messages.contains(id), !unacknowledgedUrgent.contains(id) else { return }
-            messages[id] = nil
+            messages.remove(id)
             messageIndex.removed(id)
             retiring.archived += 1
         case .stay(let id):
             guard let phase = stays[id]?.phase, phase == .discharged || phase == .cancelled, let mrn = stays[id]?.mrn else { return }
-            stays[id] = nil
+            stays.remove(id)
             retiring.archived += 1
             // Labs kept for the stay go too, unless the patient is back.
             if activeStay[mrn] == nil, let ids = labsByPatient[mrn] {
@@ -73,7 +73,7 @@ extension HospitalState {
     }
 
     private mutating func removeLab(_ id: LabID, of mrn: MRN) {
-        labs[id] = nil
+        labs.remove(id)
         retiring.archived += 1
         if var list = labsByPatient[mrn] {
             list.removeAll { $0 == id }

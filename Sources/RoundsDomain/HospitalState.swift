@@ -130,9 +130,9 @@ public struct HospitalState: Equatable, Sendable {
             patients[p.mrn] = p
         case .admissionRequested(let e):
             guard stays.accepts(e.stay) else { anomalies += 1; return }
-            stays[e.stay] = Stay(id: e.stay, mrn: e.mrn, source: e.source, requestedAt: now, wantedUnit: e.wantedUnit, needs: e.needs,
+            stays.insert(Stay(id: e.stay, mrn: e.mrn, source: e.source, requestedAt: now, wantedUnit: e.wantedUnit, needs: e.needs,
                                  attending: e.attending, expectedDischarge: e.expectedDischarge, phase: .waiting,
-                                 admittedAt: nil, bed: nil, history: [], dischargedAt: nil, disposition: nil)
+                                 admittedAt: nil, bed: nil, history: [], dischargedAt: nil, disposition: nil), at: e.stay)
             activeStay[e.mrn] = e.stay
             nextStay = max(nextStay, e.stay.number + 1)
         case .admissionCancelled(let e):
@@ -209,10 +209,10 @@ public struct HospitalState: Equatable, Sendable {
         case .taskCreated(let e):
             guard tasks.accepts(e.id) else { anomalies += 1; return }
             if openTasks.contains(e.id) { openTaskIndex.remove(e.id, from: tasks) }
-            tasks[e.id] = WorklistTask(id: e.id, title: e.title, kind: e.kind, priority: e.priority, due: e.due, owner: e.owner,
+            tasks.insert(WorklistTask(id: e.id, title: e.title, kind: e.kind, priority: e.priority, due: e.due, owner: e.owner,
                                        status: .open, patient: e.patient, link: e.link,
                                        notes: e.note.map { [Note(at: now, by: r.actor, text: $0)] } ?? [],
-                                       createdAt: now, createdBy: r.actor, closedAt: nil, closedBy: nil, communication: nil, escalation: 0)
+                                       createdAt: now, createdBy: r.actor, closedAt: nil, closedBy: nil, communication: nil, escalation: 0), at: e.id)
             openTasks.insert(e.id)
             openTaskIndex.insert(e.id, from: tasks)
             if e.kind == .cleaning, case .bed(let bed) = e.link { cleaningTask[bed] = e.id }
@@ -242,9 +242,9 @@ public struct HospitalState: Equatable, Sendable {
             tasks[e.id]!.escalation = max(tasks[e.id]!.escalation, e.level)
         case .labOrdered(let e):
             guard labs.accepts(e.id) else { anomalies += 1; return }
-            labs[e.id] = LabOrder(id: e.id, mrn: e.mrn, test: e.test, priority: e.priority, status: .ordered, orderedAt: now,
+            labs.insert(LabOrder(id: e.id, mrn: e.mrn, test: e.test, priority: e.priority, status: .ordered, orderedAt: now,
                                   neededBy: e.neededBy, collectedAt: nil, receivedAt: nil, resultedAt: nil, result: nil,
-                                  acknowledgedBy: nil, acknowledgedAt: nil, communication: nil, criticalTask: nil)
+                                  acknowledgedBy: nil, acknowledgedAt: nil, communication: nil, criticalTask: nil), at: e.id)
             activeLabs.insert(e.id)
             labsByPatient[e.mrn, default: []].append(e.id)
             nextLab = max(nextLab, e.id.number + 1)
@@ -281,8 +281,8 @@ public struct HospitalState: Equatable, Sendable {
             retire(.lab(e.id), at: now)
         case .procedureBooked(let e):
             guard procedures.accepts(e.id) else { anomalies += 1; return }
-            procedures[e.id] = Procedure(id: e.id, mrn: e.mrn, kind: e.kind, title: e.title, resource: e.resource, start: e.start,
-                                         end: e.end, requiredTests: e.requiredTests, status: .scheduled, notReadyTask: nil, missingAtCheck: [])
+            procedures.insert(Procedure(id: e.id, mrn: e.mrn, kind: e.kind, title: e.title, resource: e.resource, start: e.start,
+                                         end: e.end, requiredTests: e.requiredTests, status: .scheduled, notReadyTask: nil, missingAtCheck: []), at: e.id)
             scheduledProcedures.insert(e.id)
             nextProcedure = max(nextProcedure, e.id.number + 1)
         case .procedureRescheduled(let e):
@@ -302,9 +302,9 @@ public struct HospitalState: Equatable, Sendable {
         case .messageSent(let e):
             guard messages.accepts(e.id) else { anomalies += 1; return }
             let thread = e.replyTo.flatMap { messages[$0]?.thread } ?? e.id
-            messages[e.id] = Message(id: e.id, from: r.actor, to: e.to, patient: e.patient, subject: e.subject, body: e.body,
+            messages.insert(Message(id: e.id, from: r.actor, to: e.to, patient: e.patient, subject: e.subject, body: e.body,
                                      urgent: e.urgent, sentAt: now, thread: thread, replyTo: e.replyTo, readBy: [r.actor: now],
-                                     acknowledgedBy: nil, acknowledgedAt: nil, escalation: 0, system: e.system)
+                                     acknowledgedBy: nil, acknowledgedAt: nil, escalation: 0, system: e.system), at: e.id)
             if e.urgent { unacknowledgedUrgent.insert(e.id) } else { retire(.message(e.id), at: now) }
             messageIndex.sent(e.id, at: now, next: nextMessage, urgent: e.urgent)
             nextMessage = max(nextMessage, e.id.number + 1)

@@ -111,7 +111,10 @@ if mode == "apply-only" {
         var state = HospitalState()
         state.reserveCapacity(records: records.count * 93 / 100)
         let t0 = now()
-        for r in records { state.apply(r) }
+        // Lent in place: `for r in records` would copy each record (a retain of every string).
+        records.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices { state.apply(buffer[i]) }
+        }
         best = min(best, now() - t0)
         precondition(state.lastSeq == UInt64(records.count))
     }
