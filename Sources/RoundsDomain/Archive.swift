@@ -44,23 +44,23 @@ extension HospitalState {
         switch item {
         case .task(let id):
             guard tasks[id]?.status.isClosed == true, let closed = tasks[id]?.closedAt, closed <= cutoff else { return }
-            tasks.remove(id)
+            if !aside.on { tasks.remove(id) } else if let t = tasks.take(id) { aside.items.tasks.append(t) }
             retiring.archived += 1
         case .lab(let id):
             guard let mrn = labs[id]?.mrn, !activeLabs.contains(id), activeStay[mrn] == nil else { return }
             removeLab(id, of: mrn)
         case .procedure(let id):
             guard let status = procedures[id]?.status, status == .done || status == .cancelled else { return }
-            procedures.remove(id)
+            if !aside.on { procedures.remove(id) } else if let p = procedures.take(id) { aside.items.procedures.append(p) }
             retiring.archived += 1
         case .message(let id):
             guard messages.contains(id), !unacknowledgedUrgent.contains(id) else { return }
-            messages.remove(id)
+            if !aside.on { messages.remove(id) } else if let m = messages.take(id) { aside.items.messages.append(m) }
             messageIndex.removed(id)
             retiring.archived += 1
         case .stay(let id):
             guard let phase = stays[id]?.phase, phase == .discharged || phase == .cancelled, let mrn = stays[id]?.mrn else { return }
-            stays.remove(id)
+            if !aside.on { stays.remove(id) } else if let s = stays.take(id) { aside.items.stays.append(s) }
             retiring.archived += 1
             // Labs kept for the stay go too, unless the patient is back.
             if activeStay[mrn] == nil, let ids = labsByPatient[mrn] {
@@ -73,12 +73,53 @@ extension HospitalState {
     }
 
     private mutating func removeLab(_ id: LabID, of mrn: MRN) {
-        labs.remove(id)
+        if !aside.on { labs.remove(id) } else if let l = labs.take(id) { aside.items.labs.append(l) }
         retiring.archived += 1
         if var list = labsByPatient[mrn] {
             list.removeAll { $0 == id }
             labsByPatient[mrn] = list.isEmpty ? nil : list
         }
+    }
+}
+
+/// Archived items moved out of the state instead of destroyed, for a long replay to destroy on
+/// its reading thread (Journal.open's `afterBatch`): freeing a week-old item's strings and
+/// arrays was about a fifth of applying a year's journal, on the thread that sets its pace.
+public struct ArchivedItems: Sendable {
+    public var tasks: [WorklistTask] = []
+    public var labs: [LabOrder] = []
+    public var messages: [Message] = []
+    public var stays: [Stay] = []
+    public var procedures: [Procedure] = []
+    public var isEmpty: Bool { tasks.isEmpty && labs.isEmpty && messages.isEmpty && stays.isEmpty && procedures.isEmpty }
+    public var count: Int { tasks.count + labs.count + messages.count + stays.count + procedures.count }
+}
+
+/// Whether archived items are kept aside, and those kept since they were last handed over.
+struct ArchivedAside: Equatable, Sendable {
+    var on = false
+    var items = ArchivedItems()
+    /// Bookkeeping of a replay, not part of the hospital: two states are equal whatever it holds.
+    static func == (_: ArchivedAside, _: ArchivedAside) -> Bool { true }
+}
+
+extension HospitalState {
+    /// From now on archived items are kept aside until `takeArchivedAside()` hands them over,
+    /// not destroyed where they are archived. What the state holds is the same either way.
+    public mutating func keepArchivedAside() {
+        aside.on = true
+    }
+
+    /// The items archived since the last call (nil if none), to be destroyed by the caller.
+    public mutating func takeArchivedAside() -> ArchivedItems? {
+        guard !aside.items.isEmpty else { return nil }
+        defer { aside.items = ArchivedItems() }
+        return aside.items
+    }
+
+    /// Archived items are destroyed where they are archived again (those kept aside go now).
+    public mutating func stopKeepingArchivedAside() {
+        aside = ArchivedAside()
     }
 }
 

@@ -47,6 +47,9 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var changeMarks = ChangeMarks()
     /// Messages in time order and unacknowledged urgent ones in order (MessageIndex.swift); not compared.
     public internal(set) var messageIndex = MessageIndex()
+    /// Archived items not yet handed over, while a replay keeps them aside (Archive.swift).
+    /// Not compared, not in snapshots.
+    var aside = ArchivedAside()
 
     public internal(set) var nextStay = 1
     public internal(set) var nextTask = 1

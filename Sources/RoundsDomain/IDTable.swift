@@ -139,6 +139,22 @@ public struct IDTable<ID: SequentialID, Value: Equatable & Sendable>: Equatable,
         if chunk.live == 0 { chunks[c] = nil }
     }
 
+    /// Removes the item held under `id` and returns it, moved out of its slot (nil if none).
+    @inlinable public mutating func take(_ id: ID) -> Value? {
+        let i = id.number - 1
+        let c = i >> IDTable.chunkShift
+        guard i >= 0, c < chunks.count, chunks[c] != nil, IDTable.holds(chunks[c]!.slots + (i & (IDTable.chunkSize - 1))) else { return nil }
+        if !isKnownUniquelyReferenced(&chunks[c]!) { chunks[c] = Chunk(copying: chunks[c]!) }
+        let chunk = chunks[c]!
+        let slot = chunk.slots + (i & (IDTable.chunkSize - 1))
+        let value = slot.move()
+        slot.initialize(to: nil)
+        storedCount -= 1
+        chunk.live -= 1
+        if chunk.live == 0 { chunks[c] = nil }
+        return value
+    }
+
     /// Whether an item is held under `id`. Use this, not `table[id] != nil`: comparing the
     /// lent optional with nil copies the item (about 35 ns, a retain and release of every
     /// string in it); this reads only whether it is there (about 3 ns).

@@ -63,8 +63,10 @@ public final class Engine {
             switch Snapshot.load(journalPath: path) {
             case .success(let (snapshotState, info)):
                 s = snapshotState
+                s.keepArchivedAside()
                 do {
-                    opened = try Journal.open(at: path, writable: writable, verifyChain: verifyChain, io: io, resumingFrom: info.position) { s.apply($0) }
+                    opened = try Journal.open(at: path, writable: writable, verifyChain: verifyChain, io: io, resumingFrom: info.position,
+                                              afterBatch: { s.takeArchivedAside() }) { s.apply($0) }
                     status = .used(info)
                 } catch {
                     guard case .snapshotMismatch(_, let reason) = error else { throw error }
@@ -77,8 +79,12 @@ public final class Engine {
         if opened == nil {
             s = HospitalState()
             if let size = Engine.fileSize(path) { s.reserveCapacity(records: size / 90) }
-            opened = try Journal.open(at: path, writable: writable, verifyChain: verifyChain, io: io) { s.apply($0) }
+            // Items archived during a long replay are destroyed on the reading thread.
+            s.keepArchivedAside()
+            opened = try Journal.open(at: path, writable: writable, verifyChain: verifyChain, io: io,
+                                      afterBatch: { s.takeArchivedAside() }) { s.apply($0) }
         }
+        s.stopKeepingArchivedAside()
         state = s
         journal = opened!.0
         openReport = opened!.1

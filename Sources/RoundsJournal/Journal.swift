@@ -172,9 +172,12 @@ public final class Journal {
     ///
     /// A long replay reads, checks and decodes on a second thread while `onRecord` runs on
     /// this one (`pipeline`, Pipeline.swift); `onRecord` sees the same records in the same
-    /// order either way.
+    /// order either way. Then `afterBatch` is called on this thread after each batch of
+    /// records, and what it returns is destroyed on the reading thread (the state's archived
+    /// items: HospitalState.takeArchivedAside).
     public static func open(at path: String, writable: Bool, verifyChain: Bool = true, io: any JournalIO = SystemIO(),
                             readChunk: Int = Journal.chunkSize, resumingFrom resume: ScanPosition? = nil, pipeline: Pipeline = .standard,
+                            afterBatch: () -> (any Sendable)? = { nil },
                             onRecord: (Recorded) -> Void) throws(JournalError) -> (Journal, OpenReport) {
         let fd = Glibc.open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC)
         if fd < 0 {
@@ -205,7 +208,7 @@ public final class Journal {
             }
             // A long replay reads and checks on a second thread while this one applies.
             let pipelined = journal.fileSize - journal.position.offset >= pipeline.threshold
-            let stop = pipelined ? try journal.readToEndPipelined(pipeline) { r in report.records += 1; onRecord(r) }
+            let stop = pipelined ? try journal.readToEndPipelined(pipeline, afterBatch: afterBatch) { r in report.records += 1; onRecord(r) }
                                  : try journal.readToEnd { r in report.records += 1; onRecord(r) }
             switch stop {
             case .end: break

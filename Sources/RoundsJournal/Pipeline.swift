@@ -29,7 +29,8 @@ extension Journal {
         public static let off = Pipeline(threshold: .max)
     }
 
-    func readToEndPipelined(_ pipeline: Pipeline, _ onRecord: (Recorded) -> Void) throws(JournalError) -> ScanStop {
+    func readToEndPipelined(_ pipeline: Pipeline, afterBatch: () -> (any Sendable)? = { nil },
+                            _ onRecord: (Recorded) -> Void) throws(JournalError) -> ScanStop {
         let channel = BatchChannel(pipeline)
         let size = pipeline.batch
         let reader = Unchecked(self)
@@ -58,7 +59,7 @@ extension Journal {
         // has time to spare, measured slower: both threads then touch every string's count.)
         while let batch = channel.take() {
             for i in 0..<batch.count { onRecord((batch.base + i).move()) }
-            channel.recycle(Batch(base: batch.base, capacity: batch.capacity))
+            channel.recycle(Batch(base: batch.base, capacity: batch.capacity, garbage: afterBatch()))
         }
         pthread_join(thread, nil)
         return try channel.outcome!.get()
@@ -72,11 +73,13 @@ private struct Unchecked<T>: @unchecked Sendable {
 }
 
 /// Records the reading thread has initialised, `count` of them from `base`, owned by whichever
-/// thread holds the batch.
+/// thread holds the batch. An emptied batch goes back carrying what `afterBatch` gave, for the
+/// reading thread to destroy.
 private struct Batch: @unchecked Sendable {
     let base: UnsafeMutablePointer<Recorded>
     let capacity: Int
     var count = 0
+    var garbage: (any Sendable)?
 
     func free() {
         base.deinitialize(count: count)
@@ -110,12 +113,14 @@ private final class BatchChannel: @unchecked Sendable {
         pthread_mutex_destroy(&mutex)
     }
 
-    /// An emptied batch to fill again, or a new one.
+    /// An emptied batch to fill again, or a new one. What came back with it is destroyed here,
+    /// on the reading thread, outside the lock.
     func emptyBatch(capacity: Int) -> Batch {
         pthread_mutex_lock(&mutex)
         let reused = spare.popLast()
         pthread_mutex_unlock(&mutex)
-        return reused ?? Batch(base: .allocate(capacity: capacity), capacity: capacity)
+        guard let reused else { return Batch(base: .allocate(capacity: capacity), capacity: capacity) }
+        return Batch(base: reused.base, capacity: reused.capacity)
     }
 
     func put(_ batch: Batch) {

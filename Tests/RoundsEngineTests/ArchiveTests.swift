@@ -2,6 +2,7 @@ import Testing
 @testable import RoundsDomain
 import RoundsJournal
 import RoundsEngine
+import RoundsDemo
 import RoundsTestSupport
 
 /// Closed work leaves memory `HospitalState.retention` after it closed; open work, and what
@@ -93,5 +94,43 @@ import RoundsTestSupport
         clock.advance(Span(milliseconds: ArchiveTests.week.milliseconds + 60_000))
         try e.submit(line: "task add \"tick\"")
         #expect(e.state.messages[MessageID(1)] == nil)
+    }
+
+    /// A long replay keeps archived items aside and hands them, batch by batch, to the reading
+    /// thread to destroy. The state is the same as when they are destroyed where they are
+    /// archived, and every archived item is handed over once.
+    @Test func itemsArchivedDuringAReplayAreHandedOverAndTheStateIsTheSame() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let path = dir.file("ten-days.rj")
+        _ = try DemoHospital.write(to: path, options: DemoOptions(start: fixtureStart, creator: "alice", wallClock: .utc, seed: 3, beds: 40, days: 10))
+        var plain = HospitalState()
+        _ = try Journal.open(at: path, writable: false, pipeline: .off) { plain.apply($0) }
+        #expect(plain.archivedCount > 200, "ten days archive about three days of closed work")
+
+        var aside = HospitalState()
+        aside.keepArchivedAside()
+        var handedOver: [ArchivedItems] = []
+        _ = try Journal.open(at: path, writable: false, pipeline: Journal.Pipeline(threshold: 0, batch: 64, waiting: 2),
+                             afterBatch: { () -> (any Sendable)? in
+                                 let items = aside.takeArchivedAside()
+                                 if let items { handedOver.append(items) }
+                                 return items
+                             }) { aside.apply($0) }
+        if let rest = aside.takeArchivedAside() { handedOver.append(rest) }
+        aside.stopKeepingArchivedAside()
+        #expect(aside == plain, "the same state whether archived items are destroyed at once or handed over")
+        #expect(handedOver.count > 1, "handed over batch by batch")
+        #expect(handedOver.map(\.count).reduce(0, +) == plain.archivedCount, "every archived item handed over once")
+        let tasks = handedOver.flatMap(\.tasks), labs = handedOver.flatMap(\.labs), messages = handedOver.flatMap(\.messages)
+        #expect(!tasks.isEmpty && !labs.isEmpty && !messages.isEmpty)
+        #expect(tasks.allSatisfy { !aside.tasks.contains($0.id) && $0.status.isClosed }, "only closed tasks, gone from the state")
+        #expect(labs.allSatisfy { !aside.labs.contains($0.id) })
+        #expect(messages.allSatisfy { !aside.messages.contains($0.id) })
+        #expect(Set(tasks.map(\.id)).count == tasks.count, "none twice")
+
+        // After a replay, archiving destroys items where they are archived again.
+        aside.keepArchivedAside()
+        aside.stopKeepingArchivedAside()
+        #expect(aside.takeArchivedAside() == nil)
     }
 }

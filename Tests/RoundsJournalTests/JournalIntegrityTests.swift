@@ -76,6 +76,27 @@ func damage(_ path: String) -> JournalDamage? {
     }
 }
 
+/// The threads that destroyed `Tracked` values, in order.
+final class DestroyLog: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var destroyedOn: [pthread_t] = []
+    init() { pthread_mutex_init(&mutex, nil) }
+    func note() {
+        pthread_mutex_lock(&mutex); destroyedOn.append(pthread_self()); pthread_mutex_unlock(&mutex)
+    }
+    var threads: [pthread_t] {
+        pthread_mutex_lock(&mutex); defer { pthread_mutex_unlock(&mutex) }
+        return destroyedOn
+    }
+}
+
+/// Notes in its log which thread destroyed it.
+final class Tracked: Sendable {
+    let log: DestroyLog
+    init(_ log: DestroyLog) { self.log = log }
+    deinit { log.note() }
+}
+
 /// Byte offsets at which each record starts, and the file end.
 func recordOffsets(_ bytes: [UInt8]) -> [Int] {
     var offsets: [Int] = []
@@ -99,6 +120,31 @@ func recordOffsets(_ bytes: [UInt8]) -> [Int] {
         #expect(report.tornTail == nil)
         #expect(read.map(\.seq) == Array(1...24))
         #expect(read[2].event == written[2].event, "non-ASCII names survive")
+    }
+
+    /// What `afterBatch` returns after each batch is destroyed, once each, and on the reading
+    /// thread when it reuses the batch (the last few go when the replay ends).
+    @Test func whatAfterBatchReturnsIsDestroyedOnTheReadingThread() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, written) = try sampleJournal(dir, records: 300)
+        let log = DestroyLog()
+        let caller = pthread_self()
+        var calls = 0
+        var read: [Recorded] = []
+        _ = try Journal.open(at: path, writable: false, pipeline: eagerPipeline, afterBatch: { () -> (any Sendable)? in
+            calls += 1
+            return Tracked(log)
+        }) { r in
+            read.append(r)
+            // The applying thread is the slower one, as in a real replay: the reader waits
+            // with full batches, so emptied ones are there for it to reuse.
+            usleep(50)
+        }
+        #expect(read == written)
+        #expect(calls == 100, "once per batch of three")
+        let threads = log.threads
+        #expect(threads.count == calls, "each destroyed once, all of them by the end of the replay")
+        #expect(threads.filter { pthread_equal($0, caller) == 0 }.count > calls / 2, "mostly on the reading thread")
     }
 
     @Test func filesAreCreatedGroupReadableOnly() throws {
