@@ -47,9 +47,9 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var changeMarks = ChangeMarks()
     /// Messages in time order and unacknowledged urgent ones in order (MessageIndex.swift); not compared.
     public internal(set) var messageIndex = MessageIndex()
-    /// Archived items not yet handed over, while a replay keeps them aside (Archive.swift).
-    /// Not compared, not in snapshots.
-    var aside = ArchivedAside()
+    /// Whether a long replay is in progress, and the items it archived not yet handed over
+    /// (Archive.swift). Not compared, not in snapshots.
+    var replaying = Replaying()
 
     public internal(set) var nextStay = 1
     public internal(set) var nextTask = 1
@@ -107,7 +107,7 @@ public struct HospitalState: Equatable, Sendable {
     public mutating func apply(_ r: Recorded) {
         lastSeq = r.seq
         if r.time > lastTime { lastTime = r.time }
-        changeMarks.note(r)
+        if !replaying.on { changeMarks.note(r) }
         let now = r.time
         // After the event (so it always finds what the decider saw), archive what has been
         // closed for longer than the retention.

@@ -63,7 +63,7 @@ public final class Engine {
             switch Snapshot.load(journalPath: path) {
             case .success(let (snapshotState, info)):
                 s = snapshotState
-                s.keepArchivedAside()
+                s.beginReplay()
                 do {
                     opened = try Journal.open(at: path, writable: writable, verifyChain: verifyChain, io: io, resumingFrom: info.position,
                                               afterBatch: { s.takeArchivedAside() }) { s.apply($0) }
@@ -79,12 +79,13 @@ public final class Engine {
         if opened == nil {
             s = HospitalState()
             if let size = Engine.fileSize(path) { s.reserveCapacity(records: size / 90) }
-            // Items archived during a long replay are destroyed on the reading thread.
-            s.keepArchivedAside()
+            // A long replay: archived items are destroyed on the reading thread, and the views'
+            // change marks are set once at the end (HospitalState.beginReplay).
+            s.beginReplay()
             opened = try Journal.open(at: path, writable: writable, verifyChain: verifyChain, io: io,
                                       afterBatch: { s.takeArchivedAside() }) { s.apply($0) }
         }
-        s.stopKeepingArchivedAside()
+        s.endReplay()
         state = s
         journal = opened!.0
         openReport = opened!.1

@@ -53,24 +53,29 @@ if mode == "replay" || mode == "all" {
     _ = try Journal.open(at: journalPath, writable: false, verifyChain: false) { _ in }
     for verify in [true, false] {
         var best = Double.infinity
+        var bestCPU = Double.infinity
         var records = 0
         for _ in 0..<3 {
             var state = HospitalState()
+            let c0 = threadCPUSeconds()
             let t0 = now()
             state.reserveCapacity(records: Int(bytes) / 90)
-            // As the engine opens a journal: archived items are destroyed on the reading thread.
-            state.keepArchivedAside()
+            // As the engine opens a journal: archived items are destroyed on the reading thread,
+            // change marks are set at the end.
+            state.beginReplay()
             let (_, report) = try Journal.open(at: journalPath, writable: false, verifyChain: verify,
                                                afterBatch: { state.takeArchivedAside() }) { state.apply($0) }
-            state.stopKeepingArchivedAside()
+            state.endReplay()
             let t = now() - t0
             best = min(best, t)
+            bestCPU = min(bestCPU, threadCPUSeconds() - c0)
             records = report.records
             precondition(state.lastSeq == UInt64(records))
         }
         emit([("benchmark", verify ? "\"replay-verified\"" : "\"replay-unverified\""), ("records", "\(records)"),
               ("bytes", "\(Int(bytes))"), ("seconds", format3(best)),
-              ("events_per_second", "\(Int(Double(records) / best))"), ("megabytes_per_second", format3(bytes / best / 1e6))])
+              ("events_per_second", "\(Int(Double(records) / best))"), ("megabytes_per_second", format3(bytes / best / 1e6)),
+              ("applying_thread_cpu_seconds", format3(bestCPU))])
     }
     // Decoding alone, without applying to state.
     var best = Double.infinity
@@ -155,6 +160,13 @@ if mode == "durable" || mode == "all" {
 func format3(_ v: Double) -> String {
     let scaled = (v * 1000).rounded() / 1000
     return String(scaled)
+}
+
+/// CPU time (user and system) of the calling thread so far, in seconds.
+func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
 /// Peak resident set size of this process so far, in megabytes.
