@@ -172,9 +172,9 @@ public final class Journal {
     ///
     /// A long replay reads, checks and decodes on a second thread while `onRecord` runs on
     /// this one (`pipeline`, Pipeline.swift); `onRecord` sees the same records in the same
-    /// order either way. Then `afterBatch` is called on this thread after each batch of
-    /// records, and what it returns is destroyed on the reading thread (the state's archived
-    /// items: HospitalState.takeArchivedAside).
+    /// order either way. On two threads, `afterBatch` is called on this one after each batch
+    /// of records, and what it returns is destroyed on the reading thread (the state's archived
+    /// items: HospitalState.takeArchivedAside); on one thread it is not called.
     public static func open(at path: String, writable: Bool, verifyChain: Bool = true, io: any JournalIO = SystemIO(),
                             readChunk: Int = Journal.chunkSize, resumingFrom resume: ScanPosition? = nil, pipeline: Pipeline = .standard,
                             afterBatch: () -> (any Sendable)? = { nil },
