@@ -73,15 +73,8 @@ public struct IDTable<ID: SequentialID, Value: Equatable & Sendable>: Equatable,
         }
         _modify {
             let i = id.number - 1
-            precondition(i >= 0 && id.number < endNumber + IDTable.maximumGap, "id out of range; check accepts(_:) first")
             let c = i >> IDTable.chunkShift
-            if c >= chunks.count { chunks.append(contentsOf: repeatElement(nil, count: c - chunks.count + 1)) }
-            if chunks[c] == nil {
-                chunks[c] = Chunk()
-            } else if !isKnownUniquelyReferenced(&chunks[c]!) {
-                chunks[c] = Chunk(copying: chunks[c]!)
-            }
-            let chunk = chunks[c]!
+            let chunk = writableChunk(for: id)
             let slot = i & (IDTable.chunkSize - 1)
             // `if case`, not `!= nil`: comparing an optional item with nil copies it (a retain
             // and release of every string in it, about 35 ns), `if case` only reads its tag.
@@ -102,17 +95,8 @@ public struct IDTable<ID: SequentialID, Value: Equatable & Sendable>: Equatable,
     /// for a new item: the `_modify` accessor moves the old optional aside and the new one in,
     /// copying the item (a task is 240 bytes) twice; this writes it into its slot once.
     @inlinable public mutating func insert(_ value: __owned Value, at id: ID) {
-        let i = id.number - 1
-        precondition(i >= 0 && id.number < endNumber + IDTable.maximumGap, "id out of range; check accepts(_:) first")
-        let c = i >> IDTable.chunkShift
-        if c >= chunks.count { chunks.append(contentsOf: repeatElement(nil, count: c - chunks.count + 1)) }
-        if chunks[c] == nil {
-            chunks[c] = Chunk()
-        } else if !isKnownUniquelyReferenced(&chunks[c]!) {
-            chunks[c] = Chunk(copying: chunks[c]!)
-        }
-        let chunk = chunks[c]!
-        let slot = chunk.slots + (i & (IDTable.chunkSize - 1))
+        let chunk = writableChunk(for: id)
+        let slot = chunk.slots + ((id.number - 1) & (IDTable.chunkSize - 1))
         if IDTable.holds(slot) {
             slot.deinitialize(count: 1)
         } else {
@@ -126,33 +110,53 @@ public struct IDTable<ID: SequentialID, Value: Equatable & Sendable>: Equatable,
     /// Removes the item held under `id`, if any, destroying it where it lies (`table[id] = nil`
     /// copies it aside first).
     @inlinable public mutating func remove(_ id: ID) {
-        let i = id.number - 1
-        let c = i >> IDTable.chunkShift
-        guard i >= 0, c < chunks.count, chunks[c] != nil, IDTable.holds(chunks[c]!.slots + (i & (IDTable.chunkSize - 1))) else { return }
-        if !isKnownUniquelyReferenced(&chunks[c]!) { chunks[c] = Chunk(copying: chunks[c]!) }
-        let chunk = chunks[c]!
-        let slot = chunk.slots + (i & (IDTable.chunkSize - 1))
+        guard let slot = heldSlot(id) else { return }
         slot.deinitialize(count: 1)
         slot.initialize(to: nil)
-        storedCount -= 1
-        chunk.live -= 1
-        if chunk.live == 0 { chunks[c] = nil }
+        noteRemoved(id)
     }
 
     /// Removes the item held under `id` and returns it, moved out of its slot (nil if none).
     @inlinable public mutating func take(_ id: ID) -> Value? {
+        guard let slot = heldSlot(id) else { return nil }
+        let value = slot.move()
+        slot.initialize(to: nil)
+        noteRemoved(id)
+        return value
+    }
+
+    /// The chunk for `id`, allocated if it is not, and not shared with a copy of the table.
+    @inlinable mutating func writableChunk(for id: ID) -> Chunk {
+        let i = id.number - 1
+        precondition(i >= 0 && id.number < endNumber + IDTable.maximumGap, "id out of range; check accepts(_:) first")
+        let c = i >> IDTable.chunkShift
+        if c >= chunks.count { chunks.append(contentsOf: repeatElement(nil, count: c - chunks.count + 1)) }
+        if chunks[c] == nil {
+            chunks[c] = Chunk()
+        } else if !isKnownUniquelyReferenced(&chunks[c]!) {
+            chunks[c] = Chunk(copying: chunks[c]!)
+        }
+        return chunks[c]!
+    }
+
+    /// The slot holding the item under `id`, in a chunk not shared with a copy of the table;
+    /// nil when no item is held there.
+    @inlinable mutating func heldSlot(_ id: ID) -> UnsafeMutablePointer<Value?>? {
         let i = id.number - 1
         let c = i >> IDTable.chunkShift
         guard i >= 0, c < chunks.count, chunks[c] != nil, IDTable.holds(chunks[c]!.slots + (i & (IDTable.chunkSize - 1))) else { return nil }
         if !isKnownUniquelyReferenced(&chunks[c]!) { chunks[c] = Chunk(copying: chunks[c]!) }
+        return chunks[c]!.slots + (i & (IDTable.chunkSize - 1))
+    }
+
+    /// Counts the item under `id` as gone (its slot already holds nil); frees its chunk when
+    /// that was the chunk's last.
+    @inlinable mutating func noteRemoved(_ id: ID) {
+        let c = (id.number - 1) >> IDTable.chunkShift
         let chunk = chunks[c]!
-        let slot = chunk.slots + (i & (IDTable.chunkSize - 1))
-        let value = slot.move()
-        slot.initialize(to: nil)
         storedCount -= 1
         chunk.live -= 1
         if chunk.live == 0 { chunks[c] = nil }
-        return value
     }
 
     /// Whether an item is held under `id`. Use this, not `table[id] != nil`: comparing the

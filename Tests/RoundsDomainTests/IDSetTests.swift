@@ -5,11 +5,8 @@ import Testing
     /// Random inserts and removes, checked after each against a `Set`.
     @Test(arguments: [1, 2, 3])
     func behavesLikeASet(seed: UInt64) {
-        var state = seed &* 0x9E37_79B9_7F4A_7C15
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var random = TestRandom(seed: seed)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         var ids = IDSet<TaskID>()
         var model = Set<TaskID>()
         for step in 0..<4_000 {

@@ -6,11 +6,8 @@ import Testing
     /// against a `Dictionary`, with a copy taken now and then that later writes must not touch.
     @Test(arguments: [1, 2, 3])
     func behavesLikeADictionary(seed: UInt64) {
-        var state = seed &* 0x9E37_79B9_7F4A_7C15
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var random = TestRandom(seed: seed)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         var table = IDTable<TaskID, String>()
         var model: [TaskID: String] = [:]
         var end = 1
