@@ -22,7 +22,7 @@ extension HospitalState {
         w.table(messages); w.idSet(unacknowledgedUrgent)
         w.dictionary(staff)
         w.varint(UInt64(sessions.count))
-        for (k, v) in sessions { w.varint(k); w.put(v) }
+        for k in sessions.keys.sorted() { w.varint(k); w.put(sessions[k]!) }
         w.table(grants); w.dictionary(grantOf); w.idSet(awaitingReview)
         w.table(handovers); w.put(openHandover); w.dictionary(lastHandoverGiven); w.put(shifts)
         w.dictionary(reservation); w.dictionary(cleaningTask); w.dictionary(labsByPatient)
@@ -59,9 +59,11 @@ extension HospitalState {
 }
 
 extension ByteWriter {
-    mutating func dictionary<K: JournalCodable, V: JournalCodable>(_ d: [K: V]) {
+    /// In key order: a dictionary's own order depends on the process (its hash seed) and on
+    /// the dictionary's history, and the same state should give the same bytes everywhere.
+    mutating func dictionary<K: JournalCodable & Comparable, V: JournalCodable>(_ d: [K: V]) {
         varint(UInt64(d.count))
-        for (k, v) in d { put(k); put(v) }
+        for k in d.keys.sorted() { put(k); put(d[k]!) }
     }
     mutating func idSet<ID: SequentialIDCodable>(_ s: IDSet<ID>) {
         varint(UInt64(s.count))
