@@ -44,23 +44,23 @@ extension HospitalState {
         switch item {
         case .task(let id):
             guard tasks[id]?.status.isClosed == true, let closed = tasks[id]?.closedAt, closed <= cutoff else { return }
-            if !replaying.on { tasks.remove(id) } else if let t = tasks.take(id) { replaying.items.tasks.append(t) }
+            HospitalState.discard(id, from: &tasks, keeping: replaying.on, aside: &replaying.items.tasks)
             retiring.archived += 1
         case .lab(let id):
             guard let mrn = labs[id]?.mrn, !activeLabs.contains(id), activeStay[mrn] == nil else { return }
             removeLab(id, of: mrn)
         case .procedure(let id):
             guard let status = procedures[id]?.status, status == .done || status == .cancelled else { return }
-            if !replaying.on { procedures.remove(id) } else if let p = procedures.take(id) { replaying.items.procedures.append(p) }
+            HospitalState.discard(id, from: &procedures, keeping: replaying.on, aside: &replaying.items.procedures)
             retiring.archived += 1
         case .message(let id):
             guard messages.contains(id), !unacknowledgedUrgent.contains(id) else { return }
-            if !replaying.on { messages.remove(id) } else if let m = messages.take(id) { replaying.items.messages.append(m) }
+            HospitalState.discard(id, from: &messages, keeping: replaying.on, aside: &replaying.items.messages)
             messageIndex.removed(id)
             retiring.archived += 1
         case .stay(let id):
             guard let phase = stays[id]?.phase, phase == .discharged || phase == .cancelled, let mrn = stays[id]?.mrn else { return }
-            if !replaying.on { stays.remove(id) } else if let s = stays.take(id) { replaying.items.stays.append(s) }
+            HospitalState.discard(id, from: &stays, keeping: replaying.on, aside: &replaying.items.stays)
             retiring.archived += 1
             // Labs kept for the stay go too, unless the patient is back.
             if activeStay[mrn] == nil, let ids = labsByPatient[mrn] {
@@ -72,8 +72,14 @@ extension HospitalState {
         }
     }
 
+    /// Removes an archived item from its table: destroyed where it lies, or, during a replay
+    /// (`keeping`), moved to `aside` for the reading thread to destroy.
+    private static func discard<ID, V>(_ id: ID, from table: inout IDTable<ID, V>, keeping: Bool, aside: inout [V]) {
+        if !keeping { table.remove(id) } else if let item = table.take(id) { aside.append(item) }
+    }
+
     private mutating func removeLab(_ id: LabID, of mrn: MRN) {
-        if !replaying.on { labs.remove(id) } else if let l = labs.take(id) { replaying.items.labs.append(l) }
+        HospitalState.discard(id, from: &labs, keeping: replaying.on, aside: &replaying.items.labs)
         retiring.archived += 1
         // Changed where it lies: a copy of the list (`if var list = …`) made its removal copy
         // the whole list again.
