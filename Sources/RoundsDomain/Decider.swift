@@ -137,6 +137,9 @@ private struct Decision {
     func checkText(_ text: String, _ what: String, max: Int = 500) throws(Refusal) {
         if text.trimmingCharacters(in: " ").isEmpty { throw Refusal("\(what) is empty", hint: "give \(what) in quotes, e.g. \"…\"") }
         if text.count > max { throw Refusal("\(what) is \(text.count) characters long", hint: "keep it to \(max) characters") }
+        if let problem = TextSafety.problem(in: text, what) {
+            throw Refusal(problem, hint: "type it again as plain text: letters, digits, spaces and punctuation, without control characters or direction overrides")
+        }
     }
 
     func checkAssignee(_ a: Assignee?) throws(Refusal) {

@@ -200,6 +200,11 @@ public struct LabOrder: Equatable, Sendable, Encodable {
     public var criticalTask: TaskID?
 
     public var isPending: Bool { status != .resulted && status != .cancelled }
+    /// Still pending after the time it was needed by: shown flagged, never like any other.
+    public func isPastNeededBy(at now: Timestamp) -> Bool {
+        guard isPending, let neededBy else { return false }
+        return now > neededBy
+    }
     public var awaitsCommunication: Bool { result?.flag == .critical && communication == nil }
 }
 
@@ -242,6 +247,22 @@ public struct Message: Equatable, Sendable, Encodable {
 
     /// Urgent and nobody has acknowledged it yet.
     public var awaitsAcknowledgement: Bool { urgent && acknowledgedBy == nil }
+
+    /// Whether `login` (holding `role`, if on the roster) is a recipient: the message is
+    /// addressed to them by name, or to their role.
+    public func isAddressed(to login: Login, role: Role?) -> Bool {
+        switch to {
+        case .person(let p): p == login
+        case .role(let r): r == role
+        }
+    }
+
+    /// Whether the message is `login`'s business: addressed to them or their role, or sent by
+    /// them. This is what a messages pane or report shows by default; a supervisor may look at
+    /// every message, and that look is an audited read.
+    public func concerns(_ login: Login, role: Role?) -> Bool {
+        from == login || isAddressed(to: login, role: role)
+    }
 }
 
 public struct Staff: Equatable, Sendable, Encodable {
