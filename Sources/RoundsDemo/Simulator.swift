@@ -65,7 +65,7 @@ public struct Simulator: Sendable {
         while messageCursor < s.nextMessage, !s.unacknowledgedUrgent.contains(MessageID(messageCursor)) { messageCursor += 1 }
         if messageCursor < s.nextMessage, let m = s.messages[MessageID(messageCursor)], now - m.sentAt > .hours(2) {
             messageCursor += 1
-            return .acknowledgeMessage(m.id)
+            if Simulator.mayAcknowledge(m) { return .acknowledgeMessage(m.id) }
         }
         return nil
     }
@@ -293,12 +293,20 @@ public struct Simulator: Sendable {
         guard newest > 0 else { return nil }
         let id = MessageID(max(1, newest - rng.int(0...30)))
         guard let m = s.messages[id] else { return nil }
-        if m.urgent && m.acknowledgedBy == nil { return .acknowledgeMessage(id) }
+        if m.urgent && m.acknowledgedBy == nil { return Simulator.mayAcknowledge(m) ? .acknowledgeMessage(id) : nil }
         return m.readBy["sim"] == nil ? .readMessage(id) : nil
     }
 
+    /// The simulator acts as a coordinator (`sim`): it acknowledges only what is addressed to
+    /// coordinators or to it, never its own messages, and never the demo's seeded stories
+    /// (messages the demo itself sent), which are left for the person trying Rounds.
+    static func mayAcknowledge(_ m: Message) -> Bool {
+        m.from != "sim" && m.from != "demo" && m.isAddressed(to: "sim", role: .coordinator)
+    }
+
     mutating func acknowledgeMessage(_ s: HospitalState, _ now: Timestamp) -> Command? {
-        guard let id = someMember(s.unacknowledgedUrgent, next: s.nextMessage), let m = s.messages[id], now - m.sentAt >= .minutes(5) else { return nil }
+        guard let id = someMember(s.unacknowledgedUrgent, next: s.nextMessage), let m = s.messages[id], now - m.sentAt >= .minutes(5),
+              Simulator.mayAcknowledge(m) else { return nil }
         return .acknowledgeMessage(id)
     }
 

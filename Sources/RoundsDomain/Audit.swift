@@ -35,7 +35,7 @@ extension HospitalState {
         case .messageEscalated(let e): messages[e.id]?.patient.map { [$0] } ?? []
         case .accessRecorded(let e): e.patient.map { [$0] } ?? []
         case .unitAdded, .bedAdded, .staffRecorded, .policySet, .bedStatusChanged, .bedBlocked, .bedUnblocked,
-             .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed, .handoverStarted, .handoverStatusChanged, .shiftsDefined: []
+             .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed, .handoverStarted, .handoverStatusChanged, .shiftsDefined, .hospitalNamed: []
         case .ipassUpdated(let e): [e.mrn]
         case .handoverAcknowledged(let e): patients[e.item] != nil ? [e.item] : []
         }

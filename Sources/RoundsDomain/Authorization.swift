@@ -42,7 +42,7 @@ extension Command {
         case .endBreakGlass, .reviewBreakGlass: .review
         case .addUnit, .addBed: .configure
         case .setStaff: .roster
-        case .setPolicy: .policy
+        case .setPolicy, .nameHospital: .policy
         case .admit, .updatePatient, .cancelAdmission, .reserve, .releaseReservation, .assign, .transfer, .swap, .discharge: .place
         case .markDirty, .startCleaning, .finishCleaning, .block, .unblock: .beds
         case .completeTask(_, _, let communication?) where !communication.toldName.isEmpty: .critical

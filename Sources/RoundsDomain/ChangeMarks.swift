@@ -43,7 +43,7 @@ public struct ChangeMarks: Equatable, Sendable {
              .labOrdered, .labProgressed, .labResulted, .labAcknowledged, .criticalCommunicated, .labCancelled,
              .procedureBooked, .procedureRescheduled, .procedureStatusChanged, .procedureNotReady,
              .accessRecorded, .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed,
-             .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .staffRecorded:
+             .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .hospitalNamed, .staffRecorded:
             break
         default:
             beds = r.seq
@@ -55,7 +55,7 @@ public struct ChangeMarks: Equatable, Sendable {
              .labOrdered, .labProgressed, .labResulted, .labAcknowledged, .labCancelled,
              .procedureBooked, .procedureRescheduled, .procedureStatusChanged, .procedureNotReady,
              .accessRecorded, .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed,
-             .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .staffRecorded,
+             .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .hospitalNamed, .staffRecorded,
              .unitAdded, .bedAdded, .policySet:
             break
         default:
@@ -69,7 +69,7 @@ public struct ChangeMarks: Equatable, Sendable {
         case .messageSent, .messageRead, .messageAcknowledged, .messageEscalated,
              .taskStatusChanged, .taskReassigned, .taskNoted, .taskEscalated,
              .accessRecorded, .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed,
-             .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .staffRecorded,
+             .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .hospitalNamed, .staffRecorded,
              .unitAdded, .bedAdded, .policySet, .admissionRequested, .admissionCancelled, .bedReserved, .reservationReleased,
              .bedAssigned, .patientTransferred, .bedsSwapped, .patientDischarged, .stayUpdated, .bedStatusChanged,
              .bedBlocked, .bedUnblocked:

@@ -6,6 +6,7 @@ public enum Command: Equatable, Sendable {
     case addBed(id: BedID, unit: UnitCode, attributes: Set<BedAttribute>)
     case setStaff(login: Login, name: String?, role: Role?, onDuty: Bool?)
     case setPolicy(key: PolicyKey, value: Int64)
+    case nameHospital(String)
 
     // Patients and stays
     case admit(Admission)

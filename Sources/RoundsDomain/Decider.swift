@@ -172,6 +172,7 @@ private struct Decision {
 
         case let .setStaff(login, name, role, onDuty):
             guard IdentifierSyntax.isValidLogin(Substring(login)) else { throw Refusal("'\(login)' is not a valid login", hint: "logins start with a letter and use letters, digits, ., - or _") }
+            if login == Rules.actor { throw Refusal("'\(login)' is reserved: it names the engine's own time rules in the journal", hint: "put people on the roster by their own login") }
             if let existing = s.staff[login] {
                 var updated = existing
                 if let name { try checkText(name, "the name", max: 80); updated.name = name }
@@ -198,6 +199,12 @@ private struct Decision {
                 }
             }
             emit(.policySet(PolicySet(key: key, value: value)))
+
+        case .nameHospital(let name):
+            let trimmed = name.trimmingCharacters(in: " ")
+            try checkText(trimmed, "the hospital name", max: 80)
+            if s.hospitalName == trimmed { throw Refusal("the hospital is already named \"\(trimmed)\"") }
+            emit(.hospitalNamed(HospitalNamed(name: trimmed)))
 
         case .admit(let a):
             try admit(a)
@@ -507,7 +514,21 @@ private struct Decision {
         case .acknowledgeMessage(let id):
             let m = try message(id)
             if let by = m.acknowledgedBy { throw Refusal("message \(id) was already acknowledged by \(by)") }
-            emit(.messageAcknowledged(MessageAcknowledged(id: id)))
+            // Acknowledging says a recipient has it in hand and stops the escalation, so only a
+            // recipient may, or a supervisor for them (recorded as such); never the sender.
+            let role = s.staff[actor]?.role
+            if m.from == actor {
+                throw Refusal("\(actor) sent message \(id) and cannot acknowledge it: an acknowledgement says a recipient (\(m.to)) has it in hand",
+                              hint: "wait for \(m.to) to acknowledge it; if it is still urgent, reply or call them")
+            }
+            if m.isAddressed(to: actor, role: role) {
+                emit(.messageAcknowledged(MessageAcknowledged(id: id)))
+            } else if role == .supervisor {
+                emit(.messageAcknowledged(MessageAcknowledged(id: id, onBehalfOf: m.to)))
+            } else {
+                throw Refusal("message \(id) is addressed to \(m.to), not to \(actor)\(role.map { " (\($0.label))" } ?? ""): only a recipient may acknowledge it",
+                              hint: "a supervisor may acknowledge it on the recipient's behalf; to respond, msg reply \(id) \"…\"")
+            }
 
         case let .breakGlass(reason, span):
             try breakGlass(reason: reason, span: span)

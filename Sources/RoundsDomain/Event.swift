@@ -55,7 +55,11 @@ public enum Event: Equatable, Sendable {
     case handoverAcknowledged(HandoverAcknowledged)
     case handoverStatusChanged(HandoverStatusChanged)
     case shiftsDefined(ShiftsDefined)
+    /// The hospital's name, set by `rounds init` or `hospital name "…"`.
+    case hospitalNamed(HospitalNamed)
 }
+
+public struct HospitalNamed: Equatable, Sendable, Encodable { public var name: String; public init(name: String) { self.name = name } }
 
 public struct UnitAdded: Equatable, Sendable, Encodable { public var code: UnitCode; public var name: String; public var kind: UnitKind }
 public struct BedAdded: Equatable, Sendable, Encodable { public var id: BedID; public var unit: UnitCode; public var attributes: Set<BedAttribute> }
@@ -117,7 +121,12 @@ public struct MessageSent: Equatable, Sendable, Encodable {
     public var urgent: Bool; public var replyTo: MessageID?; public var system: Bool
 }
 public struct MessageRead: Equatable, Sendable, Encodable { public var id: MessageID }
-public struct MessageAcknowledged: Equatable, Sendable, Encodable { public var id: MessageID }
+public struct MessageAcknowledged: Equatable, Sendable, Encodable {
+    public var id: MessageID
+    /// Set when a supervisor acknowledged for the recipients (they were not one of them).
+    public var onBehalfOf: Assignee?
+    public init(id: MessageID, onBehalfOf: Assignee? = nil) { self.id = id; self.onBehalfOf = onBehalfOf }
+}
 public struct MessageEscalated: Equatable, Sendable, Encodable { public var id: MessageID; public var level: Int }
 public struct AccessRecorded: Equatable, Sendable, Encodable {
     public var kind: AccessKind; public var patient: MRN?; public var detail: String
@@ -184,6 +193,7 @@ extension Event {
         case .handoverAcknowledged: "handover.acknowledged"
         case .handoverStatusChanged: "handover.status-changed"
         case .shiftsDefined: "shifts.defined"
+        case .hospitalNamed: "hospital.named"
         }
     }
 
@@ -237,6 +247,7 @@ extension Event {
         case .handoverAcknowledged(let p): p
         case .handoverStatusChanged(let p): p
         case .shiftsDefined(let p): p
+        case .hospitalNamed(let p): p
         }
     }
 }

@@ -345,6 +345,7 @@ extension Event {
         case .handoverAcknowledged: 45
         case .handoverStatusChanged: 46
         case .shiftsDefined: 47
+        case .hospitalNamed: 48
         }
     }
 
@@ -392,7 +393,11 @@ extension Event {
         case .messageSent(let e):
             w.put(e.id); w.put(e.to); w.put(e.patient); w.put(e.subject); w.put(e.body); w.put(e.urgent); w.put(e.replyTo); w.put(e.system)
         case .messageRead(let e): w.put(e.id)
-        case .messageAcknowledged(let e): w.put(e.id)
+        case .messageAcknowledged(let e):
+            // The recipient on whose behalf a supervisor acknowledged follows the id only when
+            // there is one, so records written before it existed read the same.
+            w.put(e.id)
+            if let behalf = e.onBehalfOf { w.put(behalf) }
         case .messageEscalated(let e): w.put(e.id); w.put(e.level)
         case .accessRecorded(let e): w.put(e.kind); w.put(e.patient); w.put(e.detail)
         case .sessionOpened(let e): w.put(e.uid); w.put(e.terminal); w.put(e.remote); w.put(e.program)
@@ -406,6 +411,7 @@ extension Event {
         case .handoverAcknowledged(let e): w.put(e.id); w.put(e.item); w.put(e.from); w.put(e.to); w.put(e.note)
         case .handoverStatusChanged(let e): w.put(e.id); w.put(e.status); w.put(e.note)
         case .shiftsDefined(let e): w.put(e.shifts)
+        case .hospitalNamed(let e): w.put(e.name)
         }
     }
 
@@ -453,7 +459,10 @@ extension Event {
         case 34: e = .messageSent(MessageSent(id: try r.get(), to: try r.get(), patient: try r.get(), subject: try r.get(), body: try r.get(),
                                               urgent: try r.get(), replyTo: try r.get(), system: try r.get()))
         case 35: e = .messageRead(MessageRead(id: try r.get()))
-        case 36: e = .messageAcknowledged(MessageAcknowledged(id: try r.get()))
+        case 36:
+            let id: MessageID = try r.get()
+            let behalf: Assignee? = r.remaining > 0 ? try r.get() as Assignee : nil
+            e = .messageAcknowledged(MessageAcknowledged(id: id, onBehalfOf: behalf))
         case 37: e = .messageEscalated(MessageEscalated(id: try r.get(), level: try r.get()))
         case 38: e = .accessRecorded(AccessRecorded(kind: try r.get(), patient: try r.get(), detail: try r.get()))
         case 39: e = .sessionOpened(SessionOpened(uid: try r.get(), terminal: try r.get(), remote: try r.get(), program: try r.get()))
@@ -466,6 +475,7 @@ extension Event {
         case 45: e = .handoverAcknowledged(HandoverAcknowledged(id: try r.get(), item: try r.get(), from: try r.get(), to: try r.get(), note: try r.get()))
         case 46: e = .handoverStatusChanged(HandoverStatusChanged(id: try r.get(), status: try r.get(), note: try r.get()))
         case 47: e = .shiftsDefined(ShiftsDefined(shifts: try r.get()))
+        case 48: e = .hospitalNamed(HospitalNamed(name: try r.get()))
         default: throw CodecError("unknown event type \(type)")
         }
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) unexpected bytes after a \(e.typeName) payload") }

@@ -38,7 +38,7 @@ extension Event {
         case .procedureNotReady(let e): "procedure \(e.id) not ready: missing \(e.missing.joined(separator: ", ")); \(e.task) raised"
         case .messageSent(let e): "message \(e.id) sent to \(e.to)\(e.urgent ? " (urgent)" : "")"
         case .messageRead(let e): "message \(e.id) read"
-        case .messageAcknowledged(let e): "message \(e.id) acknowledged"
+        case .messageAcknowledged(let e): "message \(e.id) acknowledged" + (e.onBehalfOf.map { " on behalf of \($0)" } ?? "")
         case .messageEscalated(let e): e.level >= 2 ? "message \(e.id) escalated to a supervisor" : "message \(e.id) is overdue for acknowledgement"
         case .accessRecorded(let e): "\(e.kind.rawValue) \(e.detail)"
         case .sessionOpened(let e): "session opened (\(e.program), \(e.origin))"
@@ -50,6 +50,7 @@ extension Event {
         case .handoverAcknowledged(let e): "handover \(e.id): \(e.to) acknowledged \(e.item) from \(e.from)"
         case .handoverStatusChanged(let e): "handover \(e.id) \(e.status.rawValue)"
         case .shiftsDefined(let e): "shifts set: \(e.shifts.map(\.description).joined(separator: ", "))"
+        case .hospitalNamed(let e): "hospital named \"\(e.name)\""
         }
     }
 }

@@ -34,6 +34,8 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var openHandover: HandoverID?
     public internal(set) var lastHandoverGiven: [Login: Timestamp] = [:]
     public internal(set) var shifts: [ShiftDefinition] = ShiftDefinition.defaults
+    /// The hospital's name (`rounds init --hospital`, `hospital name "…"`); nil until named.
+    public internal(set) var hospitalName: String?
     /// Indexes kept by `apply` so that no event scans every bed, task or lab.
     public internal(set) var reservation: [MRN: BedID] = [:]
     public internal(set) var cleaningTask: [BedID: TaskID] = [:]
@@ -319,6 +321,7 @@ public struct HospitalState: Equatable, Sendable {
             if messages[e.id]!.readBy[r.actor] == nil { messages[e.id]!.readBy[r.actor] = now }
             messages[e.id]!.acknowledgedBy = r.actor
             messages[e.id]!.acknowledgedAt = now
+            messages[e.id]!.acknowledgedOnBehalfOf = e.onBehalfOf
             if unacknowledgedUrgent.remove(e.id) != nil { messageIndex.acknowledged(e.id); retire(.message(e.id), at: now) }
         case .messageEscalated(let e):
             guard messages.contains(e.id) else { anomalies += 1; return }
@@ -328,6 +331,8 @@ public struct HospitalState: Equatable, Sendable {
             break
         case .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed:
             applyAccess(r)
+        case .hospitalNamed(let e):
+            hospitalName = e.name
         case .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined:
             applyHandover(r)
         }

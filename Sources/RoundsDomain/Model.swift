@@ -240,6 +240,8 @@ public struct Message: Equatable, Sendable, Encodable {
     public var readBy: [Login: Timestamp]
     public var acknowledgedBy: Login?
     public var acknowledgedAt: Timestamp?
+    /// Set when a supervisor acknowledged for the recipients.
+    public var acknowledgedOnBehalfOf: Assignee? = nil
     /// 0 none, 1 overdue for acknowledgement, 2 supervisor told.
     public var escalation: Int
     /// Raised by the engine (escalation notices); these do not escalate further.

@@ -36,6 +36,7 @@ public enum CommandParser {
         ("ipass", "ipass MRN [severity stable|watcher|unstable] [summary \"…\"] [if \"…\" then \"…\"] [aware \"…\"] [clear contingencies|awareness]"),
         ("handover", "handover start to LOGIN · handover ack ITEM|all-stable [note \"…\"] · handover take T… · handover pause|resume · handover complete [note \"…\"] · handover cancel reason \"…\""),
         ("shifts", "shifts set \"NAME HH:MM-HH:MM, NAME HH:MM-HH:MM\""),
+        ("hospital", "hospital name \"…\""),
         ("break-glass", "break-glass \"reason\" [for DURATION] · break-glass end [G…] · break-glass review G… appropriate|inappropriate|follow-up [note \"…\"]"),
     ]
 
@@ -369,6 +370,11 @@ private struct Reader {
         case "break-glass": return try breakGlass()
         case "ipass": return try ipass()
         case "handover": return try handover()
+        case "hospital":
+            guard try next("sub-command").lowercased() == "name" else { throw fail("hospital: the only sub-command is name") }
+            let name = try text("the hospital's name in quotes")
+            try end()
+            return .nameHospital(name)
         case "shifts":
             guard try next("sub-command").lowercased() == "set" else { throw fail("shifts: the only sub-command is set") }
             let text = try next("the shifts in quotes")

@@ -3,6 +3,28 @@
 /// exactly what fired and when. Each rule marks what it did in state, so it fires once.
 /// The escalation model is written down in Docs/ESCALATION.md.
 public enum Rules {
+    /// The actor the engine records what these rules do under (escalations, notices, not-ready
+    /// checks, blocks that run out). Reserved: it cannot be put on the roster.
+    public static let actor: Login = "system"
+
+    /// The hospital as it stands at `now` for someone who only reads: with what the rules would
+    /// fire now applied (under `actor`), as the next writer will record it. Reports of a past
+    /// moment (`--at`) and sessions that cannot write show what was due then, not what a
+    /// writer happened to record later.
+    public static func projected(_ s: HospitalState, at now: Timestamp) -> HospitalState {
+        var state = s
+        // A rule's events can make another due at the same instant (a task raised past its
+        // due time escalates); three rounds reach every chain the rules have.
+        for _ in 0..<3 {
+            let events = due(in: state, at: now)
+            if events.isEmpty { break }
+            let time = max(now, state.lastTime)
+            var seq = state.lastSeq
+            for e in events { seq += 1; state.apply(Recorded(seq: seq, time: time, actor: actor, event: e)) }
+        }
+        return state
+    }
+
     public static func due(in s: HospitalState, at now: Timestamp) -> [Event] {
         var events: [Event] = []
         var nextTask = s.nextTask
@@ -36,13 +58,14 @@ public enum Rules {
             }
         }
 
-        // Urgent messages nobody has acknowledged.
+        // Urgent messages nobody has acknowledged. The rules' own notices to supervisors do not
+        // escalate: they already went to the top of the ladder (Docs/ESCALATION.md).
         let window = s.policy.messageAckWindow
         // In id order (the same on every machine), from the index kept by `apply`; fields are
         // read in place, and messages already escalated as far as they go are passed over.
         for id in s.messageIndex.unacknowledgedUrgent {
             guard let sentAt = s.messages[id]?.sentAt, now >= sentAt + window,
-                  let level = s.messages[id]?.escalation, level < 1 || (level < 2 && s.messages[id]?.system == false) else { continue }
+                  s.messages[id]?.system == false, let level = s.messages[id]?.escalation, level < 2 else { continue }
             guard let m = s.messages[id], m.acknowledgedBy == nil else { continue }
             if m.escalation < 2, !m.system, now >= m.sentAt + window * 2 {
                 events.append(.messageEscalated(MessageEscalated(id: id, level: 2)))
@@ -85,5 +108,17 @@ public enum Rules {
             }
         }
         return events
+    }
+}
+
+extension Event {
+    /// Whether recording this event can make a time rule due at once (a procedure booked or
+    /// moved inside its lead time with a lab missing, a required lab cancelled, a policy
+    /// shortened): the engine then runs the rules again in the same write.
+    public var mayMakeRulesDue: Bool {
+        switch self {
+        case .procedureBooked, .procedureRescheduled, .labCancelled, .policySet: true
+        default: false
+        }
     }
 }

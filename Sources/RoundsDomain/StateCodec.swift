@@ -10,7 +10,7 @@
 extension HospitalState {
     /// Bumped whenever the layout below changes; a snapshot of another version is ignored
     /// (replay falls back to the journal) and replaced by the next one taken.
-    public static let snapshotLayout: UInt32 = 2
+    public static let snapshotLayout: UInt32 = 3
 
     public func writeSnapshot(to w: inout ByteWriter) {
         w.varint(lastSeq); w.put(lastTime); w.put(policy); w.put(unitOrder)
@@ -25,6 +25,7 @@ extension HospitalState {
         for k in sessions.keys.sorted() { w.varint(k); w.put(sessions[k]!) }
         w.table(grants); w.dictionary(grantOf); w.idSet(awaitingReview)
         w.table(handovers); w.put(openHandover); w.dictionary(lastHandoverGiven); w.put(shifts)
+        w.put(hospitalName)
         w.dictionary(reservation); w.dictionary(cleaningTask); w.dictionary(labsByPatient)
         w.put(anomalies)
         retiring.write(to: &w)
@@ -47,6 +48,7 @@ extension HospitalState {
         for _ in 0..<sessionCount { let k = try r.varint(); let v: SessionInfo = try r.get(); sessions[k] = v }
         grants = try r.table(); grantOf = try r.dictionary(); awaitingReview = try r.idSet(below: grants.endNumber + IDTable<GrantID, BreakGlass>.maximumGap)
         handovers = try r.table(); openHandover = try r.get(); lastHandoverGiven = try r.dictionary(); shifts = try r.get()
+        hospitalName = try r.get()
         reservation = try r.dictionary(); cleaningTask = try r.dictionary(); labsByPatient = try r.dictionary()
         anomalies = try r.get()
         retiring = try RetireQueue(from: &r)
@@ -256,13 +258,14 @@ extension Message: JournalCodable {
     public func write(to w: inout ByteWriter) {
         w.put(id); w.put(from); w.put(to); w.put(patient); w.put(subject); w.put(body); w.put(urgent); w.put(sentAt)
         w.put(thread); w.put(replyTo); w.dictionary(readBy); w.put(acknowledgedBy); w.put(acknowledgedAt)
-        w.put(escalation); w.put(system)
+        w.put(escalation); w.put(system); w.put(acknowledgedOnBehalfOf)
     }
     public init(from r: inout ByteReader) throws(CodecError) {
         self.init(id: try r.get(), from: try r.get(), to: try r.get(), patient: try r.get(), subject: try r.get(),
                   body: try r.get(), urgent: try r.get(), sentAt: try r.get(), thread: try r.get(), replyTo: try r.get(),
                   readBy: try r.dictionary(), acknowledgedBy: try r.get(), acknowledgedAt: try r.get(),
                   escalation: try r.get(), system: try r.get())
+        acknowledgedOnBehalfOf = try r.get()
     }
 }
 

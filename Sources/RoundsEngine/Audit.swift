@@ -24,7 +24,9 @@ extension Engine {
             try journal.catchUp { state.apply($0) }
             let now = max(clock.now(), state.lastTime)
             let event = Event.accessRecorded(AccessRecorded(kind: kind, patient: patient, detail: String(detail.prefix(200))))
-            return try commit([event], at: now).first
+            // Whoever looks sees what is due now: rules that came due fire first, as the engine's.
+            let rules = runsRulesOnSubmit ? Rules.due(in: state, at: now) : []
+            return try commit([event], at: now, rulesBefore: rules).last
         }
     }
 

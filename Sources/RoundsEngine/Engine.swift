@@ -235,6 +235,7 @@ public final class Engine {
                 let now = max(clock.now(), state.lastTime)
                 let ruleEvents = runsRulesOnSubmit ? Rules.due(in: state, at: now) : []
                 let events: [Event]
+                var after: [Event] = []
                 do throws(Refusal) {
                     if ruleEvents.isEmpty {
                         events = try Decider.decide(command, in: state, at: now, by: actor)
@@ -243,11 +244,16 @@ public final class Engine {
                         // dropped before `state` is mutated, so no dictionary is copied on write.
                         var provisional = state
                         var seq = state.lastSeq
-                        for e in ruleEvents { seq += 1; provisional.apply(Recorded(seq: seq, time: now, actor: actor, event: e)) }
+                        for e in ruleEvents { seq += 1; provisional.apply(Recorded(seq: seq, time: now, actor: Engine.systemActor, event: e)) }
                         events = try Decider.decide(command, in: provisional, at: now, by: actor)
                     }
+                    // What the command itself makes due (a procedure booked inside its lead time
+                    // with a lab missing) fires in the same write, not at the next command.
+                    if runsRulesOnSubmit, events.contains(where: \.mayMakeRulesDue) {
+                        after = rulesDue(after: ruleEvents, events, at: now)
+                    }
                 } catch { return .failure(error) }
-                return .success(try commit(ruleEvents + events, at: now))
+                return .success(try commit(events, at: now, rulesBefore: ruleEvents, rulesAfter: after))
             }
         } catch {
             throw .journal(error)
@@ -258,6 +264,53 @@ public final class Engine {
         }
     }
 
+    /// Why a batch of commands was not recorded: the command at `index` (from 0) was refused,
+    /// or the journal failed. Nothing of the batch was recorded.
+    public enum BatchError: Error, Equatable, Sendable {
+        case refused(index: Int, Refusal)
+        case journal(JournalError)
+    }
+
+    /// Validates `commands` in order, each against the hospital as the ones before it leave it,
+    /// and records all of them in one durable append, or none: the first refusal names its
+    /// command and nothing is written. For set-up files and imports, where half a file
+    /// recorded is worse than none.
+    @discardableResult
+    public func submitAll(_ commands: [Command]) throws(BatchError) -> [Recorded] {
+        let result: Result<[Recorded], BatchError>
+        do {
+            result = try writing { () throws(JournalError) -> Result<[Recorded], BatchError> in
+                try journal.catchUp { state.apply($0) }
+                let now = max(clock.now(), state.lastTime)
+                var events = runsRulesOnSubmit ? Rules.due(in: state, at: now) : []
+                var provisional = state
+                var seq = state.lastSeq
+                func applyProvisionally(_ list: [Event], by who: Login) {
+                    for e in list { seq += 1; provisional.apply(Recorded(seq: seq, time: now, actor: who, event: e)) }
+                }
+                applyProvisionally(events, by: Engine.systemActor)
+                var commandEvents = 0
+                for (index, command) in commands.enumerated() {
+                    do throws(Refusal) {
+                        let decided = try Decider.decide(command, in: provisional, at: now, by: actor)
+                        applyProvisionally(decided, by: actor)
+                        events += decided
+                        commandEvents += decided.count
+                    } catch {
+                        return .failure(.refused(index: index, error))
+                    }
+                }
+                let before = events.count - commandEvents
+                let after = runsRulesOnSubmit ? Rules.due(in: provisional, at: now) : []
+                guard !events.isEmpty || !after.isEmpty else { return .success([]) }
+                return .success(try commit(Array(events[before...]), at: now, rulesBefore: Array(events[..<before]), rulesAfter: after))
+            }
+        } catch {
+            throw .journal(error)
+        }
+        return try result.get()
+    }
+
     /// Fires the time rules that have come due and journals what they did.
     @discardableResult
     public func tick() throws(JournalError) -> [Recorded] {
@@ -266,7 +319,7 @@ public final class Engine {
             let now = max(clock.now(), state.lastTime)
             let events = Rules.due(in: state, at: now)
             guard !events.isEmpty else { return [] }
-            return try commit(events, at: now)
+            return try commit([], at: now, rulesBefore: events)
         }
     }
 
@@ -291,19 +344,36 @@ public final class Engine {
         return value
     }
 
-    /// Appends `events` (call inside `writing`, caught up); `writing` applies them once they
-    /// are durable. The first write of a process with an `origin` opens its session in the
-    /// same durable write. Returns the records of `events` (not the session's).
-    func commit(_ events: [Event], at now: Timestamp) throws(JournalError) -> [Recorded] {
+    /// The actor of what the time rules do (escalations, their notices, not-ready checks,
+    /// blocks that run out): the engine's own, never the login of whichever process happened to
+    /// run the rule. `system` cannot be put on the roster.
+    public static let systemActor: Login = Rules.actor
+
+    /// The rules due once `events` (after `before`) are applied to the state now.
+    func rulesDue(after before: [Event], _ events: [Event], at now: Timestamp) -> [Event] {
+        var provisional = state
+        var seq = state.lastSeq
+        for e in before { seq += 1; provisional.apply(Recorded(seq: seq, time: now, actor: Engine.systemActor, event: e)) }
+        for e in events { seq += 1; provisional.apply(Recorded(seq: seq, time: now, actor: actor, event: e)) }
+        return Rules.due(in: provisional, at: now)
+    }
+
+    /// Appends `events` (call inside `writing`, caught up), with what the time rules fired
+    /// before and after them under `systemActor`; `writing` applies them once they are durable.
+    /// The first write of a process with an `origin` opens its session in the same durable
+    /// write. Returns the records of the rules and `events` (not the session's).
+    func commit(_ events: [Event], at now: Timestamp, rulesBefore: [Event] = [], rulesAfter: [Event] = []) throws(JournalError) -> [Recorded] {
         var entries: [Journal.Entry] = []
-        entries.reserveCapacity(events.count + 1)
+        entries.reserveCapacity(rulesBefore.count + events.count + rulesAfter.count + 1)
         var session = sessionNumber
         let opening = session == 0 && origin != nil
         if opening, let origin {
             session = journal.position.nextSeq
             entries.append(Journal.Entry(time: now, actor: actor, session: session, event: .sessionOpened(origin)))
         }
+        for e in rulesBefore { entries.append(Journal.Entry(time: now, actor: Engine.systemActor, session: session, event: e)) }
         for e in events { entries.append(Journal.Entry(time: now, actor: actor, session: session, event: e)) }
+        for e in rulesAfter { entries.append(Journal.Entry(time: now, actor: Engine.systemActor, session: session, event: e)) }
         let records = try journal.append(entries, sync: durable, deferSync: true)
         staged = records
         stagedSession = opening ? session : nil

@@ -62,7 +62,7 @@ final class CommitFile {
         var cst = stat()
         fstat(fd, &cst)
         if writable {
-            if cst.st_mode & 0o007 != 0 { fchmod(fd, mode) }
+            Journal.matchJournal(fd, st)
             if Int(cst.st_size) < size, ftruncate(fd, off_t(size)) != 0 {
                 let e = errno
                 close(fd)

@@ -24,7 +24,7 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notFound(let p): "no journal at \(p); create one with `rounds demo --journal \(p)`"
+        case .notFound(let p): "no journal at \(p); create a hospital with `rounds init --journal \(p) --hospital \"NAME\" --supervisor LOGIN`, or a synthetic one to try Rounds with `rounds demo --journal \(p)`"
         case .alreadyExists(let p): "\(p) already exists; refusing to overwrite it (use --force to replace a journal you no longer need)"
         case .notAJournal(let p, let reason): "\(p) is not a Rounds journal: \(reason)"
         case .system(let p, let op, let e): "\(op) \(p) failed: \(describe(errno: e))"
@@ -144,6 +144,10 @@ public final class Journal {
             throw .system(path, operation: "creating", errno: errno)
         }
         fchmod(fd, mode)
+        // In a group-writable directory the journal belongs to the directory's group (as a
+        // setgid directory would give it), so every member of that group may write it.
+        var dst = stat()
+        if mode == 0o660, stat(Journal.directory(of: path), &dst) == 0 { _ = fchown(fd, uid_t.max, dst.st_gid) }
         let journal = Journal(path: path, fd: fd, writable: true, verifyChain: true, io: io)
         let header = JournalFormat.header
         let outcome = header.withUnsafeBytes { io.write(fd, $0, at: 0) }
@@ -637,9 +641,10 @@ public final class Journal {
         var side = "\(path).torn-\(offset)"
         var n = 1
         while access(side, F_OK) == 0 { n += 1; side = "\(path).torn-\(offset)-\(n)" }
-        let sfd = Glibc.open(side, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        let sfd = Glibc.open(side, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if sfd < 0 { throw .system(side, operation: "creating", errno: errno) }
-        fchmod(sfd, 0o640)
+        var jst = stat()
+        if fstat(fd, &jst) == 0 { Journal.matchJournal(sfd, jst) } else { fchmod(sfd, 0o640) }
         let wrote = bytes.withUnsafeBytes { Glibc.write(sfd, $0.baseAddress, $0.count) }
         let synced = fsync(sfd)
         close(sfd)
@@ -653,6 +658,40 @@ public final class Journal {
         commit?.noteCutBack(to: offset)
         knownSize = 0
         return side
+    }
+
+    /// Gives a file Rounds keeps beside a journal (commit file, snapshot, torn-tail side file)
+    /// the journal's group and mode (read and write for owner and group at most), whatever the
+    /// umask of the process that creates it: every member of a shared group must be able to use
+    /// what any one of them created. Only the owner can change a file's mode, and only to a
+    /// group it belongs to; what cannot be changed is left as it is.
+    public static func matchJournal(_ fd: Int32, _ journal: stat) {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return }
+        if st.st_gid != journal.st_gid { _ = fchown(fd, uid_t.max, journal.st_gid) }
+        let mode = journal.st_mode & 0o660
+        if st.st_mode & 0o7777 != mode { _ = fchmod(fd, mode) }
+    }
+
+    /// The records at the start of a journal (those within its first `bytes`), read without
+    /// a lock and without replaying the rest: enough to tell who created it and how.
+    public static func leadingRecords(at path: String, bytes: Int = 64 * 1024) throws(JournalError) -> [Recorded] {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { throw .notFound(path) }
+            throw .system(path, operation: "opening", errno: errno)
+        }
+        let journal = Journal(path: path, fd: fd, writable: false, verifyChain: true, io: SystemIO())
+        try journal.checkHeader()
+        var buffer = [UInt8](repeating: 0, count: bytes)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, bytes, off_t(JournalFormat.headerSize)) }
+        guard n > 0 else { return [] }
+        var records: [Recorded] = []
+        var position = ScanPosition.start
+        buffer.withUnsafeBytes { raw in
+            _ = RecordScanner.scan(UnsafeRawBufferPointer(rebasing: raw[0..<n]), position: &position, verifyChain: true) { records.append($0) }
+        }
+        return records
     }
 
     static func directory(of path: String) -> String {

@@ -89,6 +89,8 @@ public enum Snapshot {
         let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         if fd < 0 { throw .system(temporary, operation: "creating", errno: errno) }
         fchmod(fd, mode)
+        var jst = stat()
+        if stat(journalPath, &jst) == 0 { Journal.matchJournal(fd, jst) }
         var failure: String?
         for part in [header.bytes, body.bytes] where failure == nil {
             part.withUnsafeBytes { raw in

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RoundsDomain
 import RoundsEngine
+import RoundsJournal
 import RoundsDemo
 import RoundsReports
 
@@ -22,6 +23,23 @@ struct Demo: ParsableCommand {
     @Flag(name: .long, help: "Replace an existing file.") var force = false
     @Flag(name: .long, help: "Do not print the census afterwards.") var quiet = false
 
+    /// Why a demo may not be written at `path`, or nil when it may: nothing is there, or a
+    /// demo's journal is there and `force` says to replace it. A journal that is not a demo's
+    /// (its first record was not written by the demo generator), or a file that is not a
+    /// journal at all, is never replaced, whatever the flags.
+    static func replaceRefusal(path: String, force: Bool, flag: String) -> String? {
+        guard FileManager.default.fileExists(atPath: path) || (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil else { return nil }
+        let first: Recorded?
+        do { first = try Journal.leadingRecords(at: path, bytes: 4096).first } catch {
+            return "\(path) already exists and is not a demo journal (\(error)); \(flag) never replaces it. Choose another --journal"
+        }
+        guard let first, first.actor == DemoHospital.demoActor else {
+            return "\(path) is a hospital's journal, not a demo's; \(flag) never replaces it, even with --force. Choose another --journal for the demo"
+        }
+        if !force { return "\(path) already exists (a demo journal); refusing to overwrite it: add --force to replace it, or choose another --journal" }
+        return nil
+    }
+
     static func defaultStart() -> Timestamp {
         let wall = Host.localWallClock
         return wall.instant(on: wall.localDate(SystemClock().now()), minuteOfDay: 7 * 60)
@@ -39,8 +57,8 @@ struct Demo: ParsableCommand {
         let path = Paths.journal(journal)
         let now = SystemClock().now()
         let start = at.flatMap { CommandParser.parseTime($0, context: ParseContext(now: now, wallClock: Host.localWallClock)) } ?? Demo.defaultStart()
-        if !force && FileManager.default.fileExists(atPath: path) {
-            warn("rounds: \(path) already exists; refusing to overwrite it (add --force to replace it)")
+        if let refusal = Demo.replaceRefusal(path: path, force: force, flag: "rounds demo") {
+            warn("rounds: \(refusal)")
             throw Exit(code: 1)
         }
         try Paths.prepareDirectory(for: path)

@@ -47,7 +47,7 @@ struct RoundsCommand: ParsableCommand {
         3 a torn tail was found (journal verify).
         """,
         version: "0.1.0",
-        subcommands: [Open.self, HandoverCommand.self, Demo.self, Simulate.self, Exec.self, JournalCommand.self, ReportCommand.self, Audit.self],
+        subcommands: [Open.self, HandoverCommand.self, Init.self, ImportCommand.self, Demo.self, Simulate.self, Exec.self, JournalCommand.self, ReportCommand.self, Audit.self],
         defaultSubcommand: Open.self
     )
 }
@@ -62,6 +62,9 @@ struct Open: ParsableCommand {
 
     @Option(name: .long, help: "The journal to open.")
     var journal: String?
+
+    @Flag(name: .long, help: "With --demo and --journal: replace an existing demo journal there (never any other journal).")
+    var force = false
 
     @Option(name: .long, help: "Theme: default, light, high-contrast, monochrome, or a file (see Themes/README.md).")
     var theme: String?
@@ -92,6 +95,12 @@ struct Open: ParsableCommand {
         let path: String
         if demo {
             path = journal ?? Paths.dataDirectory + "/demo.rj"
+            // Never replace a journal that is not a demo's; an explicit --journal that exists is
+            // replaced only with --force (Rounds' own default demo.rj is its scratch file).
+            if let refusal = Demo.replaceRefusal(path: path, force: force || journal == nil, flag: "rounds --demo") {
+                warn("rounds: \(refusal)")
+                throw Exit(code: 1)
+            }
             try Paths.prepareDirectory(for: path)
             // The shift starts now, so the live clock and the demo's morning agree.
             let now = SystemClock().now()

@@ -60,3 +60,8 @@ func say(_ text: String) {
 struct Exit: Error {
     let code: Int32
 }
+
+extension String {
+    /// This text without `prefix` at its start (as it is when it does not start so).
+    func droppingPrefix(_ prefix: String) -> String { hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self }
+}

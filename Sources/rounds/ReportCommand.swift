@@ -58,6 +58,8 @@ struct ReportCommand: ParsableCommand {
         if let at {
             do { state = try Engine.state(journalAt: path, asOf: at) } catch { warn("rounds: \(error)"); throw Exit(code: 1) }
         }
+        // What was due at that moment shows as due, whether or not a writer had recorded it yet.
+        state = Rules.projected(state, at: now)
         let context = ReportContext(now: now, wallClock: engine.wallClock)
         let text: String
         switch report {

@@ -197,9 +197,10 @@ func smallHospital(_ dir: TemporaryDirectory) throws -> String {
         t.type("pump alarm")
         t.send("Enter")
         t.waitFor("! urgent")
+        // The sender may not acknowledge their own message: that would stop its escalation
+        // though no recipient has seen it.
         t.send("a")
-        t.waitFor("acknowledged")
-        t.waitFor("✓ ack")
+        t.waitFor("cannot acknowledge")
     }
 
     @Test func refusedCommandShowsItsReason() throws {

@@ -90,7 +90,9 @@ import RoundsTestSupport
         #expect(e.state.activeLabs.contains(LabID(1)))
         #expect(e.state.messages[MessageID(1)] != nil)
         #expect(e.state.messages[MessageID(2)] == nil, "a non-urgent message goes a retention after it was sent")
+        e.actor = "sam"   // a supervisor, on the coordinators' behalf
         try e.submit(line: "msg ack M1")
+        e.actor = "alice"
         clock.advance(Span(milliseconds: ArchiveTests.week.milliseconds + 60_000))
         try e.submit(line: "task add \"tick\"")
         #expect(e.state.messages[MessageID(1)] == nil)

@@ -319,7 +319,8 @@ import RoundsTestSupport
         #expect(e.state.messages[MessageID(1)]?.escalation == 2)
         let notices = e.state.messages.values.filter { $0.system }
         #expect(notices.count == 1)
-        // Acknowledging stops it.
+        // Acknowledging (by a recipient) stops it.
+        e.actor = "evs1"
         try e.submit(line: "msg ack M1")
         #expect(!e.state.unacknowledgedUrgent.contains(MessageID(1)))
     }

@@ -72,7 +72,9 @@ import RoundsTestSupport
         }
         let before = try #require(urgent())
         let worklist = app.state.changeMarks.worklist
+        app.engine.actor = "drlee"   // sent to the coordinators by someone else, acknowledged by one
         try app.engine.submit(line: "msg send @coordinator \"Header check\" urgent")
+        app.engine.actor = "alice"
         #expect(app.state.changeMarks.worklist == worklist, "a message leaves the worklist's mark alone")
         #expect(urgent() == String(Int(before)! + 1))
         let id = try #require(app.state.unacknowledgedUrgent.max())
@@ -108,7 +110,9 @@ import RoundsTestSupport
     @Test func supervisorOverviewFollowsRecordsThatLeaveTheWorklistAlone() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (app, clock) = try scenarioApp(dir)
+        app.engine.actor = "drlee"
         try app.engine.submit(line: "msg send @coordinator \"Escalate me\" urgent")
+        app.engine.actor = "alice"
         let id = try #require(app.state.unacknowledgedUrgent.max())
         clock.advance(app.state.policy.messageAckWindow + .minutes(1))
         _ = try app.engine.tick()
