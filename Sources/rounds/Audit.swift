@@ -38,9 +38,12 @@ struct Audit: ParsableCommand {
             throw Exit(code: 1)
         }
         let wall = Host.localWallClock
-        let table = Table(title: "Audit of \(path)" + (filters.isEmpty ? "" : " — \(filters.joined(separator: ", "))"),
-                          columns: ["Seq", "Time", "User", "From", "Action", "Patient", "What"],
-                          rows: entries.map { ["\($0.seq)", wall.dateTime($0.time), $0.actor, $0.origin, $0.action, $0.patients.joined(separator: " "), $0.what] },
+        let table = Table(key: "audit", title: "Audit of \(path)" + (filters.isEmpty ? "" : " — \(filters.joined(separator: ", "))"),
+                          columns: [Column("Seq", key: "seq", .integer), Column("Time", key: "time", .timestamp), Column("User", key: "user"),
+                                    Column("From", key: "origin"), Column("Action", key: "action"), Column("Patient", key: "patients", .list),
+                                    Column("What", key: "what")],
+                          rows: entries.map { [.integer(Int($0.seq)), .time($0.time, shown: wall.dateTime($0.time), wall), .text($0.actor), .text($0.origin),
+                                               .text($0.action), .list($0.patients, shown: $0.patients.joined(separator: " ")), .text($0.what)] },
                           footer: ["\(entries.count) records"])
         FileHandle.standardOutput.write(Data(table.render(format).utf8))
     }
