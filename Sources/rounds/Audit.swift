@@ -11,15 +11,16 @@ struct Audit: ParsableCommand {
         abstract: "Answer \"who looked at or changed this patient, and when\" from the journal.",
         discussion: """
         Lists every record that changed patient data and every recorded read (patient views,
-        searches, exports), oldest first, filtered by patient, user and time. The query is itself
-        recorded as an export.
+        searches, exports), oldest first, filtered by patient, user and time, with what each record
+        holds (who was told a critical result and their read-back, an override's reason). The
+        query is itself recorded as an export. Keys of --format csv|json: Docs/REPORTS.md.
         """)
 
     @Option(name: .long, help: "The journal to read.") var journal: String?
     @Option(name: .long, help: "Only records about this patient (MRN).") var patient: String?
     @Option(name: .long, help: "Only records by this login.") var user: String?
     @Option(name: .long, help: "Only records at or after this time: \"2026-11-22 07:00\", \"yesterday 19:00\", or a duration such as 8h meaning that long ago.") var since: String?
-    @Option(name: .long, help: "text, csv or json.") var format: ReportFormat = .text
+    @Option(name: .long, help: "text, csv, json, markdown or html.") var format: ReportFormat = .text
 
     func sinceTime() -> Timestamp? { since.flatMap(TimeArgument.parse) }
 

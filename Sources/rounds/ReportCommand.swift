@@ -16,7 +16,9 @@ struct ReportCommand: ParsableCommand {
         html). handover is the I-PASS walkthrough as a document for paper or screen (text,
         markdown, html). changes lists what changed for a user since a time or since their last
         shift ended (--since last-shift, the default). --at TIME shows the hospital as it was then.
-        Every report is recorded in the journal as an export before it is printed.
+        Every report is recorded in the journal as an export before it is printed. JSON and CSV
+        carry one snake_case key per column, numbers as numbers and times in ISO 8601 with their
+        offset; Docs/REPORTS.md lists every key and its type.
         """)
 
     @Argument(help: "One of: \(Report.allCases.map(\.rawValue).joined(separator: ", ")).") var report: Report
