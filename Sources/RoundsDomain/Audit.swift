@@ -41,3 +41,49 @@ extension HospitalState {
         }
     }
 }
+
+extension Event {
+    /// What `rounds audit` says a record holds: the summary, plus what the record adds beyond
+    /// identifiers — who was told a critical result and the value they read back, an override's
+    /// reason, a cancellation's or block's reason, a note, a task's title, a result's value, a
+    /// break-glass reason. Patients' names and dates of birth stay out (the record's MRN says
+    /// whose record it is). Free text is quoted as recorded; printing makes it terminal-safe.
+    public var auditDescription: String {
+        func q(_ s: String) -> String { "\"" + s + "\"" }
+        func override(_ o: String?) -> String { o.map { "; override: \(q($0))" } ?? "" }
+        func note(_ n: String?, _ label: String = "note") -> String { n.map { "; \(label): \(q($0))" } ?? "" }
+        switch self {
+        case .bedAssigned(let e): return "\(e.mrn) assigned to bed \(e.bed)" + override(e.override)
+        case .patientTransferred(let e): return "\(e.mrn) transferred from \(e.from) to \(e.to); \(e.from) is dirty" + override(e.override)
+        case .bedsSwapped(let e): return "\(e.first) and \(e.second) swapped beds \(e.firstBed) and \(e.secondBed)" + override(e.override)
+        case .criticalCommunicated(let e):
+            return "critical result \(e.lab) communicated to \(q(e.toldName)) (\(e.toldRole.label)), who read back \(q(e.readBack)); \(e.task) done"
+        case .admissionCancelled(let e): return summary + note(e.reason, "reason")
+        case .labCancelled(let e): return summary + note(e.reason, "reason")
+        case .labResulted(let e):
+            let value = "\(e.result.value) \(e.result.units)".trimmingSpaces
+            return "lab \(e.id) resulted \(e.result.flag.rawValue): \(q(value))" + (e.criticalTask.map { "; \($0) raised to communicate it" } ?? "")
+        case .bedBlocked(let e): return summary + note(e.reason, "reason") + (e.until.map { " until \($0)" } ?? "")
+        case .taskCreated(let e): return summary + ": " + q(e.title) + note(e.note)
+        case .taskStatusChanged(let e): return summary + note(e.note)
+        case .taskRescheduled(let e): return summary + note(e.reason, "reason")
+        case .taskNoted(let e): return summary + ": " + q(e.text)
+        case .procedureStatusChanged(let e): return summary + note(e.reason, "reason")
+        case .messageSent(let e): return summary + ": " + q(e.subject)
+        case .breakGlassStarted(let e): return summary + note(e.reason, "reason")
+        case .breakGlassReviewed(let e): return summary + (e.note.isEmpty ? "" : note(e.note))
+        case .handoverAcknowledged(let e): return summary + note(e.note)
+        case .handoverStatusChanged(let e): return summary + note(e.note)
+        default: return summary
+        }
+    }
+}
+
+extension String {
+    fileprivate var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -51,7 +51,7 @@ extension Engine {
             // Sessions and break-glass are about people, not patients: shown unless a patient is asked for.
             if touched.isEmpty && action == "changed" { return }
             let origin = state.session(r.session)?.details.origin ?? "-"
-            out.append(AuditEntry(seq: r.seq, time: r.time, actor: r.actor, origin: origin, action: action, patients: touched, what: r.event.summary))
+            out.append(AuditEntry(seq: r.seq, time: r.time, actor: r.actor, origin: origin, action: action, patients: touched, what: r.event.auditDescription))
         }
         return out
     }

@@ -51,9 +51,9 @@ public enum HandoverReport {
         let (title, intro, sections) = Self.sections(s, c)
         switch format {
         case .markdown:
-            var out = "# \(title)\n\n" + intro.map { "- \($0)\n" }.joined() + "\n"
+            var out = "# \(markdownEscape(title))\n\n" + intro.map { "- \(markdownEscape($0))\n" }.joined() + "\n"
             for (n, sec) in sections.enumerated() {
-                out += "## \(n + 1). \(markdownEscape(sec.heading))\n\n**\(sec.badge)**\n\n"
+                out += "## \(n + 1). \(markdownEscape(sec.heading))\n\n**\(markdownEscape(sec.badge))**\n\n"
                 out += sec.lines.map { "- \(markdownEscape($0))\n" }.joined() + "\n"
             }
             return out
@@ -82,10 +82,10 @@ public enum HandoverReport {
             return out + "</body></html>\n"
         case .text, .csv, .json:
             var out = title + "\n" + String(repeating: "=", count: min(78, DisplayWidth.of(title))) + "\n"
-            for line in intro { out += wrap(line, indent: "") }
+            for line in intro { out += wrap(line.terminalSafe, indent: "") }
             for (n, sec) in sections.enumerated() {
-                out += "\n" + wrap("\(n + 1). \(sec.heading)  [\(sec.badge)]", indent: "   ")
-                for line in sec.lines { out += wrap("   - " + line, indent: "     ") }
+                out += "\n" + wrap("\(n + 1). \(sec.heading)  [\(sec.badge)]".terminalSafe, indent: "   ")
+                for line in sec.lines { out += wrap("   - " + line.terminalSafe, indent: "     ") }
             }
             return out
         }
@@ -107,26 +107,7 @@ public enum HandoverReport {
         return out + line + "\n"
     }
 
-    static func html(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    static func html(_ s: String) -> String { HTML.escape(s) }
 
-    static func markdownEscape(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            if "\\`*_[]<>#|".contains(ch) { out.append("\\") }
-            out.append(ch)
-        }
-        return out
-    }
+    static func markdownEscape(_ s: String) -> String { Markdown.cell(s) }
 }

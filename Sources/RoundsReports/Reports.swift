@@ -28,6 +28,20 @@ extension Report {
     /// `changes` reads the journal (Engine.changes).
     public static var tabular: [Report] { [.census, .beds, .worklist, .labs, .messages, .supervisor] }
 
+    /// The heading of the report as one document.
+    public var title: String {
+        switch self {
+        case .census: "Census"
+        case .beds: "Beds"
+        case .worklist: "Worklist"
+        case .labs: "Pending labs"
+        case .messages: "Messages"
+        case .supervisor: "Supervisor overview"
+        case .handover: "Handover"
+        case .changes: "What changed"
+        }
+    }
+
     /// The report's tables: one, or the supervisor overview's sections; none for the others.
     public func tables(_ s: HospitalState, _ c: ReportContext) -> [Table] {
         switch self {
@@ -44,28 +58,34 @@ extension Report {
 
 enum Reports {
     static func census(_ s: HospitalState, _ c: ReportContext) -> Table {
-        var rows: [[String]] = []
+        var rows: [[Cell]] = []
         var totals = [BedStatus: Int]()
         var all = 0
+        func counts(_ n: [BedStatus: Int], _ beds: Int) -> [Cell] {
+            [.integer(beds), .integer(n[.occupied] ?? 0), .integer(n[.available] ?? 0), .integer(n[.reserved] ?? 0),
+             .integer(n[.dirty] ?? 0), .integer(n[.cleaning] ?? 0), .integer(n[.blocked] ?? 0), .percent(n[.occupied] ?? 0, of: beds)]
+        }
         for code in s.unitOrder {
             guard let u = s.units[code] else { continue }
             let beds = s.beds(in: code)
             var n = [BedStatus: Int]()
             for b in beds { n[b.status, default: 0] += 1; totals[b.status, default: 0] += 1 }
             all += beds.count
-            rows.append([u.code, u.kind.label, "\(beds.count)", "\(n[.occupied] ?? 0)", "\(n[.available] ?? 0)", "\(n[.reserved] ?? 0)",
-                         "\(n[.dirty] ?? 0)", "\(n[.cleaning] ?? 0)", "\(n[.blocked] ?? 0)", percent(n[.occupied] ?? 0, beds.count)])
+            rows.append([.text(u.code), .word(u.kind.label, u.kind.rawValue)] + counts(n, beds.count))
         }
-        rows.append(["All", "", "\(all)", "\(totals[.occupied] ?? 0)", "\(totals[.available] ?? 0)", "\(totals[.reserved] ?? 0)",
-                     "\(totals[.dirty] ?? 0)", "\(totals[.cleaning] ?? 0)", "\(totals[.blocked] ?? 0)", percent(totals[.occupied] ?? 0, all)])
+        rows.append([.text("All"), .text("")] + counts(totals, all))
         let today = c.wallClock.localDate(c.now)
         let dischargesToday = s.activeStay.values.compactMap { s.stays[$0] }.filter { $0.phase == .inBed && ($0.expectedDischarge.map { $0 <= today } ?? false) }.count
         let queue = s.placementQueue
         let longest = queue.first.map { " (longest wait \(c.now - $0.requestedAt))" } ?? ""
         let critical = s.activeLabs.compactMap { s.labs[$0] }.filter(\.awaitsCommunication).count
         let overdue = s.openTasks.compactMap { s.tasks[$0] }.filter { $0.isOverdue(at: c.now) }.count
-        return Table(title: "Census at \(c.wallClock.dateTime(c.now))",
-                     columns: ["Unit", "Kind", "Beds", "Occupied", "Available", "Reserved", "Dirty", "Cleaning", "Blocked", "Occupancy"],
+        return Table(key: "census", title: "Census at \(c.wallClock.dateTime(c.now))",
+                     columns: [Column("Unit", key: "unit"), Column("Kind", key: "kind"), Column("Beds", key: "beds", .integer),
+                               Column("Occupied", key: "occupied", .integer), Column("Available", key: "available", .integer),
+                               Column("Reserved", key: "reserved", .integer), Column("Dirty", key: "dirty", .integer),
+                               Column("Cleaning", key: "cleaning", .integer), Column("Blocked", key: "blocked", .integer),
+                               Column("Occupancy", key: "occupancy_percent", .integer)],
                      rows: rows,
                      footer: ["Waiting for a bed: \(queue.count)\(longest)",
                               "Expected discharges today: \(dischargesToday)",
@@ -76,82 +96,116 @@ enum Reports {
 
     static func percent(_ a: Int, _ b: Int) -> String { b == 0 ? "-" : "\(a * 100 / b)%" }
 
+    static func words<V: Vocabulary>(_ set: Set<V>) -> [String] { set.map(\.rawValue).sorted() }
+
     static func beds(_ s: HospitalState, _ c: ReportContext) -> Table {
-        var rows: [[String]] = []
+        let wall = c.wallClock
+        var rows: [[Cell]] = []
         for code in s.unitOrder {
             for b in s.beds(in: code) {
                 let p = b.patient.flatMap { s.patients[$0] }
                 let stay = b.patient.flatMap { s.stay(of: $0) }
-                var note = b.attributes.map(\.rawValue).sorted().joined(separator: ",")
+                let attributes = words(b.attributes)
+                var note = attributes.joined(separator: ",")
                 if let block = b.block {
-                    note = block.reason + (block.until.map { " until \(c.wallClock.dateTime($0))" } ?? "")
+                    note = block.reason + (block.until.map { " until \(wall.dateTime($0))" } ?? "")
                 }
-                rows.append([code, b.id, bedLabel(b.status), b.patient ?? "", p?.name ?? "",
-                             p?.precautions.map(\.rawValue).sorted().joined(separator: ",") ?? "",
-                             b.status == .occupied ? (stay?.expectedDischarge?.description ?? "") : "",
-                             "\(c.now - b.since)", note])
+                let precautions = p.map { words($0.precautions) } ?? []
+                rows.append([.text(code), .text(b.id), .word(bedLabel(b.status), b.status.rawValue), .text(b.patient), .text(p?.name),
+                             .list(precautions, shown: precautions.joined(separator: ",")),
+                             .date(b.status == .occupied ? stay?.expectedDischarge : nil),
+                             .time(b.since, shown: "\(c.now - b.since)", wall), .text(note),
+                             .data(.list(attributes)), .data(b.block.map { .string($0.reason) } ?? .null),
+                             .data(b.block?.until.map { .timestamp(wall.iso8601($0)) } ?? .null), .data(.null), .data(.list([]))])
             }
         }
-        let queue = s.placementQueue.map { st in
-            ["queue", "-", "waiting", st.mrn, s.patients[st.mrn]?.name ?? "", s.patients[st.mrn]?.precautions.map(\.rawValue).sorted().joined(separator: ",") ?? "",
-             "", "\(c.now - st.requestedAt)", "from \(st.source.label)" + (st.needs.isEmpty ? "" : "; needs \(st.needs.map(\.rawValue).sorted().joined(separator: ","))")]
+        let queue = s.placementQueue.map { st -> [Cell] in
+            let precautions = s.patients[st.mrn].map { words($0.precautions) } ?? []
+            let needs = words(st.needs)
+            return [.word("queue", nil), .word("-", nil), .word("waiting", "waiting"), .text(st.mrn), .text(s.patients[st.mrn]?.name),
+                    .list(precautions, shown: precautions.joined(separator: ",")), .date(nil),
+                    .time(st.requestedAt, shown: "\(c.now - st.requestedAt)", wall),
+                    .text("from \(st.source.label)" + (needs.isEmpty ? "" : "; needs \(needs.joined(separator: ","))")),
+                    .data(.list([])), .data(.null), .data(.null), .data(.string(st.source.rawValue)), .data(.list(needs))]
         }
-        return Table(title: "Beds at \(c.wallClock.dateTime(c.now))",
-                     columns: ["Unit", "Bed", "Status", "MRN", "Patient", "Precautions", "Expected discharge", "For", "Notes"],
+        return Table(key: "beds", title: "Beds at \(wall.dateTime(c.now))",
+                     columns: [Column("Unit", key: "unit"), Column("Bed", key: "bed"), Column("Status", key: "status"), Column("MRN", key: "mrn"),
+                               Column("Patient", key: "patient_name"), Column("Precautions", key: "precautions", .list),
+                               Column("Expected discharge", key: "expected_discharge", .date), Column("For", key: "since", .timestamp),
+                               .shown("Notes"), .data("attributes", .list), .data("block_reason", .string), .data("blocked_until", .timestamp),
+                               .data("source", .string), .data("needs", .list)],
                      rows: rows + queue)
     }
 
     static func worklist(_ s: HospitalState, _ c: ReportContext) -> Table {
+        let wall = c.wallClock
         let tasks = s.openTasks.compactMap { s.tasks[$0] }.sorted { a, b in
             let ao = a.isOverdue(at: c.now), bo = b.isOverdue(at: c.now)
             if ao != bo { return ao }
             if a.priority.rank != b.priority.rank { return a.priority.rank < b.priority.rank }
             return (a.due, a.id) < (b.due, b.id)
         }
-        let rows = tasks.map { t -> [String] in
-            let due = c.wallClock.hhmm(t.due)
-            let state = t.isOverdue(at: c.now) ? "OVERDUE \(c.now - t.due)" : "in \(t.due - c.now)"
-            let escalated = t.escalation >= 2 ? "supervisor told" : ""
-            return [t.id.description, t.priority.rawValue.uppercased(), due, state, t.patient ?? "", t.title, t.owner?.description ?? "—",
-                    t.status.rawValue, escalated]
+        let rows = tasks.map { t -> [Cell] in
+            let overdue = t.isOverdue(at: c.now)
+            let state = overdue ? "OVERDUE \(c.now - t.due)" : "in \(t.due - c.now)"
+            return [.text(t.id.description), .word(t.priority.rawValue.uppercased(), t.priority.rawValue), .time(t.due, shown: wall.hhmm(t.due), wall),
+                    .boolean(state, overdue), .text(t.patient), .text(t.title), .word(t.owner?.description ?? "—", t.owner?.description),
+                    .text(t.status.rawValue), .integer(t.escalation >= 2 ? "supervisor told" : "", t.escalation)]
         }
-        return Table(title: "Worklist at \(c.wallClock.dateTime(c.now)) — \(tasks.count) open",
-                     columns: ["Task", "Priority", "Due", "When", "MRN", "Task", "Owner", "Status", "Escalation"], rows: rows)
+        return Table(key: "worklist", title: "Worklist at \(wall.dateTime(c.now)) — \(tasks.count) open",
+                     columns: [Column("Task", key: "task"), Column("Priority", key: "priority"), Column("Due", key: "due", .timestamp),
+                               Column("When", key: "overdue", .boolean), Column("MRN", key: "mrn"), Column("Title", key: "title"),
+                               Column("Owner", key: "owner"), Column("Status", key: "status"), Column("Escalation", key: "escalation_level", .integer)],
+                     rows: rows)
     }
 
     static func labs(_ s: HospitalState, _ c: ReportContext) -> Table {
+        let wall = c.wallClock
         let labs = s.activeLabs.compactMap { s.labs[$0] }.sorted { a, b in
             if a.awaitsCommunication != b.awaitsCommunication { return a.awaitsCommunication }
             return (a.orderedAt, a.id) < (b.orderedAt, b.id)
         }
-        let rows = labs.map { l -> [String] in
+        let rows = labs.map { l -> [Cell] in
             let dependents = s.scheduledProcedures.compactMap { s.procedures[$0] }
                 .filter { $0.mrn == l.mrn && $0.requiredTests.contains(l.test) }
-                .sorted { $0.start < $1.start }
-                .map { "\($0.id) \($0.title) at \(c.wallClock.hhmm($0.start))" }
+                .sorted { ($0.start, $0.id) < ($1.start, $1.id) }
             let result = l.result.map { r in "\(r.value) \(r.units)".trimmedSpaces + " \(r.flag.rawValue.uppercased())" } ?? ""
             let status = l.awaitsCommunication ? "CRITICAL — communicate" : l.status.rawValue
-            return [l.id.description, l.mrn, l.test, l.priority.rawValue, status, "\(c.now - l.orderedAt)",
-                    l.neededBy.map { c.wallClock.hhmm($0) } ?? "", dependents.joined(separator: "; "), result]
+            return [.text(l.id.description), .text(l.mrn), .text(l.test), .text(l.priority.rawValue), .word(status, l.status.rawValue),
+                    .data(.boolean(l.awaitsCommunication)), .time(l.orderedAt, shown: "\(c.now - l.orderedAt)", wall),
+                    .time(l.neededBy, shown: l.neededBy.map { wall.hhmm($0) } ?? "", wall),
+                    .list(dependents.map(\.id.description), shown: dependents.map { "\($0.id) \($0.title) at \(wall.hhmm($0.start))" }.joined(separator: "; ")),
+                    .text(result), .data(l.result.map { .string($0.value) } ?? .null),
+                    .data(l.result.map { $0.units.isEmpty ? .null : .string($0.units) } ?? .null), .data(l.result.map { .string($0.flag.rawValue) } ?? .null)]
         }
-        return Table(title: "Pending labs at \(c.wallClock.dateTime(c.now))",
-                     columns: ["Lab", "MRN", "Test", "Priority", "Status", "Age", "Needed by", "Needed for", "Result"], rows: rows)
+        return Table(key: "labs", title: "Pending labs at \(wall.dateTime(c.now))",
+                     columns: [Column("Lab", key: "lab"), Column("MRN", key: "mrn"), Column("Test", key: "test"), Column("Priority", key: "priority"),
+                               Column("Status", key: "status"), .data("awaits_communication", .boolean), Column("Age", key: "ordered_at", .timestamp),
+                               Column("Needed by", key: "needed_by", .timestamp), Column("Needed for", key: "needed_for", .list),
+                               .shown("Result"), .data("result_value", .string), .data("result_units", .string), .data("result_flag", .string)],
+                     rows: rows)
     }
 
     static func messages(_ s: HospitalState, _ c: ReportContext) -> Table {
+        let wall = c.wallClock
         let since = c.now - .hours(24)
         let msgs = s.messages.values.filter { ($0.urgent && $0.acknowledgedBy == nil) || $0.sentAt >= since }.sorted { a, b in
             let au = a.urgent && a.acknowledgedBy == nil, bu = b.urgent && b.acknowledgedBy == nil
             if au != bu { return au }
             return (a.sentAt, a.id) > (b.sentAt, b.id)
         }
-        let rows = msgs.map { m -> [String] in
+        let rows = msgs.map { m -> [Cell] in
             let ack = m.acknowledgedBy.map { "acknowledged by \($0)" } ?? (m.urgent ? "NOT ACKNOWLEDGED" : "")
-            return [m.id.description, m.urgent ? "URGENT" : "", c.wallClock.hhmm(m.sentAt), m.from, m.to.description, m.patient ?? "",
-                    m.subject, "\(m.readBy.count) read", ack]
+            return [.text(m.id.description), .boolean(m.urgent ? "URGENT" : "", m.urgent), .time(m.sentAt, shown: wall.hhmm(m.sentAt), wall),
+                    .text(m.from), .text(m.to.description), .text(m.patient), .text(m.subject), .integer("\(m.readBy.count) read", m.readBy.count),
+                    .word(ack, m.acknowledgedBy), .time(m.acknowledgedAt, shown: "", wall)]
         }
-        return Table(title: "Messages at \(c.wallClock.dateTime(c.now)) (unacknowledged urgent, then the last 24 hours)",
-                     columns: ["Msg", "Urgency", "Sent", "From", "To", "MRN", "Subject", "Read", "Acknowledged"], rows: rows)
+        return Table(key: "messages", title: "Messages at \(wall.dateTime(c.now)) (unacknowledged urgent, then the last 24 hours)",
+                     columns: [Column("Msg", key: "message"), Column("Urgency", key: "urgent", .boolean), Column("Sent", key: "sent_at", .timestamp),
+                               Column("From", key: "from"), Column("To", key: "to"), Column("MRN", key: "mrn"), Column("Subject", key: "subject"),
+                               Column("Read", key: "read_count", .integer), Column("Acknowledged", key: "acknowledged_by"),
+                               .data("acknowledged_at", .timestamp)],
+                     rows: rows)
     }
 }
 

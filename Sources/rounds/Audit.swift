@@ -11,15 +11,16 @@ struct Audit: ParsableCommand {
         abstract: "Answer \"who looked at or changed this patient, and when\" from the journal.",
         discussion: """
         Lists every record that changed patient data and every recorded read (patient views,
-        searches, exports), oldest first, filtered by patient, user and time. The query is itself
-        recorded as an export.
+        searches, exports), oldest first, filtered by patient, user and time, with what each record
+        holds (who was told a critical result and their read-back, an override's reason). The
+        query is itself recorded as an export. Keys of --format csv|json: Docs/REPORTS.md.
         """)
 
     @Option(name: .long, help: "The journal to read.") var journal: String?
     @Option(name: .long, help: "Only records about this patient (MRN).") var patient: String?
     @Option(name: .long, help: "Only records by this login.") var user: String?
     @Option(name: .long, help: "Only records at or after this time: \"2026-11-22 07:00\", \"yesterday 19:00\", or a duration such as 8h meaning that long ago.") var since: String?
-    @Option(name: .long, help: "text, csv or json.") var format: ReportFormat = .text
+    @Option(name: .long, help: "text, csv, json, markdown or html.") var format: ReportFormat = .text
 
     func sinceTime() -> Timestamp? { since.flatMap(TimeArgument.parse) }
 
@@ -38,9 +39,12 @@ struct Audit: ParsableCommand {
             throw Exit(code: 1)
         }
         let wall = Host.localWallClock
-        let table = Table(title: "Audit of \(path)" + (filters.isEmpty ? "" : " — \(filters.joined(separator: ", "))"),
-                          columns: ["Seq", "Time", "User", "From", "Action", "Patient", "What"],
-                          rows: entries.map { ["\($0.seq)", wall.dateTime($0.time), $0.actor, $0.origin, $0.action, $0.patients.joined(separator: " "), $0.what] },
+        let table = Table(key: "audit", title: "Audit of \(path)" + (filters.isEmpty ? "" : " — \(filters.joined(separator: ", "))"),
+                          columns: [Column("Seq", key: "seq", .integer), Column("Time", key: "time", .timestamp), Column("User", key: "user"),
+                                    Column("From", key: "origin"), Column("Action", key: "action"), Column("Patient", key: "patients", .list),
+                                    Column("What", key: "what")],
+                          rows: entries.map { [.integer(Int($0.seq)), .time($0.time, shown: wall.dateTime($0.time), wall), .text($0.actor), .text($0.origin),
+                                               .text($0.action), .list($0.patients, shown: $0.patients.joined(separator: " ")), .text($0.what)] },
                           footer: ["\(entries.count) records"])
         FileHandle.standardOutput.write(Data(table.render(format).utf8))
     }

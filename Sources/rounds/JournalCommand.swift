@@ -3,6 +3,7 @@ import Foundation
 import RoundsDomain
 import RoundsEngine
 import RoundsJournal
+import RoundsReports
 
 struct JournalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -135,7 +136,8 @@ struct JournalCommand: ParsableCommand {
 
     struct Dump: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print every record as one JSON object per line: seq, time, actor, session, type and the event's data.")
+            abstract: "Print every record as one JSON object per line: seq, time, actor, session, type and the event's data.",
+            discussion: "Sets (bed attributes, precautions, needs) are listed in word order, so the same journal dumps to the same bytes every time. Control characters and bidirectional overrides in recorded text are written as \\uXXXX escapes, never raw.")
         @Argument(help: "The journal file.") var path: String
 
         func run() throws {
@@ -150,7 +152,7 @@ struct JournalCommand: ParsableCommand {
                     guard failure == nil else { return }
                     do {
                         let line = DumpLine(seq: r.seq, time: r.time.iso8601, actor: r.actor, session: r.session, type: r.event.typeName, data: AnyEncodable(r.event.payload))
-                        buffer.append(try encoder.encode(line))
+                        buffer.append(contentsOf: JSON.terminalSafe(Array(try encoder.encode(line))))
                         buffer.append(0x0A)
                         if buffer.count > 1 << 16 { out.write(buffer); buffer.removeAll(keepingCapacity: true) }
                     } catch { failure = error }

@@ -6,6 +6,7 @@ import Foundation
 import RoundsDomain
 import RoundsEngine
 import RoundsJournal
+import RoundsReports
 
 extension JournalCommand {
     struct Follow: ParsableCommand {
@@ -45,7 +46,7 @@ extension JournalCommand {
                         latencies.append((now - r.time).milliseconds)
                         if !quiet, let data = try? encoder.encode(DumpLine(seq: r.seq, time: r.time.iso8601, actor: r.actor, session: r.session, type: r.event.typeName,
                                                                             data: AnyEncodable(r.event.payload))) {
-                            FileHandle.standardOutput.write(data + Data([0x0A]))
+                            FileHandle.standardOutput.write(Data(JSON.terminalSafe(Array(data)) + [0x0A]))
                         }
                     }
                 } catch {

@@ -46,14 +46,21 @@ enum TimeArgument {
     }
 }
 
-/// Standard error, unbuffered.
+/// Standard error, unbuffered. Line by line terminal-safe: text from the journal (a reason, a
+/// name in a refusal) never reaches the terminal with a control character or a bidirectional
+/// override in it (`TextSafety.escaped`).
 func warn(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((safeLines(text) + "\n").utf8))
 }
 
-/// Standard output, flushed at once (for scripts reading line by line).
+/// Standard output, flushed at once (for scripts reading line by line); terminal-safe like `warn`.
 func say(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    FileHandle.standardOutput.write(Data((safeLines(text) + "\n").utf8))
+}
+
+/// `text` with its line breaks kept and everything else unsafe on a terminal escaped.
+func safeLines(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).terminalSafe }.joined(separator: "\n")
 }
 
 /// A failure the command has already explained on stderr; the process exits with `code`.

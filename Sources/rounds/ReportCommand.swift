@@ -16,7 +16,9 @@ struct ReportCommand: ParsableCommand {
         html). handover is the I-PASS walkthrough as a document for paper or screen (text,
         markdown, html). changes lists what changed for a user since a time or since their last
         shift ended (--since last-shift, the default). --at TIME shows the hospital as it was then.
-        Every report is recorded in the journal as an export before it is printed.
+        Every report is recorded in the journal as an export before it is printed. JSON and CSV
+        carry one snake_case key per column, numbers as numbers and times in ISO 8601 with their
+        offset; Docs/REPORTS.md lists every key and its type.
         """)
 
     @Argument(help: "One of: \(Report.allCases.map(\.rawValue).joined(separator: ", ")).") var report: Report
@@ -72,13 +74,13 @@ struct ReportCommand: ParsableCommand {
             do { changes = try Engine.changes(journalAt: path, since: from, for: who) } catch { warn("rounds: \(error)"); throw Exit(code: 1) }
             let sorted = changes.sorted { ($0.kind.rank, $0.time, $0.seq) < ($1.kind.rank, $1.time, $1.seq) }
             let wall = engine.wallClock
-            let table = Table(title: "What changed for \(who) since \(wall.dateTime(from))" + (since == nil || since == "last-shift" ? " (last shift)" : ""),
-                              columns: ["Kind", "Time", "What", "By"],
-                              rows: sorted.map { [$0.kind.rawValue, wall.dateTime($0.time), $0.text, $0.actor] },
+            let table = Table(key: "changes", title: "What changed for \(who) since \(wall.dateTime(from))" + (since == nil || since == "last-shift" ? " (last shift)" : ""),
+                              columns: [Column("Kind", key: "kind"), Column("Time", key: "time", .timestamp), Column("What", key: "what"), Column("By", key: "by")],
+                              rows: sorted.map { [.text($0.kind.rawValue), .time($0.time, shown: wall.dateTime($0.time), wall), .text($0.text), .text($0.actor)] },
                               footer: ["\(changes.count) changes"])
             text = table.render(format)
         default:
-            text = Table.render(report.tables(state, context), format)
+            text = Table.render(report.tables(state, context), format, title: "\(report.title) at \(context.wallClock.dateTime(now))")
         }
         FileHandle.standardOutput.write(Data(text.utf8))
     }
