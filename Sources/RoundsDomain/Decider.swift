@@ -22,6 +22,14 @@ public enum Decider {
         return problems
     }
 
+    /// The request to environmental services to clean a bed that went dirty (or came back
+    /// dirty from a block).
+    public static func cleaningRequest(_ id: TaskID, bed: BedID, in s: HospitalState, at now: Timestamp) -> TaskCreated {
+        let unit = s.beds[bed]?.unit ?? ""
+        return TaskCreated(id: id, title: "Clean bed \(bed)", kind: .cleaning, priority: .urgent, due: now + s.policy.cleaningWindow,
+                           owner: .role(.evs), patient: nil, link: .bed(bed), note: unit.isEmpty ? nil : "Unit \(unit)")
+    }
+
     /// Whether a read-back matches a result: numerically when both are numbers, otherwise as text.
     public static func readBackMatches(_ readBack: String, value: String) -> Bool {
         func number(_ t: String) -> Double? {
@@ -151,7 +159,7 @@ private struct Decision {
     }
 
     func checkFuture(_ t: Timestamp, _ what: String) throws(Refusal) {
-        if t < now { throw Refusal("\(what) is in the past", hint: "give a time after now, e.g. +30m or 14:30") }
+        if t < now { throw Refusal("\(what) is in the past", hint: "give a time after now: +30m, +2h, or a clock time with its day, e.g. tomorrow 08:00") }
     }
 
     // MARK: the commands
@@ -244,6 +252,7 @@ private struct Decision {
 
         case let .assign(mrn, bedID, override):
             let st = try activeStay(mrn)
+            if st.phase == .inBed, st.bed == bedID { throw Refusal("\(mrn) is already in bed \(bedID)", hint: "nothing to do; to move them elsewhere: transfer \(mrn) OTHER-BED") }
             if st.phase == .inBed { throw Refusal("\(mrn) is already in bed \(st.bed ?? "?") — a patient cannot be in two beds", hint: "use transfer \(mrn) \(bedID) to move them") }
             let b = try bed(bedID)
             try checkBedTakes(b, mrn: mrn)
@@ -310,12 +319,19 @@ private struct Decision {
             case .blocked: throw Refusal("bed \(id) is already blocked: \(b.block?.reason ?? "")", hint: "unblock it first to change the reason")
             case .available, .dirty, .cleaning:
                 emit(.bedBlocked(BedBlocked(bed: id, reason: reason, until: until, returnsTo: b.status == .available ? .available : .dirty)))
+                // Nobody can clean a blocked bed: its cleaning request is closed now and asked
+                // for again when the bed is unblocked (it returns dirty), so no task is left that
+                // nobody may close.
+                if let t = s.cleaningTask[id], s.tasks[t]?.status.isClosed == false {
+                    emit(.taskStatusChanged(TaskStatusChanged(id: t, status: .cancelled, note: "Bed \(id) blocked: cleaning is asked for again when it is unblocked")))
+                }
             }
 
         case .unblock(let id):
             let b = try bed(id)
             guard b.status == .blocked else { throw Refusal("bed \(id) is \(b.status.rawValue), not blocked") }
             emit(.bedUnblocked(BedUnblocked(bed: id, automatic: false)))
+            if b.block?.returnsTo == .dirty { raiseCleaning(bed: id) }
 
         case let .addTask(title, patient, priority, due, owner, note):
             try checkText(title, "the task title", max: 200)
@@ -349,7 +365,11 @@ private struct Decision {
                 }
                 try communicate(labID, task: id, communication)
             case .cleaning:
-                throw Refusal("task \(id) is a cleaning request: it closes when the bed is marked clean", hint: "bed clean \(t.link.description.replacingOccurrences(of: "bed ", with: ""))")
+                let bedID = t.link.description.replacingOccurrences(of: "bed ", with: "")
+                if s.beds[bedID]?.status == .blocked {
+                    throw Refusal("task \(id) asks for bed \(bedID) to be cleaned, and the bed is blocked", hint: "close the request: task cancel \(id) reason \"bed blocked\"; cleaning is asked for again when the bed is unblocked")
+                }
+                throw Refusal("task \(id) is a cleaning request: it closes when the bed is marked clean", hint: "bed clean \(bedID)")
             default:
                 if communication != nil { throw Refusal("task \(id) is not a critical-result task", hint: "drop told/role/readback") }
                 emit(.taskStatusChanged(TaskStatusChanged(id: id, status: .done, note: note)))
@@ -359,7 +379,9 @@ private struct Decision {
             let t = try openTask(id)
             try checkText(reason, "the reason", max: 200)
             if t.kind == .criticalresult { throw Refusal("task \(id) communicates a critical result and cannot be cancelled", hint: "record the communication: task done \(id) told \"Dr Name\" role physician readback VALUE") }
-            if t.kind == .cleaning { throw Refusal("task \(id) is a cleaning request: it closes when the bed is marked clean") }
+            if t.kind == .cleaning, case .bed(let bedID) = t.link, s.beds[bedID]?.status != .blocked {
+                throw Refusal("task \(id) is a cleaning request: it closes when the bed is marked clean", hint: "bed clean \(bedID) when EVS finish")
+            }
             emit(.taskStatusChanged(TaskStatusChanged(id: id, status: .cancelled, note: reason)))
 
         case let .reopenTask(id, reason):
@@ -415,7 +437,8 @@ private struct Decision {
             try checkText(value, "the value", max: 60)
             let known = LabCatalog.test(l.test)
             guard let finalFlag = flag ?? known?.flag(for: value) else {
-                throw Refusal("cannot tell whether \(value) is normal for \(l.test)", hint: "add flag normal|abnormal|critical")
+                throw Refusal("cannot tell whether \(value) is normal for \(l.test)",
+                              hint: "add flag normal|abnormal|critical, e.g. lab result \(id) \(value.contains(" ") ? "\"\(value)\"" : value) flag abnormal")
             }
             let result = LabResult(value: value, units: units ?? known?.units ?? "", range: range ?? known?.range ?? "", flag: finalFlag)
             if finalFlag == .critical {
@@ -762,9 +785,8 @@ private struct Decision {
     }
 
     mutating func raiseCleaning(bed: BedID) {
-        let unit = s.beds[bed]?.unit ?? ""
-        _ = newTask("Clean bed \(bed)", kind: .cleaning, priority: .urgent, due: now + s.policy.cleaningWindow,
-                    owner: .role(.evs), patient: nil, link: .bed(bed), note: unit.isEmpty ? nil : "Unit \(unit)")
+        emit(.taskCreated(Decider.cleaningRequest(TaskID(nextTask), bed: bed, in: s, at: now)))
+        nextTask += 1
     }
 
     func bedUnavailable(_ b: Bed, for mrn: MRN) -> Refusal {

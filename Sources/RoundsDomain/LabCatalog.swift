@@ -25,13 +25,36 @@ public struct LabTest: Sendable, Equatable {
 
     /// The flag for a numeric value; nil when the value is not a number or the test has no range.
     public func flag(for value: String) -> ResultFlag? {
-        guard let v = Double(value.trimmingPrefix("<").trimmingPrefix(">")) else { return nil }
+        guard let v = Double(value.trimmingPrefix("<").trimmingPrefix(">")) else { return textFlag(for: value) }
         if let c = criticalLow, v <= c { return .critical }
         if let c = criticalHigh, v >= c { return .critical }
         if let l = low, v < l { return .abnormal }
         if let h = high, v > h { return .abnormal }
         return low == nil && high == nil ? nil : .normal
     }
+}
+
+extension LabTest {
+    /// The flag of a result given as words, where the test's words are known: a blood group
+    /// for a type & screen ("O POS", "AB neg") and "no growth" for a blood culture are normal.
+    func textFlag(for value: String) -> ResultFlag? {
+        let words = value.uppercased().split(separator: " ").map(String.init)
+        switch code {
+        case "TS":
+            guard let group = words.first, ["A", "B", "AB", "O"].contains(group.trimmingSuffix("+").trimmingSuffix("-")) else { return nil }
+            let rest = words.dropFirst().joined(separator: " ")
+            if rest.isEmpty && (group.hasSuffix("+") || group.hasSuffix("-")) { return .normal }
+            return ["POS", "NEG", "POSITIVE", "NEGATIVE", "RH+", "RH-"].contains(rest) ? .normal : nil
+        case "BCX":
+            return ["NO GROWTH", "NEGATIVE", "NO GROWTH TO DATE"].contains(words.joined(separator: " ")) ? .normal : nil
+        default:
+            return nil
+        }
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ s: String) -> String { hasSuffix(s) && count > s.count ? String(dropLast(s.count)) : self }
 }
 
 public enum LabCatalog {

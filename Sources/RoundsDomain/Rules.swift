@@ -104,6 +104,10 @@ public enum Rules {
             for id in s.units[unit]?.beds ?? [] where s.beds[id]?.status == .blocked {
                 if let until = s.beds[id]?.block?.until, until <= now {
                     events.append(.bedUnblocked(BedUnblocked(bed: id, automatic: true)))
+                    if s.beds[id]?.block?.returnsTo == .dirty {
+                        events.append(.taskCreated(Decider.cleaningRequest(TaskID(nextTask), bed: id, in: s, at: now)))
+                        nextTask += 1
+                    }
                 }
             }
         }

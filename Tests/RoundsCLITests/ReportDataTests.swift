@@ -266,9 +266,12 @@ func roundsWithRandomHashing(_ args: [String]) throws -> String {
         let j = try demoJournal(dir)
         #expect(try rounds(["exec", "--journal", j, "admit EVIL01 name \"Placeholder\" dob 1950-01-01 sex f from ed"]).status == 0)
         #expect(try rounds(["exec", "--journal", j, "task add \"placeholder\" patient EVIL01"]).status == 0)
+        // A bed of its own to block (the demo's beds may all be taken by the time it runs).
+        let unit = try #require(try Engine(journalAt: j, writable: false).state.unitOrder.first)
+        #expect(try rounds(["exec", "--journal", j, "bed add EVX-01 unit \(unit)"]).status == 0)
         // Written straight through the journal, as an older version would have.
         let state = try Engine(journalAt: j, writable: false).state
-        let freeBed = try #require(state.beds.values.filter { $0.status == .available }.map(\.id).min())
+        let freeBed = "EVX-01"
         let task = try #require(state.tasks.values.first { $0.patient == "EVIL01" }?.id)
         let now = state.lastTime + .minutes(1)
         let evil = Self.evil

@@ -228,3 +228,72 @@ import RoundsTestSupport
         #expect("Nguyễn, Thị Hồng 김민준".terminalSafe == "Nguyễn, Thị Hồng 김민준", "ordinary names are left alone")
     }
 }
+
+@Suite struct NoStuckWorkTests {
+    @Test func aDirtyBedThatIsBlockedLeavesNoTaskNobodyCanClose() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (e, clock) = try Fixture.engine(in: dir)
+        try e.submit(line: "bed dirty 4W-03")
+        let cleaning = try #require(e.state.cleaningTask["4W-03"])
+        try e.submit(line: "bed block 4W-03 reason \"Broken rail\" until +2h")
+        #expect(e.state.tasks[cleaning]?.status == .cancelled, "nobody can clean a blocked bed: its request closes")
+        #expect(!e.state.openTasks.contains(cleaning))
+        // Unblocked by hand, it comes back dirty with a new request that bed clean closes.
+        try e.submit(line: "bed unblock 4W-03")
+        #expect(e.state.beds["4W-03"]?.status == .dirty)
+        let again = try #require(e.state.cleaningTask["4W-03"])
+        #expect(again != cleaning && e.state.tasks[again]?.status == .open)
+        try e.submit(line: "bed clean 4W-03")
+        #expect(e.state.tasks[again]?.status == .done)
+        // The same when the block runs out by itself.
+        try e.submit(line: "bed dirty 4W-04")
+        try e.submit(line: "bed block 4W-04 reason \"No staff\" until +1h")
+        clock.advance(.minutes(61))
+        try e.tick()
+        #expect(e.state.beds["4W-04"]?.status == .dirty)
+        let auto = try #require(e.state.cleaningTask["4W-04"])
+        #expect(e.state.tasks[auto]?.status == .open)
+    }
+
+    @Test func anOldStuckCleaningTaskCanBeCancelledWhileItsBedIsBlocked() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (e, _) = try Fixture.engine(in: dir)
+        try e.submit(line: "bed dirty 4W-03")
+        let t = try #require(e.state.cleaningTask["4W-03"])
+        // As an older journal holds it: blocked with the request still open.
+        let blocked = Recorded(seq: e.state.lastSeq + 1, time: e.state.lastTime, actor: "alice",
+                               event: .bedBlocked(BedBlocked(bed: "4W-03", reason: "Broken rail", until: nil, returnsTo: .dirty)))
+        let older = try Engine(journalAt: e.journal.path, actor: "alice", useSnapshot: false)
+        try older.journal.withLock { () throws(JournalError) in
+            _ = try older.journal.append([Journal.Entry(time: blocked.time, actor: blocked.actor, session: 0, event: blocked.event)], sync: true)
+        }
+        try e.refresh()
+        let done = try #require(refusal { try e.submit(line: "task done \(t)") })
+        #expect(done.hint?.contains("task cancel \(t)") == true, "the hint names what is accepted, not bed clean")
+        try e.submit(line: "task cancel \(t) reason \"bed blocked\"")
+        #expect(e.state.tasks[t]?.status == .cancelled)
+    }
+
+    @Test func hintsNameSomethingThatWouldBeAccepted() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (e, clock) = try Fixture.engine(in: dir)
+        try Fixture.admit(e, "MRN001")
+        try e.submit(line: "assign MRN001 4W-02")
+        let same = try #require(refusal { try e.submit(line: "assign MRN001 4W-02") })
+        #expect(!(same.hint ?? "").contains("transfer MRN001 4W-02"), "never advise moving a patient to the bed they are in")
+        clock.advance(.hours(7))   // 14:00
+        let past = try #require(refusal { try e.submit(line: "task add \"Call\" due 08:00") })
+        #expect(past.hint?.contains("tomorrow 08:00") == true)
+        try e.submit(line: "task add \"Call\" due tomorrow 08:00")
+        // The result form's own example for a type & screen is accepted.
+        try e.submit(line: "lab order MRN001 TS")
+        try e.submit(line: "lab collect L1")
+        try e.submit(line: "lab result L1 \"O POS\"")
+        #expect(e.state.labs[LabID(1)]?.result?.flag == .normal)
+        try e.submit(line: "lab order MRN001 BCX")
+        try e.submit(line: "lab collect L2")
+        let unknown = try #require(refusal { try e.submit(line: "lab result L2 \"gram positive cocci\"") })
+        #expect(unknown.hint?.contains("lab result L2 \"gram positive cocci\" flag") == true)
+        try e.submit(line: "lab result L2 \"gram positive cocci\" flag critical")
+    }
+}
