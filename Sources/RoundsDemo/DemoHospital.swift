@@ -22,6 +22,10 @@ public struct DemoSummary: Sendable {
     public var refused: Int
     public var beds: Int
     public var units: Int
+    /// The patients and labs of the morning's stories, which a simulator moving the demo along
+    /// must leave for the person trying Rounds (`Simulator.leaveAlone`).
+    public var storyPatients: Set<MRN> = []
+    public var storyLabs: Set<LabID> = []
 }
 
 /// Writes a synthetic hospital at the start of a morning shift: units of every kind, a realistic
@@ -66,14 +70,21 @@ public enum DemoHospital {
 
         // The roster: whoever made the demo and the demo's own accounts as coordinators, then the
         // supervisors, whose arrival ends set-up mode.
-        if IdentifierSyntax.isValidLogin(Substring(o.creator)) {
-            run(.setStaff(login: o.creator, name: o.creator, role: .coordinator, onDuty: true))
-        }
+        // Whoever made the demo is its supervisor too, so a newcomer can try the roster and
+        // the break-glass reviews; supervisors come last (their arrival ends set-up mode).
         run(.setStaff(login: demoActor, name: "Demo generator", role: .coordinator, onDuty: true))
         run(.setStaff(login: simActor, name: "Simulator", role: .coordinator, onDuty: true))
-        for (login, name, role) in roster.sorted(by: { ($0.2 == .supervisor ? 1 : 0) < ($1.2 == .supervisor ? 1 : 0) }) where engine.state.staff[login] == nil {
-            run(.setStaff(login: login, name: name, role: role, onDuty: true))
+        var everyone = roster
+        if IdentifierSyntax.isValidLogin(Substring(o.creator)), o.creator != Rules.actor {
+            everyone.removeAll { $0.0 == o.creator }
+            everyone.append((o.creator, o.creator, .supervisor))
         }
+        for (login, name, role) in everyone.sorted(by: { ($0.2 == .supervisor ? 1 : 0) < ($1.2 == .supervisor ? 1 : 0) }) where engine.state.staff[login] == nil {
+            run(.setStaff(login: login, name: name, role: role, onDuty: true))
+            // Once a supervisor is on the roster only a supervisor may add the next one.
+            if role == .supervisor, engine.state.staff[login] != nil { engine.actor = login }
+        }
+        engine.actor = demoActor
 
         // An opening census of about 84 %.
         var order = engine.state.unitOrder.flatMap { engine.state.units[$0]!.beds }
@@ -118,12 +129,22 @@ public enum DemoHospital {
             if done % 20_000 == 0 { progress?(done, totalSteps) }
         }
         clock.set(o.start)
+        // The night shift did its own work: what the simulated night left open long past its
+        // due time is closed, so the shift starts with the morning's stories, not hours of
+        // leftover overdue tasks.
+        engine.actor = simActor
+        for id in engine.state.openTasks.sorted() {
+            guard let t = engine.state.tasks[id], t.due < o.start - .hours(1), [.general, .followup].contains(t.kind),
+                  !(t.patient.map { sim.leaveAlone.contains($0) } ?? false) else { continue }
+            run(.completeTask(id, note: "Done by the night shift", communication: nil))
+        }
         engine.runsRulesOnSubmit = true
         _ = try engine.tick()
         try engine.sync()
         // Opening a long history should not replay it: leave a snapshot of where it ends.
         if engine.state.lastSeq >= Engine.snapshotInterval { try engine.writeSnapshot() }
-        return DemoSummary(records: engine.state.lastSeq, refused: refused, beds: engine.state.beds.count, units: engine.state.units.count)
+        return DemoSummary(records: engine.state.lastSeq, refused: refused, beds: engine.state.beds.count, units: engine.state.units.count,
+                           storyPatients: sim.leaveAlone, storyLabs: sim.leaveLabsAlone)
     }
 
     struct UnitSpec { var code: String; var name: String; var kind: UnitKind; var beds: Int; var isolationEvery: Int }
@@ -277,13 +298,13 @@ struct MorningScenario {
             line("bed dirty \(free[free.count - 1])")
         case .work:
             guard inBed.count > 5 else { return }
-            run(.addTask(title: "Confirm transport home for 11:00 discharge", patient: inBed[1], priority: .urgent, due: start + .hours(1), owner: .role(.coordinator), note: nil))
+            run(.addTask(title: "Confirm transport home for \(wallClock.hhmm(start + .hours(4))) discharge", patient: inBed[1], priority: .urgent, due: start + .hours(1), owner: .role(.coordinator), note: nil))
             run(.addTask(title: "Chase insurance pre-authorisation for MRI", patient: inBed[4], priority: .routine, due: start + .hours(4), owner: .person("tnguyen"), note: nil))
-            run(.addTask(title: "Call family: interpreter booked for 14:00 meeting", patient: inBed[2], priority: .routine, due: start + .hours(6), owner: .role(.coordinator), note: nil))
+            run(.addTask(title: "Call family: interpreter booked for \(wallClock.hhmm(start + .hours(7))) meeting", patient: inBed[2], priority: .routine, due: start + .hours(6), owner: .role(.coordinator), note: nil))
             run(.addTask(title: "Return call to GP practice about medication list", patient: inBed[3], priority: .urgent, due: start - .minutes(5), owner: .role(.coordinator), note: "Asked twice overnight"))
-            run(.sendMessage(to: .role(.coordinator), patient: nil, subject: "ED boarding 6 — need 2 telemetry beds by 09:00", body: "ED charge nurse", urgent: true))
+            run(.sendMessage(to: .role(.coordinator), patient: nil, subject: "ED boarding 6 — need 2 telemetry beds by \(wallClock.hhmm(start + .hours(2)))", body: "ED charge nurse", urgent: true))
             run(.sendMessage(to: .role(.coordinator), patient: inBed[1], subject: "Family asking when discharge is", body: "", urgent: false))
-            run(.sendMessage(to: .person("tnguyen"), patient: nil, subject: "Handover: two PACU patients expected before noon", body: "", urgent: false))
+            run(.sendMessage(to: .person("tnguyen"), patient: nil, subject: "Handover: two PACU patients expected before \(wallClock.hhmm(start + .hours(5)))", body: "", urgent: false))
         case .assess:
             // The night coordinator's I-PASS notes: a realistic mix of severities, summaries,
             // contingencies and things to be aware of.
@@ -301,7 +322,8 @@ struct MorningScenario {
                     input.contingency = ifThen
                 case .watcher:
                     let (summary, ifThen) = mrn == surgical
-                        ? ("Hip replacement 10:30 — type & screen still not collected", "If not collected by 08:30, then call the phlebotomy lead and tell OR-2")
+                        ? ("Hip replacement \(wallClock.hhmm(start + .hours(3) + .minutes(30))) — type & screen still not collected",
+                           "If not collected by \(wallClock.hhmm(start + .hours(1) + .minutes(30))), then call the phlebotomy lead and tell OR-2")
                         : sim.rng.pick(Self.watcher)
                     input.summary = summary
                     if i % 2 == 0 || mrn == surgical { input.contingency = ifThen }
@@ -343,6 +365,6 @@ struct MorningScenario {
     static let stable = ["Cellulitis, on oral antibiotics, discharge likely tomorrow", "COPD exacerbation, back to baseline",
                          "Post-op day 3, mobilising well", "Awaiting rehab bed", "Heart failure, diuresing well, weight down 2 kg",
                          "UTI, afebrile 24 h", "Waiting for social work assessment", "Stroke rehab, stable"]
-    static let awareness = ["Family meeting at 14:00 — interpreter booked", "Allergic to penicillin (rash)", "Daughter is the contact, not the son",
+    static let awareness = ["Family meeting this afternoon — interpreter booked", "Allergic to penicillin (rash)", "Daughter is the contact, not the son",
                             "Patient asks for a single room", "Hard of hearing — use the amplifier", "Wants to be told results in person"]
 }

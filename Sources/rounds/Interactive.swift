@@ -81,7 +81,8 @@ enum Interactive {
     static func canWrite(_ path: String) -> Bool { access(path, W_OK) == 0 || access(path, F_OK) != 0 }
 
     /// Opens the full-screen UI on `path`. With a simulator, it moves the hospital gently along.
-    static func run(path: String, themeName: String?, hospital: String?, simulate: Bool, readOnly: Bool = false, wall: Bool = false,
+    static func run(path: String, themeName: String?, hospital: String?, simulate: Bool, leaveAlone: (Set<MRN>, Set<LabID>) = ([], []),
+                    readOnly: Bool = false, wall: Bool = false,
                     idleLock: Span?? = nil, at: Timestamp? = nil, screen: Screen = .panes) throws {
         let config = Config.load()
         let theme = try ThemeLoader.load(themeName ?? config.theme ?? "default")
@@ -91,7 +92,7 @@ enum Interactive {
             throw Exit(code: 1)
         }
         engine.origin = Host.origin(program: "rounds")
-        let app = RoundsApp(engine: engine, hospitalName: hospital ?? config.hospital ?? (path as NSString).lastPathComponent,
+        let app = RoundsApp(engine: engine, hospitalName: hospital ?? engine.state.hospitalName ?? config.hospital ?? (path as NSString).lastPathComponent,
                             readOnly: readOnly || !engine.journal.writable, wall: wall, idleLock: idleLock ?? config.idleLock,
                             authenticator: PAMAuthenticator(service: config.pamService))
         app.screen = wall ? .supervisor : screen
@@ -106,6 +107,9 @@ enum Interactive {
         let notes = config.warnings + theme.warnings + engine.openNotices
         if let first = notes.first, app.readOnly == nil { app.setStatus("⚠ " + first + (notes.count > 1 ? " (+\(notes.count - 1) more on stderr after exit)" : ""), error: true) }
         var sim = simulate ? Simulator(seed: UInt64(getpid()), wallClock: engine.wallClock) : nil
+        // The demo's stories are left for the person trying it: the simulator never resolves them.
+        sim?.leaveAlone = leaveAlone.0
+        sim?.leaveLabsAlone = leaveAlone.1
         let simEngine = simulate ? try? Engine(journalAt: path, actor: DemoHospital.simActor) : nil
         simEngine?.origin = Host.origin(program: "rounds --demo simulator")
         var nextStep = SystemClock().now() + .seconds(3)

@@ -66,6 +66,9 @@ struct Open: ParsableCommand {
     @Flag(name: .long, help: "With --demo and --journal: replace an existing demo journal there (never any other journal).")
     var force = false
 
+    @Flag(name: .long, help: "With --demo: keep the demo hospital still (no simulator moving it along).")
+    var noSimulator = false
+
     @Option(name: .long, help: "Theme: default, light, high-contrast, monochrome, or a file (see Themes/README.md).")
     var theme: String?
 
@@ -93,6 +96,7 @@ struct Open: ParsableCommand {
 
     mutating func run() throws {
         let path: String
+        var stories: (Set<MRN>, Set<LabID>) = ([], [])
         if demo {
             path = journal ?? Paths.dataDirectory + "/demo.rj"
             // Never replace a journal that is not a demo's; an explicit --journal that exists is
@@ -107,7 +111,8 @@ struct Open: ParsableCommand {
             let start = Timestamp(milliseconds: now.milliseconds - now.milliseconds % 60_000)
             let options = DemoOptions(start: start, creator: Host.currentUser(), wallClock: Host.localWallClock)
             do {
-                _ = try DemoHospital.write(to: path, options: options, replace: true)
+                let summary = try DemoHospital.write(to: path, options: options, replace: true)
+                stories = (summary.storyPatients, summary.storyLabs)
             } catch {
                 warn("rounds: \(error)")
                 throw Exit(code: 1)
@@ -120,7 +125,8 @@ struct Open: ParsableCommand {
             try ReportCommand.print(.census, journal: path, format: .text, at: at.flatMap(TimeArgument.parse))
             return
         }
-        try Interactive.run(path: path, themeName: theme, hospital: demo ? "Demo hospital" : nil, simulate: demo && at == nil, readOnly: readOnly, wall: wall,
+        try Interactive.run(path: path, themeName: theme, hospital: demo ? "Demo hospital" : nil, simulate: demo && at == nil && !noSimulator,
+                            leaveAlone: stories, readOnly: readOnly, wall: wall,
                             idleLock: idleLock.flatMap(Config.idleLock), at: at.flatMap(TimeArgument.parse))
     }
 }

@@ -3,6 +3,7 @@ import Testing
 import RoundsJournal
 import RoundsEngine
 import RoundsTestSupport
+import RoundsDemo
 
 /// What a real hospital needs on day one (issue 17): imports, all-or-none writes, who may
 /// acknowledge a message, rules that fire for readers and under the engine's own actor, and
@@ -295,5 +296,36 @@ import RoundsTestSupport
         let unknown = try #require(refusal { try e.submit(line: "lab result L2 \"gram positive cocci\"") })
         #expect(unknown.hint?.contains("lab result L2 \"gram positive cocci\" flag") == true)
         try e.submit(line: "lab result L2 \"gram positive cocci\" flag critical")
+    }
+}
+
+@Suite struct DemoThatTeachesTests {
+    @Test func theSimulatorLeavesTheStoriesAndTheTextsMatchTheClock() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let path = dir.file("demo.rj")
+        // A shift that starts at an odd time, as `rounds --demo` starts it now.
+        let start = fixtureStart + .hours(11) + .minutes(6)   // 18:06
+        let summary = try DemoHospital.write(to: path, options: DemoOptions(start: start, creator: "alice", wallClock: .utc, beds: 40))
+        #expect(!summary.storyPatients.isEmpty && !summary.storyLabs.isEmpty)
+        let clock = ManualClock(start)
+        let e = try Engine(journalAt: path, actor: DemoHospital.simActor, clock: clock, wallClock: .utc)
+        let hip = try #require(e.state.procedures.values.first { $0.title == "Total hip replacement" })
+        let ipass = try #require(e.state.stay(of: hip.mrn)?.summary)
+        #expect(ipass.contains("Hip replacement \(WallClock.utc.hhmm(hip.start))"), "the story's text names the booking's own time: \(ipass)")
+        let storyMessages = e.state.messages.values.filter { $0.from == DemoHospital.demoActor && $0.urgent && $0.acknowledgedBy == nil }.map(\.id)
+        #expect(!storyMessages.isEmpty)
+        let atStart = Dictionary(uniqueKeysWithValues: summary.storyLabs.compactMap { id in e.state.labs[id].map { (id, $0.status) } })
+        var sim = Simulator(seed: 99, wallClock: .utc)
+        sim.leaveAlone = summary.storyPatients
+        sim.leaveLabsAlone = summary.storyLabs
+        for _ in 0..<600 {
+            clock.advance(.seconds(20))
+            if let c = sim.next(in: e.state, at: clock.now()) { _ = try? e.submit(c) }
+        }
+        for (id, status) in atStart {
+            #expect(e.state.labs[id]?.status == status, "story lab \(id) was moved on by the simulator")
+        }
+        #expect(e.state.labs.values.contains { $0.mrn == hip.mrn && $0.test == "TS" && $0.isPending }, "the hip's type & screen is still not done")
+        for id in storyMessages { #expect(e.state.messages[id]?.acknowledgedBy == nil, "story message \(id) was acknowledged by the simulator") }
     }
 }

@@ -72,7 +72,10 @@ import RoundsTestSupport
         #expect(s.beds.values.contains { $0.status == .blocked && $0.block?.reason.isEmpty == false })
         let today = fixtureStart.utcDate
         #expect(s.stays.values.contains { $0.phase == .inBed && $0.expectedDischarge == today })
-        #expect(s.staff["alice"]?.role == .coordinator, "whoever created the demo is on the roster")
+        #expect(s.staff["alice"]?.role == .supervisor, "whoever created the demo is on the roster, as its supervisor")
+        #expect(s.staff["ilindqvist"]?.role == .supervisor, "every supervisor of the demo's roster is on it")
+        #expect(!s.openTasks.contains { s.tasks[$0]!.due < fixtureStart - .hours(2) && s.tasks[$0]!.kind == .general },
+                "the shift does not start with hours-old leftover tasks from the simulated night")
         #expect(s.staff.values.filter(\.onDuty).count >= 10)
         #expect(s.patients.values.contains { $0.name.unicodeScalars.contains { $0.value > 0x7F } }, "names with non-ASCII letters")
     }
