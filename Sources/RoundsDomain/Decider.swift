@@ -435,6 +435,8 @@ private struct Decision {
                 throw Refusal("lab \(id) is \(l.status.rawValue)", hint: l.status == .ordered ? "collect it first: lab collect \(id)" : "a lab is resulted once")
             }
             try checkText(value, "the value", max: 60)
+            if let units, !units.isEmpty { try checkText(units, "the units", max: 30) }
+            if let range, !range.isEmpty { try checkText(range, "the range", max: 60) }
             let known = LabCatalog.test(l.test)
             guard let finalFlag = flag ?? known?.flag(for: value) else {
                 throw Refusal("cannot tell whether \(value) is normal for \(l.test)",
@@ -675,6 +677,7 @@ private struct Decision {
 
         case .setShifts(let shifts):
             guard !shifts.isEmpty else { throw Refusal("no shifts given", hint: "e.g. shifts set \"day 07:00-19:00, night 19:00-07:00\"") }
+            for shift in shifts { try checkText(shift.name, "a shift's name", max: 20) }
             if Set(shifts.map(\.name)).count != shifts.count { throw Refusal("two shifts have the same name") }
             for minute in 0..<1440 {
                 let n = shifts.filter { $0.contains(minute: minute) }.count
@@ -749,6 +752,7 @@ private struct Decision {
             p = Patient(mrn: a.mrn, name: name, dateOfBirth: dob, sex: sex)
         }
         try checkText(p.name, "the name", max: 100)
+        if let attending = a.attending { try checkText(attending, "the attending", max: 80) }
         if p.dateOfBirth > now.utcDate { throw Refusal("date of birth \(p.dateOfBirth) is in the future") }
         if p.dateOfBirth.years(until: now.utcDate) > 130 { throw Refusal("date of birth \(p.dateOfBirth) is more than 130 years ago") }
         p = try applyChanges(a.changes, to: p)
@@ -762,6 +766,7 @@ private struct Decision {
 
     func applyChanges(_ c: PatientChanges, to patient: Patient) throws(Refusal) -> Patient {
         var p = patient
+        if case .some(.some(let attending)) = c.attending { try checkText(attending, "the attending", max: 80) }
         if let name = c.name { try checkText(name, "the name", max: 100); p.name = name }
         if let language = c.language {
             if let l = language { try checkText(l, "the language", max: 40) }
