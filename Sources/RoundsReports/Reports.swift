@@ -8,7 +8,15 @@ public enum Report: String, CaseIterable, Sendable {
 public struct ReportContext: Sendable {
     public var now: Timestamp
     public var wallClock: WallClock
-    public init(now: Timestamp, wallClock: WallClock) { self.now = now; self.wallClock = wallClock }
+    /// Who reads the report. With one, the messages report lists only the messages that
+    /// concern them (to them, to their role, or sent by them) unless `allMessages`.
+    public var reader: Login?
+    public var readerRole: Role?
+    /// A supervisor's look at every message (an audited read).
+    public var allMessages = false
+    public init(now: Timestamp, wallClock: WallClock, reader: Login? = nil, readerRole: Role? = nil, allMessages: Bool = false) {
+        self.now = now; self.wallClock = wallClock; self.reader = reader; self.readerRole = readerRole; self.allMessages = allMessages
+    }
 }
 
 /// Glyph and word for each bed state: the state is never shown by colour alone.
@@ -173,7 +181,8 @@ enum Reports {
             let status = l.awaitsCommunication ? "CRITICAL — communicate" : l.status.rawValue
             return [.text(l.id.description), .text(l.mrn), .text(l.test), .text(l.priority.rawValue), .word(status, l.status.rawValue),
                     .data(.boolean(l.awaitsCommunication)), .time(l.orderedAt, shown: "\(c.now - l.orderedAt)", wall),
-                    .time(l.neededBy, shown: l.neededBy.map { wall.hhmm($0) } ?? "", wall),
+                    .time(l.neededBy, shown: l.neededBy.map { n in l.isPastNeededBy(at: c.now) ? "‼ LATE \(c.now - n) (\(wall.hhmm(n)))" : wall.hhmm(n) } ?? "", wall),
+                    .data(.boolean(l.isPastNeededBy(at: c.now))),
                     .list(dependents.map(\.id.description), shown: dependents.map { "\($0.id) \($0.title) at \(wall.hhmm($0.start))" }.joined(separator: "; ")),
                     .text(result), .data(l.result.map { .string($0.value) } ?? .null),
                     .data(l.result.map { $0.units.isEmpty ? .null : .string($0.units) } ?? .null), .data(l.result.map { .string($0.flag.rawValue) } ?? .null)]
@@ -181,7 +190,7 @@ enum Reports {
         return Table(key: "labs", title: "Pending labs at \(wall.dateTime(c.now))",
                      columns: [Column("Lab", key: "lab"), Column("MRN", key: "mrn"), Column("Test", key: "test"), Column("Priority", key: "priority"),
                                Column("Status", key: "status"), .data("awaits_communication", .boolean), Column("Age", key: "ordered_at", .timestamp),
-                               Column("Needed by", key: "needed_by", .timestamp), Column("Needed for", key: "needed_for", .list),
+                               Column("Needed by", key: "needed_by", .timestamp), .data("past_needed_by", .boolean), Column("Needed for", key: "needed_for", .list),
                                .shown("Result"), .data("result_value", .string), .data("result_units", .string), .data("result_flag", .string)],
                      rows: rows)
     }
@@ -189,13 +198,14 @@ enum Reports {
     static func messages(_ s: HospitalState, _ c: ReportContext) -> Table {
         let wall = c.wallClock
         let since = c.now - .hours(24)
-        let msgs = s.messages.values.filter { ($0.urgent && $0.acknowledgedBy == nil) || $0.sentAt >= since }.sorted { a, b in
+        let msgs = s.messages.values.filter { ($0.urgent && $0.acknowledgedBy == nil) || $0.sentAt >= since }
+            .filter { m in c.allMessages || c.reader.map { m.concerns($0, role: c.readerRole) } ?? true }.sorted { a, b in
             let au = a.urgent && a.acknowledgedBy == nil, bu = b.urgent && b.acknowledgedBy == nil
             if au != bu { return au }
             return (a.sentAt, a.id) > (b.sentAt, b.id)
         }
         let rows = msgs.map { m -> [Cell] in
-            let ack = m.acknowledgedBy.map { "acknowledged by \($0)" } ?? (m.urgent ? "NOT ACKNOWLEDGED" : "")
+            let ack = m.acknowledgedBy.map { "acknowledged by \($0)" + (m.acknowledgedOnBehalfOf.map { " for \($0)" } ?? "") } ?? (m.urgent ? "NOT ACKNOWLEDGED" : "")
             return [.text(m.id.description), .boolean(m.urgent ? "URGENT" : "", m.urgent), .time(m.sentAt, shown: wall.hhmm(m.sentAt), wall),
                     .text(m.from), .text(m.to.description), .text(m.patient), .text(m.subject), .integer("\(m.readBy.count) read", m.readBy.count),
                     .word(ack, m.acknowledgedBy), .time(m.acknowledgedAt, shown: "", wall)]

@@ -27,6 +27,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "changes: since this time (\"2026-11-22 07:00\", \"yesterday 19:00\", 8h meaning that long ago) or last-shift.") var since: String?
     @Option(name: .long, help: "changes: for this login (messages to them and their role); default: you.") var user: String?
     @Option(name: .long, help: "Show the hospital as it was at this time (not for changes).") var at: String?
+    @Flag(name: .long, help: "messages: every message, not only those to you, your role or from you (supervisors; recorded in the audit).") var all = false
 
     func validate() throws {
         if report == .handover, [.csv, .json].contains(format) { throw ValidationError("the handover report is a document: --format text, markdown or html") }
@@ -36,20 +37,28 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("--since '\(since)' is not a time; use e.g. \"2026-11-22 07:00\", \"yesterday 19:00\", 8h (that long ago) or last-shift")
         }
         if let at { try TimeArgument.validatePast(at) }
+        if all, report != .messages { throw ValidationError("--all applies to the messages report") }
     }
 
     func run() throws {
-        try ReportCommand.print(report, journal: Paths.journal(journal), format: format, since: since, user: user, at: at.flatMap(TimeArgument.parse))
+        try ReportCommand.print(report, journal: Paths.journal(journal), format: format, since: since, user: user, at: at.flatMap(TimeArgument.parse), allMessages: all)
     }
 
-    static func print(_ report: Report, journal path: String, format: ReportFormat, since: String? = nil, user: String? = nil, at: Timestamp? = nil) throws {
+    static func print(_ report: Report, journal path: String, format: ReportFormat, since: String? = nil, user: String? = nil, at: Timestamp? = nil,
+                      allMessages: Bool = false) throws {
         // Exports are audited: the report is noted in the journal before anything is printed.
         let engine: Engine
         do {
             engine = try Engine(journalAt: path)
             engine.origin = Host.origin(program: "rounds report")
-            let detail = "report \(report.rawValue) \(format.rawValue)" + (at.map { " at \(Host.localWallClock.dateTime($0))" } ?? "")
+            if allMessages, engine.state.staff[engine.actor]?.role != .supervisor {
+                warn("rounds: refused: only a supervisor may list every message (--all); without it the report lists the messages to you, to your role and from you")
+                throw Exit(code: 1)
+            }
+            let detail = "report \(report.rawValue) \(format.rawValue)" + (at.map { " at \(Host.localWallClock.dateTime($0))" } ?? "") + (allMessages ? " all" : "")
             try engine.recordAccess(.exported, patient: nil, detail: detail)
+        } catch let exit as Exit {
+            throw exit
         } catch {
             warn("rounds: \(error)")
             throw Exit(code: 1)
@@ -62,7 +71,8 @@ struct ReportCommand: ParsableCommand {
         }
         // What was due at that moment shows as due, whether or not a writer had recorded it yet.
         state = Rules.projected(state, at: now)
-        let context = ReportContext(now: now, wallClock: engine.wallClock)
+        let context = ReportContext(now: now, wallClock: engine.wallClock, reader: engine.actor, readerRole: engine.state.staff[engine.actor]?.role,
+                                    allMessages: allMessages)
         let text: String
         switch report {
         case .handover:

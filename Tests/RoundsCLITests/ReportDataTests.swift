@@ -292,7 +292,10 @@ func roundsWithRandomHashing(_ args: [String]) throws -> String {
         func run(_ args: [String]) throws { runs.append((args.joined(separator: " "), try rounds(args))) }
         for report in ["census", "beds", "worklist", "labs", "messages", "supervisor", "changes"] {
             for format in ["text", "csv", "json", "markdown", "html"] {
-                try run(["report", report, "--journal", j, "--format", format] + (report == "changes" ? ["--since", "1d", "--user", evil] : []))
+                // The demo's creator (this login) is its supervisor: --all lists the evil message
+                // sent between two other logins.
+                try run(["report", report, "--journal", j, "--format", format] + (report == "changes" ? ["--since", "1d", "--user", evil] : [])
+                        + (report == "messages" ? ["--all"] : []))
             }
         }
         for format in ["text", "markdown", "html"] { try run(["report", "handover", "--journal", j, "--format", format]) }

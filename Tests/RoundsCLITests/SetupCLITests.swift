@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import RoundsDomain
+@testable import RoundsDomain
 import RoundsJournal
 import RoundsTestSupport
 
@@ -199,5 +199,32 @@ import RoundsTestSupport
         let torn = try FileManager.default.contentsOfDirectory(atPath: srv).filter { $0.contains(".torn-") }
         let tm = try #require(torn.first.flatMap { mode(srv + "/" + $0) }, "the torn tail was moved aside")
         #expect(tm.mode == 0o660 && tm.group == gid)
+    }
+}
+
+/// Who may read which messages in a report (issue 17, item 4).
+@Suite(.serialized) struct MessageReportTests {
+    @Test func theMessagesReportListsWhatConcernsTheReaderAndAllOnlyForASupervisor() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir, beds: 20)
+        // Between two other people: not this login's business.
+        try appendMessage(j, from: "akovacs", to: .person("tngata"), subject: "Personal between physicians")
+        let mine = try rounds(["report", "messages", "--journal", j, "--format", "csv"])
+        #expect(mine.status == 0, "\(mine.err)")
+        #expect(!mine.out.contains("Personal between physicians"), "a person-to-person message is not everyone's")
+        // The demo's creator is its supervisor: --all shows it, and the look is audited.
+        let all = try rounds(["report", "messages", "--journal", j, "--format", "csv", "--all"])
+        #expect(all.status == 0, "\(all.err)")
+        #expect(all.out.contains("Personal between physicians"))
+        #expect(try rounds(["audit", "--journal", j, "--format", "csv"]).out.contains("report messages csv all"))
+        #expect(try rounds(["report", "labs", "--journal", j, "--all"]).status == 2, "--all is for messages")
+    }
+
+    func appendMessage(_ j: String, from: String, to: Assignee, subject: String) throws {
+        var next = 1
+        _ = try Journal.open(at: j, writable: false) { r in if case .messageSent(let m) = r.event { next = max(next, m.id.number + 1) } }
+        // Urgent and unacknowledged, so the report lists it whatever the day.
+        try appendDirectly(j, actor: from, [.messageSent(MessageSent(id: MessageID(next), to: to, patient: nil, subject: subject, body: "",
+                                                                      urgent: true, replyTo: nil, system: false))])
     }
 }
