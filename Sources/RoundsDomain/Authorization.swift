@@ -89,6 +89,6 @@ public enum Authorization {
         }
         let who = Role.allCases.filter { $0.permissions.contains(needed) }.map(\.label).joined(separator: ", ")
         return Refusal("\(actor) (\(member.role.label)) lacks the permission to \(needed.rawValue)",
-                       hint: "roles with it: \(who); a supervisor can change a role with staff set \(actor) role ROLE" + emergency)
+                       hint: "roles with it: \(who); ask a supervisor if your role should change" + emergency)
     }
 }

@@ -54,9 +54,11 @@ extension HospitalState {
         case .taskStatusChanged(let e) where e.status == .done:
             guard let t = tasks[e.id] else { return nil }
             return make(.taskDone, "\(t.id) \(t.title) done by \(r.actor)")
-        case .taskEscalated(let e) where e.level == 1:
+        case .taskEscalated(let e) where e.level == 1 || (e.level == 2 && tasks[e.id]?.escalation == 0):
+            // A stat task goes from on time straight to a supervisor's notice (level 2): it went
+            // overdue all the same, and is the most urgent of them.
             guard let t = tasks[e.id] else { return nil }
-            return make(.taskOverdue, "\(t.id) \(t.title) (\(t.owner?.description ?? "nobody")) went overdue")
+            return make(.taskOverdue, "\(t.id) \(t.title) (\(t.owner?.description ?? "nobody")) went overdue" + (e.level == 2 ? " (supervisor told)" : ""))
         case .messageSent(let e):
             let mine: Bool
             switch e.to {

@@ -538,7 +538,9 @@ private struct Decision {
 
         case .acknowledgeMessage(let id):
             let m = try message(id)
-            if let by = m.acknowledgedBy { throw Refusal("message \(id) was already acknowledged by \(by)") }
+            if let by = m.acknowledgedBy {
+                throw Refusal("message \(id) was already acknowledged by \(by)" + (m.acknowledgedOnBehalfOf.map { " for \($0)" } ?? ""))
+            }
             // Acknowledging says a recipient has it in hand and stops the escalation, so only a
             // recipient may, or a supervisor for them (recorded as such); never the sender.
             let role = s.staff[actor]?.role

@@ -170,7 +170,7 @@ public enum Import {
             var rowProblems: [ImportProblem] = []
             func need(_ name: String) -> String {
                 let v = cell(name) ?? ""
-                if v.isEmpty { rowProblems.append(ImportProblem(line: row.line, column: name, "is empty; give \(kind.columns.first { $0.name == name }!.meaning)")) }
+                if v.isEmpty { rowProblems.append(ImportProblem(line: row.line, column: name, "the \(name) is empty; give \(kind.columns.first { $0.name == name }!.meaning)")) }
                 else if let p = TextSafety.problem(in: v, "the value") { rowProblems.append(ImportProblem(line: row.line, column: name, p)) }
                 return v
             }
@@ -198,7 +198,7 @@ public enum Import {
                 guard rowProblems.isEmpty, let unitKind else { problems += rowProblems; continue }
                 if let existing = s.units[code] {
                     if existing.name == name && existing.kind == unitKind { plan.unchanged += 1; continue }
-                    problems.append(ImportProblem(line: row.line, "unit \(code) already exists as \"\(existing.name.terminalSafe)\" (\(existing.kind.rawValue)); a unit's name and kind cannot be changed by an import"))
+                    problems.append(ImportProblem(line: row.line, "unit \(code) already exists as \"\(existing.name.terminalSafe)\" (\(existing.kind.rawValue)); Rounds cannot rename a unit or change its kind, so make this row match: \(code),\"\(existing.name.terminalSafe)\",\(existing.kind.rawValue)"))
                     continue
                 }
                 plan.commands.append((row.line, .addUnit(code: code, name: name, kind: unitKind)))
@@ -226,7 +226,7 @@ public enum Import {
                 if let existing = s.beds[bed] {
                     if existing.unit == unit && existing.attributes == attributes { plan.unchanged += 1; continue }
                     let had = existing.attributes.map(\.rawValue).sorted().joined(separator: ";")
-                    problems.append(ImportProblem(line: row.line, "bed \(bed) already exists in \(existing.unit) with attributes \(had.isEmpty ? "none" : had); a bed's unit and attributes cannot be changed by an import"))
+                    problems.append(ImportProblem(line: row.line, "bed \(bed) already exists in \(existing.unit) with attributes \(had.isEmpty ? "none" : had); Rounds cannot move a bed or change its attributes, so make this row match: \(bed),\(existing.unit),\(had)"))
                     continue
                 }
                 plan.commands.append((row.line, .addBed(id: bed, unit: unit, attributes: attributes)))
@@ -238,8 +238,10 @@ public enum Import {
                 if !login.isEmpty, !IdentifierSyntax.isValidLogin(Substring(login)) {
                     rowProblems.append(ImportProblem(line: row.line, column: "login", "'\(login.terminalSafe)' is not a login; logins start with a letter and use letters, digits, ., - or _"))
                 }
-                if login == Rules.actor || login == "root" {
-                    rowProblems.append(ImportProblem(line: row.line, column: "login", "'\(login)' cannot be on the roster: every record must name one person by their own login"))
+                if login == Rules.actor {
+                    rowProblems.append(ImportProblem(line: row.line, column: "login", "'\(login)' is reserved: it names the engine's own time rules in the journal; put people on the roster by their own login"))
+                } else if login == "root" {
+                    rowProblems.append(ImportProblem(line: row.line, column: "login", "'root' cannot be on the roster: every record must name one person by their own login"))
                 }
                 let role = roleText.isEmpty ? nil : Role.parse(Substring(roleText))
                 if !roleText.isEmpty, role == nil {

@@ -48,8 +48,9 @@ extension Engine {
             case .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed: action = "break-glass"
             default: action = "changed"
             }
-            // Sessions and break-glass are about people, not patients: shown unless a patient is asked for.
-            if touched.isEmpty && action == "changed" { return }
+            // Changes that touch no patient (the roster, units and beds, policies, messages about
+            // nobody) are listed too, unless a patient is asked for: who changed what is the
+            // question an auditor asks of every record.
             let origin = state.session(r.session)?.details.origin ?? "-"
             out.append(AuditEntry(seq: r.seq, time: r.time, actor: r.actor, origin: origin, action: action, patients: touched, what: r.event.auditDescription))
         }

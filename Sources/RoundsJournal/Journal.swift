@@ -17,6 +17,8 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
     case readOnly(String)
     /// This login may not write the file (it may still read it).
     case notWritable(String)
+    /// This login may not even read the file.
+    case noAccess(String)
     /// The file or where it lives would expose patient data or break the guarantees Rounds needs.
     case unsafeLocation(String, reason: String)
     /// A snapshot's position is not a point in this journal (`Engine` then replays it whole).
@@ -34,6 +36,7 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
         case .readOnly(let p): "\(p) was opened read-only"
         case .notWritable(let p): "\(p) is not writable by this login (permission denied); open it read-only to look, or ask the administrator to add you to the journal's group (Docs/OPERATIONS.md, \"Setting up a shared host\")"
         case .unsafeLocation(let p, let reason): "refusing to write to \(p): \(reason)"
+        case .noAccess(let p): "\(p) cannot be opened by this login (permission denied); a hospital's journal is shared through its group: ask the administrator to add you to that group (Docs/OPERATIONS.md, \"Setting up a shared host\"), then log in again"
         case .snapshotMismatch(let p, let reason): "the snapshot of \(p) was not taken from it (\(reason))"
         }
     }
@@ -187,6 +190,7 @@ public final class Journal {
         if fd < 0 {
             if errno == ENOENT { throw .notFound(path) }
             if errno == EACCES, writable, access(path, R_OK) == 0 { throw .notWritable(path) }
+            if errno == EACCES { throw .noAccess(path) }
             throw .system(path, operation: "opening", errno: errno)
         }
         let journal = Journal(path: path, fd: fd, writable: writable, verifyChain: verifyChain, io: io)

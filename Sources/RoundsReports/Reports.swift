@@ -156,7 +156,7 @@ enum Reports {
         let rows = tasks.map { t -> [Cell] in
             let overdue = t.isOverdue(at: c.now)
             let state = overdue ? "OVERDUE \(c.now - t.due)" : "in \(t.due - c.now)"
-            return [.text(t.id.description), .word(t.priority.rawValue.uppercased(), t.priority.rawValue), .time(t.due, shown: wall.hhmm(t.due), wall),
+            return [.text(t.id.description), .word(t.priority.rawValue.uppercased(), t.priority.rawValue), .time(t.due, shown: wall.localDate(t.due) == wall.localDate(c.now) ? wall.hhmm(t.due) : wall.dateTime(t.due), wall),
                     .boolean(state, overdue), .text(t.patient), .text(t.title), .word(t.owner?.description ?? "—", t.owner?.description),
                     .text(t.status.rawValue), .integer(t.escalation >= 2 ? "supervisor told" : "", t.escalation)]
         }
@@ -206,15 +206,17 @@ enum Reports {
         }
         let rows = msgs.map { m -> [Cell] in
             let ack = m.acknowledgedBy.map { "acknowledged by \($0)" + (m.acknowledgedOnBehalfOf.map { " for \($0)" } ?? "") } ?? (m.urgent ? "NOT ACKNOWLEDGED" : "")
+            // The sender has read what they wrote; what counts is who else has.
+            let readers = m.readBy.keys.filter { $0 != m.from }.count
             return [.text(m.id.description), .boolean(m.urgent ? "URGENT" : "", m.urgent), .time(m.sentAt, shown: wall.hhmm(m.sentAt), wall),
-                    .text(m.from), .text(m.to.description), .text(m.patient), .text(m.subject), .integer("\(m.readBy.count) read", m.readBy.count),
-                    .word(ack, m.acknowledgedBy), .time(m.acknowledgedAt, shown: "", wall)]
+                    .text(m.from), .text(m.to.description), .text(m.patient), .text(m.subject), .integer("\(readers) read", readers),
+                    .word(ack, m.acknowledgedBy), .data(m.acknowledgedOnBehalfOf.map { .string($0.description) } ?? .null), .time(m.acknowledgedAt, shown: "", wall)]
         }
         return Table(key: "messages", title: "Messages at \(wall.dateTime(c.now)) (unacknowledged urgent, then the last 24 hours)",
                      columns: [Column("Msg", key: "message"), Column("Urgency", key: "urgent", .boolean), Column("Sent", key: "sent_at", .timestamp),
                                Column("From", key: "from"), Column("To", key: "to"), Column("MRN", key: "mrn"), Column("Subject", key: "subject"),
                                Column("Read", key: "read_count", .integer), Column("Acknowledged", key: "acknowledged_by"),
-                               .data("acknowledged_at", .timestamp)],
+                               .data("acknowledged_on_behalf_of", .string), .data("acknowledged_at", .timestamp)],
                      rows: rows)
     }
 }

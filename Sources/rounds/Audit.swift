@@ -10,9 +10,9 @@ struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Answer \"who looked at or changed this patient, and when\" from the journal.",
         discussion: """
-        Lists every record that changed patient data and every recorded read (patient views,
-        searches, exports), oldest first, filtered by patient, user and time, with what each record
-        holds (who was told a critical result and their read-back, an override's reason). The
+        Lists every change (with --patient, those about that patient) and every recorded read (patient views, \
+        searches, exports), oldest first, filtered by patient, user and time, with what each record \
+        holds (who was told a critical result and their read-back, an override's reason). The \
         query is itself recorded as an export. Keys of --format csv|json: Docs/REPORTS.md.
         """)
 

@@ -10,17 +10,19 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a new journal holding a synthetic demo hospital at the start of a morning shift.",
         discussion: """
-        Same seed, beds, days and --at give byte-for-byte the same journal (the login that runs the
-        command is put on the roster as a coordinator, so another user's journal differs in that
-        record). Refuses to overwrite an existing file unless --force is given.
+        Same seed, beds, days and --at give byte-for-byte the same journal (the login that runs \
+        the command is put on the roster as the demo's supervisor, so another user's journal \
+        differs in that record). Without --journal it is written to $XDG_DATA_HOME/rounds/demo.rj. \
+        Refuses to overwrite an existing file unless --force is given, and never overwrites a \
+        journal that is not a demo's, even with --force.
         """)
 
-    @Option(name: .long, help: "Where to write the journal.") var journal: String?
+    @Option(name: .long, help: "Where to write the journal (default: $XDG_DATA_HOME/rounds/demo.rj).") var journal: String?
     @Option(name: .long, help: "Seed for the synthetic data.") var seed: UInt64 = 1
     @Option(name: .long, help: "Number of beds (20–5000).") var beds: Int = 200
     @Option(name: .long, help: "Days of simulated history to write first (0–3650).") var days: Int = 0
     @Option(name: .long, help: "Start of the morning shift, e.g. \"2026-11-22 07:00\" (default: today 07:00 local).") var at: String?
-    @Flag(name: .long, help: "Replace an existing file.") var force = false
+    @Flag(name: .long, help: "Replace an existing demo journal (never a hospital's journal).") var force = false
     @Flag(name: .long, help: "Do not print the census afterwards.") var quiet = false
 
     /// Why a demo may not be written at `path`, or nil when it may: nothing is there, or a
@@ -54,7 +56,8 @@ struct Demo: ParsableCommand {
     }
 
     func run() throws {
-        let path = Paths.journal(journal)
+        // A demo is never written to $ROUNDS_JOURNAL (the hospital's) by default.
+        let path = journal ?? Paths.dataDirectory + "/demo.rj"
         let now = SystemClock().now()
         let start = at.flatMap { CommandParser.parseTime($0, context: ParseContext(now: now, wallClock: Host.localWallClock)) } ?? Demo.defaultStart()
         if let refusal = Demo.replaceRefusal(path: path, force: force, flag: "rounds demo") {

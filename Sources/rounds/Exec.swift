@@ -8,11 +8,11 @@ struct Exec: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run commands of the command language (Docs/COMMANDS.md): one from the arguments, or one per line from stdin with -.",
         discussion: """
-        Each command is validated against the latest shared state and acknowledged only once its
-        record is durable. Exit 0 when all were accepted; 1 at the first refusal (the line and the
-        reason on stderr; earlier lines stay recorded, later lines are not run); 2 when a line is
-        not a valid command. Blank lines and lines starting with # are skipped. With
-        --all-or-none, every line is read and checked first and all are recorded in one durable
+        Each command is validated against the latest shared state and acknowledged only once its \
+        record is durable. Exit 0 when all were accepted; 1 at the first refusal (the line and the \
+        reason on stderr; earlier lines stay recorded, later lines are not run); 2 when a line is \
+        not a valid command. Blank lines and lines starting with # are skipped. With \
+        --all-or-none, every line is read and checked first and all are recorded in one durable \
         write, or none (for set-up files).
         """)
 
@@ -53,7 +53,7 @@ struct Exec: ParsableCommand {
         var written: [UInt64] = []
         func before() -> String {
             guard let first = written.first, let last = written.last else { return "no earlier line was recorded" }
-            return "the lines before it were recorded (seq \(first)–\(last))"
+            return "the lines before it were recorded (seq \(first == last ? "\(first)" : "\(first)–\(last)"))"
         }
         for raw in lines {
             number += 1
@@ -108,7 +108,7 @@ struct Exec: ParsableCommand {
         do {
             let records = try engine.submitAll(commands.map(\.command))
             let mine = records.filter { $0.actor != Engine.systemActor }
-            say("ok: \(commands.count) command\(commands.count == 1 ? "" : "s") recorded" + (mine.isEmpty ? "" : " as seq \(mine.first!.seq)–\(mine.last!.seq)"))
+            say("ok: \(commands.count) command\(commands.count == 1 ? "" : "s") recorded" + (mine.isEmpty ? "" : " as \(seqRange(mine))"))
         } catch {
             switch error {
             case .refused(let index, let r):

@@ -13,10 +13,10 @@ extension JournalCommand {
         static let configuration = CommandConfiguration(
             abstract: "Follow a journal: print each new record as a JSON line as soon as any process appends it.",
             discussion: """
-            Starts at the end of the journal (records already there are not printed) and looks for new
-            records every 100 ms, checking each record's checksums and chain link. With --until-seq it
-            stops after that record; with --summary it then prints the last sequence number, the chain
-            head it verified, and how long records took to appear (from each record's time to when this
+            Starts at the end of the journal (records already there are not printed) and looks for new \
+            records every 100 ms, checking each record's checksums and chain link. With --until-seq it \
+            stops after that record; with --summary it then prints the last sequence number, the chain \
+            head it verified, and how long records took to appear (from each record's time to when this \
             process read it). Following is an export of patient data and is recorded as one.
             """)
         @Argument(help: "The journal file.") var path: String

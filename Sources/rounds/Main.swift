@@ -39,11 +39,11 @@ struct RoundsCommand: ParsableCommand {
         commandName: "rounds",
         abstract: "Rounds — the hospital medical coordinator's live worklist, bed board, labs and messages.",
         discussion: """
-        Every change is journaled to an append-only, checksummed, hash-chained file that several
-        terminals on one host share. Without --journal the journal is $ROUNDS_JOURNAL, else
+        Every change is journaled to an append-only, checksummed, hash-chained file that several \
+        terminals on one host share. Without --journal the journal is $ROUNDS_JOURNAL, else \
         $XDG_DATA_HOME/rounds/journal.rj (~/.local/share/rounds/journal.rj).
 
-        Exit codes: 0 success, 1 a command was refused or the journal failed, 2 usage error,
+        Exit codes: 0 success, 1 a command was refused or the journal failed, 2 usage error, \
         3 a torn tail was found (journal verify).
         """,
         version: "0.1.0",

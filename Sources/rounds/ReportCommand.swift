@@ -12,12 +12,12 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Print a report: census, beds, worklist, labs, messages, supervisor, handover or changes.",
         discussion: """
-        census, beds, worklist, labs, messages and supervisor are tables (text, csv, json, markdown,
-        html). handover is the I-PASS walkthrough as a document for paper or screen (text,
-        markdown, html). changes lists what changed for a user since a time or since their last
-        shift ended (--since last-shift, the default). --at TIME shows the hospital as it was then.
-        Every report is recorded in the journal as an export before it is printed. JSON and CSV
-        carry one snake_case key per column, numbers as numbers and times in ISO 8601 with their
+        census, beds, worklist, labs, messages and supervisor are tables (text, csv, json, markdown, \
+        html). handover is the I-PASS walkthrough as a document for paper or screen (text, \
+        markdown, html). changes lists what changed for a user since a time or since their last \
+        shift ended (--since last-shift, the default). --at TIME shows the hospital as it was then. \
+        Every report is recorded in the journal as an export before it is printed. JSON and CSV \
+        carry one snake_case key per column, numbers as numbers and times in ISO 8601 with their \
         offset; Docs/REPORTS.md lists every key and its type.
         """)
 
@@ -51,6 +51,10 @@ struct ReportCommand: ParsableCommand {
         do {
             engine = try Engine(journalAt: path)
             engine.origin = Host.origin(program: "rounds report")
+            if report == .changes, let user, user != engine.actor, engine.state.staff[engine.actor]?.role != .supervisor {
+                warn("rounds: refused: only a supervisor may look at what changed for someone else (\(user.terminalSafe)): it lists the messages sent to them; leave out --user for your own")
+                throw Exit(code: 1)
+            }
             if allMessages, engine.state.staff[engine.actor]?.role != .supervisor {
                 warn("rounds: refused: only a supervisor may list every message (--all); without it the report lists the messages to you, to your role and from you")
                 throw Exit(code: 1)
@@ -90,7 +94,14 @@ struct ReportCommand: ParsableCommand {
                               footer: ["\(changes.count) changes"])
             text = table.render(format)
         default:
-            text = Table.render(report.tables(state, context), format, title: "\(report.title) at \(context.wallClock.dateTime(now))")
+            // A printed page says which hospital it is from.
+            let tables = report.tables(state, context).map { t -> Table in
+                var named = t
+                if let name = state.hospitalName { named.title = "\(name) — \(t.title)" }
+                return named
+            }
+            let title = (state.hospitalName.map { "\($0) — " } ?? "") + "\(report.title) at \(context.wallClock.dateTime(now))"
+            text = Table.render(tables, format, title: title)
         }
         FileHandle.standardOutput.write(Data(text.utf8))
     }

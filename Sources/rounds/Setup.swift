@@ -9,9 +9,9 @@ struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a new, empty hospital: its journal, its name and its first supervisor.",
         discussion: """
-        Writes a new journal holding the hospital's name and the first supervisor on the staff
-        roster; from then on roles decide who may do what (Docs/OPERATIONS.md). Then load the
-        layout and roster with `rounds import units|beds|staff FILE.csv`. Never replaces an
+        Writes a new journal holding the hospital's name and the first supervisor on the staff \
+        roster; from then on roles decide who may do what (Docs/OPERATIONS.md). Then load the \
+        layout and roster with `rounds import units|beds|staff FILE.csv`. Never replaces an \
         existing file.
         """)
 
@@ -72,8 +72,14 @@ struct Init: ParsableCommand {
         var st = stat()
         let mode = stat(path, &st) == 0 ? String(st.st_mode & 0o777, radix: 8) : "?"
         say("Created \(path) (mode 0\(mode)): \"\(hospital.terminalSafe)\", first supervisor \(supervisor) (\(name.terminalSafe)).")
-        say("Next, as \(supervisor): rounds import units FILE.csv, rounds import beds FILE.csv, rounds import staff FILE.csv (Docs/COMMANDS.md, \"Importing\").")
+        say("Next, as \(supervisor): rounds import units FILE.csv, rounds import beds FILE.csv, rounds import staff FILE.csv (Docs/COMMANDS.md, \"Set-up files and imports\").")
     }
+}
+
+/// "seq 56" or "seq 56–61".
+func seqRange(_ records: [Recorded]) -> String {
+    guard let first = records.first?.seq, let last = records.last?.seq else { return "nothing" }
+    return first == last ? "seq \(first)" : "seq \(first)–\(last)"
 }
 
 /// `rounds import units|beds|staff FILE.csv`: the layout and roster from a hospital's files.
@@ -86,9 +92,10 @@ struct ImportCommand: ParsableCommand {
           units: \(ImportKind.units.headerExample)
           beds:  \(ImportKind.beds.headerExample)   (attributes: isolation;telemetry;bariatric, or empty)
           staff: \(ImportKind.staff.headerExample)   (on_duty: yes or no, default yes)
-        The whole file is checked first; every bad row is reported with its line and column and
-        nothing is written unless every row is valid. Rows that match what the hospital holds
-        change nothing, so importing the same file again records nothing. Staff rows that differ
+
+        The whole file is checked first; every bad row is reported with its line and column and \
+        nothing is written unless every row is valid. Rows that match what the hospital holds \
+        change nothing, so importing the same file again records nothing. Staff rows that differ \
         update the roster. Exit 0 when recorded (or nothing to record), 1 when refused.
         """)
 
@@ -108,8 +115,20 @@ struct ImportCommand: ParsableCommand {
         let text: String
         do {
             let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
-            guard let decoded = String(data: data, encoding: .utf8) else {
-                warn("rounds: \(file) is not UTF-8 text; save it from the spreadsheet as \"CSV UTF-8\"")
+            guard let decoded = String(validating: Array(data), as: UTF8.self) else {
+                let bytes = Array(data)
+                var line = 1, offset = 0
+                // Find the first byte that is not UTF-8 by growing a valid prefix.
+                var end = 0
+                while end < bytes.count {
+                    var next = end + 1
+                    while next <= min(bytes.count, end + 4), String(validating: bytes[end..<next], as: UTF8.self) == nil { next += 1 }
+                    if next > min(bytes.count, end + 4) { break }
+                    if bytes[end] == 0x0A { line += 1 }
+                    end = next
+                }
+                offset = end
+                warn("rounds: \(file) is not UTF-8 text: line \(line), byte \(offset + 1) of the file (0x\(String(bytes[min(offset, bytes.count - 1)], radix: 16, uppercase: true))) is not UTF-8; save it from the spreadsheet as \"CSV UTF-8\" and import it again")
                 throw Exit(code: 1)
             }
             text = decoded
@@ -152,7 +171,7 @@ struct ImportCommand: ParsableCommand {
         do {
             let records = try engine.submitAll(plan.commands.map(\.command))
             let mine = records.filter { $0.actor != Engine.systemActor }
-            say("\(name): \(summary); recorded as seq \(mine.first?.seq ?? 0)–\(mine.last?.seq ?? 0)")
+            say("\(name): \(summary); recorded as \(seqRange(mine))")
         } catch {
             switch error {
             case .refused(let index, let r):

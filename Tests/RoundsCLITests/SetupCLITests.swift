@@ -228,3 +228,29 @@ import RoundsTestSupport
                                                                       urgent: true, replyTo: nil, system: false))])
     }
 }
+
+/// What the day-one walkthrough found (issue 17): each a test that failed before its fix.
+@Suite(.serialized) struct WalkthroughFindingsTests {
+    @Test func changesForSomeoneElseAreASupervisorsLookAndTheAuditListsEveryChange() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = dir.file("h.rj")
+        #expect(try rounds(["init", "--journal", j, "--hospital", "St Example", "--supervisor", "tsuper"]).status == 0)
+        // This login is not a supervisor here: another person's changes (their messages) are not its to read.
+        let other = try rounds(["report", "changes", "--journal", j, "--user", "tsuper"])
+        #expect(other.status == 1 && other.err.contains("only a supervisor"), "\(other.err)")
+        // The audit lists changes that touch no patient (the roster made by rounds init).
+        #expect(try rounds(["audit", "--journal", j, "--format", "csv"]).out.contains("staff"), "the roster change is in the audit")
+        // Reports name the hospital.
+        #expect(try rounds(["report", "census", "--journal", j]).out.contains("St Example — "))
+    }
+
+    @Test func aFileThatIsNotUTF8IsNamedByLineAndByte() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try demoJournal(dir, beds: 20)
+        let bytes: [UInt8] = Array("code,name,kind\n5Z,Caf".utf8) + [0xE9] + Array(",medsurg\n".utf8)
+        _ = FileManager.default.createFile(atPath: dir.file("latin1.csv"), contents: Data(bytes))
+        let r = try rounds(["import", "units", dir.file("latin1.csv"), "--journal", j])
+        #expect(r.status == 1)
+        #expect(r.err.contains("line 2, byte 22 of the file (0xE9)"), "\(r.err)")
+    }
+}

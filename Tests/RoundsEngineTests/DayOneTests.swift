@@ -4,6 +4,7 @@ import RoundsJournal
 import RoundsEngine
 import RoundsTestSupport
 import RoundsDemo
+import RoundsReports
 
 /// What a real hospital needs on day one (issue 17): imports, all-or-none writes, who may
 /// acknowledge a message, rules that fire for readers and under the engine's own actor, and
@@ -327,5 +328,27 @@ import RoundsDemo
         }
         #expect(e.state.labs.values.contains { $0.mrn == hip.mrn && $0.test == "TS" && $0.isPending }, "the hip's type & screen is still not done")
         for id in storyMessages { #expect(e.state.messages[id]?.acknowledgedBy == nil, "story message \(id) was acknowledged by the simulator") }
+    }
+}
+
+@Suite struct ChangesAndMessageReportTests {
+    @Test func aStatTaskThatGoesOverdueIsAChangeAndTheSenderIsNotAReader() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (e, clock) = try Fixture.engine(in: dir)
+        try e.submit(line: "task add \"Stat call\" priority stat owner alice")
+        let since = clock.now()
+        clock.advance(.minutes(31))
+        try e.tick()
+        #expect(e.state.tasks[TaskID(1)]?.escalation == 2, "a stat task goes straight to level 2")
+        let changes = try Engine.changes(journalAt: e.journal.path, since: since, for: "alice")
+        #expect(changes.contains { $0.kind == .taskOverdue && $0.text.contains("T1") }, "the stat task that went overdue is listed")
+        // Read counts leave the sender out; an acknowledgement for someone says so in the data.
+        try e.submit(line: "msg send @evs \"Spill\" urgent")
+        e.actor = "sam"
+        try e.submit(line: "msg ack M2")
+        let table = Report.messages.tables(e.state, ReportContext(now: clock.now(), wallClock: .utc))[0]
+        let json = table.render(.json)
+        #expect(json.contains("\"read_count\": 1") || json.contains("\"read_count\":1"), "sam read it acknowledging; alice only wrote it")
+        #expect(json.contains("\"acknowledged_on_behalf_of\": \"@evs\"") || json.contains("\"acknowledged_on_behalf_of\":\"@evs\""))
     }
 }
