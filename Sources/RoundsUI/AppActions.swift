@@ -156,7 +156,7 @@ extension RoundsApp {
                 return staff.contains(v) ? nil : "no staff member '\(v)'"
             },
             Form.Field("Subject"),
-            patientField("About (patient)"),
+            patientField("About"),
             Form.Field("Urgent", hint: "y or n", required: false, value: "n") { v in ["y", "n", "yes", "no"].contains(v.lowercased()) ? nil : "y or n" },
         ]) { v in
             let mrn = RoundsApp.resolvePatient(v[2], byName, known: known)

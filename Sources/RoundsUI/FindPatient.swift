@@ -5,7 +5,20 @@ import RoundsDomain
 public enum PatientLookup {
     /// Text as it is compared: lower case, accents dropped and other scripts transliterated
     /// (`Nguyễn` → `nguyen`, `김민준` → `gimminjun`), so what is typed on any keyboard finds it.
-    static func folded(_ s: String) -> String { TextWidth.asciiFold(s).lowercased() }
+    static func folded(_ s: String, searching: Bool = false) -> String {
+        String(TextWidth.asciiFold(s, searching: searching).lowercased().map { $0 == "," || $0 == "." ? " " : $0 })
+    }
+
+    /// Every word of `query` is in `text`: `gim min` finds `Gim, Minjun`.
+    static func holds(_ text: String, _ query: String) -> Bool {
+        query.split(separator: " ").allSatisfy { text.contains($0) }
+    }
+
+    /// A name as it may be searched for: folded, and with Hangul spelled the usual way too.
+    static func spellings(_ name: String) -> [String] {
+        let a = folded(name), b = folded(name, searching: true)
+        return a == b ? [a] : [a, b]
+    }
 
     /// Whether `query` finds `patient`: a prefix of the MRN, or a part of the name as written or
     /// folded.
@@ -13,9 +26,9 @@ public enum PatientLookup {
         let q = query.trimmingCharacters(in: " ")
         guard !q.isEmpty else { return true }
         if patient.mrn.lowercased().hasPrefix(q.lowercased()) { return true }
-        if patient.name.lowercased().contains(q.lowercased()) { return true }
+        if holds(patient.name.lowercased(), q.lowercased()) { return true }
         let fq = folded(q)
-        return !fq.isEmpty && folded(patient.name).contains(fq)
+        return !fq.trimmingCharacters(in: " ").isEmpty && spellings(patient.name).contains { holds($0, fq) }
     }
 
     /// Every patient the hospital knows (admitted or not) that `query` finds: admitted first,
@@ -26,7 +39,7 @@ public enum PatientLookup {
         let fq = folded(q)
         var found: [(rank: Int, name: String, p: Patient)] = []
         for p in s.patients.values where matches(p, q) {
-            let starts = p.mrn.lowercased().hasPrefix(q.lowercased()) || folded(p.name).hasPrefix(fq)
+            let starts = p.mrn.lowercased().hasPrefix(q.lowercased()) || spellings(p.name).contains { $0.hasPrefix(fq) }
             let admitted = s.activeStay[p.mrn] != nil
             found.append(((admitted ? 0 : 2) + (starts ? 0 : 1), folded(p.name), p))
         }
@@ -136,7 +149,8 @@ extension Completion {
         for f in found.dropFirst() {
             while !f.word.lowercased().hasPrefix(prefix.lowercased()) { prefix.removeLast() }
         }
-        let extends = prefix.count > current.count && prefix.lowercased().hasPrefix(current.lowercased())
+        // Nothing typed yet: list the choices and leave the word to be typed (a name or an MRN).
+        let extends = !current.isEmpty && prefix.count > current.count && prefix.lowercased().hasPrefix(current.lowercased())
         return ((parts + [extends ? prefix : current]).joined(separator: " "), found.map(\.shown))
     }
 }

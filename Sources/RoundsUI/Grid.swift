@@ -177,13 +177,16 @@ public enum TextWidth {
         guard width > indent + 4, of(s) > width else { return [s] }
         let pad = String(repeating: " ", count: indent)
         var out: [String] = []
-        var line = "", used = 0
+        // Leading spaces are kept (an indented line stays indented).
+        let leading = s.prefix { $0 == " " }.count
+        var line = String(repeating: " ", count: leading), used = leading
+        let s = s.dropFirst(leading)
         func flush() { out.append(line); line = pad; used = indent }
         for word in s.split(separator: " ", omittingEmptySubsequences: false) {
             let w = of(String(word))
-            let gap = (used == 0 || used == indent && !out.isEmpty) ? 0 : 1
+            let gap = (used == (out.isEmpty ? leading : indent)) ? 0 : 1
             if used + gap + w <= width { line += (gap == 1 ? " " : "") + word; used += gap + w; continue }
-            if used > (out.isEmpty ? 0 : indent) { flush() }
+            if used > (out.isEmpty ? leading : indent) { flush() }
             // A word longer than a line: as much as fits, then the rest on the next lines.
             for ch in word {
                 let cw = of(ch)
@@ -191,7 +194,7 @@ public enum TextWidth {
                 line.append(ch); used += cw
             }
         }
-        if used > (out.isEmpty ? 0 : indent) || out.isEmpty { out.append(line) }
+        if used > (out.isEmpty ? leading : indent) || out.isEmpty { out.append(line) }
         return out
     }
 
@@ -205,7 +208,9 @@ public enum TextWidth {
     /// Other scripts are transliterated (Cyrillic, Greek, Hangul, kana: `김민준` → `Gimminjun`),
     /// and what has no transliteration here (Han characters) is shown by its code point
     /// (`王` → `[738B]`), so two names in the same script never look the same.
-    public static func asciiFold(_ s: String) -> String {
+    /// `searching`: Hangul initials as names are usually spelled in Latin (`김` → `Kim`, not
+    /// `Gim`), so a search typed either way finds them.
+    public static func asciiFold(_ s: String, searching: Bool = false) -> String {
         if s.utf8.allSatisfy({ $0 < 0x80 }) { return s }
         var out = ""
         var previous: Unicode.Scalar?
@@ -221,7 +226,7 @@ public enum TextWidth {
             if base.isASCII { out.append(Character(base)); continue }
             if let folded = fold[base] { out += folded; continue }
             if let decomposed = String(ch).decomposedBase, decomposed.isASCII { out.append(decomposed); continue }
-            if var latin = Transliteration.latin(base) {
+            if var latin = Transliteration.latin(base, searching: searching) {
                 // A word in a script without case starts with a capital, as a name would.
                 if Transliteration.caseless(base), !(out.last?.isLetter ?? false), let first = latin.first {
                     latin = first.uppercased() + latin.dropFirst()
@@ -238,7 +243,7 @@ public enum TextWidth {
 
     static let symbols: [Character: String] = [
         "●": "*", "○": "o", "◐": "r", "✗": "x", "~": "~", "■": "#", "…": "~", "—": "-", "–": "-", "→": "->", "←": "<-",
-        "▲": "^", "▼": "v", "‼": "!!", "⚠": "!", "✓": "v", "·": ".", "•": "*", "“": "\"", "”": "\"", "‘": "'", "’": "'",
+        "▲": "^", "▼": "v", "↑": "^", "↓": "v", "⏱": "(t)", "‼": "!!", "⚠": "!", "✓": "v", "·": ".", "•": "*", "“": "\"", "”": "\"", "‘": "'", "’": "'",
         "⌛": "", "⇥": ">", "▶": ">", "▏": "_", "─": "-", "│": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+", "├": "+", "┤": "+", "µ": "u", "×": "x", "⁹": "9",
     ]
     static let fold: [Unicode.Scalar: String] = [
@@ -297,12 +302,12 @@ enum Transliteration {
         (0xAC00...0xD7A3).contains(u.value) || (0x3041...0x30FF).contains(u.value)
     }
 
-    static func latin(_ u: Unicode.Scalar) -> String? {
+    static func latin(_ u: Unicode.Scalar, searching: Bool = false) -> String? {
         let v = u.value
         switch v {
         case 0xAC00...0xD7A3:
             let syllable = Int(v - 0xAC00)
-            return hangulInitial[syllable / 588] + hangulVowel[(syllable % 588) / 28] + hangulFinal[syllable % 28]
+            return (searching ? hangulInitialUsual : hangulInitial)[syllable / 588] + hangulVowel[(syllable % 588) / 28] + hangulFinal[syllable % 28]
         case 0x0410...0x044F, 0x0400...0x040F, 0x0450...0x045F, 0x0490, 0x0491:
             let upper = (0x0410...0x042F).contains(v) || (0x0400...0x040F).contains(v) || v == 0x0490
             let lower = (0x0410...0x042F).contains(v) ? v + 0x20 : ((0x0400...0x040F).contains(v) ? v + 0x50 : (v == 0x0490 ? 0x0491 : v))
@@ -322,6 +327,8 @@ enum Transliteration {
     }
 
     static let hangulInitial = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"]
+    /// The initials of McCune–Reischauer, as most Korean names are written in Latin (Kim, Pak).
+    static let hangulInitialUsual = ["k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "ch", "jj", "ch", "k", "t", "p", "h"]
     static let hangulVowel = ["a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we", "wi", "yu", "eu", "ui", "i"]
     static let hangulFinal = ["", "k", "k", "ks", "n", "nj", "nh", "t", "l", "lk", "lm", "lb", "ls", "lt", "lp", "lh", "m", "p", "ps", "t", "ss", "ng", "t", "ch", "k", "t", "p", "h"]
     static let cyrillic: [Character: String] = [

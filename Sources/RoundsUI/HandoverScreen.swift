@@ -120,7 +120,8 @@ extension RoundsApp {
         if let h {
             let done = items.filter { h.acknowledged[$0.key] != nil }.count
             let missing = items.filter { $0.required && h.acknowledged[$0.key] == nil }.count
-            title += " \(h.id) · \(h.from) → \(h.to) · \(h.status.rawValue) · \(done)/\(items.count) acknowledged" + (missing > 0 ? " · ‼ \(missing) required left" : " · ready to complete")
+            // What decides the next step first: how many required items are left.
+            title += " \(h.id) · " + (missing > 0 ? "‼ \(missing) required left" : "ready to complete") + " · \(done)/\(items.count) acknowledged · \(h.from) → \(h.to) · \(h.status.rawValue)"
         } else {
             title += " · none started (s starts one) · preview in I-PASS order"
         }

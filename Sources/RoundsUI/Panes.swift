@@ -263,7 +263,7 @@ public enum WorklistPane {
         return PaneContent(columns: [.init("Pri", 7, keep: true), .init("Due", 13, keep: true), .init("Task", 16, flexible: true, priority: 3), .init("Patient", 14, priority: 2),
                                      .init("Owner", 10, keep: true), .init("Status", 8, keep: true), .init("At", 5, priority: 1)],
                            rows: rows, summary: "\(order.count) open · \(overdue) overdue",
-                           shortSummary: "\(order.count) open" + (overdue > 0 ? " ‼\(overdue) late" : ""), sortName: sorts[c.sort % sorts.count])
+                           shortSummary: "\(order.count)" + (overdue > 0 ? " ‼\(overdue) late" : " open"), sortName: sorts[c.sort % sorts.count])
     }
 }
 

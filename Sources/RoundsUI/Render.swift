@@ -59,7 +59,12 @@ extension RoundsApp {
         let (overdue, critical, waiting, urgent) = (header.overdue, header.critical, header.waiting, header.urgent)
         g.fill(Rect(x: 0, y: 0, width: g.width, height: 1), style: .header)
         let narrow = g.width < 140
-        let left = narrow ? " Rounds · \(engine.actor) · \(engine.wallClock.hhmm(now))" : " Rounds · \(hospitalName) · \(engine.actor) · \(engine.wallClock.hhmm(now))"
+        var left = narrow ? " Rounds · \(engine.actor) · \(engine.wallClock.hhmm(now))" : " Rounds · \(hospitalName) · \(engine.actor) · \(engine.wallClock.hhmm(now))"
+        if narrow {
+            // The counts matter more than the name of the program: it goes first when short of room.
+            let countsWidth = [overdue, critical, waiting, urgent].reduce(0) { $0 + "\($1)".count + ($1 > 0 ? 2 : 0) } + 44
+            if TextWidth.of(left) + 2 + countsWidth > g.width { left = " \(engine.actor) · \(engine.wallClock.hhmm(now))" }
+        }
         var x = g.put(left, x: 0, y: 0, style: .header) + 2
         if let shift = s.shift(at: now, wallClock: engine.wallClock), !narrow {
             x += g.put("\(shift.name) shift", x: x, y: 0, style: .header) + 2
@@ -154,6 +159,13 @@ extension RoundsApp {
         while used() > available {
             let excess = used() - available
             if let f = flex, let w = ws[f], w > 16 { ws[f] = max(16, w - excess); continue }
+            // Columns of little use go first (priority 1 or less); the title gives way to 12
+            // columns before a column that matters (a patient) is left out.
+            if let drop = ws.indices.filter({ ws[$0] != nil && !columns[$0].keep && !columns[$0].flexible && columns[$0].priority <= 1 })
+                .min(by: { (columns[$0].priority, -$0) < (columns[$1].priority, -$1) }) {
+                ws[drop] = nil; continue
+            }
+            if let f = flex, let w = ws[f], w > 12 { ws[f] = max(12, w - excess); continue }
             let droppable = ws.indices.filter { ws[$0] != nil && !columns[$0].keep }
             if ws.compactMap({ $0 }).count > 1, let drop = droppable.min(by: { (columns[$0].priority, -$0) < (columns[$1].priority, -$1) }) {
                 ws[drop] = nil; continue

@@ -97,6 +97,9 @@ import RoundsTestSupport
         // Two Korean patients' short names differ.
         #expect(TextWidth.asciiFold(shortName("김, 민준")) != TextWidth.asciiFold(shortName("박, 지호")))
         #expect(TextWidth.truncate("‼ URGENT", to: 8, ascii: true) == "!! URGE~", "cut on the width drawn")
+        #expect(TextWidth.asciiFold("↑↓ ⏱") == "^v (t)")
+        #expect(TextWidth.wrap("  :    command  Type any command of the language", width: 24, indent: 6)
+                == ["  :    command  Type any", "      command of the", "      language"])
     }
 
     @Test func redrawHasAKeyAndCtrlLLocks() throws {
@@ -229,7 +232,7 @@ import RoundsTestSupport
         let s = app.state
         // discharge takes a patient in a bed: no beds offered.
         let (line, options) = Completion.complete("discharge ", s, words: app.completionWords())
-        #expect(line == "discharge MRN00")
+        #expect(line == "discharge ", "nothing typed: the choices are listed, the word left to type")
         #expect(options.count == 2 && options.allSatisfy { $0.hasPrefix("MRN00") }, "\(options)")
         #expect(Completion.complete("discharge nguy", s, words: []).0 == "discharge MRN001 ")
         #expect(Completion.complete("discharge 王", s, words: []).0 == "discharge MRN003 ")
@@ -265,6 +268,12 @@ import RoundsTestSupport
         #expect(PatientLookup.find(app.state, "NGUYEN").map(\.mrn) == ["MRN001"])
         #expect(PatientLookup.find(app.state, "王").map(\.mrn) == ["MRN003"])
         #expect(PatientLookup.find(app.state, "mrn00").count == 4)
+        // Korean names are found as they are usually spelled too (김 is Gim in the Revised
+        // Romanization shown on an ASCII screen, Kim on most papers).
+        app.submit("admit MRN005 name \"김, 민준\" dob 1950-01-01 sex m from ed")
+        #expect(PatientLookup.find(app.state, "kim").map(\.mrn) == ["MRN005"])
+        #expect(PatientLookup.find(app.state, "gim min").map(\.mrn) == ["MRN005"])
+        #expect(PatientLookup.find(app.state, "김").map(\.mrn) == ["MRN005"])
     }
 
     @Test func handoverNoteMovesOnAndAllStableAsks() throws {

@@ -26,7 +26,7 @@ import RoundsTestSupport
         let bob = RoundsApp(engine: bobEngine, hospitalName: "St Example")
         bob.handle(.char("H"))
         let screen = bob.render(width: 160, height: 45).text
-        #expect(screen.contains("Handover H1 · alice → bob · in-progress"))
+        #expect(screen.contains("Handover H1 · ‼ 2 required left · 0/6 acknowledged · alice → bob · in-progress"), "\(screen)")
         // I-PASS order: the unstable patient first, then the stable one, then the critical result.
         let unstable = try #require(screen.range(of: "UNSTABLE"))
         let stable = try #require(screen.range(of: "STABLE     "))
