@@ -133,6 +133,9 @@ public final class RoundsApp {
         }
     }
     var handoverCache: (key: RecordKey, items: [HandoverItem])?
+    let concernIndex = ConcernIndex()
+    struct FinderKey: Equatable { var text: String; var seq: UInt64; var past: Bool }
+    var finderCache: (key: FinderKey, matches: [PatientFinder.Match])?
     var supervisorCache: (key: RecordKey, lines: [(String, StyleSlot)])?
 
     public init(engine: Engine, hospitalName: String = "Rounds", readOnly: Bool = false, wall: Bool = false,
@@ -282,7 +285,9 @@ public final class RoundsApp {
         case .beds: return BedBoardPane.content(state, ctx)
         case .labs: return LabsPane.content(state, ctx)
         case .messages:
-            return MessagesPane.content(state, ctx, me: engine.actor, scope: views[.messages]!.allMessages ? .all : .concerning(engine.actor, myRole))
+            // The live state's messages are indexed by reader as they arrive; the past's are looked at.
+            return MessagesPane.content(state, ctx, me: engine.actor, scope: views[.messages]!.allMessages ? .all : .concerning(engine.actor, myRole),
+                                        index: timeline == nil ? concernIndex : nil)
         }
     }
 

@@ -200,13 +200,23 @@ extension RoundsApp {
         setStatus("Messages: ALL, every message in the hospital; this look is recorded. v returns to yours")
     }
 
+    /// The finder's matches, kept while the text and the hospital stay the same (it is drawn
+    /// four times a second).
+    func finderMatches(_ text: String) -> [PatientFinder.Match] {
+        let key = FinderKey(text: text, seq: state.lastSeq, past: timeline != nil)
+        if let cached = finderCache, cached.key == key { return cached.matches }
+        let matches = PatientLookup.find(state, text)
+        finderCache = (key, matches)
+        return matches
+    }
+
     func handleFinder(_ f: inout PatientFinder, _ key: Key) {
         switch key {
         case .escape: overlay = nil
         case .down, .tab: f.selected += 1; overlay = .findPatient(f)
         case .up, .backTab: f.selected = max(0, f.selected - 1); overlay = .findPatient(f)
         case .enter:
-            let matches = PatientLookup.find(state, f.editor.text)
+            let matches = finderMatches(f.editor.text)
             guard !matches.isEmpty else { setStatus("Nobody found for \"\(f.editor.text)\"", error: true); return }
             let m = matches[min(f.selected, matches.count - 1)]
             overlay = nil
@@ -281,7 +291,8 @@ extension RoundsApp {
             if !m.body.isEmpty { lines += ["", m.body] }
             lines.append("")
             lines.append(m.acknowledgedBy.map { "Acknowledged by \($0)" } ?? (m.urgent ? "Not acknowledged (a to acknowledge)" : ""))
-            let thread = state.messages.values.filter { $0.thread == m.thread && $0.id != m.id }
+            let me = engine.actor, role = myRole, all = views[.messages]!.allMessages
+            let thread = state.messages.values.filter { $0.thread == m.thread && $0.id != m.id && (all || $0.concerns(me, role: role)) }
             if !thread.isEmpty { lines += ["", "Thread:"] + thread.map { "  \($0.id) \(w.hhmm($0.sentAt)) \($0.from): \($0.subject)" } }
         } else if row.key.hasPrefix("bed:"), let b = state.beds[String(row.key.dropFirst(4))] {
             title = "Bed \(b.id)"
@@ -341,7 +352,10 @@ extension RoundsApp {
                 return "  \(pr.id) \(pr.title) · \(w.dateTime(pr.start))" + (missing.isEmpty ? "  ready" : "  NOT READY: missing \(missing.joined(separator: ", "))")
             }
         }
-        let msgs = state.messages.values.filter { $0.patient == mrn }.suffix(8)
+        // Messages about the patient that are this user's business (or all, for a supervisor
+        // who has switched the messages pane to all).
+        let me = engine.actor, role = myRole, all = views[.messages]!.allMessages
+        let msgs = state.messages.values.filter { $0.patient == mrn && (all || $0.concerns(me, role: role)) }.suffix(8)
         if !msgs.isEmpty { lines += ["", "Messages:"] + msgs.map { "  \($0.id) \(w.hhmm($0.sentAt)) \($0.from) → \($0.to): \($0.subject)" } }
         audit(.viewed, patient: mrn, detail: "patient view")
         overlay = .detail(title: "Patient \(mrn)", lines: lines, scroll: 0)

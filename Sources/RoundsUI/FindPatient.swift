@@ -80,7 +80,11 @@ public enum CompletionSlot: Equatable, Sendable {
     /// A new value nobody can complete (a new MRN, a quoted title).
     case none
 
-    public enum PatientKind: Sendable { case admitted, waiting, inBed }
+    public enum PatientKind: Sendable {
+        case admitted, waiting, inBed
+        /// Known to the hospital and not admitted now (admitting a returning patient).
+        case returning
+    }
 
     /// The slot of the last word of `parts` (the verb is parts[0]), from the grammar of
     /// Docs/COMMANDS.md.
@@ -93,7 +97,7 @@ public enum CompletionSlot: Equatable, Sendable {
         if n >= 2, previous == "patient" || previous == "about" { return .patient(.admitted) }
         let sub = parts.count > 1 ? parts[1].lowercased() : ""
         switch (verb, n) {
-        case ("admit", 1): return .none
+        case ("admit", 1): return .patient(.returning)
         case ("assign", 1), ("cancel-admission", 1): return .patient(.waiting)
         case ("transfer", 1), ("discharge", 1), ("swap", 1), ("swap", 2): return .patient(.inBed)
         case ("patient", 1), ("ipass", 1): return .patient(.admitted)
@@ -121,6 +125,12 @@ extension Completion {
         case .bed(let available):
             let beds = s.unitOrder.flatMap { s.beds(in: $0) }.filter { !available || $0.status == .available || $0.status == .reserved }
             return beds.map(\.id).filter { $0.lowercased().hasPrefix(current.lowercased()) && $0 != current }.map { ($0, $0) }
+        case .patient(.returning):
+            // A new MRN is typed in full; a returning patient completes, by MRN or name.
+            guard !current.isEmpty else { return [] }
+            return s.patients.values.filter { s.activeStay[$0.mrn] == nil && $0.mrn != current && PatientLookup.matches($0, current) }
+                .sorted { $0.mrn < $1.mrn }.prefix(50)
+                .map { ("\($0.mrn) (\(shortName($0.name).terminalSafe), b. \($0.dateOfBirth))", $0.mrn) }
         case .patient(let kind):
             var found: [(shown: String, word: String)] = []
             for (mrn, id) in s.activeStay.sorted(by: { $0.key < $1.key }) {
@@ -129,6 +139,7 @@ extension Completion {
                 case .admitted: break
                 case .waiting: if st.phase != .waiting { continue }
                 case .inBed: if st.phase != .inBed { continue }
+                case .returning: continue
                 }
                 guard mrn != current, PatientLookup.matches(p, current) else { continue }
                 found.append(("\(mrn) (\(shortName(p.name).terminalSafe)\(st.bed.map { ", \($0)" } ?? ""))", mrn))

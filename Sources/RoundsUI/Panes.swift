@@ -455,18 +455,27 @@ public enum MessagesPane {
         }
     }
 
-    public static func content(_ s: HospitalState, _ c: PaneContext, me: Login, scope: Scope = .all) -> PaneContent {
+    public static func content(_ s: HospitalState, _ c: PaneContext, me: Login, scope: Scope = .all, index: ConcernIndex? = nil) -> PaneContent {
         let since = c.now - .hours(24)
         let urgentFirst = c.sort % sorts.count == 0
-        if scope != .all, let day = DayOfMessages(s, since: since, urgentFirst: urgentFirst) {
-            // One's own messages: the day's, in the day's order, looked at once per content.
+        if case .concerning(let login, let role) = scope, let day = DayOfMessages(s, since: since, urgentFirst: urgentFirst) {
+            // One's own messages: the day's (from the reader's index, which looks at each
+            // message once, when it arrives), then the older unacknowledged urgent ones; with
+            // "urgent first", the unacknowledged ones first.
+            let mine = (index ?? ConcernIndex()).numbers(s, from: day.low, login, role)
+            let dayMine = mine[partitionPoint(mine.indices) { mine[$0] < day.low }...]
+            let openIDs = day.open.filter { scope.includes(s.messages[$0]) }
             var ids: [MessageID] = []
-            var open = 0
-            for i in 0..<day.count {
-                let id = day[i]
-                let m = s.messages[id]
-                if scope.includes(m) { ids.append(id); if m?.awaitsAcknowledgement == true { open += 1 } }
+            ids.reserveCapacity(dayMine.count + openIDs.count)
+            if urgentFirst {
+                let first = Set(openIDs)
+                ids = openIDs
+                for n in dayMine.reversed() where !first.contains(MessageID(n)) { ids.append(MessageID(n)) }
+            } else {
+                for n in dayMine.reversed() { ids.append(MessageID(n)) }
+                ids += day.older.filter { scope.includes(s.messages[$0]) }
             }
+            let open = openIDs.count
             let rows = c.madeRows(ids, s, row: { s, i in
                 let m = s.messages[ids[i]]
                 return (m?.awaitsAcknowledgement == true ? .messageUrgent : (m?.readBy[me] == nil ? .messageUnread : .normal), m?.patient)
@@ -524,6 +533,37 @@ public enum MessagesPane {
         let state = m.acknowledgedBy.map { "✓ ack \($0)" } ?? (m.readBy[me] == nil ? "• unread" : "read")
         let patient = m.patient.map { mrn in s.patients[mrn].map { shortName($0.name) } ?? mrn } ?? ""
         return [urgency, c.wallClock.hhmm(m.sentAt), "\(m.from) → \(m.to)", state, m.subject, patient]
+    }
+}
+
+/// The numbers of the messages that concern one reader (`Message.concerns`), in order, kept as
+/// messages arrive: whom a message is from and to never changes, so each is looked at once,
+/// not once per record for the whole day. The app keeps one for its live state.
+public final class ConcernIndex: @unchecked Sendable {
+    struct Reader: Equatable { var login: Login; var role: Role? }
+    private var reader: Reader?
+    private var numbers: [Int] = []
+    /// Messages numbered `start ..< scanned` have been looked at.
+    private var start = 0, scanned = 0
+
+    public init() {}
+
+    /// The numbers from `low` on (and perhaps a few before) of the messages that concern
+    /// `login`, ascending.
+    func numbers(_ s: HospitalState, from low: Int, _ login: Login, _ role: Role?) -> [Int] {
+        let r = Reader(login: login, role: role)
+        if r != reader || low < start || s.nextMessage < scanned {
+            reader = r; numbers = []; start = low; scanned = low
+        }
+        for n in scanned..<max(scanned, s.nextMessage) where s.messages[MessageID(n)]?.concerns(login, role: role) == true {
+            numbers.append(n)
+        }
+        scanned = max(scanned, s.nextMessage)
+        // Drop what has left the day, now and then.
+        if numbers.count > 4096, let first = numbers.firstIndex(where: { $0 >= low }), first > numbers.count / 2 {
+            numbers.removeFirst(first); start = low
+        }
+        return numbers
     }
 }
 

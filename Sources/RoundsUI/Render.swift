@@ -318,7 +318,7 @@ extension RoundsApp {
             for (i, line) in lines.enumerated() { g.put(line, x: r.x + 2, y: r.y + 1 + i, style: .overlay, maxWidth: r.width - 4) }
             g.put("y: yes · n or Esc: no, change nothing", x: r.x + 2, y: r.y + r.height - 2, style: .dim, maxWidth: r.width - 4)
         case .findPatient(let f):
-            let matches = PatientLookup.find(state, f.editor.text)
+            let matches = finderMatches(f.editor.text)
             let r = overlayRect(body, width: 96, height: max(6, min(matches.count, 16) + 5))
             g.fill(r, style: .overlay)
             g.box(r, title: "Find a patient — type a name or MRN · ↑↓ choose · Enter opens · Esc closes", style: .overlay, titleStyle: .overlayTitle)

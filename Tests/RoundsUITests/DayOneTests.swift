@@ -242,6 +242,8 @@ import RoundsTestSupport
         #expect(Completion.complete("msg send drlee \"x\" about nguy", s, words: []).0 == "msg send drlee \"x\" about MRN001 ")
         #expect(Completion.complete("lab order 王", s, words: []).0 == "lab order MRN003 ")
         #expect(Completion.complete("ass", s, words: []).0 == "assign ")
+        #expect(Completion.complete("admit okaf", s, words: []).0 == "admit MRN002 ", "a returning patient")
+        #expect(Completion.complete("admit ", s, words: []).1.isEmpty, "a new MRN is typed")
         // Through the keys.
         app.handle(.char(":"))
         type(app, "discharge nguy")
@@ -322,6 +324,15 @@ import RoundsTestSupport
         #expect(!text.contains("Private: your appraisal"), "person-to-person between others is not shown")
         #expect(text.contains("Bed meeting moved"), "to my role")
         #expect(text.contains("Family asking"), "sent by me")
+        // The patient view lists only the messages that concern me, too.
+        let other = try Engine(journalAt: app.engine.journal.path, actor: "sam", clock: clock, wallClock: .utc)
+        try other.submit(line: "msg send drlee \"Private about Nguyen\" about MRN001")
+        app.poll()
+        app.openPatient("MRN001")
+        let view = app.render(width: 160, height: 45).text
+        #expect(view.contains("Family asking"))
+        #expect(!view.contains("Private about Nguyen"))
+        app.overlay = nil
         let shown = app.content(.messages).rows.count
         let strip = app.render(width: 80, height: 24).row(at: 1)
         #expect(strip.contains("4 Msgs \(shown) "), "the tab counts what is shown: \(strip)")
@@ -349,6 +360,38 @@ import RoundsTestSupport
         sam.handle(.char("v"))
         #expect(!sam.render(width: 160, height: 45).text.contains("Family asking"), "v returns to one's own")
         #expect(ActionTable.markdown.contains("| `v` | mine / all |"))
+    }
+
+    /// The reader's index looks at each message once; what it lists is the definition: the
+    /// messages pane's rows, filtered to what concerns the reader.
+    @Test func onesOwnMessagesMatchTheDefinitionAsMessagesArrive() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, clock) = try scenario(dir)
+        let sam = try Engine(journalAt: app.engine.journal.path, actor: "sam", clock: clock, wallClock: .utc)
+        let index = ConcernIndex()
+        for step in 0..<12 {
+            let line = ["msg send drlee \"p\(step)\"", "msg send @coordinator \"c\(step)\" urgent", "msg send alice \"a\(step)\"",
+                        "msg send @evs \"e\(step)\" urgent"][step % 4]
+            try sam.submit(line: line)
+            app.poll()
+            // Alice acknowledges what is addressed to her role (only a recipient may).
+            if step % 3 == 0, let open = app.state.unacknowledgedUrgent.filter({ app.state.messages[$0]?.isAddressed(to: "alice", role: .coordinator) == true }).min() {
+                try app.engine.submit(line: "msg ack \(open)")
+            }
+            clock.advance(.minutes(7))
+            app.poll()
+            let s = app.state
+            for sort in 0..<MessagesPane.sorts.count {
+                let ctx = PaneContext(now: app.now, wallClock: .utc, sort: sort)
+                let want = expectedMessages(s, sort: sort, now: app.now).filter { id in
+                    s.messages[MessageID.parse(Substring(id))!]!.concerns("alice", role: .coordinator)
+                }
+                let got = MessagesPane.content(s, ctx, me: "alice", scope: .concerning("alice", .coordinator), index: index).rows.map(\.key)
+                #expect(got == want, "step \(step) sort \(sort)")
+                let fresh = MessagesPane.content(s, ctx, me: "alice", scope: .concerning("alice", .coordinator)).rows.map(\.key)
+                #expect(fresh == want)
+            }
+        }
     }
 
     @Test func aLabPastItsNeededByIsFlaggedAndSortsUp() throws {
