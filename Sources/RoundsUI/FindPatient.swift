@@ -77,6 +77,8 @@ public enum CompletionSlot: Equatable, Sendable {
     case bed(available: Bool)
     /// Anything: MRNs, beds, logins, roles and item numbers.
     case any
+    /// A handover item: a patient (by MRN or name) or an item number, or `all-stable`.
+    case handoverItem
     /// A new value nobody can complete (a new MRN, a quoted title).
     case none
 
@@ -104,6 +106,7 @@ public enum CompletionSlot: Equatable, Sendable {
         case ("reserve", 2): return .patient(.admitted)
         case ("reserve", 1), ("assign", 2), ("transfer", 2): return .bed(available: true)
         case ("lab", 2) where sub == "order", ("proc", 2) where sub == "book": return .patient(.admitted)
+        case ("handover", 2) where sub == "ack": return .handoverItem
         case ("discharge", _), ("transfer", _), ("assign", _), ("swap", _), ("cancel-admission", _), ("ipass", _), ("patient", _): return .none
         default: return .any
         }
@@ -122,6 +125,13 @@ extension Completion {
             return candidates(line, words: words).map { ($0, $0) }
         case .none:
             return []
+        case .handoverItem:
+            // Critical results and procedures not ready are items by their number; the unit's
+            // lists by name.
+            let numbered = s.activeLabs.compactMap { s.labs[$0] }.filter(\.awaitsCommunication).map(\.id.description)
+                + s.scheduledProcedures.map(\.description)
+            let items = candidates(line, words: ["all-stable", "queue", "blocked", "urgent"] + numbered)
+            return patients(.inBed, current, s) + items.map { ($0, $0) }
         case .bed(let available):
             let beds = s.unitOrder.flatMap { s.beds(in: $0) }.filter { !available || $0.status == .available || $0.status == .reserved }
             return beds.map(\.id).filter { $0.lowercased().hasPrefix(current.lowercased()) && $0 != current }.map { ($0, $0) }
@@ -132,20 +142,25 @@ extension Completion {
                 .sorted { $0.mrn < $1.mrn }.prefix(50)
                 .map { ("\($0.mrn) (\(shortName($0.name).terminalSafe), b. \($0.dateOfBirth))", $0.mrn) }
         case .patient(let kind):
-            var found: [(shown: String, word: String)] = []
-            for (mrn, id) in s.activeStay.sorted(by: { $0.key < $1.key }) {
-                guard let st = s.stays[id], let p = s.patients[mrn] else { continue }
-                switch kind {
-                case .admitted: break
-                case .waiting: if st.phase != .waiting { continue }
-                case .inBed: if st.phase != .inBed { continue }
-                case .returning: continue
-                }
-                guard mrn != current, PatientLookup.matches(p, current) else { continue }
-                found.append(("\(mrn) (\(shortName(p.name).terminalSafe)\(st.bed.map { ", \($0)" } ?? ""))", mrn))
-            }
-            return found
+            return patients(kind, current, s)
         }
+    }
+
+    /// Admitted patients of `kind` that `current` finds, by MRN or name.
+    static func patients(_ kind: CompletionSlot.PatientKind, _ current: String, _ s: HospitalState) -> [(shown: String, word: String)] {
+        var found: [(shown: String, word: String)] = []
+        for (mrn, id) in s.activeStay.sorted(by: { $0.key < $1.key }) {
+            guard let st = s.stays[id], let p = s.patients[mrn] else { continue }
+            switch kind {
+            case .admitted: break
+            case .waiting: if st.phase != .waiting { continue }
+            case .inBed: if st.phase != .inBed { continue }
+            case .returning: continue
+            }
+            guard mrn != current, PatientLookup.matches(p, current) else { continue }
+            found.append(("\(mrn) (\(shortName(p.name).terminalSafe)\(st.bed.map { ", \($0)" } ?? ""))", mrn))
+        }
+        return found
     }
 
     /// Completes the last word of `line` in hospital `s`: one candidate, fully; several, to the

@@ -244,6 +244,8 @@ import RoundsTestSupport
         #expect(Completion.complete("ass", s, words: []).0 == "assign ")
         #expect(Completion.complete("admit okaf", s, words: []).0 == "admit MRN002 ", "a returning patient")
         #expect(Completion.complete("admit ", s, words: []).1.isEmpty, "a new MRN is typed")
+        #expect(Completion.complete("handover ack nguy", s, words: app.completionWords()).0 == "handover ack MRN001 ")
+        #expect(Completion.complete("handover ack all", s, words: app.completionWords()).0 == "handover ack all-stable ")
         // Through the keys.
         app.handle(.char(":"))
         type(app, "discharge nguy")
