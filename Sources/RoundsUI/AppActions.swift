@@ -174,7 +174,7 @@ extension RoundsApp {
         guard let bed = stay.bed else {
             unavailable("\(mrn) is waiting for a bed, not in one: :cancel-admission \(mrn) reason \"…\" takes them off the queue"); return
         }
-        overlay = .confirm(Confirmation(title: "Discharge", question: "Discharge \(p.name.terminalSafe) (\(mrn)) from bed \(bed), home? The bed becomes dirty and EVS are asked to clean it. For another disposition: :discharge \(mrn) disposition …",
+        overlay = .confirm(Confirmation(title: "Discharge", question: "Discharge \(p.name.terminalSafe) (\(mrn)) from bed \(bed), disposition home? The bed becomes dirty and EVS are asked to clean it. For another disposition: :discharge \(mrn) disposition …",
                                         command: "discharge \(mrn)"))
     }
 
@@ -213,7 +213,7 @@ extension RoundsApp {
     func handleFinder(_ f: inout PatientFinder, _ key: Key) {
         switch key {
         case .escape: overlay = nil
-        case .down, .tab: f.selected += 1; overlay = .findPatient(f)
+        case .down, .tab: f.selected = min(f.selected + 1, max(0, finderMatches(f.editor.text).count - 1)); overlay = .findPatient(f)
         case .up, .backTab: f.selected = max(0, f.selected - 1); overlay = .findPatient(f)
         case .enter:
             let matches = finderMatches(f.editor.text)

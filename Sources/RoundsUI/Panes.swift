@@ -559,9 +559,11 @@ public final class ConcernIndex: @unchecked Sendable {
             numbers.append(n)
         }
         scanned = max(scanned, s.nextMessage)
-        // Drop what has left the day, now and then.
-        if numbers.count > 4096, let first = numbers.firstIndex(where: { $0 >= low }), first > numbers.count / 2 {
-            numbers.removeFirst(first); start = low
+        // Drop what left the day long ago, now and then; a margin of message numbers is kept,
+        // as the next minute's content (listed ahead) asks from a later start than this one.
+        let keepFrom = low - 10_000
+        if numbers.count > 4096, let first = numbers.firstIndex(where: { $0 >= keepFrom }), first > numbers.count / 2 {
+            numbers.removeFirst(first); start = keepFrom
         }
         return numbers
     }
