@@ -62,7 +62,8 @@ extension RoundsApp {
         var left = narrow ? " Rounds · \(engine.actor) · \(engine.wallClock.hhmm(now))" : " Rounds · \(hospitalName) · \(engine.actor) · \(engine.wallClock.hhmm(now))"
         if narrow {
             // The counts matter more than the name of the program: it goes first when short of room.
-            let countsWidth = [overdue, critical, waiting, urgent].reduce(0) { $0 + "\($1)".count + ($1 > 0 ? 2 : 0) } + 44
+            let texts = [(overdue, "overdue"), (critical, "critical"), (waiting, "waiting"), (urgent, "urgent msg")].map { n, label in (n > 0 ? "‼ " : "") + "\(n) \(label)" }
+            let countsWidth = texts.reduce(0) { $0 + TextWidth.of(drawn($1, g)) } + 2 * (texts.count - 1)
             if TextWidth.of(left) + 2 + countsWidth > g.width { left = " \(engine.actor) · \(engine.wallClock.hhmm(now))" }
         }
         var x = g.put(left, x: 0, y: 0, style: .header) + 2
