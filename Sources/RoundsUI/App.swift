@@ -708,7 +708,9 @@ public final class RoundsApp {
             case .refused(let r):
                 // Some reasons already begin with the word; it is said once.
                 let reason = r.reason.hasPrefix("refused: ") ? String(r.reason.dropFirst("refused: ".count)) : r.reason
-                setStatus("✗ refused: \(reason)" + (r.hint.map { " — \($0)" } ?? ""), error: true)
+                // A name typed where an MRN goes: say how to get from one to the other.
+                let names = reason.hasPrefix("no patient with MRN") ? " (Tab after the first letters of a name completes its MRN; f finds anyone)" : ""
+                setStatus("✗ refused: \(reason)" + (r.hint.map { " — \($0)" } ?? "") + names, error: true)
             case .journal(let j): setStatus("✗ \(j)", error: true)
             }
         }

@@ -346,12 +346,12 @@ extension RoundsApp {
             for scope in scopes {
                 lines.append((scope.label, .overlayTitle))
                 for a in ActionTable.all where a.scope == scope {
-                    lines.append(("  " + TextWidth.pad(ActionTable.keyText(a), to: 14) + TextWidth.pad(a.title, to: 14) + a.help, .overlay))
+                    lines.append(("  " + TextWidth.pad(ActionTable.keyText(a), to: 14) + TextWidth.pad(a.title, to: 20) + a.help, .overlay))
                 }
                 lines.append(("", .overlay))
             }
             // Long descriptions wrap under themselves, not off the edge.
-            drawLines(&g, title: "Keys — ↑↓ scroll, any other key closes", lines: lines, scroll: scroll, body: body, width: 120, indent: 30)
+            drawLines(&g, title: "Keys — ↑↓ scroll, any other key closes", lines: lines, scroll: scroll, body: body, width: 120, indent: 36)
         case .detail(let title, let lines, let scroll):
             drawLines(&g, title: "\(title) — Esc closes, p patient view", lines: lines.map { ($0, .overlay) }, scroll: scroll, body: body, width: 100)
         case .picker(let picker):
