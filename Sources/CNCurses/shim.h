@@ -7,6 +7,8 @@
 #include <locale.h>
 #include <signal.h>
 #include <wchar.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <ncursesw/curses.h>
 
 static inline WINDOW *rc_stdscr(void) { return stdscr; }
@@ -43,5 +45,19 @@ static inline int rc_put(int y, int x, const wchar_t *s, int n, attr_t attrs, sh
     attr_set(A_NORMAL, 0, NULL);
     return r;
 }
+
+/// The terminal's size as the kernel knows it now (curses learns it only from SIGWINCH, which a
+/// session started through `su -c` never gets). 0 when known.
+static inline int rc_tty_size(int *rows, int *cols) {
+    int fds[] = {STDOUT_FILENO, STDIN_FILENO, STDERR_FILENO};
+    for (int i = 0; i < 3; i++) {
+        struct winsize ws;
+        if (ioctl(fds[i], TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0) { *rows = ws.ws_row; *cols = ws.ws_col; return 0; }
+    }
+    return -1;
+}
+
+/// The next refresh repaints every cell, whatever curses believes is on screen.
+static inline void rc_repaint_all(void) { clearok(curscr, TRUE); }
 
 #endif

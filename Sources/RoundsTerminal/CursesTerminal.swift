@@ -68,6 +68,26 @@ public final class CursesTerminal {
 
     public var size: (width: Int, height: Int) { (Int(rc_cols()), Int(rc_lines())) }
 
+    /// Asks the kernel for the terminal's size and, when curses has not caught up (no SIGWINCH
+    /// came: a session started through `su -c`, some multiplexers), tells curses. Called on every
+    /// poll. Returns true when the size changed.
+    @discardableResult
+    public func checkSize() -> Bool {
+        var rows: Int32 = 0, cols: Int32 = 0
+        guard rc_tty_size(&rows, &cols) == 0, rows != rc_lines() || cols != rc_cols() else { return false }
+        resizeterm(rows, cols)
+        last = nil
+        return true
+    }
+
+    /// The redraw key: the size checked, every cell sent again at the next draw.
+    public func repaint() {
+        checkSize()
+        last = nil
+        erase()
+        rc_repaint_all()
+    }
+
     /// Draws the grid. Nothing is sent when nothing changed; curses sends only changed cells.
     public func draw(_ grid: Grid) {
         if let last, last == grid { return }

@@ -20,6 +20,9 @@ public enum TerminalSession {
         var redraw = true
         var drawn = 0.0
         while app.running && terminal.stopRequested == 0 {
+            // The size is checked on every pass, not only when SIGWINCH says it changed.
+            if terminal.checkSize() { redraw = true }
+            if app.takeRedrawRequest() { terminal.repaint(); redraw = true }
             if redraw || seconds() - drawn >= 0.25 {
                 let (w, h) = terminal.size
                 terminal.draw(app.render(width: w, height: h, ascii: terminal.ascii))

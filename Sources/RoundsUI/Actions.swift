@@ -3,7 +3,7 @@
 public enum ActionID: String, CaseIterable, Sendable {
     case quit, help, commandLine, filter, nextPane, previousPane
     case focusWorklist, focusBeds, focusLabs, focusMessages
-    case up, down, pageUp, pageDown, top, bottom, open, patient, sort, lock, supervisor, breakGlass, reviewGrant
+    case up, down, pageUp, pageDown, top, bottom, open, patient, findPatient, sort, lock, redraw, supervisor, breakGlass, reviewGrant, discharge, allMessages
     case handover, ipass, changes, timeline, stepBack, stepForward, jumpBack, jumpForward
     case acknowledgeItem, acknowledgeItemWithNote, acknowledgeStable, completeHandover, pauseHandover, startHandover, takeTask
     case assign, cleaning, block, unblock
@@ -56,8 +56,11 @@ public enum ActionTable {
         Action(id: .bottom, title: "bottom", help: "Go to the last row.", keys: [.end, .char("G")], scope: .global, hinted: false),
         Action(id: .open, title: "details", help: "Open the selected item's details.", keys: [.enter], scope: .global, hinted: true),
         Action(id: .patient, title: "patient", help: "Open the patient view: bed, stay, labs, tasks and messages of the selected row's patient.", keys: [.char("p")], scope: .global, hinted: true),
+        Action(id: .findPatient, title: "find patient", help: "Find any patient in the hospital by name or MRN (accents and case do not matter), admitted or not; Enter opens the patient view. Recorded as a search.", keys: [.char("f")], scope: .global, hinted: true),
+        Action(id: .discharge, title: "discharge", help: "Discharge the selected row's patient (asks first, naming the patient and bed; :discharge MRN disposition … for another disposition).", keys: [.char("D")], scope: .global, hinted: false),
         Action(id: .sort, title: "sort", help: "Cycle the pane's sort order.", keys: [.char("o")], scope: .global, hinted: false),
-        Action(id: .lock, title: "lock", help: "Lock the screen now: all patient data hidden until you type your password (also after 5 idle minutes).", keys: [.ctrl("l")], scope: .global, hinted: false),
+        Action(id: .lock, title: "lock", help: "Lock the screen now: all patient data hidden until you type your password (also after 5 idle minutes). It is not a redraw key: Ctrl-R redraws.", keys: [.ctrl("l")], scope: .global, hinted: false),
+        Action(id: .redraw, title: "redraw", help: "Clear the screen and draw it again at the terminal's size (the size is also checked every quarter second). Works everywhere, in forms and on the lock screen too.", keys: [.ctrl("r")], scope: .global, hinted: false),
         Action(id: .supervisor, title: "supervisor view", help: "Capacity by unit, escalations, overdue work by owner, critical results past their window and break-glass awaiting review; S again (or 1–4) returns to the panes.", keys: [.char("S")], scope: .global, hinted: false),
         Action(id: .breakGlass, title: "break glass", help: "Emergency access: do what your role does not allow, giving a reason. Time-boxed, shown in a banner, recorded and reviewed by a supervisor.", keys: [.char("!")], scope: .global, hinted: false),
         Action(id: .reviewGrant, title: "review break-glass", help: "Supervisors: review a break-glass use that has ended (appropriate, inappropriate, follow-up).", keys: [.char("R")], scope: .global, hinted: false),
@@ -89,10 +92,11 @@ public enum ActionTable {
         Action(id: .acknowledgeMessage, title: "acknowledge", help: "Acknowledge the message in your name.", keys: [.char("a")], scope: .pane(.messages), hinted: true),
         Action(id: .replyMessage, title: "reply", help: "Reply in the message's thread.", keys: [.char("r")], scope: .pane(.messages), hinted: true),
         Action(id: .newMessage, title: "new", help: "Send a message to a person or a role.", keys: [.char("n")], scope: .pane(.messages), hinted: true),
+        Action(id: .allMessages, title: "mine / all", help: "Supervisors: switch between the messages that concern you (to you, your role, or from you; the default) and every message in the hospital. Looking at all is recorded as an audited read.", keys: [.char("v")], scope: .pane(.messages), hinted: false),
 
-        Action(id: .acknowledgeItem, title: "acknowledge", help: "Receiver: acknowledge the selected item.", keys: [.char("a"), .enter], scope: .handover, hinted: true),
-        Action(id: .acknowledgeItemWithNote, title: "with note", help: "Receiver: acknowledge the selected item with a note.", keys: [.char("n")], scope: .handover, hinted: true),
-        Action(id: .acknowledgeStable, title: "all stable", help: "Receiver: acknowledge every stable patient not yet acknowledged.", keys: [.char("A")], scope: .handover, hinted: true),
+        Action(id: .acknowledgeItem, title: "acknowledge", help: "Receiver: acknowledge the selected item, then move to the next.", keys: [.char("a"), .enter], scope: .handover, hinted: true),
+        Action(id: .acknowledgeItemWithNote, title: "with note", help: "Receiver: acknowledge the selected item with a note, then move to the next.", keys: [.char("n")], scope: .handover, hinted: true),
+        Action(id: .acknowledgeStable, title: "all stable", help: "Receiver: acknowledge every stable patient not yet acknowledged (asks first, saying how many).", keys: [.char("A")], scope: .handover, hinted: true),
         Action(id: .takeTask, title: "take task", help: "Receiver: take over one of the selected patient's tasks.", keys: [.char("t")], scope: .handover, hinted: true),
         Action(id: .completeHandover, title: "complete", help: "Complete the handover (refused while an unstable patient or a critical item is unacknowledged; the refusal lists them).", keys: [.char("c")], scope: .handover, hinted: true),
         Action(id: .pauseHandover, title: "pause/resume", help: "Pause the handover, or resume it (from any terminal).", keys: [.char("P")], scope: .handover, hinted: true),
@@ -117,7 +121,10 @@ public enum ActionTable {
         Generated from the action table in `Sources/RoundsUI/Actions.swift`; the `?` overlay and the
         key-hint bar show the same table. Pane keys work when that pane has the focus; the others
         work everywhere. In the command line, filter and forms: Enter accepts, Esc cancels, Tab moves
-        to the next field (or completes, on the command line), ↑/↓ recall command history.
+        to the next field (or completes, on the command line: every MRN argument completes from
+        MRNs and patients' names), ↑/↓ recall command history. Esc on a form you typed in asks
+        first: `y` or Esc again throws it away, `n` goes back to it. `Ctrl-L` locks and `Ctrl-R`
+        redraws from anywhere, forms and the command line included.
 
         """
         var scopes: [ActionScope] = [.global]

@@ -11,6 +11,8 @@ public struct PaneView: Sendable {
     public var top = 0
     public var filter = ""
     public var sort = 0
+    /// Messages pane: every message (a supervisor's audited look) instead of one's own.
+    public var allMessages = false
 }
 
 public enum Overlay: Sendable {
@@ -19,8 +21,13 @@ public enum Overlay: Sendable {
     case form(Form)
     case picker(Picker)
     case confirmQuit
-    /// Esc on a form that holds input: discard it? The form comes back on "no".
+    /// Esc on a form that holds input: discard it? y or Esc again discards; n returns to the
+    /// form; any other key is ignored (never typed into the form behind).
     case confirmDiscard(Form)
+    /// A yes/no question before a command that is hard to take back.
+    case confirm(Confirmation)
+    /// Finding a patient anywhere in the hospital (f).
+    case findPatient(PatientFinder)
 }
 
 /// What fills the screen below the header.
@@ -126,6 +133,9 @@ public final class RoundsApp {
         }
     }
     var handoverCache: (key: RecordKey, items: [HandoverItem])?
+    let concernIndex = ConcernIndex()
+    struct FinderKey: Equatable { var text: String; var seq: UInt64; var past: Bool }
+    var finderCache: (key: FinderKey, matches: [PatientFinder.Match])?
     var supervisorCache: (key: RecordKey, lines: [(String, StyleSlot)])?
 
     public init(engine: Engine, hospitalName: String = "Rounds", readOnly: Bool = false, wall: Bool = false,
@@ -158,6 +168,7 @@ public final class RoundsApp {
     public var holdsInput: Bool {
         if case .form(let f)? = overlay, f.hasInput { return true }
         if case .confirmDiscard? = overlay { return true }
+        if case .findPatient(let f)? = overlay, !f.editor.text.isEmpty { return true }
         switch mode {
         case .command(let e): return !e.text.isEmpty
         default: return false
@@ -198,6 +209,9 @@ public final class RoundsApp {
 
     public func setStatus(_ text: String, error: Bool = false) { status = (text, error) }
 
+    /// This session's role on the roster (the live roster, also while time travelling).
+    var myRole: Role? { engine.state.staff[engine.actor]?.role }
+
     // MARK: - Content
 
     /// The panes show the hospital as at the start of the current minute: their content is
@@ -221,6 +235,8 @@ public final class RoundsApp {
         var sort: Int
         var filter: String
         var actor: Login
+        var allMessages = false
+        var role: Role?
     }
 
     func contentKey(_ p: PaneKind) -> ContentKey {
@@ -234,7 +250,8 @@ public final class RoundsApp {
         case .worklist: marks.worklist
         case .labs: marks.labs
         }
-        return ContentKey(seq: seq, past: timeline != nil, minute: now.milliseconds / 60_000, sort: v.sort, filter: v.filter, actor: engine.actor)
+        return ContentKey(seq: seq, past: timeline != nil, minute: now.milliseconds / 60_000, sort: v.sort, filter: v.filter, actor: engine.actor,
+                          allMessages: p == .messages && v.allMessages, role: p == .messages ? myRole : nil)
     }
 
     public func content(_ p: PaneKind) -> PaneContent {
@@ -267,7 +284,10 @@ public final class RoundsApp {
         case .worklist: return WorklistPane.content(state, ctx)
         case .beds: return BedBoardPane.content(state, ctx)
         case .labs: return LabsPane.content(state, ctx)
-        case .messages: return MessagesPane.content(state, ctx, me: engine.actor)
+        case .messages:
+            // The live state's messages are indexed by reader as they arrive; the past's are looked at.
+            return MessagesPane.content(state, ctx, me: engine.actor, scope: views[.messages]!.allMessages ? .all : .concerning(engine.actor, myRole),
+                                        index: timeline == nil ? concernIndex : nil)
         }
     }
 
@@ -510,9 +530,22 @@ public final class RoundsApp {
 
     // MARK: - Keys
 
+    /// Set by the redraw key; the terminal layer takes it (`takeRedrawRequest`), clears the
+    /// screen and draws everything again at the terminal's size as it is now.
+    var redrawRequested = false
+
+    public func takeRedrawRequest() -> Bool {
+        defer { redrawRequested = false }
+        return redrawRequested
+    }
+
     public func handle(_ key: Key) {
         if key == .resize { return }
+        // Redraw works everywhere, the lock screen, forms and the command line included.
+        if ActionTable.action(.redraw).keys.contains(key) { redrawRequested = true; return }
         if lock != nil { handleLock(key); return }
+        // Locking works everywhere too: what is typed in a form or the command line stays, hidden.
+        if ActionTable.action(.lock).keys.contains(key) { lockNow(why: "with Ctrl-L"); return }
         lastActivity = engine.clock.now()
         if let o = overlay { handleOverlay(o, key); return }
         switch mode {
@@ -545,7 +578,7 @@ public final class RoundsApp {
             if history.last != line { history.append(line) }
             submit(line)
         case .tab:
-            let (completed, options) = Completion.complete(editor.text, words: completionWords())
+            let (completed, options) = Completion.complete(editor.text, state, words: completionWords())
             editor = LineEditor(completed)
             completions = options
             mode = .command(editor)
@@ -619,6 +652,7 @@ public final class RoundsApp {
             views[focus]!.sort += 1
             setStatus("\(focus.title) sorted by \(content(focus).sortName)")
         case .lock: lockNow(why: "with Ctrl-L")
+        case .redraw: redrawRequested = true
         case .supervisor:
             if wall { return }
             screen = screen == .supervisor ? .panes : .supervisor
@@ -637,7 +671,19 @@ public final class RoundsApp {
         case .jumpForward: jump(15)
         case .open: openDetail()
         case .patient: openPatient()
+        case .findPatient:
+            if wall { return }
+            overlay = .findPatient(PatientFinder())
+        case .discharge: if !wall { confirmDischarge() }
+        case .allMessages: toggleAllMessages()
         default: paneAction(id)
+        }
+    }
+
+    func follow(_ then: FollowUp?) {
+        switch then {
+        case .nextHandoverItem?: moveHandover(1)
+        case nil: break
         }
     }
 
@@ -659,7 +705,12 @@ public final class RoundsApp {
         } catch {
             switch error {
             case .parse(let p): setStatus("✗ \(p.message)" + (p.usage.map { " — usage: \($0)" } ?? ""), error: true)
-            case .refused(let r): setStatus("✗ refused: \(r.reason)" + (r.hint.map { " — \($0)" } ?? ""), error: true)
+            case .refused(let r):
+                // Some reasons already begin with the word; it is said once.
+                let reason = r.reason.hasPrefix("refused: ") ? String(r.reason.dropFirst("refused: ".count)) : r.reason
+                // A name typed where an MRN goes: say how to get from one to the other.
+                let names = reason.hasPrefix("no patient with MRN") ? " (Tab after the first letters of a name completes its MRN; f finds anyone)" : ""
+                setStatus("✗ refused: \(reason)" + (r.hint.map { " — \($0)" } ?? "") + names, error: true)
             case .journal(let j): setStatus("✗ \(j)", error: true)
             }
         }
@@ -672,7 +723,25 @@ public final class RoundsApp {
         case .confirmQuit:
             if key == .char("y") || key == .char("Y") { running = false } else { overlay = nil }
         case .confirmDiscard(let form):
-            if key == .char("y") || key == .char("Y") { overlay = nil; setStatus("Cancelled; nothing was saved") } else { overlay = .form(form) }
+            switch key {
+            case .char("y"), .char("Y"), .escape: overlay = nil; setStatus("Cancelled; nothing was saved")
+            case .char("n"), .char("N"): overlay = .form(form)
+            default: setStatus("y or Esc throws the form away; n goes back to it", error: true)
+            }
+        case .confirm(let c):
+            switch key {
+            case .char("y"), .char("Y"):
+                overlay = nil
+                submit(c.command)
+                if !status.error {
+                    if let done = c.done { setStatus("✓ " + done) }
+                    follow(c.then)
+                }
+            case .char("n"), .char("N"), .escape: overlay = nil; setStatus("Nothing was changed")
+            default: setStatus("y: \(c.title.lowercased()) · n or Esc: change nothing", error: true)
+            }
+        case .findPatient(var finder):
+            handleFinder(&finder, key)
         case .help(let scroll):
             switch key {
             case .down, .char("j"): overlay = .help(scroll: scroll + 1)
@@ -728,6 +797,7 @@ public final class RoundsApp {
                 overlay = nil
                 submit(line)
                 if status.error { overlay = .form(form) }   // keep what was typed; the reason is in the status line
+                else { follow(form.then) }
             default:
                 if form.fields[form.focus].editor.handle(key) { overlay = .form(form) }
             }

@@ -7,6 +7,9 @@ extension RoundsApp {
     func unavailable(_ reason: String) { setStatus("✗ \(reason)", error: true) }
 
     func paneAction(_ id: ActionID) {
+        // New items need no selection.
+        if id == .newTask { newTask(); return }
+        if id == .newMessage { newMessage(); return }
         guard let row = selectedRow(focus) else { unavailable("nothing selected"); return }
         let key = row.key
         switch id {
@@ -49,7 +52,7 @@ extension RoundsApp {
                 },
                 Form.Field("Reason", hint: "optional", required: false),
             ]) { v in "task snooze \(key) until \(v[0].quoted)" + (v[1].isEmpty ? "" : " reason \(v[1].quoted)") })
-        case .newTask: newTask(patient: row.patient)
+        case .newTask: newTask()
         case .collectLab: submit("lab collect \(key)")
         case .resultLab:
             overlay = .form(Form(title: "Result for \(key)", fields: [
@@ -71,7 +74,7 @@ extension RoundsApp {
                 Form.Field("Text"),
                 Form.Field("Urgent", hint: "y or n", required: false) { v in ["y", "n", "yes", "no"].contains(v.lowercased()) ? nil : "y or n" },
             ]) { v in "msg reply \(key) \(v[0].quoted)" + (v[1].lowercased().hasPrefix("y") ? " urgent" : "") })
-        case .newMessage: newMessage(patient: row.patient)
+        case .newMessage: newMessage()
         default: break
         }
     }
@@ -97,33 +100,131 @@ extension RoundsApp {
         }
     }
 
-    func newTask(patient: MRN?) {
+    /// The patient field of a new task or message: empty (the selected row's patient is not
+    /// slipped in unseen), an MRN, or a name that finds one patient; the patient's name and bed
+    /// are shown under it.
+    func patientField(_ label: String) -> Form.Field {
+        let known = Set(state.patients.keys)
+        let byName = patientsByName()
+        var field = Form.Field(label, hint: "optional: an MRN, or a name (f finds anyone)", required: false) { v in
+            if known.contains(v.uppercased()) { return nil }
+            let found = byName(v)
+            return found.count == 1 ? nil : (found.isEmpty ? "no patient \(v)" : "\(found.count) patients match: type more, or the MRN")
+        }
+        let describe = PatientLookup.describe(state)
+        field.describe = { v in describe(v) ?? { let f = byName(v); return f.count == 1 ? describe(f[0]) : nil }() }
+        return field
+    }
+
+    /// Admitted patients whose name holds the text (for a form field): their MRNs.
+    func patientsByName() -> @Sendable (String) -> [MRN] {
+        let s = state
+        let admitted = s.activeStay.keys.compactMap { s.patients[$0] }
+        return { v in admitted.filter { PatientLookup.matches($0, v) }.map(\.mrn) }
+    }
+
+    /// The MRN a patient field's value stands for.
+    static func resolvePatient(_ v: String, _ byName: @Sendable (String) -> [MRN], known: Set<MRN>) -> MRN? {
+        if v.isEmpty { return nil }
+        if known.contains(v.uppercased()) { return v.uppercased() }
+        let found = byName(v)
+        return found.count == 1 ? found[0] : nil
+    }
+
+    func newTask() {
         let ctx = engine.parseContext
         let known = Set(state.patients.keys)
+        let byName = patientsByName()
         overlay = .form(Form(title: "New task", fields: [
             Form.Field("Task"),
-            Form.Field("Patient (MRN)", hint: "optional", required: false, value: patient ?? "") { v in known.contains(v.uppercased()) ? nil : "no patient \(v)" },
+            patientField("Patient"),
             Form.Field("Priority", hint: "stat, urgent, routine", value: "routine") { v in Priority.parse(Substring(v)) == nil ? "stat, urgent or routine" : nil },
             Form.Field("Due", hint: "optional: +30m, 14:30", required: false) { v in CommandParser.parseTime(v, context: ctx) == nil ? "not a time" : nil },
         ]) { v in
-            "task add \(v[0].quoted) priority \(v[2])" + (v[1].isEmpty ? "" : " patient \(v[1])") + (v[3].isEmpty ? "" : " due \(v[3].quoted)")
+            let mrn = RoundsApp.resolvePatient(v[1], byName, known: known)
+            return "task add \(v[0].quoted) priority \(v[2])" + (mrn.map { " patient \($0)" } ?? "") + (v[3].isEmpty ? "" : " due \(v[3].quoted)")
         })
     }
 
-    func newMessage(patient: MRN?) {
+    func newMessage() {
         let staff = Set(state.staff.keys)
         let known = Set(state.patients.keys)
+        let byName = patientsByName()
         overlay = .form(Form(title: "New message", fields: [
             Form.Field("To", hint: "a login or @role") { v in
                 if v.hasPrefix("@") { return Role.parse(Substring(v.dropFirst())) == nil ? "roles: \(Role.words)" : nil }
                 return staff.contains(v) ? nil : "no staff member '\(v)'"
             },
             Form.Field("Subject"),
-            Form.Field("About (MRN)", hint: "optional", required: false, value: patient ?? "") { v in known.contains(v.uppercased()) ? nil : "no patient \(v)" },
+            patientField("About"),
             Form.Field("Urgent", hint: "y or n", required: false, value: "n") { v in ["y", "n", "yes", "no"].contains(v.lowercased()) ? nil : "y or n" },
         ]) { v in
-            "msg send \(v[0]) \(v[1].quoted)" + (v[2].isEmpty ? "" : " about \(v[2])") + (v[3].lowercased().hasPrefix("y") ? " urgent" : "")
+            let mrn = RoundsApp.resolvePatient(v[2], byName, known: known)
+            return "msg send \(v[0]) \(v[1].quoted)" + (mrn.map { " about \($0)" } ?? "") + (v[3].lowercased().hasPrefix("y") ? " urgent" : "")
         })
+    }
+
+    // MARK: - Discharge, all messages, finding a patient
+
+    /// D: discharge the selected row's patient, after a question that names them and their bed.
+    func confirmDischarge() {
+        let mrn = screen == .handover ? selectedHandoverItem()?.key : selectedRow(focus)?.patient
+        guard let mrn, let p = state.patients[mrn] else { unavailable("select a row with a patient to discharge"); return }
+        guard let stay = state.stay(of: mrn) else { unavailable("\(mrn) is not admitted"); return }
+        guard let bed = stay.bed else {
+            unavailable("\(mrn) is waiting for a bed, not in one: :cancel-admission \(mrn) reason \"…\" takes them off the queue"); return
+        }
+        overlay = .confirm(Confirmation(title: "Discharge", question: "Discharge \(p.name.terminalSafe) (\(mrn)) from bed \(bed), disposition home? The bed becomes dirty and EVS are asked to clean it. For another disposition: :discharge \(mrn) disposition …",
+                                        command: "discharge \(mrn)"))
+    }
+
+    /// v on the messages pane: a supervisor switches between their own messages and every
+    /// message; looking at all of them is recorded as a read.
+    func toggleAllMessages() {
+        var v = views[.messages]!
+        if v.allMessages {
+            v.allMessages = false
+            views[.messages] = v
+            setStatus("Messages: yours (to you, your role, or from you)")
+            return
+        }
+        guard myRole == .supervisor else {
+            unavailable("only a supervisor can see every message; this pane shows what is to you, your role (\(myRole?.rawValue ?? "none")) or from you")
+            return
+        }
+        do { try engine.recordAccess(.viewed, patient: nil, detail: "every message (messages pane, all)") } catch {
+            setStatus("✗ could not record this access in the journal, so every message stays hidden: \(error)", error: true); return
+        }
+        v.allMessages = true
+        views[.messages] = v
+        setStatus("Messages: ALL, every message in the hospital; this look is recorded. v returns to yours")
+    }
+
+    /// The finder's matches, kept while the text and the hospital stay the same (it is drawn
+    /// four times a second).
+    func finderMatches(_ text: String) -> [PatientFinder.Match] {
+        let key = FinderKey(text: text, seq: state.lastSeq, past: timeline != nil)
+        if let cached = finderCache, cached.key == key { return cached.matches }
+        let matches = PatientLookup.find(state, text)
+        finderCache = (key, matches)
+        return matches
+    }
+
+    func handleFinder(_ f: inout PatientFinder, _ key: Key) {
+        switch key {
+        case .escape: overlay = nil
+        case .down, .tab: f.selected = min(f.selected + 1, max(0, finderMatches(f.editor.text).count - 1)); overlay = .findPatient(f)
+        case .up, .backTab: f.selected = max(0, f.selected - 1); overlay = .findPatient(f)
+        case .enter:
+            let matches = finderMatches(f.editor.text)
+            guard !matches.isEmpty else { setStatus("Nobody found for \"\(f.editor.text)\"", error: true); return }
+            let m = matches[min(f.selected, matches.count - 1)]
+            overlay = nil
+            audit(.searched, patient: nil, detail: "find patient \"\(f.editor.text)\"")
+            openPatient(m.mrn)
+        default:
+            if f.editor.handle(key) { f.selected = 0; overlay = .findPatient(f) }
+        }
     }
 
     /// On a bed: choose a waiting patient. On a waiting patient: choose a bed.
@@ -190,7 +291,8 @@ extension RoundsApp {
             if !m.body.isEmpty { lines += ["", m.body] }
             lines.append("")
             lines.append(m.acknowledgedBy.map { "Acknowledged by \($0)" } ?? (m.urgent ? "Not acknowledged (a to acknowledge)" : ""))
-            let thread = state.messages.values.filter { $0.thread == m.thread && $0.id != m.id }
+            let me = engine.actor, role = myRole, all = views[.messages]!.allMessages
+            let thread = state.messages.values.filter { $0.thread == m.thread && $0.id != m.id && (all || $0.concerns(me, role: role)) }
             if !thread.isEmpty { lines += ["", "Thread:"] + thread.map { "  \($0.id) \(w.hhmm($0.sentAt)) \($0.from): \($0.subject)" } }
         } else if row.key.hasPrefix("bed:"), let b = state.beds[String(row.key.dropFirst(4))] {
             title = "Bed \(b.id)"
@@ -250,7 +352,10 @@ extension RoundsApp {
                 return "  \(pr.id) \(pr.title) · \(w.dateTime(pr.start))" + (missing.isEmpty ? "  ready" : "  NOT READY: missing \(missing.joined(separator: ", "))")
             }
         }
-        let msgs = state.messages.values.filter { $0.patient == mrn }.suffix(8)
+        // Messages about the patient that are this user's business (or all, for a supervisor
+        // who has switched the messages pane to all).
+        let me = engine.actor, role = myRole, all = views[.messages]!.allMessages
+        let msgs = state.messages.values.filter { $0.patient == mrn && (all || $0.concerns(me, role: role)) }.suffix(8)
         if !msgs.isEmpty { lines += ["", "Messages:"] + msgs.map { "  \($0.id) \(w.hhmm($0.sentAt)) \($0.from) → \($0.to): \($0.subject)" } }
         audit(.viewed, patient: mrn, detail: "patient view")
         overlay = .detail(title: "Patient \(mrn)", lines: lines, scroll: 0)

@@ -14,6 +14,9 @@ public struct Form: Sendable {
         public var required: Bool
         /// nil when the value is acceptable, else what is wrong.
         public var check: @Sendable (String) -> String?
+        /// What an acceptable value stands for, shown under the field instead of the hint
+        /// (the patient's name and bed for an MRN), so nothing is filled in unseen.
+        public var describe: (@Sendable (String) -> String?)?
 
         public init(_ label: String, hint: String = "", required: Bool = true, value: String = "", check: @escaping @Sendable (String) -> String? = { _ in nil }) {
             self.label = label; self.hint = hint; self.required = required; self.check = check
@@ -33,6 +36,8 @@ public struct Form: Sendable {
     public var focus = 0
     /// Builds the command line from the field values (in order).
     public var build: @Sendable ([String]) -> String
+    /// What happens after the command is accepted.
+    public var then: FollowUp?
 
     public init(title: String, fields: [Field], build: @escaping @Sendable ([String]) -> String) {
         self.title = title; self.fields = fields; self.build = build
@@ -70,4 +75,33 @@ extension String {
         "\"" + self.split(separator: "\\", omittingEmptySubsequences: false).joined(separator: "\\\\")
             .split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\\\"") + "\""
     }
+}
+
+/// What to do after a form's or a confirmation's command is accepted.
+public enum FollowUp: Sendable {
+    /// The handover walkthrough moves to its next item.
+    case nextHandoverItem
+}
+
+/// A yes/no question before a command that is hard to take back (a discharge, acknowledging
+/// every stable patient at once). `y` runs the command; `n` or Esc runs nothing.
+public struct Confirmation: Sendable {
+    public var title: String
+    /// The question, naming what will change (the patient and bed, how many patients).
+    public var question: String
+    public var command: String
+    /// The status line on success, instead of the records' summaries.
+    public var done: String?
+    public var then: FollowUp?
+}
+
+/// Finding a patient anywhere in the hospital by name or MRN, as it is typed.
+public struct PatientFinder: Sendable {
+    public var editor = LineEditor()
+    public var selected = 0
+    public struct Match: Sendable, Equatable {
+        public var mrn: MRN
+        public var label: String
+    }
+    public init() {}
 }

@@ -1,4 +1,5 @@
 import RoundsReports
+import RoundsDomain
 
 /// What a cell means, not how it looks: themes map each slot to colours and attributes, and the
 /// monochrome theme to attributes alone. Clinical state is also always in the text (a glyph and
@@ -71,7 +72,10 @@ public struct Grid: Equatable, Sendable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(maxWidth ?? width, width - max(0, x))
         var col = 0
-        for ch in (ascii ? TextWidth.asciiFold(text) : text) {
+        // Whatever the text holds (a name from an old journal with an ESC or a bidirectional
+        // override in it), no control character reaches the terminal: it is shown as `\u{1B}`.
+        let safe = text.terminalSafe
+        for ch in (ascii ? TextWidth.asciiFold(safe) : safe) {
             let w = TextWidth.of(ch)
             if w == 0 { continue }
             if col + w > limit { break }
@@ -150,9 +154,11 @@ public enum TextWidth {
     }
     public static func of(_ s: String) -> Int { s.reduce(0) { $0 + of($1) } }
 
-    /// Fits `s` into `width` columns, ending with `…` (or `~` in ASCII) when cut.
+    /// Fits `s` into `width` columns, ending with `…` (or `~` in ASCII) when cut. In ASCII the
+    /// text is folded first, so its width is the width drawn (`‼` is `!!`, two columns).
     public static func truncate(_ s: String, to width: Int, ascii: Bool = false) -> String {
         guard width > 0 else { return "" }
+        let s = ascii ? asciiFold(s) : s
         if of(s) <= width { return s }
         var out = ""
         var used = 0
@@ -165,6 +171,33 @@ public enum TextWidth {
         return out + (ascii ? "~" : "…")
     }
 
+    /// `s` in lines of at most `width` columns, broken at spaces (a word longer than a line is
+    /// broken where it must); lines after the first start with `indent` spaces.
+    public static func wrap(_ s: String, width: Int, indent: Int = 0) -> [String] {
+        guard width > indent + 4, of(s) > width else { return [s] }
+        let pad = String(repeating: " ", count: indent)
+        var out: [String] = []
+        // Leading spaces are kept (an indented line stays indented).
+        let leading = s.prefix { $0 == " " }.count
+        var line = String(repeating: " ", count: leading), used = leading
+        let s = s.dropFirst(leading)
+        func flush() { out.append(line); line = pad; used = indent }
+        for word in s.split(separator: " ", omittingEmptySubsequences: false) {
+            let w = of(String(word))
+            let gap = (used == (out.isEmpty ? leading : indent)) ? 0 : 1
+            if used + gap + w <= width { line += (gap == 1 ? " " : "") + word; used += gap + w; continue }
+            if used > (out.isEmpty ? leading : indent) { flush() }
+            // A word longer than a line: as much as fits, then the rest on the next lines.
+            for ch in word {
+                let cw = of(ch)
+                if used + cw > width { flush() }
+                line.append(ch); used += cw
+            }
+        }
+        if used > (out.isEmpty ? leading : indent) || out.isEmpty { out.append(line) }
+        return out
+    }
+
     public static func pad(_ s: String, to width: Int) -> String {
         let t = truncate(s, to: width)
         let w = of(t)
@@ -172,23 +205,45 @@ public enum TextWidth {
     }
 
     /// Letters without their accents and symbols replaced by ASCII look-alikes, for `LANG=C`.
-    public static func asciiFold(_ s: String) -> String {
+    /// Other scripts are transliterated (Cyrillic, Greek, Hangul, kana: `김민준` → `Gimminjun`),
+    /// and what has no transliteration here (Han characters) is shown by its code point
+    /// (`王` → `[738B]`), so two names in the same script never look the same.
+    /// `searching`: Hangul initials as names are usually spelled in Latin (`김` → `Kim`, not
+    /// `Gim`), so a search typed either way finds them.
+    public static func asciiFold(_ s: String, searching: Bool = false) -> String {
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s }
         var out = ""
+        var previous: Unicode.Scalar?
         for ch in s {
+            defer { previous = ch.unicodeScalars.first }
             if ch.isASCII { out.append(ch); continue }
+            // Greek ου is one sound, written ou.
+            if let p = previous, [0x03BF, 0x03CC, 0x039F].contains(p.value), [0x03C5, 0x03CD].contains(ch.unicodeScalars.first!.value) {
+                out += "u"; continue
+            }
             if let mapped = symbols[ch] { out += mapped; continue }
             let base = ch.unicodeScalars.first!
             if base.isASCII { out.append(Character(base)); continue }
             if let folded = fold[base] { out += folded; continue }
             if let decomposed = String(ch).decomposedBase, decomposed.isASCII { out.append(decomposed); continue }
-            out += TextWidth.of(ch) == 2 ? "??" : "?"
+            if var latin = Transliteration.latin(base, searching: searching) {
+                // A word in a script without case starts with a capital, as a name would.
+                if Transliteration.caseless(base), !(out.last?.isLetter ?? false), let first = latin.first {
+                    latin = first.uppercased() + latin.dropFirst()
+                }
+                out += latin
+                continue
+            }
+            if TextSafety.isUnsafe(base) { out += TextSafety.escaped(String(base)); continue }
+            let hex = String(base.value, radix: 16, uppercase: true)
+            out += "[" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "]"
         }
         return out
     }
 
     static let symbols: [Character: String] = [
         "●": "*", "○": "o", "◐": "r", "✗": "x", "~": "~", "■": "#", "…": "~", "—": "-", "–": "-", "→": "->", "←": "<-",
-        "▲": "^", "▼": "v", "‼": "!!", "⚠": "!", "✓": "v", "·": ".", "•": "*", "“": "\"", "”": "\"", "‘": "'", "’": "'",
+        "▲": "^", "▼": "v", "↑": "^", "↓": "v", "⏱": "(t)", "‼": "!!", "⚠": "!", "✓": "v", "·": ".", "•": "*", "“": "\"", "”": "\"", "‘": "'", "’": "'",
         "⌛": "", "⇥": ">", "▶": ">", "▏": "_", "─": "-", "│": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+", "├": "+", "┤": "+", "µ": "u", "×": "x", "⁹": "9",
     ]
     static let fold: [Unicode.Scalar: String] = [
@@ -238,4 +293,62 @@ enum LatinFold {
         if v == 0x1A1 { return "o" }; if v == 0x1A0 { return "O" }; if v == 0x1B0 { return "u" }; if v == 0x1AF { return "U" }
         return nil
     }
+}
+
+/// Latin letters for letters of other scripts, for an ASCII terminal: Cyrillic and Greek by
+/// letter, Hangul by the Revised Romanization of its jamo, kana by syllable.
+enum Transliteration {
+    static func caseless(_ u: Unicode.Scalar) -> Bool {
+        (0xAC00...0xD7A3).contains(u.value) || (0x3041...0x30FF).contains(u.value)
+    }
+
+    static func latin(_ u: Unicode.Scalar, searching: Bool = false) -> String? {
+        let v = u.value
+        switch v {
+        case 0xAC00...0xD7A3:
+            let syllable = Int(v - 0xAC00)
+            return (searching ? hangulInitialUsual : hangulInitial)[syllable / 588] + hangulVowel[(syllable % 588) / 28] + hangulFinal[syllable % 28]
+        case 0x0410...0x044F, 0x0400...0x040F, 0x0450...0x045F, 0x0490, 0x0491:
+            let upper = (0x0410...0x042F).contains(v) || (0x0400...0x040F).contains(v) || v == 0x0490
+            let lower = (0x0410...0x042F).contains(v) ? v + 0x20 : ((0x0400...0x040F).contains(v) ? v + 0x50 : (v == 0x0490 ? 0x0491 : v))
+            guard let l = Unicode.Scalar(lower), let t = cyrillic[Character(l)] else { return nil }
+            return upper ? t.prefix(1).uppercased() + t.dropFirst() : t
+        case 0x0386...0x03CE:
+            let upper = (0x0391...0x03AB).contains(v) || (0x0386...0x038F).contains(v)
+            let lower = (0x0391...0x03AB).contains(v) ? v + 0x20 : v
+            guard let l = Unicode.Scalar(lower), let t = greek[Character(l)] else { return nil }
+            return upper ? t.prefix(1).uppercased() + t.dropFirst() : t
+        case 0x3041...0x3096: return kana[Int(v - 0x3041)]
+        case 0x30A1...0x30F6: return kana[Int(v - 0x30A1)]
+        case 0x30FC: return "-"
+        case 0x30FB: return "."
+        default: return nil
+        }
+    }
+
+    static let hangulInitial = ["g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"]
+    /// The initials of McCune–Reischauer, as most Korean names are written in Latin (Kim, Pak).
+    static let hangulInitialUsual = ["k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "ch", "jj", "ch", "k", "t", "p", "h"]
+    static let hangulVowel = ["a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we", "wi", "yu", "eu", "ui", "i"]
+    static let hangulFinal = ["", "k", "k", "ks", "n", "nj", "nh", "t", "l", "lk", "lm", "lb", "ls", "lt", "lp", "lh", "m", "p", "ps", "t", "ss", "ng", "t", "ch", "k", "t", "p", "h"]
+    static let cyrillic: [Character: String] = [
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z", "и": "i", "й": "y", "к": "k",
+        "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+        "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "\"", "ы": "y", "ь": "'", "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "yi",
+        "є": "ye", "ґ": "g", "ђ": "dj", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "c", "џ": "dz", "ў": "u", "ѓ": "gj", "ќ": "kj", "ѕ": "dz",
+    ]
+    static let greek: [Character: String] = [
+        "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i", "κ": "k", "λ": "l", "μ": "m",
+        "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "ς": "s", "σ": "s", "τ": "t", "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps",
+        "ω": "o", "ά": "a", "έ": "e", "ή": "i", "ί": "i", "ό": "o", "ύ": "y", "ώ": "o", "ϊ": "i", "ϋ": "y", "ΐ": "i", "ΰ": "y",
+        "Ά": "a", "Έ": "e", "Ή": "i", "Ί": "i", "Ό": "o", "Ύ": "y", "Ώ": "o",
+    ]
+    /// Hiragana U+3041… in order (katakana is the same 0x60 on).
+    static let kana = [
+        "a", "a", "i", "i", "u", "u", "e", "e", "o", "o", "ka", "ga", "ki", "gi", "ku", "gu", "ke", "ge", "ko", "go",
+        "sa", "za", "shi", "ji", "su", "zu", "se", "ze", "so", "zo", "ta", "da", "chi", "ji", "t", "tsu", "zu", "te", "de", "to", "do",
+        "na", "ni", "nu", "ne", "no", "ha", "ba", "pa", "hi", "bi", "pi", "fu", "bu", "pu", "he", "be", "pe", "ho", "bo", "po",
+        "ma", "mi", "mu", "me", "mo", "ya", "ya", "yu", "yu", "yo", "yo", "ra", "ri", "ru", "re", "ro", "wa", "wa", "wi", "we", "wo", "n",
+        "vu", "ka", "ke",
+    ]
 }

@@ -76,10 +76,19 @@ extension RoundsApp {
             if !status.error { moveHandover(1) }
         case .acknowledgeItemWithNote:
             guard let item else { unavailable("nothing to acknowledge"); return }
-            overlay = .form(Form(title: "Acknowledge \(item.key) with a note", fields: [Form.Field("Note", hint: "what you will do, or what you were told")]) { v in
+            var form = Form(title: "Acknowledge \(item.key) with a note", fields: [Form.Field("Note", hint: "what you will do, or what you were told")]) { v in
                 "handover ack \(item.key) note \(v[0].quoted)"
-            })
-        case .acknowledgeStable: submit("handover ack all-stable")
+            }
+            form.then = .nextHandoverItem
+            overlay = .form(form)
+        case .acknowledgeStable:
+            let items = handoverItems()
+            let stable = items.filter { $0.kind == .patient(.stable) && h?.acknowledged[$0.key] == nil }
+            guard !stable.isEmpty else { unavailable("no stable patient is waiting to be acknowledged"); return }
+            let sample = stable.prefix(3).map(\.title).joined(separator: "; ")
+            overlay = .confirm(Confirmation(title: "Acknowledge every stable patient",
+                                            question: "Acknowledge all \(stable.count) stable patients not yet acknowledged, each in your name? (\(sample)\(stable.count > 3 ? "; …" : ""))",
+                                            command: "handover ack all-stable", done: "\(stable.count) stable patients acknowledged"))
         case .completeHandover: submit("handover complete")
         case .pauseHandover: submit(h?.status == .paused ? "handover resume" : "handover pause")
         case .startHandover:
@@ -111,7 +120,8 @@ extension RoundsApp {
         if let h {
             let done = items.filter { h.acknowledged[$0.key] != nil }.count
             let missing = items.filter { $0.required && h.acknowledged[$0.key] == nil }.count
-            title += " \(h.id) · \(h.from) → \(h.to) · \(h.status.rawValue) · \(done)/\(items.count) acknowledged" + (missing > 0 ? " · ‼ \(missing) required left" : " · ready to complete")
+            // What decides the next step first: how many required items are left.
+            title += " \(h.id) · " + (missing > 0 ? "‼ \(missing) required left" : "ready to complete") + " · \(done)/\(items.count) acknowledged · \(h.from) → \(h.to) · \(h.status.rawValue)"
         } else {
             title += " · none started (s starts one) · preview in I-PASS order"
         }

@@ -44,4 +44,14 @@ public enum PaneKind: Int, CaseIterable, Sendable {
         case .messages: "Messages"
         }
     }
+
+    /// For a tab strip short of room.
+    public var shortTitle: String {
+        switch self {
+        case .worklist: "Work"
+        case .beds: "Beds"
+        case .labs: "Labs"
+        case .messages: "Msgs"
+        }
+    }
 }

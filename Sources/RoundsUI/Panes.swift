@@ -9,7 +9,15 @@ public struct PaneContent: Sendable {
         public var width: Int
         /// Takes the width left over (one flexible column per pane).
         public var flexible: Bool
-        public init(_ title: String, _ width: Int, flexible: Bool = false) { self.title = title; self.width = width; self.flexible = flexible }
+        /// A column that decides what to do next (due, priority, state, owner): never cut.
+        /// It is as wide as the widest value on screen, and other columns give way first.
+        public var keep: Bool
+        /// When the pane is too narrow, columns that do not keep their width are left out,
+        /// the lowest `priority` first (the rightmost of equals).
+        public var priority: Int
+        public init(_ title: String, _ width: Int, flexible: Bool = false, keep: Bool = false, priority: Int = 0) {
+            self.title = title; self.width = width; self.flexible = flexible; self.keep = keep; self.priority = priority
+        }
     }
     public struct Row: Sendable {
         public var key: String
@@ -35,8 +43,13 @@ public struct PaneContent: Sendable {
     }
     public var columns: [Column]
     public var rows: RowList
-    /// One line for the compact tab strip, e.g. `12 open · 3 overdue`.
+    /// One line for the pane's title and the tab strip, e.g. `12 open · 3 overdue`.
     public var summary: String
+    /// The same counts in fewer columns, for a tab strip that must hold all four panes at
+    /// 80 columns, e.g. `12 open ‼3 late`.
+    public var shortSummary: String = ""
+    /// Said in the pane's title after the counts (whose messages these are).
+    public var note: String?
     /// Shown beside the rows when the pane is wide enough (the bed board's queue and discharges).
     public var side: [Row] = []
     /// The same as `side`, laid out in the main columns, for a pane too narrow for a side panel.
@@ -244,9 +257,13 @@ public enum WorklistPane {
             return [t.priority.rawValue.uppercased(), when, t.title, patient, t.owner?.description ?? "—", status, c.wallClock.hhmm(t.due)]
         }
         // Narrow panes drop columns from the right, so what must always show comes first.
-        return PaneContent(columns: [.init("Pri", 7), .init("Due", 13), .init("Task", 16, flexible: true), .init("Patient", 14),
-                                     .init("Owner", 10), .init("Status", 8), .init("At", 5)],
-                           rows: rows, summary: "\(order.count) open · \(index.overdueCount(at: now)) overdue", sortName: sorts[c.sort % sorts.count])
+        // Priority, due, owner and status keep their full width; the title gives way, and
+        // a narrow pane drops the due time of day, then the patient.
+        let overdue = index.overdueCount(at: now)
+        return PaneContent(columns: [.init("Pri", 7, keep: true), .init("Due", 13, keep: true), .init("Task", 16, flexible: true, priority: 3), .init("Patient", 14, priority: 2),
+                                     .init("Owner", 10, keep: true), .init("Status", 8, keep: true), .init("At", 5, priority: 1)],
+                           rows: rows, summary: "\(order.count) open · \(overdue) overdue",
+                           shortSummary: "\(order.count)" + (overdue > 0 ? " ‼\(overdue) late" : " open"), sortName: sorts[c.sort % sorts.count])
     }
 }
 
@@ -358,8 +375,9 @@ public enum BedBoardPane {
             side = side.filter { !$0.selectable || matches($0, c.filter) }
             inline = inline.filter { !$0.selectable || matches($0, c.filter) }
         }
-        return PaneContent(columns: [.init("Bed", 7), .init("Status", 12), .init("Patient", 20), .init("Precautions", 12), .init("Note", 20, flexible: true), .init("Attr", 11)],
-                           rows: RowList(rows), summary: "\(free) free · \(queue.count) waiting", side: side, sideInline: inline, sortName: sorts[c.sort % sorts.count])
+        return PaneContent(columns: [.init("Bed", 7, keep: true), .init("Status", 12, keep: true), .init("Patient", 20, priority: 3), .init("Precautions", 12, priority: 2), .init("Note", 20, flexible: true, priority: 1), .init("Attr", 11)],
+                           rows: RowList(rows), summary: "\(free) free · \(queue.count) waiting",
+                           shortSummary: "\(free) free \(queue.count) wait", side: side, sideInline: inline, sortName: sorts[c.sort % sorts.count])
     }
 }
 
@@ -368,11 +386,20 @@ public enum LabsPane {
 
     public static func content(_ s: HospitalState, _ c: PaneContext) -> PaneContent {
         var labs = s.activeLabs.compactMap { s.labs[$0] }
+        let now = c.now
+        // Critical results awaiting communication first, then labs still pending past the time
+        // they were needed by (the longest late first), then the rest by age.
+        func rank(_ l: LabOrder) -> Int { l.awaitsCommunication ? 0 : (l.isPastNeededBy(at: now) ? 1 : 2) }
         labs.sort { a, b in
-            if c.sort % sorts.count == 0, a.awaitsCommunication != b.awaitsCommunication { return a.awaitsCommunication }
+            if c.sort % sorts.count == 0 {
+                let ra = rank(a), rb = rank(b)
+                if ra != rb { return ra < rb }
+                if ra == 1, let na = a.neededBy, let nb = b.neededBy, na != nb { return na < nb }
+            }
             return (a.orderedAt, a.id) < (b.orderedAt, b.id)
         }
         let critical = labs.filter(\.awaitsCommunication).count
+        let late = labs.filter { $0.isPastNeededBy(at: now) }.count
         // Scheduled procedures by patient, once: not a scan of every procedure for every lab.
         var procedures: [MRN: [Procedure]] = [:]
         for id in s.scheduledProcedures {
@@ -380,14 +407,18 @@ public enum LabsPane {
         }
         let rows = c.madeRows(labs.map(\.id), s, row: { _, i in
             let l = labs[i]
-            return (l.awaitsCommunication ? .labCritical : (l.priority == .stat ? .stat : .labPending), l.mrn)
+            return (l.awaitsCommunication ? .labCritical : (l.isPastNeededBy(at: now) ? .overdue : (l.priority == .stat ? .stat : .labPending)), l.mrn)
         }) { s, id in
             guard let l = s.labs[id] else { return [] }
             let name = s.patients[l.mrn].map { shortName($0.name) } ?? l.mrn
-            let needs = (procedures[l.mrn] ?? [])
+            var needs = (procedures[l.mrn] ?? [])
                 .filter { $0.requiredTests.contains(l.test) }
                 .min { $0.start < $1.start }
                 .map { "\($0.title) at \(c.wallClock.hhmm($0.start))" } ?? (l.neededBy.map { "needed by \(c.wallClock.hhmm($0))" } ?? "")
+            // Late says so first, in words, so a narrow column still shows it.
+            if l.isPastNeededBy(at: now), let by = l.neededBy {
+                needs = "‼ LATE \(now - by) · needed by \(c.wallClock.hhmm(by))" + (needs.hasPrefix("needed by") || needs.isEmpty ? "" : " · \(needs)")
+            }
             let status: String
             if l.awaitsCommunication, let r = l.result {
                 let due = l.criticalTask.flatMap { s.tasks[$0] }.map { c.wallClock.hhmm($0.due) } ?? ""
@@ -397,18 +428,61 @@ public enum LabsPane {
             }
             return [l.id.description, l.test, name, status, "\(age(since: l.orderedAt, at: c.now))", needs]
         }
-        return PaneContent(columns: [.init("Lab", 5), .init("Test", 4), .init("Patient", 14), .init("Status", 26, flexible: true), .init("Age", 6), .init("Needed for", 17)],
-                           rows: rows, summary: "\(labs.count) pending · \(critical) critical", sortName: sorts[c.sort % sorts.count])
+        return PaneContent(columns: [.init("Lab", 5, keep: true), .init("Test", 4, keep: true), .init("Patient", 14, priority: 2), .init("Status", 10, keep: true),
+                                     .init("Age", 6, priority: 1), .init("Needed for", 17, flexible: true, priority: 3)],
+                           rows: rows, summary: "\(labs.count) pending · \(critical) critical" + (late > 0 ? " · \(late) late" : ""),
+                           shortSummary: "\(labs.count)" + (critical > 0 ? " ‼\(critical) crit" : "") + (late > 0 ? " ‼\(late) late" : ""),
+                           sortName: sorts[c.sort % sorts.count])
     }
 }
 
 public enum MessagesPane {
     public static let sorts = ["urgent first", "newest"]
 
-    public static func content(_ s: HospitalState, _ c: PaneContext, me: Login) -> PaneContent {
+    /// Which messages the pane lists.
+    public enum Scope: Equatable, Sendable {
+        /// Every message: a supervisor's audited look.
+        case all
+        /// What concerns this login holding this role (`Message.concerns`): addressed to them
+        /// or their role, or sent by them. The default.
+        case concerning(Login, Role?)
+
+        func includes(_ m: Message?) -> Bool {
+            switch self {
+            case .all: true
+            case .concerning(let login, let role): m?.concerns(login, role: role) ?? false
+            }
+        }
+    }
+
+    public static func content(_ s: HospitalState, _ c: PaneContext, me: Login, scope: Scope = .all, index: ConcernIndex? = nil) -> PaneContent {
         let since = c.now - .hours(24)
         let urgentFirst = c.sort % sorts.count == 0
-        if let day = DayOfMessages(s, since: since, urgentFirst: urgentFirst) {
+        if case .concerning(let login, let role) = scope, let day = DayOfMessages(s, since: since, urgentFirst: urgentFirst) {
+            // One's own messages: the day's (from the reader's index, which looks at each
+            // message once, when it arrives), then the older unacknowledged urgent ones; with
+            // "urgent first", the unacknowledged ones first.
+            let mine = (index ?? ConcernIndex()).numbers(s, from: day.low, login, role)
+            let dayMine = mine[partitionPoint(mine.indices) { mine[$0] < day.low }...]
+            let openIDs = day.open.filter { scope.includes(s.messages[$0]) }
+            var ids: [MessageID] = []
+            ids.reserveCapacity(dayMine.count + openIDs.count)
+            if urgentFirst {
+                let first = Set(openIDs)
+                ids = openIDs
+                for n in dayMine.reversed() where !first.contains(MessageID(n)) { ids.append(MessageID(n)) }
+            } else {
+                for n in dayMine.reversed() { ids.append(MessageID(n)) }
+                ids += day.older.filter { scope.includes(s.messages[$0]) }
+            }
+            let open = openIDs.count
+            let rows = c.madeRows(ids, s, row: { s, i in
+                let m = s.messages[ids[i]]
+                return (m?.awaitsAcknowledgement == true ? .messageUrgent : (m?.readBy[me] == nil ? .messageUnread : .normal), m?.patient)
+            }) { s, id in cells(s, id, c, me: me) }
+            return summarised(PaneContent(columns: columns, rows: rows, summary: "", sortName: sorts[c.sort % sorts.count]), count: ids.count, open: open, scope: scope)
+        }
+        if scope == .all, let day = DayOfMessages(s, since: since, urgentFirst: urgentFirst) {
             let all = c.madeRows(count: day.count, s, row: { s, i in
                 let id = day[i]
                 let m = s.messages[id]
@@ -417,15 +491,15 @@ public enum MessagesPane {
                 guard let id = MessageID.parse(Substring(key)), id.description == key else { return nil }
                 return day.index(of: id)
             }, item: { day[$0].number })
-            return PaneContent(columns: columns, rows: all, summary: "\(day.count) · \(day.open.count) urgent unacknowledged",
-                               sortName: sorts[c.sort % sorts.count])
+            return summarised(PaneContent(columns: columns, rows: all, summary: "", sortName: sorts[c.sort % sorts.count]),
+                              count: day.count, open: day.open.count, scope: scope)
         }
         // Messages out of time order (a journal written by another tool): every message held
         // is looked at.
         struct Item { var sentAt: Timestamp; var id: MessageID; var open: Bool }
         var msgs: [Item] = []
         for id in s.messages.ids {
-            guard let sentAt = s.messages[id]?.sentAt else { continue }
+            guard let sentAt = s.messages[id]?.sentAt, scope.includes(s.messages[id]) else { continue }
             let open = s.messages[id]?.awaitsAcknowledgement ?? false
             if sentAt >= since || open { msgs.append(Item(sentAt: sentAt, id: id, open: open)) }
         }
@@ -438,11 +512,20 @@ public enum MessagesPane {
             let id = msgs[i].id
             return (msgs[i].open ? .messageUrgent : (s.messages[id]?.readBy[me] == nil ? .messageUnread : .normal), s.messages[id]?.patient)
         }) { s, id in cells(s, id, c, me: me) }
-        return PaneContent(columns: columns, rows: rows, summary: "\(msgs.count) · \(open) urgent unacknowledged", sortName: sorts[c.sort % sorts.count])
+        return summarised(PaneContent(columns: columns, rows: rows, summary: "", sortName: sorts[c.sort % sorts.count]), count: msgs.count, open: open, scope: scope)
     }
 
-    static let columns: [PaneContent.Column] = [.init("Urgency", 8), .init("Sent", 5), .init("From → to", 19), .init("State", 11),
-                                                .init("Subject", 18, flexible: true), .init("Patient", 14)]
+    /// The counts of what is listed, and whose messages they are.
+    static func summarised(_ content: PaneContent, count: Int, open: Int, scope: Scope) -> PaneContent {
+        var c = content
+        c.summary = "\(count) · \(open) urgent unacknowledged"
+        c.note = scope == .all ? "ALL messages (audited; v: mine)" : "to me, my role or from me"
+        c.shortSummary = (scope == .all ? "all " : "") + "\(count)" + (open > 0 ? " ‼\(open) urgent" : "")
+        return c
+    }
+
+    static let columns: [PaneContent.Column] = [.init("Urgency", 8, keep: true), .init("Sent", 5, keep: true), .init("From → to", 19, keep: true), .init("State", 11, keep: true),
+                                                .init("Subject", 18, flexible: true, priority: 2), .init("Patient", 14, priority: 1)]
 
     static func cells(_ s: HospitalState, _ id: MessageID, _ c: PaneContext, me: Login) -> [String] {
         guard let m = s.messages[id] else { return [] }
@@ -450,6 +533,39 @@ public enum MessagesPane {
         let state = m.acknowledgedBy.map { "✓ ack \($0)" } ?? (m.readBy[me] == nil ? "• unread" : "read")
         let patient = m.patient.map { mrn in s.patients[mrn].map { shortName($0.name) } ?? mrn } ?? ""
         return [urgency, c.wallClock.hhmm(m.sentAt), "\(m.from) → \(m.to)", state, m.subject, patient]
+    }
+}
+
+/// The numbers of the messages that concern one reader (`Message.concerns`), in order, kept as
+/// messages arrive: whom a message is from and to never changes, so each is looked at once,
+/// not once per record for the whole day. The app keeps one for its live state.
+public final class ConcernIndex: @unchecked Sendable {
+    struct Reader: Equatable { var login: Login; var role: Role? }
+    private var reader: Reader?
+    private var numbers: [Int] = []
+    /// Messages numbered `start ..< scanned` have been looked at.
+    private var start = 0, scanned = 0
+
+    public init() {}
+
+    /// The numbers from `low` on (and perhaps a few before) of the messages that concern
+    /// `login`, ascending.
+    func numbers(_ s: HospitalState, from low: Int, _ login: Login, _ role: Role?) -> [Int] {
+        let r = Reader(login: login, role: role)
+        if r != reader || low < start || s.nextMessage < scanned {
+            reader = r; numbers = []; start = low; scanned = low
+        }
+        for n in scanned..<max(scanned, s.nextMessage) where s.messages[MessageID(n)]?.concerns(login, role: role) == true {
+            numbers.append(n)
+        }
+        scanned = max(scanned, s.nextMessage)
+        // Drop what left the day long ago, now and then; a margin of message numbers is kept,
+        // as the next minute's content (listed ahead) asks from a later start than this one.
+        let keepFrom = low - 10_000
+        if numbers.count > 4096, let first = numbers.firstIndex(where: { $0 >= keepFrom }), first > numbers.count / 2 {
+            numbers.removeFirst(first); start = keepFrom
+        }
+        return numbers
     }
 }
 

@@ -135,7 +135,7 @@ extension RoundsApp {
             if wall { setStatus("A wall display shows the overview only", error: true); return }
             screen = .panes
             perform(action.id)
-        case .open, .patient, .filter, .sort:
+        case .open, .patient, .filter, .sort, .discharge:
             setStatus("\(action.title) works in the panes; S returns to them", error: true)
         default:
             perform(action.id)

@@ -233,6 +233,29 @@ func smallHospital(_ dir: TemporaryDirectory) throws -> String {
         t.waitFor("EXITED 0")
     }
 
+    /// A session started through `su -c` gets no SIGWINCH: the size is checked on every poll,
+    /// and Ctrl-R redraws.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid"))) func resizeWithoutSIGWINCHIsFollowed() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try smallHospital(dir)
+        // In a session of its own, as `su -c` starts it, the terminal is not its controlling
+        // terminal: SIGWINCH goes to the shell's process group, never to Rounds, and curses is
+        // not told of the new size.
+        let t = try TmuxScreen(command: "setsid -w \(roundsBinary) --journal \(j)")
+        t.waitFor("4 Messages")
+        t.resize(80, 24)
+        t.waitFor("┌─ 1 Worklist")
+        t.waitFor("4 Msgs")
+        #expect(!t.screen.contains("2 Bed board · "), "drawn for 80 columns, not the old 160:\n\(t.screen)")
+        t.resize(160, 45)
+        t.waitFor("┌─ 4 Messages")
+        t.send("C-r")
+        t.waitFor("┌─ 4 Messages")
+        #expect(!t.screen.contains("Rounds is locked"), "Ctrl-R redraws, it does not lock")
+        t.send("q")
+        t.waitFor("EXITED 0")
+    }
+
     @Test func aChangeFromAnotherProcessAppears() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let j = try smallHospital(dir)
@@ -360,7 +383,8 @@ func smallHospital(_ dir: TemporaryDirectory) throws -> String {
         let j = dir.file("demo.rj")
         _ = try rounds(["demo", "--journal", j, "--beds", "20", "--quiet", "--at", "now"])
         let t = try TmuxScreen(command: "\(roundsBinary) handover --journal \(j)")
-        t.waitFor("Handover H1 · demo →")
+        t.waitFor("Handover H1 · ‼")
+        t.waitFor("acknowledged · demo →")
         t.waitFor("paused")
         t.waitFor("UNSTABLE")
         t.send("P")

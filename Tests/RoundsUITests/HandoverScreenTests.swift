@@ -26,7 +26,7 @@ import RoundsTestSupport
         let bob = RoundsApp(engine: bobEngine, hospitalName: "St Example")
         bob.handle(.char("H"))
         let screen = bob.render(width: 160, height: 45).text
-        #expect(screen.contains("Handover H1 · alice → bob · in-progress"))
+        #expect(screen.contains("Handover H1 · ‼ 2 required left · 0/6 acknowledged · alice → bob · in-progress"), "\(screen)")
         // I-PASS order: the unstable patient first, then the stable one, then the critical result.
         let unstable = try #require(screen.range(of: "UNSTABLE"))
         let stable = try #require(screen.range(of: "STABLE     "))
@@ -38,8 +38,13 @@ import RoundsTestSupport
         #expect(bob.status.text.contains("L1 (critical result not yet communicated)"))
         bob.handle(.char("a"))                     // the selected (first) item: MRN003
         #expect(bob.state.currentHandover?.acknowledged["MRN003"] != nil)
-        bob.handle(.char("A"))                     // every stable patient
+        bob.handle(.char("A"))                     // every stable patient, after a question saying how many
+        guard case .confirm(let question)? = bob.overlay else { Issue.record("A acknowledged without asking"); return }
+        #expect(question.question.contains("all 1 stable patients"))
+        #expect(bob.state.currentHandover?.acknowledged["MRN001"] == nil, "nothing is acknowledged before the answer")
+        bob.handle(.char("y"))
         #expect(bob.state.currentHandover?.acknowledged["MRN001"] != nil)
+        #expect(bob.status.text == "✓ 1 stable patients acknowledged", "one line, not one per patient")
         // Acknowledge the critical result with a note.
         for _ in 0..<10 where bob.selectedHandoverItem()?.key != "L1" { bob.handle(.down) }
         bob.handle(.char("n"))

@@ -246,7 +246,10 @@ import RoundsTestSupport
         #expect(e.text == "assign ")
         type(app, "MRN00")
         app.handle(.tab)
-        type(app, "4 4W-04")
+        // `assign` takes a waiting patient: only MRN004 is waiting, so it completes in full.
+        guard case .command(let m) = app.mode else { Issue.record("not in command mode"); return }
+        #expect(m.text == "assign MRN004 ")
+        type(app, "4W-04")
         app.handle(.enter)
         #expect(app.status.error)
         #expect(app.status.text.contains("bed 4W-04 is blocked (Broken suction"), "a refused command shows its reason")
