@@ -162,7 +162,31 @@ public final class RoundsApp {
     }
 
     public var now: Timestamp { timeline?.time ?? max(engine.clock.now(), engine.state.lastTime) }
-    public var state: HospitalState { timeline?.state ?? engine.state }
+    public var state: HospitalState { timeline.map(projectedPast) ?? liveState }
+
+    /// The time rules fire when a process writes. A session that cannot write (a journal this
+    /// login may only read) would otherwise show a critical result past its window as not yet
+    /// escalated until someone else writes; it shows the hospital as the rules leave it at this
+    /// minute instead (`Rules.projected`), exactly as the next writer will record it. So does
+    /// time travel, at the moment it shows. Kept until a record arrives or the minute turns.
+    private var projection: (key: [Int64], state: HospitalState)?
+
+    var liveState: HospitalState {
+        guard !engine.journal.writable else { return engine.state }
+        let minute = now.milliseconds / 60_000
+        return projected(engine.state, key: [-1, Int64(engine.state.lastSeq), minute], at: Timestamp(milliseconds: minute * 60_000))
+    }
+
+    func projectedPast(_ t: Timeline) -> HospitalState {
+        projected(t.state, key: [Int64(t.position), Int64(t.state.lastSeq), t.time.milliseconds], at: t.time)
+    }
+
+    private func projected(_ s: HospitalState, key: [Int64], at time: Timestamp) -> HospitalState {
+        if let p = projection, p.key == key { return p.state }
+        let state = Rules.projected(s, at: max(time, s.lastTime))
+        projection = (key, state)
+        return state
+    }
 
     /// True while a form or the command line holds typed input (quitting asks first).
     public var holdsInput: Bool {

@@ -183,8 +183,8 @@ final class StateSource: @unchecked Sendable {
     func with<T>(_ body: (HospitalState) -> T) -> T {
         guard let app else { return body(fixed) }
         if let pin { return body(pin.state) }
-        if let timeline = app.timeline { return body(timeline.state) }
-        return body(app.engine.state)
+        if let timeline = app.timeline { return body(app.projectedPast(timeline)) }
+        return body(app.liveState)
     }
 
     /// Runs `body` with `state` (which must be the state `with` would lend) lent to every row

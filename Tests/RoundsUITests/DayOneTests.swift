@@ -416,3 +416,25 @@ import RoundsTestSupport
         #expect(c.summary.contains("1 late"))
     }
 }
+
+/// Issue 17, item 5: a session that writes nothing still sees what is due.
+@Suite struct ReadOnlySessionRulesTests {
+    @Test func aSessionThatCannotWriteSeesARuleThatCameDue() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (e, clock) = try Fixture.engine(in: dir)
+        try Fixture.admit(e, "MRN001")
+        try e.submit(line: "assign MRN001 4W-02")
+        try e.submit(line: "lab order MRN001 K priority stat")
+        try e.submit(line: "lab collect L1")
+        try e.submit(line: "lab result L1 6.9")
+        clock.advance(e.state.policy.criticalWindow + .minutes(2))
+        // A supervisor's watching screen on a journal this login may only read.
+        let reader = try Engine(journalAt: e.journal.path, actor: "sam", clock: clock, wallClock: .utc, writable: false)
+        let app = RoundsApp(engine: reader, readOnly: true)
+        #expect(reader.state.tasks[TaskID(1)]?.escalation == 0, "nobody has recorded the escalation")
+        #expect(app.state.tasks[TaskID(1)]?.escalation == 2, "the screen shows it as due all the same")
+        let overview = app.supervisorLines(width: 160).map(\.0).joined(separator: "\n")
+        #expect(overview.contains("Critical result not communicated") || overview.contains("T1"), "the supervisor view lists it")
+        #expect(reader.state.lastSeq == e.state.lastSeq, "nothing was written")
+    }
+}
