@@ -34,14 +34,7 @@ struct Exec: ParsableCommand {
     }
 
     func run() throws {
-        let path = Paths.journal(journal)
-        let engine: Engine
-        do { engine = try Engine(journalAt: path) } catch {
-            warn("rounds: \(error)")
-            throw Exit(code: 1)
-        }
-        for note in engine.openNotices { warn("rounds: \(note)") }
-        engine.origin = Host.origin(program: "rounds exec")
+        let engine = try openWriter(Paths.journal(journal), program: "rounds exec")
         let lines: AnySequence<String>
         if words == ["-"] {
             lines = AnySequence(sequence(state: ()) { _ in Swift.readLine(strippingNewline: true) })

@@ -46,6 +46,20 @@ enum TimeArgument {
     }
 }
 
+/// The journal at `path` opened to write as this login, with what opening found said on
+/// stderr and the program named in the session its first write opens; when it cannot be
+/// opened, the reason is said and the process exits 1.
+func openWriter(_ path: String, program: String) throws -> Engine {
+    let engine: Engine
+    do { engine = try Engine(journalAt: path) } catch {
+        warn("rounds: \(error)")
+        throw Exit(code: 1)
+    }
+    for note in engine.openNotices { warn("rounds: \(note)") }
+    engine.origin = Host.origin(program: program)
+    return engine
+}
+
 /// Standard error, unbuffered. Line by line terminal-safe: text from the journal (a reason, a
 /// name in a refusal) never reaches the terminal with a control character or a bidirectional
 /// override in it (`TextSafety.escaped`).

@@ -136,14 +136,7 @@ struct ImportCommand: ParsableCommand {
             warn("rounds: cannot read \(file): \((error as NSError).localizedDescription)")
             throw Exit(code: 1)
         }
-        let path = Paths.journal(journal)
-        let engine: Engine
-        do { engine = try Engine(journalAt: path) } catch {
-            warn("rounds: \(error)")
-            throw Exit(code: 1)
-        }
-        for note in engine.openNotices { warn("rounds: \(note)") }
-        engine.origin = Host.origin(program: "rounds import")
+        let engine = try openWriter(Paths.journal(journal), program: "rounds import")
         let name = file == "-" ? "stdin" : file
         // Say at once when this login may not import this kind, before reading every row.
         let sample: Command = kind == .staff ? .setStaff(login: "x", name: nil, role: nil, onDuty: nil) : .addUnit(code: "X", name: "x", kind: .icu)
