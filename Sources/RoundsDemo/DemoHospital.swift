@@ -96,7 +96,8 @@ public enum DemoHospital {
             if !bed.isIsolationCapable { a.changes.precautions = [] }
             a.needs = a.needs.intersection(bed.attributes)
             // They were admitted over the past days: their expected discharges are spread ahead.
-            a.expectedDischarge = o.wallClock.localDate(historyStart).adding(days: sim.rng.int(0...5))
+            // (from the shift's own day when there is no history, so nobody in a bed was due home yesterday)
+            a.expectedDischarge = o.wallClock.localDate(o.days == 0 ? o.start : historyStart).adding(days: sim.rng.int(0...5))
             run(.admit(a))
             run(.assign(mrn: a.mrn, bed: bedID, override: nil))
             clock.advance(.seconds(20))
@@ -129,7 +130,7 @@ public enum DemoHospital {
             if done % 20_000 == 0 { progress?(done, totalSteps) }
         }
         clock.set(o.start)
-        // The night shift did its own work: what the simulated night left open long past its
+        // The night shift did its own work: what the simulated night left open hours past its
         // due time is closed, so the shift starts with the morning's stories, not hours of
         // leftover overdue tasks.
         engine.actor = simActor
@@ -137,6 +138,13 @@ public enum DemoHospital {
             guard let t = engine.state.tasks[id], t.due < o.start - .hours(1), [.general, .followup].contains(t.kind),
                   !(t.patient.map { sim.leaveAlone.contains($0) } ?? false) else { continue }
             run(.completeTask(id, note: "Done by the night shift", communication: nil))
+        }
+        // …and told the clinicians of the night's critical results: the morning's own critical
+        // potassium is the one left to communicate.
+        for id in engine.state.activeLabs.sorted() {
+            guard let l = engine.state.labs[id], l.awaitsCommunication, let result = l.result, !sim.leaveLabsAlone.contains(id),
+                  !sim.leaveAlone.contains(l.mrn), (l.resultedAt ?? o.start) < o.start - .hours(1) else { continue }
+            run(.communicateLab(id, CommunicationInput(toldName: "Dr On Call", toldRole: .physician, readBack: result.value)))
         }
         engine.runsRulesOnSubmit = true
         _ = try engine.tick()
@@ -196,6 +204,8 @@ struct MorningScenario {
     let creator: Login
     var schedule: [(Timestamp, Step)]
     var surgical: MRN?
+    /// The surgery's own lab orders by test (K, HGB, TS): the story results the first two only.
+    var preop: [String: LabID] = [:]
     var critical: MRN?
     var criticalLab: LabID?
 
@@ -238,17 +248,20 @@ struct MorningScenario {
             let mrn = inBed[inBed.count / 2]
             surgical = mrn
             sim.leaveAlone.insert(mrn)
+            // In for surgery: not going home today.
+            run(.updatePatient(mrn: mrn, changes: PatientChanges(expectedDischarge: .some(wallClock.localDate(start).adding(days: 3)))))
             run(.bookProcedure(mrn: mrn, kind: .surgery, resource: "OR-2", start: start + .hours(3) + .minutes(30),
                                end: start + .hours(5) + .minutes(30), requires: ["K", "HGB", "TS"], title: "Total hip replacement"))
             for test in ["K", "HGB", "TS"] {
                 run(.orderLab(mrn: mrn, test: test, priority: .urgent, neededBy: start + .hours(2)))
                 sim.leaveLabsAlone.insert(LabID(e.state.nextLab - 1))
+                preop[test] = LabID(e.state.nextLab - 1)
             }
         case .preopLabs:
             // Potassium and haemoglobin come back; the type & screen is never collected.
-            guard let mrn = surgical else { return }
-            for id in (e.state.labsByPatient[mrn] ?? []).suffix(3).prefix(2) {
-                guard let lab = e.state.labs[id], lab.status == .ordered else { continue }
+            guard surgical != nil else { return }
+            for test in ["K", "HGB"] {
+                guard let id = preop[test], let lab = e.state.labs[id], lab.status == .ordered else { continue }
                 run(.collectLab(id))
                 let (v, f) = sim.labValue(lab.test)
                 run(.resultLab(id, value: v, units: nil, range: nil, flag: f == .critical ? .abnormal : f))

@@ -41,7 +41,8 @@ import RoundsTestSupport
         app.handle(.char(Character("\(PaneKind.allCases.firstIndex(of: pane)! + 1)")))
         #expect(app.focus == pane)
         // Some rows must match the texts typed, or the test would prove nothing.
-        let sample = app.content(pane).rows.first.map { $0.cells.joined(separator: " ") } ?? ""
+        // (a row of its own, not a unit's heading, which filtering never matches)
+        let sample = app.content(pane).rows.first { !$0.key.hasPrefix("unit:") && !$0.key.hasPrefix("title:") }.map { $0.cells.joined(separator: " ") } ?? ""
         #expect(!sample.isEmpty)
         app.handle(.char("/"))
         for ch in "e" { app.handle(.char(ch)); check(app, pane, "after typing") }
@@ -55,7 +56,7 @@ import RoundsTestSupport
         let word = String(sample.split(separator: " ").max { $0.count < $1.count } ?? "a").prefix(5)
         type(app, String(word))
         check(app, pane, "a word from the first row")
-        #expect(app.content(pane).rows.count >= 1)
+        #expect(app.content(pane).rows.count >= 1, "typed \(word) from \(sample)")
         try app.engine.submit(line: "task add \"Filter \(word) check\" due +30m")
         try app.engine.submit(line: "msg send @coordinator \"Filter \(word) check\" urgent")
         clock.advance(.minutes(3))
@@ -71,7 +72,7 @@ import RoundsTestSupport
         let (app, clock) = try demoApp(dir, beds: 60)
         app.idleLock = nil
         let total = app.compute(.worklist, filter: "").rows.count
-        #expect(total > 12)
+        #expect(total > 6)
         app.prepareSearch(rows: 5)
         #expect(app.searchCache[.worklist]?.laidOut == 0, "the focused pane's rows listed in a slice of their own")
         app.prepareSearch(rows: 5)
