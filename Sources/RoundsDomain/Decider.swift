@@ -665,7 +665,8 @@ private struct Decision {
                     default: i.key
                     }
                 }
-                throw Refusal("handover \(h.id) cannot be completed: \(missing.count) required item\(missing.count == 1 ? " is" : "s are") not acknowledged: \(list.joined(separator: ", "))",
+                let shown = list.prefix(6).joined(separator: ", ") + (list.count > 6 ? " and \(list.count - 6) more" : "")
+                throw Refusal("handover \(h.id) cannot be completed: \(missing.count) required item\(missing.count == 1 ? " is" : "s are") not acknowledged: \(shown)",
                               hint: "\(h.to) acknowledges each with: handover ack ITEM")
             }
             emit(.handoverStatusChanged(HandoverStatusChanged(id: h.id, status: .completed, note: note)))

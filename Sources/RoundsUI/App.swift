@@ -57,6 +57,8 @@ public final class RoundsApp {
     public var mode: InputMode = .normal
     public var overlay: Overlay?
     public private(set) var status: (text: String, error: Bool) = ("", false)
+    /// How many lines the status message took in the last frame drawn.
+    var statusRowsShown = 1
     public internal(set) var running = true
     public var history: [String] = []
     var historyIndex: Int?
@@ -163,6 +165,10 @@ public final class RoundsApp {
 
     public var now: Timestamp { timeline?.time ?? max(engine.clock.now(), engine.state.lastTime) }
     public var state: HospitalState { timeline.map(projectedPast) ?? liveState }
+
+    /// What an open details overlay is about: `p` opens its patient and `a` acknowledges its
+    /// message, whatever row is selected behind it.
+    var detailSubject: (patient: MRN?, message: MessageID?, isPatientView: Bool) = (nil, nil, false)
 
     /// The time rules fire when a process writes. A session that cannot write (a journal this
     /// login may only read) would otherwise show a critical result past its window as not yet
@@ -571,6 +577,9 @@ public final class RoundsApp {
         // Locking works everywhere too: what is typed in a form or the command line stays, hidden.
         if ActionTable.action(.lock).keys.contains(key) { lockNow(why: "with Ctrl-L"); return }
         lastActivity = engine.clock.now()
+        // A message that took several lines of the screen has been read once the next key
+        // comes: the panes get their lines back.
+        if statusRowsShown > 1 { status = ("", false); statusRowsShown = 1 }
         if let o = overlay { handleOverlay(o, key); return }
         switch mode {
         case .command(var editor): handleCommandLine(&editor, key)
@@ -778,7 +787,16 @@ public final class RoundsApp {
             switch key {
             case .down, .char("j"): overlay = .detail(title: title, lines: lines, scroll: min(scroll + 1, max(0, lines.count - 1)))
             case .up, .char("k"): overlay = .detail(title: title, lines: lines, scroll: max(0, scroll - 1))
-            case .char("p"): overlay = nil; openPatient()
+            case .char("p"):
+                // The patient of what is shown, never the row behind it; a patient view is
+                // already that patient's.
+                guard !detailSubject.isPatientView else { return }
+                overlay = nil
+                if let mrn = detailSubject.patient { openPatient(mrn) } else { unavailable("what is shown has no patient") }
+            case .char("a") where detailSubject.message != nil:
+                // "a to acknowledge", as the message's details say.
+                overlay = nil
+                submit("msg ack \(detailSubject.message!)")
             default: overlay = nil
             }
         case .picker(var picker):
@@ -823,7 +841,11 @@ public final class RoundsApp {
                 if status.error { overlay = .form(form) }   // keep what was typed; the reason is in the status line
                 else { follow(form.then) }
             default:
-                if form.fields[form.focus].editor.handle(key) { overlay = .form(form) }
+                // A field that still holds what it started with (a default such as `n` or
+                // `physician`) is replaced by what is typed into it, not added to.
+                var field = form.fields[form.focus]
+                if case .char = key, !field.touched, !field.initial.isEmpty, field.editor.text == field.initial { field.editor = LineEditor("") }
+                if field.editor.handle(key) { field.touched = true; form.fields[form.focus] = field; overlay = .form(form) }
             }
         }
     }

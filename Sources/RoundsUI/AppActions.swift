@@ -174,7 +174,16 @@ extension RoundsApp {
         guard let bed = stay.bed else {
             unavailable("\(mrn) is waiting for a bed, not in one: :cancel-admission \(mrn) reason \"…\" takes them off the queue"); return
         }
-        overlay = .confirm(Confirmation(title: "Discharge", question: "Discharge \(p.name.terminalSafe) (\(mrn)) from bed \(bed), disposition home? The bed becomes dirty and EVS are asked to clean it. For another disposition: :discharge \(mrn) disposition …",
+        // What should stop a discharge is said before the question, not found afterwards.
+        var warnings: [String] = []
+        if stay.severity == .unstable { warnings.append("the patient is UNSTABLE (I-PASS)") }
+        let uncommunicated = (state.labsByPatient[mrn] ?? []).compactMap { state.labs[$0] }.filter(\.awaitsCommunication)
+        if !uncommunicated.isEmpty { warnings.append("critical \(uncommunicated.map { "\($0.test) \($0.result?.value ?? "")" }.joined(separator: ", ")) not yet communicated") }
+        let procs = state.procedures.values.filter { $0.mrn == mrn && ($0.status == .scheduled || $0.status == .inprogress) }
+        if !procs.isEmpty { warnings.append("\(procs.map { "\($0.id) \($0.title)" }.sorted().joined(separator: ", ")) still booked") }
+        let warning = warnings.isEmpty ? "" : "‼ WARNING: " + warnings.joined(separator: "; ") + ". "
+        overlay = .confirm(Confirmation(title: warnings.isEmpty ? "Discharge" : "‼ Discharge despite warnings",
+                                        question: warning + "Discharge \(p.name.terminalSafe) (\(mrn)) from bed \(bed), disposition home? The bed becomes dirty and EVS are asked to clean it. For another disposition: :discharge \(mrn) disposition …",
                                         command: "discharge \(mrn)"))
     }
 
@@ -212,7 +221,13 @@ extension RoundsApp {
 
     func handleFinder(_ f: inout PatientFinder, _ key: Key) {
         switch key {
-        case .escape: overlay = nil
+        case .escape:
+            overlay = nil
+            // The matches were on screen (names, dates of birth, beds): that read is recorded
+            // whether or not a patient was then opened.
+            if !f.editor.text.isEmpty, !finderMatches(f.editor.text).isEmpty {
+                audit(.searched, patient: nil, detail: "find patient \"\(f.editor.text)\" (closed without opening)")
+            }
         case .down, .tab: f.selected = min(f.selected + 1, max(0, finderMatches(f.editor.text).count - 1)); overlay = .findPatient(f)
         case .up, .backTab: f.selected = max(0, f.selected - 1); overlay = .findPatient(f)
         case .enter:
@@ -304,6 +319,8 @@ extension RoundsApp {
             openPatient(); return
         }
         if let mrn = row.patient { audit(.viewed, patient: mrn, detail: "\(title) details") }
+        let message = MessageID.parse(Substring(row.key)).flatMap { row.key.hasPrefix("M") && state.messages[$0]?.awaitsAcknowledgement == true ? $0 : nil }
+        detailSubject = (row.patient, message, false)
         overlay = .detail(title: title, lines: lines, scroll: 0)
     }
 
@@ -358,6 +375,7 @@ extension RoundsApp {
         let msgs = state.messages.values.filter { $0.patient == mrn && (all || $0.concerns(me, role: role)) }.suffix(8)
         if !msgs.isEmpty { lines += ["", "Messages:"] + msgs.map { "  \($0.id) \(w.hhmm($0.sentAt)) \($0.from) → \($0.to): \($0.subject)" } }
         audit(.viewed, patient: mrn, detail: "patient view")
+        detailSubject = (mrn, nil, true)
         overlay = .detail(title: "Patient \(mrn)", lines: lines, scroll: 0)
     }
 }

@@ -10,6 +10,9 @@ public struct Form: Sendable {
         public var editor = LineEditor()
         /// What the field started with (typed input is what differs from it).
         public var initial: String = ""
+        /// Whether a key has been used in the field: until then, a character typed replaces
+        /// what it started with.
+        public var touched = false
         public var hint: String
         public var required: Bool
         /// nil when the value is acceptable, else what is wrong.

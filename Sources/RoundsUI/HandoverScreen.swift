@@ -233,6 +233,7 @@ extension RoundsApp {
             lines.append("")
         }
         if lines.isEmpty { lines = ["Nothing changed for you since then."] }
+        detailSubject = (nil, nil, false)
         overlay = .detail(title: "Since you were last here (\(w.dateTime(since)))", lines: lines, scroll: 0)
     }
 

@@ -28,6 +28,7 @@ extension RoundsApp {
         // A status message longer than the line takes the lines it needs (up to a quarter of
         // the screen), so it can be read in full; the panes give way.
         let statusRows = statusLines(width: width, height: height, ascii: ascii)
+        statusRowsShown = statusRows.count
         let extra = statusRows.count - 1
         let body = Rect(x: 0, y: 1, width: width, height: height - 3 - extra)
         if screen == .supervisor {

@@ -438,3 +438,78 @@ import RoundsTestSupport
         #expect(reader.state.lastSeq == e.state.lastSeq, "nothing was written")
     }
 }
+
+/// What the full-screen walkthrough found (issue 17, §11): each failed before its fix.
+@Suite struct FullScreenWalkthroughTests {
+    @Test func aMessagesDetailsAcknowledgeWithATheirOwnMessage() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scenarioApp(dir)
+        app.engine.actor = "drlee"
+        try app.engine.submit(line: "msg send @coordinator \"Walkthrough page\" urgent")
+        app.engine.actor = "alice"
+        let id = try #require(app.state.messages.values.first { $0.subject == "Walkthrough page" }?.id)
+        app.handle(.char("4"))
+        _ = app.render(width: 160, height: 45)
+        var guardSteps = 0
+        while app.selectedRow(.messages)?.key != id.description, guardSteps < 50 { app.handle(.down); guardSteps += 1 }
+        app.handle(.enter)
+        #expect(app.render(width: 160, height: 45).text.contains("a to acknowledge"))
+        app.handle(.char("a"))
+        #expect(app.state.messages[id]?.acknowledgedBy == "alice", "a in the details acknowledges: \(app.status.text)")
+    }
+
+    @Test func pInAPatientViewNeverOpensTheRowBehindIt() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scenarioApp(dir)
+        app.handle(.char("2"))
+        _ = app.render(width: 160, height: 45)
+        while app.selectedRow(.beds)?.patient != "MRN003" { app.handle(.down) }
+        app.openPatient("MRN001")
+        let reads = try Engine.audit(journalAt: app.engine.journal.path).count
+        app.handle(.char("p"))
+        #expect(app.render(width: 160, height: 45).text.contains("Patient MRN001"), "still the patient shown")
+        let after = try Engine.audit(journalAt: app.engine.journal.path)
+        #expect(after.count == reads && !after.contains { $0.patients.contains("MRN003") && $0.action == "viewed" },
+                "no view of the row behind was recorded")
+    }
+
+    @Test func aFinderClosedWithEscIsARecordedSearch() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scenarioApp(dir)
+        app.handle(.char("f"))
+        type(app, "nguyen")
+        app.handle(.escape)
+        let audit = try Engine.audit(journalAt: app.engine.journal.path)
+        #expect(audit.contains { $0.action == "searched" && $0.what.contains("nguyen") }, "the names shown were a read")
+    }
+
+    @Test func typingReplacesADefaultAndALongRefusalGivesItsLinesBack() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scenarioApp(dir)
+        app.overlay = .form(Form(title: "Test", fields: [Form.Field("Urgent (y/n)", value: "n")]) { v in "task add \"x\(v[0])\"" })
+        app.handle(.char("y"))
+        guard case .form(let f)? = app.overlay else { Issue.record("form closed"); return }
+        #expect(f.fields[0].editor.text == "y", "typed over the default, not after it")
+        app.overlay = nil
+        app.setStatus(String(repeating: "a long refusal that goes on ", count: 12), error: true)
+        let tall = app.render(width: 80, height: 24)
+        #expect(app.statusRowsShown > 1)
+        app.handle(.char("j"))
+        _ = tall
+        #expect(app.status.text.isEmpty, "read once, it goes at the next key")
+    }
+
+    @Test func dischargeWarnsOfWhatShouldStopIt() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scenarioApp(dir)
+        try app.engine.submit(line: "lab order MRN001 K priority stat")
+        try app.engine.submit(line: "lab collect L4")
+        try app.engine.submit(line: "lab result L4 6.9")
+        app.handle(.char("2"))
+        _ = app.render(width: 160, height: 45)
+        while app.selectedRow(.beds)?.key != "bed:4W-01" { app.handle(.down) }
+        app.handle(.char("D"))
+        guard case .confirm(let c)? = app.overlay else { Issue.record("no question"); return }
+        #expect(c.question.contains("WARNING") && c.question.contains("critical K 6.9 not yet communicated"), "\(c.question)")
+    }
+}
