@@ -252,7 +252,7 @@ public struct Message: Equatable, Sendable, Encodable {
 
     /// Whether `login` (holding `role`, if on the roster) is a recipient: the message is
     /// addressed to them by name, or to their role.
-    public func isAddressed(to login: Login, role: Role?) -> Bool {
+    @inlinable public func isAddressed(to login: Login, role: Role?) -> Bool {
         switch to {
         case .person(let p): p == login
         case .role(let r): r == role
@@ -262,7 +262,7 @@ public struct Message: Equatable, Sendable, Encodable {
     /// Whether the message is `login`'s business: addressed to them or their role, or sent by
     /// them. This is what a messages pane or report shows by default; a supervisor may look at
     /// every message, and that look is an audited read.
-    public func concerns(_ login: Login, role: Role?) -> Bool {
+    @inlinable public func concerns(_ login: Login, role: Role?) -> Bool {
         from == login || isAddressed(to: login, role: role)
     }
 }

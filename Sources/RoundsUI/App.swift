@@ -175,23 +175,31 @@ public final class RoundsApp {
     /// escalated until someone else writes; it shows the hospital as the rules leave it at this
     /// minute instead (`Rules.projected`), exactly as the next writer will record it. So does
     /// time travel, at the moment it shows. Kept until a record arrives or the minute turns.
-    private var projection: (key: [Int64], state: HospitalState)?
+    private struct ProjectionKey: Equatable { var position: Int; var seq: UInt64; var at: Int64 }
+    private var projectionKey = ProjectionKey(position: -2, seq: 0, at: 0)
+    /// What the rules would add at the key's moment; nil when nothing is due (the common case),
+    /// so the state is lent as it is, with no copy.
+    private var projectedState: HospitalState?
 
     var liveState: HospitalState {
         guard !engine.journal.writable else { return engine.state }
-        let minute = now.milliseconds / 60_000
-        return projected(engine.state, key: [-1, Int64(engine.state.lastSeq), minute], at: Timestamp(milliseconds: minute * 60_000))
+        // One copy of the state (each read of `engine.state` from this module is one).
+        let live = engine.state
+        let minute = max(engine.clock.now(), live.lastTime).milliseconds / 60_000
+        return projected(live, key: ProjectionKey(position: -1, seq: live.lastSeq, at: minute), at: Timestamp(milliseconds: minute * 60_000))
     }
 
     func projectedPast(_ t: Timeline) -> HospitalState {
-        projected(t.state, key: [Int64(t.position), Int64(t.state.lastSeq), t.time.milliseconds], at: t.time)
+        projected(t.state, key: ProjectionKey(position: t.position, seq: t.state.lastSeq, at: t.time.milliseconds), at: t.time)
     }
 
-    private func projected(_ s: HospitalState, key: [Int64], at time: Timestamp) -> HospitalState {
-        if let p = projection, p.key == key { return p.state }
-        let state = Rules.projected(s, at: max(time, s.lastTime))
-        projection = (key, state)
-        return state
+    private func projected(_ s: HospitalState, key: ProjectionKey, at time: Timestamp) -> HospitalState {
+        if key != projectionKey {
+            projectionKey = key
+            let p = Rules.projected(s, at: max(time, s.lastTime))
+            projectedState = p.lastSeq == s.lastSeq ? nil : p
+        }
+        return projectedState ?? s
     }
 
     /// True while a form or the command line holds typed input (quitting asks first).

@@ -461,26 +461,61 @@ public enum MessagesPane {
         if case .concerning(let login, let role) = scope, let day = DayOfMessages(s, since: since, urgentFirst: urgentFirst) {
             // One's own messages: the day's (from the reader's index, which looks at each
             // message once, when it arrives), then the older unacknowledged urgent ones; with
-            // "urgent first", the unacknowledged ones first.
+            // "urgent first", the unacknowledged ones first. The day's rows are listed once per
+            // content as 32-bit message numbers (a pass without hashing), and a key is found
+            // again by binary search.
             let mine = (index ?? ConcernIndex()).numbers(s, from: day.low, login, role)
             let dayMine = mine[partitionPoint(mine.indices) { mine[$0] < day.low }...]
-            let openIDs = day.open.filter { scope.includes(s.messages[$0]) }
-            var ids: [MessageID] = []
-            ids.reserveCapacity(dayMine.count + openIDs.count)
+            func concerns(_ id: MessageID) -> Bool { s.messages[id]?.concerns(login, role: role) == true }
+            let openIDs = day.open.filter(concerns)
+            let head = urgentFirst ? openIDs : []
+            let tail = urgentFirst ? [] : day.older.filter(concerns)
+            // With "urgent first", the day's open ones are listed first and skipped after: their
+            // places counted from the newest, ascending.
+            var places: [Int] = []
             if urgentFirst {
-                let first = Set(openIDs)
-                ids = openIDs
-                for n in dayMine.reversed() where !first.contains(MessageID(n)) { ids.append(MessageID(n)) }
-            } else {
-                for n in dayMine.reversed() { ids.append(MessageID(n)) }
-                ids += day.older.filter { scope.includes(s.messages[$0]) }
+                for id in openIDs where id.number >= day.low {
+                    let p = partitionPoint(dayMine.indices) { dayMine[$0] < id.number }
+                    if p < dayMine.endIndex, dayMine[p] == id.number { places.append(dayMine.endIndex - 1 - p) }
+                }
+                places.sort()
             }
-            let open = openIDs.count
-            let rows = c.madeRows(ids, s, row: { s, i in
-                let m = s.messages[ids[i]]
-                return (m?.awaitsAcknowledgement == true ? .messageUrgent : (m?.readBy[me] == nil ? .messageUnread : .normal), m?.patient)
-            }) { s, id in cells(s, id, c, me: me) }
-            return summarised(PaneContent(columns: columns, rows: rows, summary: "", sortName: sorts[c.sort % sorts.count]), count: ids.count, open: open, scope: scope)
+            let skips = places
+            let rest = dayMine.count - skips.count
+            let count = head.count + rest + tail.count
+            // The day's rows not listed first, newest first, as message numbers: one pass
+            // merging the skipped places, so that a row's message is an array read (search
+            // text asks for every row).
+            var restNumbers = [Int32]()
+            restNumbers.reserveCapacity(rest)
+            var nextSkip = 0
+            for place in 0..<dayMine.count {
+                if nextSkip < skips.count, skips[nextSkip] == place { nextSkip += 1; continue }
+                restNumbers.append(Int32(truncatingIfNeeded: dayMine[dayMine.endIndex - 1 - place]))
+            }
+            let numbers = restNumbers
+            let message: (Int) -> MessageID = { i in
+                if i < head.count { return head[i] }
+                let j = i - head.count
+                return j < rest ? MessageID(Int(numbers[j])) : tail[j - rest]
+            }
+            let rows = c.madeRows(count: count, s, row: { s, i in
+                let id = message(i)
+                let m = s.messages[id]
+                return (id.description, m?.awaitsAcknowledgement == true ? .messageUrgent : (m?.readBy[me] == nil ? .messageUnread : .normal), m?.patient)
+            }, cells: { s, i in cells(s, message(i), c, me: me) }, find: { key in
+                guard let id = MessageID.parse(Substring(key)), id.description == key else { return nil }
+                if let h = head.firstIndex(of: id) { return h }
+                let p = partitionPoint(dayMine.indices) { dayMine[$0] < id.number }
+                if p < dayMine.endIndex, dayMine[p] == id.number {
+                    let place = dayMine.endIndex - 1 - p
+                    let before = partitionPoint(skips.indices) { skips[$0] < place }
+                    if before < skips.count, skips[before] == place { return nil }
+                    return head.count + place - before
+                }
+                return tail.firstIndex(of: id).map { head.count + rest + $0 }
+            }, item: { message($0).number })
+            return summarised(PaneContent(columns: columns, rows: rows, summary: "", sortName: sorts[c.sort % sorts.count]), count: count, open: openIDs.count, scope: scope)
         }
         if scope == .all, let day = DayOfMessages(s, since: since, urgentFirst: urgentFirst) {
             let all = c.madeRows(count: day.count, s, row: { s, i in
