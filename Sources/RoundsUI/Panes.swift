@@ -461,9 +461,9 @@ public enum MessagesPane {
         if case .concerning(let login, let role) = scope, let day = DayOfMessages(s, since: since, urgentFirst: urgentFirst) {
             // One's own messages: the day's (from the reader's index, which looks at each
             // message once, when it arrives), then the older unacknowledged urgent ones; with
-            // "urgent first", the unacknowledged ones first. The day's rows are listed once per
-            // content as 32-bit message numbers (a pass without hashing), and a key is found
-            // again by binary search.
+            // "urgent first", the unacknowledged ones first. A row's message and a key's row are
+            // found by binary search: nothing is listed per row, so what a record costs does not
+            // grow with the day's messages.
             let mine = (index ?? ConcernIndex()).numbers(s, from: day.low, login, role)
             let dayMine = mine[partitionPoint(mine.indices) { mine[$0] < day.low }...]
             func concerns(_ id: MessageID) -> Bool { s.messages[id]?.concerns(login, role: role) == true }
@@ -483,21 +483,16 @@ public enum MessagesPane {
             let skips = places
             let rest = dayMine.count - skips.count
             let count = head.count + rest + tail.count
-            // The day's rows not listed first, newest first, as message numbers: one pass
-            // merging the skipped places, so that a row's message is an array read (search
-            // text asks for every row).
-            var restNumbers = [Int32]()
-            restNumbers.reserveCapacity(rest)
-            var nextSkip = 0
-            for place in 0..<dayMine.count {
-                if nextSkip < skips.count, skips[nextSkip] == place { nextSkip += 1; continue }
-                restNumbers.append(Int32(truncatingIfNeeded: dayMine[dayMine.endIndex - 1 - place]))
-            }
-            let numbers = restNumbers
+            // The j-th of the day's rows not listed first is at place j + (how many skipped
+            // places p_k have p_k - k <= j): one binary search, nothing listed per row.
+            let shifted = skips.enumerated().map { $0.element - $0.offset }
             let message: (Int) -> MessageID = { i in
                 if i < head.count { return head[i] }
                 let j = i - head.count
-                return j < rest ? MessageID(Int(numbers[j])) : tail[j - rest]
+                guard j < rest else { return tail[j - rest] }
+                var lo = 0, hi = shifted.count
+                while lo < hi { let mid = (lo + hi) >> 1; if shifted[mid] <= j { lo = mid + 1 } else { hi = mid } }
+                return MessageID(dayMine[dayMine.endIndex - 1 - (j + lo)])
             }
             let rows = c.madeRows(count: count, s, row: { s, i in
                 let id = message(i)
