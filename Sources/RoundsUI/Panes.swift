@@ -466,7 +466,16 @@ public enum MessagesPane {
             // grow with the day's messages.
             let mine = (index ?? ConcernIndex()).numbers(s, from: day.low, login, role)
             let dayMine = mine[partitionPoint(mine.indices) { mine[$0] < day.low }...]
-            func concerns(_ id: MessageID) -> Bool { s.messages[id]?.concerns(login, role: role) == true }
+            // Reads the two fields in place (a whole message is not copied to test it).
+            func concerns(_ id: MessageID) -> Bool {
+                guard let from = s.messages[id]?.from else { return false }
+                if from == login { return true }
+                switch s.messages[id]?.to {
+                case .person(let p)?: return p == login
+                case .role(let r)?: return r == role
+                case nil: return false
+                }
+            }
             let openIDs = day.open.filter(concerns)
             let head = urgentFirst ? openIDs : []
             let tail = urgentFirst ? [] : day.older.filter(concerns)
@@ -571,8 +580,19 @@ public enum MessagesPane {
 /// not once per record for the whole day. The app keeps one for its live state.
 public final class ConcernIndex: @unchecked Sendable {
     struct Reader: Equatable { var login: Login; var role: Role? }
+    /// The numbers, in a buffer of their own: content made earlier keeps a view of it (its
+    /// start and end), so appending a new message's number never copies the whole list, as a
+    /// shared array would.
+    final class Buffer: @unchecked Sendable { var items: [Int] = [] }
+    /// A view of the numbers as they were when it was made.
+    struct Numbers: RandomAccessCollection {
+        let buffer: Buffer
+        let startIndex: Int
+        let endIndex: Int
+        subscript(i: Int) -> Int { buffer.items[i] }
+    }
     private var reader: Reader?
-    private var numbers: [Int] = []
+    private var buffer = Buffer()
     /// Messages numbered `start ..< scanned` have been looked at.
     private var start = 0, scanned = 0
 
@@ -580,22 +600,26 @@ public final class ConcernIndex: @unchecked Sendable {
 
     /// The numbers from `low` on (and perhaps a few before) of the messages that concern
     /// `login`, ascending.
-    func numbers(_ s: HospitalState, from low: Int, _ login: Login, _ role: Role?) -> [Int] {
+    func numbers(_ s: HospitalState, from low: Int, _ login: Login, _ role: Role?) -> Numbers {
         let r = Reader(login: login, role: role)
         if r != reader || low < start || s.nextMessage < scanned {
-            reader = r; numbers = []; start = low; scanned = low
+            reader = r; buffer = Buffer(); start = low; scanned = low
         }
         for n in scanned..<max(scanned, s.nextMessage) where s.messages[MessageID(n)]?.concerns(login, role: role) == true {
-            numbers.append(n)
+            buffer.items.append(n)
         }
         scanned = max(scanned, s.nextMessage)
-        // Drop what left the day long ago, now and then; a margin of message numbers is kept,
-        // as the next minute's content (listed ahead) asks from a later start than this one.
+        // Drop what left the day long ago, now and then, into a new buffer (views made before
+        // keep the old one); a margin of message numbers is kept, as the next minute's content
+        // (listed ahead) asks from a later start than this one.
         let keepFrom = low - 10_000
-        if numbers.count > 4096, let first = numbers.firstIndex(where: { $0 >= keepFrom }), first > numbers.count / 2 {
-            numbers.removeFirst(first); start = keepFrom
+        if buffer.items.count > 4096, let first = buffer.items.firstIndex(where: { $0 >= keepFrom }), first > buffer.items.count / 2 {
+            let fresh = Buffer()
+            fresh.items = Array(buffer.items[first...])
+            buffer = fresh
+            start = keepFrom
         }
-        return numbers
+        return Numbers(buffer: buffer, startIndex: 0, endIndex: buffer.items.count)
     }
 }
 
