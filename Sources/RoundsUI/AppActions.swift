@@ -65,7 +65,8 @@ extension RoundsApp {
             guard let lab = LabID.parse(Substring(key)).flatMap({ state.labs[$0] }), lab.awaitsCommunication, let value = lab.result?.value else {
                 unavailable("select a critical result awaiting communication"); return
             }
-            overlay = .form(communicationForm(title: "Communicate critical \(lab.test) \(value) (\(key))", value: value) { v in
+            let who = state.patients[lab.mrn].map { "\(shortName($0.name)) (\(lab.mrn))" } ?? lab.mrn
+            overlay = .form(communicationForm(title: "Communicate critical \(lab.test) \(value) for \(who) (\(key))", value: value) { v in
                 "lab communicate \(key) to \(v[0].quoted) role \(v[1]) readback \(v[2].quoted)"
             })
         case .acknowledgeMessage: submit("msg ack \(key)")
@@ -91,8 +92,11 @@ extension RoundsApp {
 
     func completeTask(_ key: String) {
         guard let id = TaskID.parse(Substring(key)), let task = state.tasks[id] else { unavailable("select a task"); return }
-        if task.kind == .criticalresult, case .lab(let labID) = task.link, let value = state.labs[labID]?.result?.value {
-            overlay = .form(communicationForm(title: "\(key): who was told of the critical result \(value)?", value: value) { v in
+        if task.kind == .criticalresult, case .lab(let labID) = task.link, let lab = state.labs[labID], let result = lab.result {
+            let value = result.value
+            let who = state.patients[lab.mrn].map { "\(shortName($0.name)) (\(lab.mrn))" } ?? lab.mrn
+            let shown = result.units.isEmpty ? value : "\(value) \(result.units)"
+            overlay = .form(communicationForm(title: "\(key): who was told of critical \(lab.test) \(shown) for \(who)?", value: value) { v in
                 "task done \(key) told \(v[0].quoted) role \(v[1]) readback \(v[2].quoted)"
             })
         } else {
@@ -106,7 +110,7 @@ extension RoundsApp {
     func patientField(_ label: String) -> Form.Field {
         let known = Set(state.patients.keys)
         let byName = patientsByName()
-        var field = Form.Field(label, hint: "optional: an MRN, or a name (f finds anyone)", required: false) { v in
+        var field = Form.Field(label, hint: "optional: an MRN, or a patient's name", required: false) { v in
             if known.contains(v.uppercased()) { return nil }
             let found = byName(v)
             return found.count == 1 ? nil : (found.isEmpty ? "no patient \(v)" : "\(found.count) patients match: type more, or the MRN")

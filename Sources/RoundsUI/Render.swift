@@ -286,7 +286,8 @@ extension RoundsApp {
             g.fill(Rect(x: 0, y: y, width: g.width, height: 1), style: .commandLine)
             g.put(":" + e.text, x: 0, y: y, style: .commandLine)
             if !completions.isEmpty {
-                let list = "  ⇥ " + completions.prefix(8).joined(separator: "  ") + (completions.count > 8 ? "  … \(completions.count - 8) more" : "")
+                // How many first, so a narrow line still says there are more to type towards.
+                let list = "  ⇥ " + (completions.count > 1 ? "\(completions.count): " : "") + completions.prefix(8).joined(separator: "  ")
                 g.put(list, x: TextWidth.of(e.text) + 2, y: y, style: .dim)
             }
         case .filter(let e):
