@@ -142,12 +142,46 @@ public final class CursesTerminal {
         switch ch {
         case 9: return .tab
         case 10, 13: return .enter
-        case 27: return .escape
+        case 27: return escapeSequence()
         case 8, 127: return .backspace
         case 1...26: return .ctrl(Character(Unicode.Scalar(UInt8(ch) + 96)))
         default:
             guard let u = Unicode.Scalar(UInt32(ch)) else { return nil }
             return .char(Character(u))
+        }
+    }
+
+    /// After an ESC: a key's escape sequence that the terminal description did not name (tmux
+    /// sends `ESC [ 4 ~` for End whatever TERM says) is read whole and mapped, or dropped whole,
+    /// never read as Esc, `[`, `4` and `~` (which would switch to pane 4). A lone ESC is Esc;
+    /// ESC and another key is Esc, then that key.
+    func escapeSequence() -> Key? {
+        timeout(0)   // a sequence's bytes arrive together
+        var next: wint_t = 0
+        guard get_wch(&next) == OK else { return .escape }
+        guard next == 91 || next == 79 else {   // "[" or "O"
+            unget_wch(wchar_t(bitPattern: UInt32(next)))
+            return .escape
+        }
+        var body = String(Character(Unicode.Scalar(UInt8(next))))
+        for _ in 0..<12 {
+            var c: wint_t = 0
+            guard get_wch(&c) == OK, let u = Unicode.Scalar(UInt32(c)) else { break }
+            body.append(Character(u))
+            if (64...126).contains(c) { break }   // the final byte
+        }
+        switch body {
+        case "[A", "OA": return .up
+        case "[B", "OB": return .down
+        case "[C", "OC": return .right
+        case "[D", "OD": return .left
+        case "[H", "OH", "[1~", "[7~": return .home
+        case "[F", "OF", "[4~", "[8~": return .end
+        case "[5~": return .pageUp
+        case "[6~": return .pageDown
+        case "[3~": return .delete
+        case "[Z": return .backTab
+        default: return nil   // not a key Rounds uses: dropped whole
         }
     }
 

@@ -203,6 +203,23 @@ func smallHospital(_ dir: TemporaryDirectory) throws -> String {
         t.waitFor("cannot acknowledge")
     }
 
+    /// tmux sends `ESC [ 4 ~` for End and `ESC [ 1 ~` for Home whatever TERM names: they are
+    /// keys, not Esc, `[`, a digit that switches panes and `~`.
+    @Test func homeAndEndAreKeysNotAPaneSwitch() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let j = try smallHospital(dir)
+        let t = try TmuxScreen(command: "\(roundsBinary) --journal \(j)", width: 80, height: 24)
+        t.waitFor("1 Worklist")
+        t.send("End")
+        t.send("Home")
+        t.send("?")
+        t.waitFor("Keys")
+        t.send("Escape")
+        t.waitGone("Keys")
+        #expect(t.screen.contains("1 Worklist"), "still on the worklist:\n\(t.screen)")
+        #expect(!t.screen.contains("does nothing here"), "no stray key:\n\(t.screen)")
+    }
+
     @Test func refusedCommandShowsItsReason() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let j = try smallHospital(dir)
