@@ -596,6 +596,10 @@ public final class RoundsApp {
             handleSupervisorKey(key)
         case .normal where screen == .handover:
             handleHandoverKey(key)
+        case .normal where key == .escape && !(views[focus]?.filter.isEmpty ?? true):
+            // Esc clears a filter that was kept with Enter, as it does while it is typed.
+            views[focus]!.filter = ""
+            setStatus("Filter cleared")
         case .normal:
             guard let action = ActionTable.action(for: key, in: focus) else {
                 if case .char(let c) = key { setStatus("'\(c)' does nothing here; ? lists the keys", error: true) }

@@ -519,3 +519,17 @@ import RoundsTestSupport
         #expect(f.title.contains("critical K 6.9 mmol/L for Nguyễn, T. H. (MRN001)"), "\(f.title)")
     }
 }
+
+@Suite struct KeptFilterTests {
+    @Test func escInThePaneClearsAFilterKeptWithEnter() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scenarioApp(dir)
+        app.handle(.char("/"))
+        type(app, "transport")
+        app.handle(.enter)
+        #expect(app.views[.worklist]!.filter == "transport")
+        app.handle(.escape)
+        #expect(app.views[.worklist]!.filter.isEmpty, "Esc clears the kept filter")
+        #expect(!app.status.text.contains("does nothing"))
+    }
+}
