@@ -282,28 +282,27 @@ public final class Engine {
             result = try writing { () throws(JournalError) -> Result<[Recorded], BatchError> in
                 try journal.catchUp { state.apply($0) }
                 let now = max(clock.now(), state.lastTime)
-                var events = runsRulesOnSubmit ? Rules.due(in: state, at: now) : []
+                let rules = runsRulesOnSubmit ? Rules.due(in: state, at: now) : []
                 var provisional = state
                 var seq = state.lastSeq
                 func applyProvisionally(_ list: [Event], by who: Login) {
                     for e in list { seq += 1; provisional.apply(Recorded(seq: seq, time: now, actor: who, event: e)) }
                 }
-                applyProvisionally(events, by: Engine.systemActor)
-                var commandEvents = 0
+                applyProvisionally(rules, by: Engine.systemActor)
+                var events: [Event] = []
                 for (index, command) in commands.enumerated() {
                     do throws(Refusal) {
                         let decided = try Decider.decide(command, in: provisional, at: now, by: actor)
                         applyProvisionally(decided, by: actor)
                         events += decided
-                        commandEvents += decided.count
                     } catch {
                         return .failure(.refused(index: index, error))
                     }
                 }
-                let before = events.count - commandEvents
+                // What the batch itself made due fires in the same write.
                 let after = runsRulesOnSubmit ? Rules.due(in: provisional, at: now) : []
-                guard !events.isEmpty || !after.isEmpty else { return .success([]) }
-                return .success(try commit(Array(events[before...]), at: now, rulesBefore: Array(events[..<before]), rulesAfter: after))
+                guard !rules.isEmpty || !events.isEmpty || !after.isEmpty else { return .success([]) }
+                return .success(try commit(events, at: now, rulesBefore: rules, rulesAfter: after))
             }
         } catch {
             throw .journal(error)
