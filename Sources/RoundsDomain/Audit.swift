@@ -37,6 +37,11 @@ extension HospitalState {
         case .unitAdded, .bedAdded, .staffRecorded, .policySet, .bedStatusChanged, .bedBlocked, .bedUnblocked,
              .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed, .handoverStarted, .handoverStatusChanged, .shiftsDefined, .hospitalNamed: []
         case .ipassUpdated(let e): [e.mrn]
+        case .feedReceived, .interfaceRetryRequested: []
+        case .interfaceItemRaised(let e): e.patient.map { [$0] } ?? []
+        case .interfaceItemResolved(let e): feeds.items[e.id]?.patient.map { [$0] } ?? []
+        case .dischargeCancelled(let e): [e.mrn]
+        case .patientMerged(let e): [e.survivor, e.merged]
         case .handoverAcknowledged(let e): patients[e.item] != nil ? [e.item] : []
         }
     }
@@ -69,6 +74,9 @@ extension Event {
         case .taskRescheduled(let e): return summary + note(e.reason, "reason")
         case .taskNoted(let e): return summary + ": " + q(e.text)
         case .procedureStatusChanged(let e): return summary + note(e.reason, "reason")
+        case .interfaceItemRaised(let e): return summary + ": " + q(e.problem)
+        case .interfaceRetryRequested(let e): return summary + override(e.override)
+        case .interfaceItemResolved(let e): return summary + note(e.note)
         case .messageSent(let e): return summary + ": " + q(e.subject)
         case .breakGlassStarted(let e): return summary + note(e.reason, "reason")
         case .breakGlassReviewed(let e): return summary + (e.note.isEmpty ? "" : note(e.note))

@@ -14,20 +14,24 @@ public enum Permission: String, Vocabulary {
     case review = "review emergency access"
     case handover = "hand over the shift"
     case assess = "record I-PASS assessments"
+    case feed = "apply messages from the hospital's systems"
+    case interface = "resolve interface items"
 }
 
 extension Role {
     public var permissions: Set<Permission> {
         switch self {
         case .supervisor: Set(Permission.allCases)
-        case .coordinator: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .configure, .handover, .assess]
-        case .chargenurse: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .handover, .assess]
+        case .coordinator: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .configure, .handover, .assess, .interface]
+        case .chargenurse: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .handover, .assess, .interface]
         case .nurse: [.tasks, .labs, .critical, .messages, .assess]
         case .physician: [.tasks, .labs, .critical, .procedures, .messages, .assess]
         case .lab: [.labs, .messages]
         case .evs: [.beds, .messages]
         case .transport: [.tasks, .messages]
         case .viewer: []
+        // Only what its messages need: no tasks, messages, roster or policy of its own.
+        case .feed: [.feed, .place, .beds, .labs, .procedures]
         }
     }
 }
@@ -55,6 +59,8 @@ extension Command {
         case .startHandover, .acknowledgeHandover, .pauseHandover, .resumeHandover, .completeHandover, .cancelHandover: .handover
         case .takeTask: .tasks
         case .setShifts: .policy
+        case .feedMessage: .feed
+        case .dismissInterfaceItem, .retryInterfaceItem: .interface
         }
     }
 }

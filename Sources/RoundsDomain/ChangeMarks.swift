@@ -43,7 +43,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .labOrdered, .labProgressed, .labResulted, .labAcknowledged, .criticalCommunicated, .labCancelled,
              .procedureBooked, .procedureRescheduled, .procedureStatusChanged, .procedureNotReady,
              .accessRecorded, .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed,
-             .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .hospitalNamed, .staffRecorded:
+             .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .hospitalNamed, .staffRecorded,
+             .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved:
             break
         default:
             beds = r.seq
@@ -56,7 +57,7 @@ public struct ChangeMarks: Equatable, Sendable {
              .procedureBooked, .procedureRescheduled, .procedureStatusChanged, .procedureNotReady,
              .accessRecorded, .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed,
              .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .hospitalNamed, .staffRecorded,
-             .unitAdded, .bedAdded, .policySet:
+             .unitAdded, .bedAdded, .policySet, .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved:
             break
         default:
             worklist = r.seq
@@ -72,7 +73,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .hospitalNamed, .staffRecorded,
              .unitAdded, .bedAdded, .policySet, .admissionRequested, .admissionCancelled, .bedReserved, .reservationReleased,
              .bedAssigned, .patientTransferred, .bedsSwapped, .patientDischarged, .stayUpdated, .bedStatusChanged,
-             .bedBlocked, .bedUnblocked:
+             .bedBlocked, .bedUnblocked, .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
+             .dischargeCancelled:
             break
         default:
             labs = r.seq

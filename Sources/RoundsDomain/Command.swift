@@ -78,6 +78,14 @@ public enum Command: Equatable, Sendable {
     case completeHandover(note: String?)
     case cancelHandover(reason: String)
     case setShifts([ShiftDefinition])
+
+    // Feeds from the hospital's systems (Feeds.swift)
+    /// One message from an interface (an HL7 listener), applied whole or held as an interface item.
+    case feedMessage(FeedMessage)
+    case dismissInterfaceItem(InterfaceItemID, reason: String)
+    /// Asks the feed to apply the item's message again (after a location was mapped, a bed
+    /// freed or a patient admitted), with an override of the placement rules when given.
+    case retryInterfaceItem(InterfaceItemID, override: String?)
 }
 
 /// What an `ipass` command says about a patient; nil leaves a field as it is.

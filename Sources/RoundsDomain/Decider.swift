@@ -560,6 +560,12 @@ private struct Decision {
         case let .breakGlass(reason, span):
             try breakGlass(reason: reason, span: span)
 
+        case .feedMessage(let m):
+            events += try Decider.decideFeed(m, in: s, at: now, by: actor)
+
+        case .dismissInterfaceItem, .retryInterfaceItem:
+            events += try Decider.decideInterface(command, in: s, at: now)
+
         case .ipass, .startHandover, .acknowledgeHandover, .takeTask, .pauseHandover, .resumeHandover, .completeHandover, .cancelHandover, .setShifts:
             try handover(command)
 

@@ -57,6 +57,14 @@ public enum Event: Equatable, Sendable {
     case shiftsDefined(ShiftsDefined)
     /// The hospital's name, set by `rounds init` or `hospital name "…"`.
     case hospitalNamed(HospitalNamed)
+    /// Feeds (Feeds.swift): a message from an interface, interface items, and what only a
+    /// feed does (a discharge cancelled, two patients' records merged).
+    case feedReceived(FeedReceived)
+    case interfaceItemRaised(InterfaceItemRaised)
+    case interfaceRetryRequested(InterfaceRetryRequested)
+    case interfaceItemResolved(InterfaceItemResolved)
+    case dischargeCancelled(DischargeCancelled)
+    case patientMerged(PatientMerged)
 }
 
 public struct HospitalNamed: Equatable, Sendable, Encodable { public var name: String; public init(name: String) { self.name = name } }
@@ -101,9 +109,15 @@ public struct TaskNoted: Equatable, Sendable, Encodable { public var id: TaskID;
 public struct TaskEscalated: Equatable, Sendable, Encodable { public var id: TaskID; public var level: Int }
 public struct LabOrdered: Equatable, Sendable, Encodable {
     public var id: LabID; public var mrn: MRN; public var test: String; public var priority: Priority; public var neededBy: Timestamp?
+    /// The sending system's order number and test (feeds only).
+    public var external: String? = nil
 }
 public struct LabProgressed: Equatable, Sendable, Encodable { public var id: LabID; public var status: LabStatus }
-public struct LabResulted: Equatable, Sendable, Encodable { public var id: LabID; public var result: LabResult; public var criticalTask: TaskID? }
+public struct LabResulted: Equatable, Sendable, Encodable {
+    public var id: LabID; public var result: LabResult; public var criticalTask: TaskID?
+    /// nil: final (every typed result); preliminary or corrected from a feed.
+    public var status: ResultStatus? = nil
+}
 public struct LabAcknowledged: Equatable, Sendable, Encodable { public var id: LabID }
 public struct CriticalCommunicated: Equatable, Sendable, Encodable {
     public var lab: LabID; public var task: TaskID; public var toldName: String; public var toldRole: Role; public var readBack: String
@@ -112,6 +126,8 @@ public struct LabCancelled: Equatable, Sendable, Encodable { public var id: LabI
 public struct ProcedureBooked: Equatable, Sendable, Encodable {
     public var id: ProcedureID; public var mrn: MRN; public var kind: ProcedureKind; public var title: String; public var resource: String
     public var start: Timestamp; public var end: Timestamp; public var requiredTests: [String]
+    /// The sending system's appointment id (feeds only).
+    public var external: String? = nil
 }
 public struct ProcedureRescheduled: Equatable, Sendable, Encodable { public var id: ProcedureID; public var start: Timestamp; public var end: Timestamp }
 public struct ProcedureStatusChanged: Equatable, Sendable, Encodable { public var id: ProcedureID; public var status: ProcedureStatus; public var reason: String? }
@@ -194,6 +210,12 @@ extension Event {
         case .handoverStatusChanged: "handover.status-changed"
         case .shiftsDefined: "shifts.defined"
         case .hospitalNamed: "hospital.named"
+        case .feedReceived: "feed.received"
+        case .interfaceItemRaised: "interface.item-raised"
+        case .interfaceRetryRequested: "interface.retry-requested"
+        case .interfaceItemResolved: "interface.item-resolved"
+        case .dischargeCancelled: "discharge.cancelled"
+        case .patientMerged: "patient.merged"
         }
     }
 
@@ -248,6 +270,12 @@ extension Event {
         case .handoverStatusChanged(let p): p
         case .shiftsDefined(let p): p
         case .hospitalNamed(let p): p
+        case .feedReceived(let p): p
+        case .interfaceItemRaised(let p): p
+        case .interfaceRetryRequested(let p): p
+        case .interfaceItemResolved(let p): p
+        case .dischargeCancelled(let p): p
+        case .patientMerged(let p): p
         }
     }
 }

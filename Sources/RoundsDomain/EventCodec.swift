@@ -181,6 +181,8 @@ extension AccessKind: VocabularyCodable {}
 extension ReviewVerdict: VocabularyCodable {}
 extension Severity: VocabularyCodable {}
 extension HandoverStatus: VocabularyCodable {}
+extension ResultStatus: VocabularyCodable {}
+extension InterfaceItemStatus: VocabularyCodable {}
 
 /// Sets of vocabulary words travel as a bit mask.
 extension Set: JournalCodable where Element: VocabularyCodable {
@@ -217,6 +219,7 @@ extension MessageID: SequentialIDCodable {}
 extension ProcedureID: SequentialIDCodable {}
 extension StayID: SequentialIDCodable {}
 extension GrantID: SequentialIDCodable {}
+extension InterfaceItemID: SequentialIDCodable {}
 extension HandoverID: SequentialIDCodable {}
 
 extension ShiftDefinition: JournalCodable {
@@ -346,6 +349,12 @@ extension Event {
         case .handoverStatusChanged: 46
         case .shiftsDefined: 47
         case .hospitalNamed: 48
+        case .feedReceived: 49
+        case .interfaceItemRaised: 50
+        case .interfaceRetryRequested: 51
+        case .interfaceItemResolved: 52
+        case .dischargeCancelled: 53
+        case .patientMerged: 54
         }
     }
 
@@ -379,14 +388,20 @@ extension Event {
         case .taskRescheduled(let e): w.put(e.id); w.put(e.due); w.put(e.reason)
         case .taskNoted(let e): w.put(e.id); w.put(e.text)
         case .taskEscalated(let e): w.put(e.id); w.put(e.level)
-        case .labOrdered(let e): w.put(e.id); w.put(e.mrn); w.put(e.test); w.put(e.priority); w.put(e.neededBy)
+        case .labOrdered(let e):
+            // Fields added later follow only when set, so records written before read the same.
+            w.put(e.id); w.put(e.mrn); w.put(e.test); w.put(e.priority); w.put(e.neededBy)
+            if let external = e.external { w.put(external) }
         case .labProgressed(let e): w.put(e.id); w.put(e.status)
-        case .labResulted(let e): w.put(e.id); w.put(e.result); w.put(e.criticalTask)
+        case .labResulted(let e):
+            w.put(e.id); w.put(e.result); w.put(e.criticalTask)
+            if let status = e.status, status != .final { w.put(status) }
         case .labAcknowledged(let e): w.put(e.id)
         case .criticalCommunicated(let e): w.put(e.lab); w.put(e.task); w.put(e.toldName); w.put(e.toldRole); w.put(e.readBack)
         case .labCancelled(let e): w.put(e.id); w.put(e.reason)
         case .procedureBooked(let e):
             w.put(e.id); w.put(e.mrn); w.put(e.kind); w.put(e.title); w.put(e.resource); w.put(e.start); w.put(e.end); w.put(e.requiredTests)
+            if let external = e.external { w.put(external) }
         case .procedureRescheduled(let e): w.put(e.id); w.put(e.start); w.put(e.end)
         case .procedureStatusChanged(let e): w.put(e.id); w.put(e.status); w.put(e.reason)
         case .procedureNotReady(let e): w.put(e.id); w.put(e.missing); w.put(e.task)
@@ -412,6 +427,12 @@ extension Event {
         case .handoverStatusChanged(let e): w.put(e.id); w.put(e.status); w.put(e.note)
         case .shiftsDefined(let e): w.put(e.shifts)
         case .hospitalNamed(let e): w.put(e.name)
+        case .feedReceived(let e): w.put(e.key); w.varint(e.digest); w.put(e.kind); w.put(e.item)
+        case .interfaceItemRaised(let e): w.put(e.id); w.put(e.key); w.put(e.kind); w.put(e.problem); w.put(e.raw); w.put(e.patient)
+        case .interfaceRetryRequested(let e): w.put(e.id); w.put(e.override)
+        case .interfaceItemResolved(let e): w.put(e.id); w.put(e.status); w.put(e.note)
+        case .dischargeCancelled(let e): w.put(e.mrn); w.put(e.stay); w.put(e.bed)
+        case .patientMerged(let e): w.put(e.survivor); w.put(e.merged)
         }
     }
 
@@ -445,14 +466,23 @@ extension Event {
         case 21: e = .taskRescheduled(TaskRescheduled(id: try r.get(), due: try r.get(), reason: try r.get()))
         case 22: e = .taskNoted(TaskNoted(id: try r.get(), text: try r.get()))
         case 23: e = .taskEscalated(TaskEscalated(id: try r.get(), level: try r.get()))
-        case 24: e = .labOrdered(LabOrdered(id: try r.get(), mrn: try r.get(), test: try r.get(), priority: try r.get(), neededBy: try r.get()))
+        case 24:
+            var o = LabOrdered(id: try r.get(), mrn: try r.get(), test: try r.get(), priority: try r.get(), neededBy: try r.get())
+            if r.remaining > 0 { o.external = try r.get() as String }
+            e = .labOrdered(o)
         case 25: e = .labProgressed(LabProgressed(id: try r.get(), status: try r.get()))
-        case 26: e = .labResulted(LabResulted(id: try r.get(), result: try r.get(), criticalTask: try r.get()))
+        case 26:
+            var o = LabResulted(id: try r.get(), result: try r.get(), criticalTask: try r.get())
+            if r.remaining > 0 { o.status = try r.get() as ResultStatus }
+            e = .labResulted(o)
         case 27: e = .labAcknowledged(LabAcknowledged(id: try r.get()))
         case 28: e = .criticalCommunicated(CriticalCommunicated(lab: try r.get(), task: try r.get(), toldName: try r.get(), toldRole: try r.get(), readBack: try r.get()))
         case 29: e = .labCancelled(LabCancelled(id: try r.get(), reason: try r.get()))
-        case 30: e = .procedureBooked(ProcedureBooked(id: try r.get(), mrn: try r.get(), kind: try r.get(), title: try r.get(), resource: try r.get(),
-                                                      start: try r.get(), end: try r.get(), requiredTests: try r.get()))
+        case 30:
+            var o = ProcedureBooked(id: try r.get(), mrn: try r.get(), kind: try r.get(), title: try r.get(), resource: try r.get(),
+                                    start: try r.get(), end: try r.get(), requiredTests: try r.get())
+            if r.remaining > 0 { o.external = try r.get() as String }
+            e = .procedureBooked(o)
         case 31: e = .procedureRescheduled(ProcedureRescheduled(id: try r.get(), start: try r.get(), end: try r.get()))
         case 32: e = .procedureStatusChanged(ProcedureStatusChanged(id: try r.get(), status: try r.get(), reason: try r.get()))
         case 33: e = .procedureNotReady(ProcedureNotReady(id: try r.get(), missing: try r.get(), task: try r.get()))
@@ -476,6 +506,13 @@ extension Event {
         case 46: e = .handoverStatusChanged(HandoverStatusChanged(id: try r.get(), status: try r.get(), note: try r.get()))
         case 47: e = .shiftsDefined(ShiftsDefined(shifts: try r.get()))
         case 48: e = .hospitalNamed(HospitalNamed(name: try r.get()))
+        case 49: e = .feedReceived(FeedReceived(key: try r.get(), digest: try r.varint(), kind: try r.get(), item: try r.get()))
+        case 50: e = .interfaceItemRaised(InterfaceItemRaised(id: try r.get(), key: try r.get(), kind: try r.get(), problem: try r.get(),
+                                                              raw: try r.get(), patient: try r.get()))
+        case 51: e = .interfaceRetryRequested(InterfaceRetryRequested(id: try r.get(), override: try r.get()))
+        case 52: e = .interfaceItemResolved(InterfaceItemResolved(id: try r.get(), status: try r.get(), note: try r.get()))
+        case 53: e = .dischargeCancelled(DischargeCancelled(mrn: try r.get(), stay: try r.get(), bed: try r.get()))
+        case 54: e = .patientMerged(PatientMerged(survivor: try r.get(), merged: try r.get()))
         default: throw CodecError("unknown event type \(type)")
         }
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) unexpected bytes after a \(e.typeName) payload") }

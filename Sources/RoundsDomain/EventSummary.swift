@@ -28,7 +28,7 @@ extension Event {
         case .taskEscalated(let e): e.level >= 2 ? "task \(e.id) escalated to a supervisor" : "task \(e.id) is overdue"
         case .labOrdered(let e): "lab \(e.id) \(e.test) ordered for \(e.mrn)"
         case .labProgressed(let e): "lab \(e.id) \(e.status.rawValue)"
-        case .labResulted(let e): "lab \(e.id) resulted \(e.result.flag.rawValue)" + (e.criticalTask.map { "; \($0) raised to communicate it" } ?? "")
+        case .labResulted(let e): "lab \(e.id) resulted \(e.result.flag.rawValue)" + (e.status.map { $0 == .final ? "" : " (\($0.rawValue))" } ?? "") + (e.criticalTask.map { "; \($0) raised to communicate it" } ?? "")
         case .labAcknowledged(let e): "lab \(e.id) acknowledged"
         case .criticalCommunicated(let e): "critical result \(e.lab) communicated to \(e.toldRole.label), read back; \(e.task) done"
         case .labCancelled(let e): "lab \(e.id) cancelled"
@@ -51,6 +51,12 @@ extension Event {
         case .handoverStatusChanged(let e): "handover \(e.id) \(e.status.rawValue)"
         case .shiftsDefined(let e): "shifts set: \(e.shifts.map(\.description).joined(separator: ", "))"
         case .hospitalNamed(let e): "hospital named \"\(e.name)\""
+        case .feedReceived(let e): "\(e.kind) received" + (e.item.map { "; held as interface item \($0)" } ?? " and applied")
+        case .interfaceItemRaised(let e): "interface item \(e.id) (\(e.kind)) held" + (e.patient.map { " for \($0)" } ?? "")
+        case .interfaceRetryRequested(let e): "interface item \(e.id) to be retried" + (e.override != nil ? " with an override" : "")
+        case .interfaceItemResolved(let e): "interface item \(e.id) \(e.status.rawValue)"
+        case .dischargeCancelled(let e): "discharge of \(e.mrn) cancelled; " + (e.bed.map { "back in bed \($0)" } ?? "waiting for a bed")
+        case .patientMerged(let e): "\(e.merged) merged into \(e.survivor)"
         }
     }
 }

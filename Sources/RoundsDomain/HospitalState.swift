@@ -36,6 +36,8 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var shifts: [ShiftDefinition] = ShiftDefinition.defaults
     /// The hospital's name (`rounds init --hospital`, `hospital name "…"`); nil until named.
     public internal(set) var hospitalName: String?
+    /// What the interfaces from the hospital's systems add (Feeds.swift).
+    public internal(set) var feeds = FeedState()
     /// Indexes kept by `apply` so that no event scans every bed, task or lab.
     public internal(set) var reservation: [MRN: BedID] = [:]
     public internal(set) var cleaningTask: [BedID: TaskID] = [:]
@@ -249,7 +251,8 @@ public struct HospitalState: Equatable, Sendable {
             guard labs.accepts(e.id) else { anomalies += 1; return }
             labs.insert(LabOrder(id: e.id, mrn: e.mrn, test: e.test, priority: e.priority, status: .ordered, orderedAt: now,
                                   neededBy: e.neededBy, collectedAt: nil, receivedAt: nil, resultedAt: nil, result: nil,
-                                  acknowledgedBy: nil, acknowledgedAt: nil, communication: nil, criticalTask: nil), at: e.id)
+                                  acknowledgedBy: nil, acknowledgedAt: nil, communication: nil, criticalTask: nil, external: e.external), at: e.id)
+            if let order = e.external { feeds.labByOrder[order] = e.id }
             activeLabs.insert(e.id)
             labsByPatient[e.mrn, default: []].append(e.id)
             nextLab = max(nextLab, e.id.number + 1)
@@ -260,11 +263,20 @@ public struct HospitalState: Equatable, Sendable {
             if e.status == .received { labs[e.id]!.receivedAt = now }
         case .labResulted(let e):
             guard labs.contains(e.id) else { anomalies += 1; return }
-            labs[e.id]!.status = .resulted
+            let previous = labs[e.id]!.result
+            let status = e.status ?? .final
+            labs[e.id]!.status = status == .preliminary ? .preliminary : .resulted
             labs[e.id]!.resultedAt = now
             labs[e.id]!.result = e.result
-            labs[e.id]!.criticalTask = e.criticalTask
-            if e.result.flag != .critical { activeLabs.remove(e.id); retire(.lab(e.id), at: now) }
+            labs[e.id]!.resultStatus = status
+            if status == .corrected { labs[e.id]!.replaced = previous }
+            if e.criticalTask != labs[e.id]!.criticalTask, e.criticalTask != nil { labs[e.id]!.communication = nil }
+            labs[e.id]!.criticalTask = e.criticalTask ?? (e.result.flag == .critical ? labs[e.id]!.criticalTask : nil)
+            if status == .preliminary || labs[e.id]!.awaitsCommunication {
+                activeLabs.insert(e.id)
+            } else if activeLabs.remove(e.id) != nil || status == .final {
+                retire(.lab(e.id), at: now)
+            }
         case .labAcknowledged(let e):
             guard labs.contains(e.id) else { anomalies += 1; return }
             labs[e.id]!.acknowledgedBy = r.actor
@@ -287,7 +299,9 @@ public struct HospitalState: Equatable, Sendable {
         case .procedureBooked(let e):
             guard procedures.accepts(e.id) else { anomalies += 1; return }
             procedures.insert(Procedure(id: e.id, mrn: e.mrn, kind: e.kind, title: e.title, resource: e.resource, start: e.start,
-                                         end: e.end, requiredTests: e.requiredTests, status: .scheduled, notReadyTask: nil, missingAtCheck: []), at: e.id)
+                                         end: e.end, requiredTests: e.requiredTests, status: .scheduled, notReadyTask: nil, missingAtCheck: [],
+                                         external: e.external), at: e.id)
+            if let appt = e.external { feeds.procedureByAppointment[appt] = e.id }
             scheduledProcedures.insert(e.id)
             nextProcedure = max(nextProcedure, e.id.number + 1)
         case .procedureRescheduled(let e):
@@ -299,7 +313,7 @@ public struct HospitalState: Equatable, Sendable {
         case .procedureStatusChanged(let e):
             guard procedures.contains(e.id) else { anomalies += 1; return }
             procedures[e.id]!.status = e.status
-            if e.status == .done || e.status == .cancelled { scheduledProcedures.remove(e.id); retire(.procedure(e.id), at: now) }
+            if e.status.isClosed { scheduledProcedures.remove(e.id); retire(.procedure(e.id), at: now) }
         case .procedureNotReady(let e):
             guard procedures.contains(e.id) else { anomalies += 1; return }
             procedures[e.id]!.notReadyTask = e.task
@@ -333,6 +347,8 @@ public struct HospitalState: Equatable, Sendable {
             applyAccess(r)
         case .hospitalNamed(let e):
             hospitalName = e.name
+        case .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved, .dischargeCancelled, .patientMerged:
+            applyFeed(r)
         case .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined:
             applyHandover(r)
         }
@@ -353,7 +369,7 @@ public struct HospitalState: Equatable, Sendable {
         stays[stay]!.history[last].to = now
     }
 
-    private mutating func setTaskStatus(_ id: TaskID, _ status: TaskStatus, note: String?, at now: Timestamp, by actor: Login) {
+    mutating func setTaskStatus(_ id: TaskID, _ status: TaskStatus, note: String?, at now: Timestamp, by actor: Login) {
         tasks[id]!.status = status
         if let note { tasks[id]!.notes.append(Note(at: now, by: actor, text: note)) }
         if status.isClosed {

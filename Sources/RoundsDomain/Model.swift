@@ -198,6 +198,12 @@ public struct LabOrder: Equatable, Sendable, Encodable {
     public var communication: Communication?
     /// The stat task raised by a critical result.
     public var criticalTask: TaskID?
+    /// The sending system's order number and test, for an order that came from a feed.
+    public var external: String? = nil
+    /// Whether the result is preliminary, final or a correction of an earlier one.
+    public var resultStatus: ResultStatus = .final
+    /// The result a correction replaced.
+    public var replaced: LabResult? = nil
 
     public var isPending: Bool { status != .resulted && status != .cancelled }
     /// Still pending after the time it was needed by: shown flagged, never like any other.
@@ -221,6 +227,8 @@ public struct Procedure: Equatable, Sendable, Encodable {
     /// Set when the lead-time rule found required labs missing; the task it raised.
     public var notReadyTask: TaskID?
     public var missingAtCheck: [String]
+    /// The sending system's appointment id, for a booking that came from a feed.
+    public var external: String? = nil
 
     public func overlaps(_ start: Timestamp, _ end: Timestamp) -> Bool { self.start < end && start < self.end }
 }

@@ -37,6 +37,7 @@ public enum CommandParser {
         ("handover", "handover start to LOGIN · handover ack ITEM|all-stable [note \"…\"] · handover take T… · handover pause|resume · handover complete [note \"…\"] · handover cancel reason \"…\""),
         ("shifts", "shifts set \"NAME HH:MM-HH:MM, NAME HH:MM-HH:MM\""),
         ("hospital", "hospital name \"…\""),
+        ("interface", "interface retry I… [override \"reason\"] · interface dismiss I… reason \"…\""),
         ("break-glass", "break-glass \"reason\" [for DURATION] · break-glass end [G…] · break-glass review G… appropriate|inappropriate|follow-up [note \"…\"]"),
     ]
 
@@ -375,6 +376,22 @@ private struct Reader {
             let name = try text("the hospital's name in quotes")
             try end()
             return .nameHospital(name)
+        case "interface":
+            let sub = try next("sub-command").lowercased()
+            let id = try id(InterfaceItemID.self, "interface item")
+            switch sub {
+            case "retry":
+                var override: String?
+                try options(["override"]) { (r, _) throws(ParseError) in override = try r.text("the override's reason in quotes") }
+                return .retryInterfaceItem(id, override: override)
+            case "dismiss":
+                var reason: String?
+                try options(["reason"]) { (r, _) throws(ParseError) in reason = try r.text("the reason in quotes") }
+                guard let reason else { throw fail("interface dismiss needs reason \"…\" (what was done instead)") }
+                return .dismissInterfaceItem(id, reason: reason)
+            default:
+                throw fail("interface: the sub-commands are retry and dismiss")
+            }
         case "shifts":
             guard try next("sub-command").lowercased() == "set" else { throw fail("shifts: the only sub-command is set") }
             let text = try next("the shifts in quotes")

@@ -10,7 +10,7 @@
 extension HospitalState {
     /// Bumped whenever the layout below changes; a snapshot of another version is ignored
     /// (replay falls back to the journal) and replaced by the next one taken.
-    public static let snapshotLayout: UInt32 = 3
+    public static let snapshotLayout: UInt32 = 4
 
     public func writeSnapshot(to w: inout ByteWriter) {
         w.varint(lastSeq); w.put(lastTime); w.put(policy); w.put(unitOrder)
@@ -26,6 +26,7 @@ extension HospitalState {
         w.table(grants); w.dictionary(grantOf); w.idSet(awaitingReview)
         w.table(handovers); w.put(openHandover); w.dictionary(lastHandoverGiven); w.put(shifts)
         w.put(hospitalName)
+        feeds.write(to: &w)
         w.dictionary(reservation); w.dictionary(cleaningTask); w.dictionary(labsByPatient)
         w.put(anomalies)
         retiring.write(to: &w)
@@ -49,12 +50,16 @@ extension HospitalState {
         grants = try r.table(); grantOf = try r.dictionary(); awaitingReview = try r.idSet(below: grants.endNumber + IDTable<GrantID, BreakGlass>.maximumGap)
         handovers = try r.table(); openHandover = try r.get(); lastHandoverGiven = try r.dictionary(); shifts = try r.get()
         hospitalName = try r.get()
+        feeds = try FeedState(from: &r)
         reservation = try r.dictionary(); cleaningTask = try r.dictionary(); labsByPatient = try r.dictionary()
         anomalies = try r.get()
         retiring = try RetireQueue(from: &r)
         nextStay = try r.get(); nextTask = try r.get(); nextLab = try r.get(); nextMessage = try r.get()
         nextProcedure = try r.get(); nextGrant = try r.get(); nextHandover = try r.get()
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) bytes left over after the state") }
+        // The sender's numbers are kept with the labs and procedures they name.
+        labs.forEachNumbered { id, lab in if let order = lab.external { feeds.labByOrder[order] = LabID(id) } }
+        procedures.forEachNumbered { id, p in if let appt = p.external { feeds.procedureByAppointment[appt] = ProcedureID(id) } }
         changeMarks = ChangeMarks(all: lastSeq)
         messageIndex = MessageIndex(messages, next: nextMessage, unacknowledgedUrgent: unacknowledgedUrgent)
     }
@@ -233,24 +238,26 @@ extension LabOrder: JournalCodable {
         w.put(id); w.put(mrn); w.put(test); w.put(priority); w.put(status); w.put(orderedAt); w.put(neededBy)
         w.put(collectedAt); w.put(receivedAt); w.put(resultedAt); w.put(result); w.put(acknowledgedBy)
         w.put(acknowledgedAt); w.put(communication); w.put(criticalTask)
+        w.put(external); w.put(resultStatus); w.put(replaced)
     }
     public init(from r: inout ByteReader) throws(CodecError) {
         self.init(id: try r.get(), mrn: try r.get(), test: try r.get(), priority: try r.get(), status: try r.get(),
                   orderedAt: try r.get(), neededBy: try r.get(), collectedAt: try r.get(), receivedAt: try r.get(),
                   resultedAt: try r.get(), result: try r.get(), acknowledgedBy: try r.get(), acknowledgedAt: try r.get(),
-                  communication: try r.get(), criticalTask: try r.get())
+                  communication: try r.get(), criticalTask: try r.get(), external: try r.get(), resultStatus: try r.get(),
+                  replaced: try r.get())
     }
 }
 
 extension Procedure: JournalCodable {
     public func write(to w: inout ByteWriter) {
         w.put(id); w.put(mrn); w.put(kind); w.put(title); w.put(resource); w.put(start); w.put(end)
-        w.put(requiredTests); w.put(status); w.put(notReadyTask); w.put(missingAtCheck)
+        w.put(requiredTests); w.put(status); w.put(notReadyTask); w.put(missingAtCheck); w.put(external)
     }
     public init(from r: inout ByteReader) throws(CodecError) {
         self.init(id: try r.get(), mrn: try r.get(), kind: try r.get(), title: try r.get(), resource: try r.get(),
                   start: try r.get(), end: try r.get(), requiredTests: try r.get(), status: try r.get(),
-                  notReadyTask: try r.get(), missingAtCheck: try r.get())
+                  notReadyTask: try r.get(), missingAtCheck: try r.get(), external: try r.get())
     }
 }
 
@@ -351,5 +358,43 @@ extension RetireQueue {
             }
             entries.append(Entry(at: at, item: item))
         }
+    }
+}
+
+extension InterfaceItem: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(id); w.put(key); w.put(kind); w.put(problem); w.put(raw); w.put(patient); w.put(feed); w.put(raisedAt)
+        w.put(attempts); w.put(status); w.put(override); w.put(resolvedAt); w.put(resolvedBy); w.put(note)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(id: try r.get(), key: try r.get(), kind: try r.get(), problem: try r.get(), raw: try r.get(), patient: try r.get(),
+                  feed: try r.get(), raisedAt: try r.get(), attempts: try r.get(), status: try r.get(), override: try r.get(),
+                  resolvedAt: try r.get(), resolvedBy: try r.get(), note: try r.get())
+    }
+}
+
+extension FeedState {
+    /// The remembered keys oldest first with their digests, the items, the merges and the
+    /// item numbering. Labs and procedures by the sender's numbers are rebuilt from them.
+    func write(to w: inout ByteWriter) {
+        let keys = rememberedKeys
+        w.varint(UInt64(keys.count))
+        for k in keys { w.put(k); w.varint(seen[k] ?? 0) }
+        w.table(items); w.idSet(openItems); w.dictionary(mergedInto); w.put(nextItem); w.put(received)
+    }
+    init(from r: inout ByteReader) throws(CodecError) {
+        self.init()
+        let n = try r.count()
+        guard n <= FeedState.duplicateWindow else { throw CodecError("\(n) remembered message keys, more than \(FeedState.duplicateWindow)") }
+        seenOrder.reserveCapacity(n)
+        for _ in 0..<n {
+            let k: String = try r.get()
+            let digest = try r.varint()
+            guard seen.updateValue(digest, forKey: k) == nil else { throw CodecError("a message key appears twice") }
+            seenOrder.append(k)
+        }
+        items = try r.table()
+        openItems = try r.idSet(below: items.endNumber + IDTable<InterfaceItemID, InterfaceItem>.maximumGap)
+        mergedInto = try r.dictionary(); nextItem = try r.get(); received = try r.get()
     }
 }

@@ -80,7 +80,15 @@ public enum TaskKind: String, Vocabulary {
 }
 
 public enum LabStatus: String, Vocabulary {
-    case ordered, collected, received, resulted, cancelled
+    /// `preliminary`: a result has come from the lab's system but is not final yet; the lab
+    /// stays pending (a procedure's required test is not met by it).
+    case ordered, collected, received, resulted, cancelled, preliminary
+}
+
+/// How final a lab result is (HL7 OBX-11 / OBR-25): a preliminary result is shown as such, a
+/// corrected one replaces the earlier result and says so.
+public enum ResultStatus: String, Vocabulary {
+    case final, preliminary, corrected
 }
 
 public enum ResultFlag: String, Vocabulary {
@@ -92,14 +100,18 @@ public enum ProcedureKind: String, Vocabulary {
 }
 
 public enum ProcedureStatus: String, Vocabulary {
-    case scheduled, inprogress = "in-progress", done, cancelled
+    case scheduled, inprogress = "in-progress", done, cancelled, noshow = "no-show"
+    /// Off the schedule for good: done, cancelled or the patient did not come.
+    public var isClosed: Bool { self == .done || self == .cancelled || self == .noshow }
 }
 
 public enum Role: String, Vocabulary {
-    case coordinator, supervisor, chargenurse = "charge-nurse", nurse, physician, lab, evs, transport, viewer
+    /// `feed`: an interface from the hospital's systems (an HL7 listener's login), not a person.
+    case coordinator, supervisor, chargenurse = "charge-nurse", nurse, physician, lab, evs, transport, viewer, feed
     public var label: String {
         switch self {
         case .chargenurse: "charge nurse"
+        case .feed: "interface feed"
         case .evs: "EVS"
         default: rawValue
         }
