@@ -45,7 +45,7 @@ public struct MLLPDecoder: Sendable {
     private var buffer: [UInt8] = []
 
     public init(maxFrameBytes: Int = 1 << 20) {
-        self.maxFrameBytes = max(0, maxFrameBytes)
+        self.maxFrameBytes = min(max(0, maxFrameBytes), Int.max / 4)
     }
 
     /// True between a start block and its end block (for timing out a frame never closed).
@@ -63,30 +63,50 @@ public struct MLLPDecoder: Sendable {
     /// Feeds bytes (an array, a slice, an `UnsafeRawBufferPointer`...) and returns what they
     /// completed.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [MLLPEvent] {
+        if let events = bytes.withContiguousStorageIfAvailable({ process($0) }) { return events }
+        return Array(bytes).withUnsafeBufferPointer { process($0) }
+    }
+
+    private mutating func process(_ bytes: UnsafeBufferPointer<UInt8>) -> [MLLPEvent] {
         var events: [MLLPEvent] = []
         var junk = 0
         func flushJunk() {
             if junk > 0 { events.append(.junk(count: junk)); junk = 0 }
         }
-        for b in bytes {
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let b = bytes[i]
             switch state {
             case .outside:
                 if b == MLLP.startBlock {
                     flushJunk()
                     startFrame()
+                    i += 1
                 } else {
-                    junk += 1
+                    var j = i + 1
+                    while j < n && bytes[j] != MLLP.startBlock { j += 1 }
+                    junk += j - i
+                    i = j
                 }
             case .inside:
                 if b == MLLP.endBlock {
                     state = .insideAfterFS
+                    i += 1
                 } else if b == MLLP.startBlock {
                     junk += 1 + buffer.count
                     flushJunk()
                     startFrame()
+                    i += 1
                 } else {
-                    buffer.append(b)
+                    // A run of message bytes, appended at once but never past the limit + 1.
+                    var j = i + 1
+                    while j < n && bytes[j] != MLLP.endBlock && bytes[j] != MLLP.startBlock { j += 1 }
+                    let room = maxFrameBytes + 1 - buffer.count
+                    let end = j - i > room ? i + room : j
+                    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<end]))
                     checkSize(&events)
+                    i = end
                 }
             case .insideAfterFS:
                 if b == MLLP.carriageReturn {
@@ -107,6 +127,7 @@ public struct MLLPDecoder: Sendable {
                     state = .inside
                     checkSize(&events)
                 }
+                i += 1
             case .skipping, .skippingAfterFS:
                 if b == MLLP.startBlock {
                     startFrame()
@@ -114,9 +135,14 @@ public struct MLLPDecoder: Sendable {
                     state = .skippingAfterFS
                 } else if b == MLLP.carriageReturn && state == .skippingAfterFS {
                     state = .outside
-                            } else {
+                } else {
                     state = .skipping
+                    var j = i + 1
+                    while j < n && bytes[j] != MLLP.endBlock && bytes[j] != MLLP.startBlock { j += 1 }
+                    i = j
+                    continue
                 }
+                i += 1
             }
         }
         flushJunk()

@@ -105,4 +105,65 @@ import Testing
         #expect(!d.isInsideFrame && d.bufferedBytes == 0)
         #expect(d.feed([0x42, 0x1C, 0x0D]) == [.junk(count: 3)])
     }
+
+    @Test func hugeLimitDoesNotOverflow() {
+        var d = MLLPDecoder(maxFrameBytes: Int.max)
+        #expect(d.feed(MLLP.frame([0x41, 0x42])) == [.frame([0x41, 0x42])])
+        var zero = MLLPDecoder(maxFrameBytes: -5)
+        #expect(zero.feed(MLLP.frame([])) == [.frame([])])
+        #expect(zero.feed(MLLP.frame([0x41]) + MLLP.frame([])) == [.oversized(bytesSoFar: 1), .frame([])])
+    }
+
+    /// The decoder scans runs of bytes at once; this one goes byte by byte, as the rules read.
+    struct ReferenceDecoder {
+        var max: Int
+        var state = 0  // 0 outside, 1 inside, 2 inside after FS, 3 skipping, 4 skipping after FS
+        var buffer: [UInt8] = []
+        mutating func feed(_ bytes: ArraySlice<UInt8>) -> [MLLPEvent] {
+            var events: [MLLPEvent] = []
+            var junk = 0
+            func flush() { if junk > 0 { events.append(.junk(count: junk)); junk = 0 } }
+            func grow(_ more: [UInt8]) {
+                buffer += more
+                if buffer.count > max { events.append(.oversized(bytesSoFar: buffer.count)); buffer = []; state = 3 }
+            }
+            for b in bytes {
+                switch (state, b) {
+                case (0, 0x0B): flush(); state = 1; buffer = []
+                case (0, _): junk += 1
+                case (1, 0x1C): state = 2
+                case (1, 0x0B): junk += 1 + buffer.count; flush(); buffer = []
+                case (1, _): grow([b])
+                case (2, 0x0D): events.append(.frame(buffer)); buffer = []; state = 0
+                case (2, 0x0B): junk += 2 + buffer.count; flush(); buffer = []; state = 1
+                case (2, 0x1C): grow([0x1C]); if state == 3 { state = 4 }
+                case (2, _): state = 1; grow([0x1C, b])
+                case (_, 0x0B): state = 1; buffer = []
+                case (_, 0x1C): state = 4
+                case (4, 0x0D): state = 0
+                default: state = 3
+                }
+            }
+            flush()
+            return events
+        }
+    }
+
+    @Test func matchesByteByByteReference() {
+        var r = SeededRandom(state: 42)
+        let alphabet: [UInt8] = [0x0B, 0x1C, 0x0D, 0x41, 0x42, 0x0A]
+        for round in 0..<2_000 {
+            let limit = r.below(40)
+            var fast = MLLPDecoder(maxFrameBytes: limit)
+            var slow = ReferenceDecoder(max: limit)
+            let stream = (0..<r.below(400)).map { _ in alphabet[r.below(alphabet.count)] }
+            var i = 0
+            while i < stream.count {
+                let end = min(stream.count, i + 1 + r.below(50))
+                #expect(fast.feed(stream[i..<end]) == slow.feed(stream[i..<end]), "round \(round)")
+                #expect(fast.isInsideFrame == (slow.state != 0))
+                i = end
+            }
+        }
+    }
 }
