@@ -44,6 +44,8 @@ let package = Package(
         // the user before a locked screen shows patient data again.
         .systemLibrary(name: "CPAM", path: "Sources/CPAM", providers: [.apt(["libpam0g-dev"])]),
         .target(name: "RoundsAuth", dependencies: ["CPAM", "RoundsUI"], swiftSettings: strict),
+        // HL7 v2 messages, time stamps, MLLP framing and ACKs: standard library only, so it can be fuzzed alone.
+        .target(name: "HL7v2", swiftSettings: strict),
         // The synthetic demo hospital and the simulator that moves it forward.
         .target(name: "RoundsDemo", dependencies: ["RoundsDomain", "RoundsEngine"], swiftSettings: strict),
         .executableTarget(
@@ -77,6 +79,7 @@ let package = Package(
             dependencies: ["RoundsDomain", "RoundsEngine", "RoundsUI", "RoundsDemo", "RoundsTestSupport"],
             exclude: ["Golden"],
             swiftSettings: strict),
+        .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2"], swiftSettings: strict),
         .testTarget(
             name: "RoundsCLITests",
             dependencies: ["RoundsDomain", "RoundsJournal", "RoundsTestSupport"],
