@@ -5,6 +5,9 @@
 //   RoundsDomain (pure) ← RoundsJournal ← RoundsEngine ← RoundsReports, RoundsDemo
 //     ← RoundsUI (no curses) ← RoundsTerminal (the only module importing curses) ← rounds
 //   RoundsUI ← RoundsAuth (the only module importing PAM) ← rounds
+//   Feeds sit beside the engine: HL7v2 (messages, MLLP; standard library only) ← RoundsHL7
+//     (mapping to the domain's feed actions) ← RoundsFeed (the SwiftNIO listener, through the
+//     Engine's commands) ← rounds
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -17,6 +20,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The hospital: entities, events, the pure `apply`, commands, validation, time rules.
@@ -46,6 +51,19 @@ let package = Package(
         .target(name: "RoundsAuth", dependencies: ["CPAM", "RoundsUI"], swiftSettings: strict),
         // HL7 v2 messages, time stamps, MLLP framing and ACKs: standard library only, so it can be fuzzed alone.
         .target(name: "HL7v2", swiftSettings: strict),
+        // A feed's mapping file and the mapping of HL7 v2 messages to the domain's feed actions (pure).
+        .target(name: "RoundsHL7", dependencies: ["HL7v2", "RoundsDomain"], swiftSettings: strict),
+        // The HL7 listener and client: MLLP over TCP (and TLS) with SwiftNIO, applying through the Engine.
+        .target(
+            name: "RoundsFeed",
+            dependencies: [
+                "HL7v2", "RoundsHL7", "RoundsDomain", "RoundsEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict),
         // The synthetic demo hospital and the simulator that moves it forward.
         .target(name: "RoundsDemo", dependencies: ["RoundsDomain", "RoundsEngine"], swiftSettings: strict),
         .executableTarget(

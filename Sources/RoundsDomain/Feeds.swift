@@ -54,6 +54,8 @@ public struct FeedMessage: Equatable, Sendable {
 public enum FeedAction: Equatable, Sendable {
     /// A01/A04: on the placement queue, or straight into `bed`.
     case admit(Admission, bed: BedID?)
+    /// A04 of an outpatient (and A28/A31): the patient's details only, no stay.
+    case register(Patient)
     /// A08: demographics and the attending; nil leaves a value as it is.
     case update(mrn: MRN, name: String?, dateOfBirth: LocalDate?, sex: Sex?, attending: String??)
     /// A02 (and A12, back to the bed before): into `bed`, from the queue or another bed.
@@ -87,6 +89,7 @@ public enum FeedAction: Equatable, Sendable {
     public var summary: String {
         switch self {
         case .admit(let a, let bed): "admit \(a.mrn)" + (bed.map { " to bed \($0)" } ?? " to the placement queue")
+        case .register(let p): "register \(p.mrn)"
         case .update(let mrn, _, _, _, _): "update \(mrn)"
         case .moveTo(let mrn, let bed): "move \(mrn) to bed \(bed)"
         case .discharge(let mrn, let d): "discharge \(mrn) (\(d.rawValue))"
@@ -304,6 +307,13 @@ private struct FeedRun {
             }
             try decide(.admit(a))
             if let bed { try decide(.assign(mrn: a.mrn, bed: bed, override: override)) }
+
+        case .register(let p):
+            let mrn = s.feeds.resolve(p.mrn)
+            guard var known = s.patients[mrn] else { try register(p, as: mrn); return }
+            try checkFeedText(p.name, "the name", max: 100)
+            known.name = p.name; known.dateOfBirth = p.dateOfBirth; known.sex = p.sex
+            if known != s.patients[mrn] { emit([.patientRecorded(known)]) }
 
         case let .update(mrn0, name, dob, sex, attending):
             let mrn = s.feeds.resolve(mrn0)

@@ -179,6 +179,9 @@ public struct LabResult: Equatable, Sendable, Encodable {
     public var units: String
     public var range: String
     public var flag: ResultFlag
+    public init(value: String, units: String, range: String, flag: ResultFlag) {
+        self.value = value; self.units = units; self.range = range; self.flag = flag
+    }
 }
 
 public struct LabOrder: Equatable, Sendable, Encodable {

@@ -310,6 +310,58 @@ public final class Engine {
         return try result.get()
     }
 
+    /// Validates `commands` in order, each against what the ones before it leave, and records
+    /// every one that is not refused in one durable append (one sync for all): a feed's
+    /// messages arriving together. Returns each command's records or refusal, in order; a
+    /// journal failure records none of them.
+    public func submitEach(_ commands: [Command]) throws(JournalError) -> [Result<[Recorded], Refusal>] {
+        try writing { () throws(JournalError) -> [Result<[Recorded], Refusal>] in
+            try journal.catchUp { state.apply($0) }
+            let now = max(clock.now(), state.lastTime)
+            let rules = runsRulesOnSubmit ? Rules.due(in: state, at: now) : []
+            // The state is copied only when a later command must see an earlier one's events.
+            var provisional: HospitalState? = nil
+            var seq = state.lastSeq
+            func apply(_ list: [Event], by who: Login) {
+                if provisional == nil { provisional = state }
+                for e in list { seq += 1; provisional!.apply(Recorded(seq: seq, time: now, actor: who, event: e)) }
+            }
+            if !rules.isEmpty { apply(rules, by: Engine.systemActor) }
+            var outcomes: [Result<[Event], Refusal>] = []
+            var events: [Event] = []
+            var mayMakeDue = false
+            for (index, command) in commands.enumerated() {
+                do throws(Refusal) {
+                    let decided = try Decider.decide(command, in: provisional ?? state, at: now, by: actor)
+                    if index < commands.count - 1 || runsRulesOnSubmit && decided.contains(where: \.mayMakeRulesDue) {
+                        if !decided.isEmpty { apply(decided, by: actor) }
+                    }
+                    mayMakeDue = mayMakeDue || decided.contains(where: \.mayMakeRulesDue)
+                    events += decided
+                    outcomes.append(.success(decided))
+                } catch {
+                    outcomes.append(.failure(error))
+                }
+            }
+            let after = runsRulesOnSubmit && mayMakeDue ? Rules.due(in: provisional ?? state, at: now) : []
+            var records: [Recorded] = []
+            if !rules.isEmpty || !events.isEmpty || !after.isEmpty {
+                records = try commit(events, at: now, rulesBefore: rules, rulesAfter: after)
+            }
+            // Hand each command its own records (the rules' records go with none).
+            var position = rules.count
+            return outcomes.map { outcome in
+                switch outcome {
+                case .failure(let r): return .failure(r)
+                case .success(let decided):
+                    let mine = Array(records[position..<position + decided.count])
+                    position += decided.count
+                    return .success(mine)
+                }
+            }
+        }
+    }
+
     /// Fires the time rules that have come due and journals what they did.
     @discardableResult
     public func tick() throws(JournalError) -> [Recorded] {

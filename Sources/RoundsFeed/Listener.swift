@@ -1,0 +1,509 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOConcurrencyHelpers
+import NIOSSL
+import HL7v2
+import RoundsDomain
+import RoundsEngine
+import RoundsHL7
+
+/// `rounds hl7 listen`: an MLLP listener for one feed (Docs/HL7.md). SwiftNIO reads frames,
+/// parses and maps them on its event loop; one applier thread owns the Engine and records
+/// what arrived together in one durable write; each ACK is written, in one write, only after
+/// its message's records are durable, in the order the messages came on their connection.
+public final class FeedListener: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var journalPath: String
+        public var host: String
+        public var port: Int
+        public var config: FeedConfig
+        public var configPath: String?
+        /// Where the feed's health is written for supervisors (`rounds hl7 status`).
+        public var statusPath: String?
+        public var log: @Sendable (String) -> Void
+        public var clock: any Clock
+        public var threads: Int
+        public init(journalPath: String, host: String = "127.0.0.1", port: Int, config: FeedConfig, configPath: String? = nil,
+                    statusPath: String? = nil, log: @escaping @Sendable (String) -> Void, clock: any Clock = SystemClock(), threads: Int = 1) {
+            self.journalPath = journalPath; self.host = host; self.port = port; self.config = config; self.configPath = configPath
+            self.statusPath = statusPath; self.log = log; self.clock = clock; self.threads = threads
+        }
+    }
+
+    let options: Options
+    let group: MultiThreadedEventLoopGroup
+    let applier: Applier
+    var serverChannel: Channel?
+    let tls: NIOSSLContext?
+    let mapperBox: NIOLockedValueBox<FeedMapper>
+    public let health: FeedHealth
+
+    public init(_ options: Options) throws {
+        self.options = options
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, options.threads))
+        mapperBox = NIOLockedValueBox(FeedMapper(config: options.config))
+        health = FeedHealth(login: options.config.login, statusPath: options.statusPath, clock: options.clock)
+        tls = try FeedListener.tlsContext(options.config)
+        let engine = try Engine(journalAt: options.journalPath, actor: options.config.login, clock: options.clock, wallClock: .system)
+        applier = Applier(engine: engine, options: options, health: health, mapper: mapperBox)
+    }
+
+    static func tlsContext(_ c: FeedConfig) throws -> NIOSSLContext? {
+        guard let cert = c.tlsCertificate, let key = c.tlsKey else { return nil }
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(cert).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        tls.minimumTLSVersion = .tlsv12
+        if let ca = c.tlsClientCA {
+            // MLLP has no authentication of its own: the sender proves who it is by its certificate.
+            tls.certificateVerification = .noHostnameVerification
+            tls.trustRoots = .file(ca)
+        }
+        return try NIOSSLContext(configuration: tls)
+    }
+
+    /// Binds and starts serving; returns the port bound (useful with port 0).
+    @discardableResult
+    public func start() throws -> Int {
+        let config = options.config, log = options.log, applier = self.applier, health = self.health
+        let tls = self.tls, mapper = mapperBox
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.so_keepalive), value: 1)
+            .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                let peer = channel.remoteAddress
+                let shown = peer.map(FeedListener.describe) ?? "an unknown address"
+                if !config.allow.isEmpty {
+                    guard let peer, let bytes = FeedListener.addressBytes(peer), config.allow.contains(where: { $0.matches(bytes) }) else {
+                        log("refused a connection from \(shown): not in the allow list of \(config.allow.map(\.description).joined(separator: ", "))")
+                        health.note(error: "connection refused from \(shown) (not allowed)")
+                        return channel.close()
+                    }
+                }
+                do {
+                    let sync = channel.pipeline.syncOperations
+                    if let tls { try sync.addHandler(NIOSSLServerHandler(context: tls)) }
+                    try sync.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(config.idleTimeout))))
+                    try sync.addHandler(MLLPServerHandler(peer: shown, config: config, mapper: mapper, applier: applier, health: health, log: log))
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+            }
+        let channel = try bootstrap.bind(host: options.host, port: options.port).wait()
+        serverChannel = channel
+        applier.start()
+        let port = channel.localAddress?.port ?? options.port
+        health.started(bind: "\(options.host):\(port)", tls: tls != nil)
+        log("listening on \(options.host):\(port) for feed \(config.login)\(tls != nil ? " with TLS" : "")\(config.tlsClientCA != nil ? " (client certificates required)" : "")"
+            + (config.allow.isEmpty ? "" : "; senders allowed: \(config.allow.map(\.description).joined(separator: ", "))"))
+        return port
+    }
+
+    /// Reloads the mapping file (SIGHUP): new connections and retries use the new mapping.
+    public func reload(_ config: FeedConfig) {
+        mapperBox.withLockedValue { $0 = FeedMapper(config: config) }
+        applier.retryAfterReload()
+        options.log("mapping reloaded")
+    }
+
+    /// Stops accepting, lets the applier finish what it holds, and closes every connection.
+    public func stop() {
+        try? serverChannel?.close().wait()
+        applier.stop()
+        try? group.syncShutdownGracefully()
+        health.stopped()
+    }
+
+    /// Blocks until the server channel closes.
+    public func wait() { try? serverChannel?.closeFuture.wait() }
+
+    static func describe(_ a: SocketAddress) -> String {
+        switch a {
+        case .v4: return "\(a.ipAddress ?? "?"):\(a.port ?? 0)"
+        case .v6: return "[\(a.ipAddress ?? "?")]:\(a.port ?? 0)"
+        default: return "\(a)"
+        }
+    }
+
+    static func addressBytes(_ a: SocketAddress) -> [UInt8]? {
+        guard let ip = a.ipAddress else { return nil }
+        return AddressRule.parse(ip)
+    }
+}
+
+/// One message on its way: what mapping made of it, and where its ACK goes.
+struct Job: Sendable {
+    enum Work: Sendable {
+        case submit(FeedMessage)
+        case reject(HL7AckError)
+        case unreadable(HL7ParseError)
+        case none
+    }
+    var work: Work
+    var message: HL7Message?
+    var bytes: [UInt8]
+    var channel: Channel?
+    var peer: String
+}
+
+/// The one thread that owns the Engine.
+final class Applier: @unchecked Sendable {
+    let engine: Engine
+    let options: FeedListener.Options
+    let health: FeedHealth
+    let mapper: NIOLockedValueBox<FeedMapper>
+    let condition = NSCondition()
+    var queue: [Job] = []
+    var running = false
+    var thread: Thread?
+    var finished = NSCondition()
+    var done = false
+    var retryAll = false
+    var controlCounter: UInt64 = 0
+
+    init(engine: Engine, options: FeedListener.Options, health: FeedHealth, mapper: NIOLockedValueBox<FeedMapper>) {
+        self.engine = engine; self.options = options; self.health = health; self.mapper = mapper
+    }
+
+    func start() {
+        condition.lock(); running = true; condition.unlock()
+        let t = Thread { [self] in self.loop() }
+        t.name = "rounds-feed-applier"
+        thread = t
+        t.start()
+    }
+
+    func enqueue(_ job: Job) {
+        condition.lock()
+        queue.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    func retryAfterReload() {
+        condition.lock(); retryAll = true; condition.signal(); condition.unlock()
+    }
+
+    func stop() {
+        condition.lock(); running = false; condition.signal(); condition.unlock()
+        finished.lock()
+        while !done && thread != nil { finished.wait() }
+        finished.unlock()
+        engine.finishBackgroundWork()
+    }
+
+    func loop() {
+        var lastLook = Date.distantPast
+        while true {
+            condition.lock()
+            while queue.isEmpty && running && !retryAll {
+                if !condition.wait(until: Date(timeIntervalSinceNow: 0.5)) { break }
+            }
+            let jobs = queue.count <= 1_024 ? queue : Array(queue.prefix(1_024))
+            queue.removeFirst(jobs.count)
+            let stopping = !running && queue.isEmpty
+            let reload = retryAll
+            retryAll = false
+            condition.unlock()
+            if !jobs.isEmpty { handle(jobs) }
+            // Coordinators' retry requests arrive through the journal.
+            if reload || Date().timeIntervalSince(lastLook) >= 0.5 {
+                lastLook = Date()
+                retryRequested(includeOpen: reload)
+                engine.snapshotInBackgroundIfDue()
+                health.flushIfDue()
+            }
+            if stopping { break }
+        }
+        finished.lock(); done = true; finished.signal(); finished.unlock()
+    }
+
+    func nextControlID() -> String {
+        controlCounter += 1
+        let ms = options.clock.now().milliseconds
+        return "R\(ms)\(controlCounter % 1_000)"
+    }
+
+    func handle(_ jobs: [Job]) {
+        var commands: [Command] = []
+        for job in jobs { if case .submit(let m) = job.work { commands.append(.feedMessage(m)) } }
+        var outcomes: [Result<[Recorded], Refusal>] = []
+        var failure: String?
+        if !commands.isEmpty {
+            do { outcomes = try engine.submitEach(commands) } catch { failure = error.description }
+        }
+        var next = 0
+        for job in jobs {
+            var reply: Reply
+            switch job.work {
+            case .none:
+                continue
+            case .unreadable(let e):
+                reply = Reply(code: .AR, text: "not a readable HL7 v2 message: \(e.message)",
+                              error: HL7AckError(code: HL7AckError.requiredFieldMissing, text: e.message))
+                health.note(error: "unreadable message from \(job.peer)")
+                options.log("AR to \(job.peer): unreadable message (\(e.message))")
+            case .reject(let e):
+                reply = Reply(code: .AR, text: e.text, error: e)
+                health.note(error: "rejected \(kind(job)) from \(job.peer)")
+                options.log("AR to \(job.peer): \(kind(job)) control id \(job.message?.controlID ?? "?"): \(e.text)")
+            case .submit:
+                let index = next
+                next += 1
+                if let failure {
+                    reply = Reply(code: .AE, text: "Rounds could not record the message (\(failure)); send it again",
+                                  error: HL7AckError(code: HL7AckError.applicationInternalError, text: failure))
+                    health.note(error: "journal write failed: \(failure)")
+                    options.log("AE to \(job.peer): \(kind(job)) control id \(job.message?.controlID ?? "?"): journal write failed: \(failure)")
+                } else {
+                    switch outcomes[index] {
+                    case .failure(let refusal):
+                        reply = Reply(code: .AE, text: "Rounds refused the feed: \(refusal.description)",
+                                      error: HL7AckError(code: HL7AckError.applicationInternalError, text: refusal.description))
+                        health.note(error: "refused: \(refusal.reason)")
+                        options.log("AE to \(job.peer): \(kind(job)) control id \(job.message?.controlID ?? "?"): \(refusal.description)")
+                    case .success(let records):
+                        reply = describe(records, job: job)
+                    }
+                }
+            }
+            if let channel = job.channel, let m = job.message {
+                respond(reply, to: m, on: channel)
+            } else if let channel = job.channel {
+                let ack = HL7Message.makeAckForUnreadable(job.bytes, code: reply.code, text: reply.text, controlID: nextControlID(),
+                                                          timestamp: ackTime(), error: reply.error)
+                channel.writeAndFlush(ByteBuffer(bytes: MLLP.frame(ack)), promise: nil)
+            }
+        }
+    }
+
+    struct Reply { var code: HL7AckCode; var text: String?; var error: HL7AckError? }
+
+    func kind(_ job: Job) -> String {
+        guard let m = job.message else { return "message" }
+        return "\(m.messageCode ?? "?")^\(m.trigger ?? "?")"
+    }
+
+    func describe(_ records: [Recorded], job: Job) -> Reply {
+        let control = job.message?.controlID ?? "?"
+        if records.isEmpty {
+            health.note(message: kind(job), peer: job.peer)
+            options.log("AA to \(job.peer): \(kind(job)) control id \(control): a duplicate, applied before")
+            return Reply(code: .AA, text: "Duplicate of a message already applied; not applied again", error: nil)
+        }
+        for r in records {
+            if case .feedReceived(let e) = r.event, let item = e.item {
+                health.note(message: kind(job), peer: job.peer, held: true)
+                options.log("AA to \(job.peer): \(kind(job)) control id \(control): held as interface item \(item)")
+                return Reply(code: .AA, text: "Kept as interface item \(item) for a coordinator: it could not be applied as it is",
+                             error: HL7AckError(code: HL7AckError.messageAccepted, severity: "W", text: "held as interface item \(item)"))
+            }
+        }
+        health.note(message: kind(job), peer: job.peer)
+        options.log("AA to \(job.peer): \(kind(job)) control id \(control): applied (\(records.count) records)")
+        return Reply(code: .AA, text: nil, error: nil)
+    }
+
+    func ackTime() -> String {
+        let now = options.clock.now().milliseconds
+        var seconds = time_t(now / 1000)
+        var parts = tm()
+        let offset = localtime_r(&seconds, &parts) != nil ? Int(parts.tm_gmtoff / 60) : 0
+        return HL7DateTime.format(epochMilliseconds: now, offsetMinutes: offset)
+    }
+
+    /// Original mode: one ACK (AA/AE/AR). Enhanced mode (MSH-15/16 set): a commit ACK (CA/CE/CR)
+    /// as MSH-15 asks, then the application ACK as MSH-16 asks, in one write.
+    func respond(_ reply: Reply, to m: HL7Message, on channel: Channel) {
+        var out: [UInt8] = []
+        let accept = (m.acceptAckType ?? "").uppercased(), application = (m.applicationAckType ?? "").uppercased()
+        if accept.isEmpty && application.isEmpty {
+            out += MLLP.frame(HL7Message.makeAck(to: m, code: reply.code, text: reply.text, error: reply.error,
+                                                 controlID: nextControlID(), timestamp: ackTime()))
+        } else {
+            let ok = reply.code == .AA
+            // AE means Rounds could not take the message safely: that is a commit error.
+            let commit: HL7AckCode = reply.code == .AE ? .CE : (reply.code == .AR ? .CR : .CA)
+            if Applier.wanted(accept, success: commit == .CA) {
+                out += MLLP.frame(HL7Message.makeAck(to: m, code: commit, text: commit == .CA ? nil : reply.text, error: commit == .CA ? nil : reply.error,
+                                                     controlID: nextControlID(), timestamp: ackTime()))
+            }
+            if commit == .CA, Applier.wanted(application.isEmpty ? "AL" : application, success: ok && reply.error == nil) {
+                out += MLLP.frame(HL7Message.makeAck(to: m, code: reply.code, text: reply.text, error: reply.error,
+                                                     controlID: nextControlID(), timestamp: ackTime()))
+            }
+        }
+        guard !out.isEmpty else { return }
+        channel.writeAndFlush(ByteBuffer(bytes: out), promise: nil)
+    }
+
+    /// Table 0155: AL always, NE never, ER on error or reject only, SU on success only.
+    static func wanted(_ type: String, success: Bool) -> Bool {
+        switch type {
+        case "NE": false
+        case "ER": !success
+        case "SU": success
+        default: true
+        }
+    }
+
+    /// Applies again the interface items coordinators asked to retry (and, after the mapping
+    /// was reloaded, every open item of this feed).
+    func retryRequested(includeOpen: Bool) {
+        do { try engine.refresh() } catch {
+            options.log("cannot read the journal: \(error.description)")
+            return
+        }
+        let feeds = engine.state.feeds
+        var commands: [Command] = []
+        var ids: [InterfaceItemID] = []
+        let mapper = self.mapper.withLockedValue { $0 }
+        for id in feeds.openItems {
+            guard let item = feeds.items[id], item.feed == options.config.login else { continue }
+            guard item.status == .retrying || includeOpen else { continue }
+            let bytes = Array(item.raw.utf8)
+            let plan: FeedMessage.Plan
+            let patient: MRN?
+            do {
+                let m = try HL7Message.parse(bytes)
+                switch mapper.map(m, bytes: bytes) {
+                case .submit(let fm): plan = fm.plan; patient = fm.patient
+                case .reject(let e): plan = .hold(e.text); patient = item.patient
+                case .noReply(let why): plan = .hold(why); patient = item.patient
+                }
+            } catch {
+                plan = .hold(error.description); patient = item.patient
+            }
+            commands.append(.feedMessage(FeedMessage(key: item.key, digest: 0, kind: item.kind, raw: item.raw, patient: patient,
+                                                     plan: plan, retryOf: id, override: item.override)))
+            ids.append(id)
+        }
+        guard !commands.isEmpty else { return }
+        do {
+            let outcomes = try engine.submitEach(commands)
+            for (id, outcome) in zip(ids, outcomes) {
+                switch outcome {
+                case .success(let records):
+                    let applied = records.contains { if case .interfaceItemResolved = $0.event { true } else { false } }
+                    options.log("interface item \(id) retried: \(applied ? "applied" : "still held")")
+                case .failure(let r):
+                    options.log("interface item \(id) could not be retried: \(r.description)")
+                }
+            }
+        } catch {
+            options.log("interface items could not be retried: \(error.description)")
+        }
+    }
+}
+
+/// Reads MLLP frames from one connection, maps each message and hands it to the applier.
+final class MLLPServerHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let peer: String
+    let config: FeedConfig
+    let mapper: NIOLockedValueBox<FeedMapper>
+    let applier: Applier
+    let health: FeedHealth
+    let log: @Sendable (String) -> Void
+    var decoder: MLLPDecoder
+    var frameStarted: NIODeadline?
+    var junkReported = 0
+
+    init(peer: String, config: FeedConfig, mapper: NIOLockedValueBox<FeedMapper>, applier: Applier, health: FeedHealth, log: @escaping @Sendable (String) -> Void) {
+        self.peer = peer; self.config = config; self.mapper = mapper; self.applier = applier; self.health = health; self.log = log
+        decoder = MLLPDecoder(maxFrameBytes: config.maxMessageBytes)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        health.connected(peer)
+        log("connection from \(peer) opened")
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        health.disconnected(peer)
+        log("connection from \(peer) closed")
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        let wasInside = decoder.isInsideFrame
+        let events = buffer.readableBytesView.withContiguousStorageIfAvailable { decoder.feed($0) } ?? decoder.feed(Array(buffer.readableBytesView))
+        let now = NIODeadline.now()
+        for event in events {
+            switch event {
+            case .frame(let bytes):
+                frameStarted = nil
+                handle(bytes, channel: context.channel)
+            case .junk(let count):
+                junkReported += count
+                log("\(count) bytes from \(peer) outside any MLLP frame (a frame starts with 0x0B and ends with 0x1C 0x0D); ignored")
+                health.note(error: "bytes outside MLLP frames from \(peer)")
+                if junkReported > 65_536 {
+                    log("closing the connection from \(peer): it does not speak MLLP")
+                    context.close(promise: nil)
+                    return
+                }
+            case .oversized(let n):
+                log("closing the connection from \(peer): a message passed \(config.maxMessageBytes) bytes (\(n) so far; max-message in the mapping file)")
+                health.note(error: "oversized message from \(peer)")
+                context.close(promise: nil)
+                return
+            }
+        }
+        if decoder.isInsideFrame {
+            if !wasInside || frameStarted == nil { frameStarted = frameStarted ?? now }
+            if let started = frameStarted, now - started > .seconds(Int64(config.frameTimeout)) {
+                log("closing the connection from \(peer): a frame was begun \(config.frameTimeout) s ago and never finished")
+                health.note(error: "unfinished frame from \(peer)")
+                context.close(promise: nil)
+            }
+        } else {
+            frameStarted = nil
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            log("closing the connection from \(peer): nothing received for \(config.idleTimeout) s")
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        log("connection from \(peer): \(error)")
+        health.note(error: "connection error from \(peer)")
+        context.close(promise: nil)
+    }
+
+    func handle(_ bytes: [UInt8], channel: Channel) {
+        let work: Job.Work
+        var message: HL7Message?
+        do {
+            let m = try HL7Message.parse(bytes, maxBytes: config.maxMessageBytes)
+            message = m
+            switch mapper.withLockedValue({ $0 }).map(m, bytes: bytes) {
+            case .submit(let fm): work = .submit(fm)
+            case .reject(let e): work = .reject(e)
+            case .noReply(let why):
+                log("no reply to \(peer): \(why)")
+                work = .none
+            }
+        } catch {
+            work = .unreadable(error)
+        }
+        applier.enqueue(Job(work: work, message: message, bytes: bytes, channel: channel, peer: peer))
+    }
+}
