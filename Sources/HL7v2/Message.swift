@@ -198,6 +198,9 @@ public struct HL7Segment: Sendable {
         return .text(unescape(s))
     }
 
+    /// `value(field)`: the first component of the first repetition, so `pid[3]` is PID-3.1.
+    public subscript(_ field: Int) -> HL7Value { value(field) }
+
     /// The unescaped text, nil for empty, null or absent.
     public func text(_ field: Int, component: Int = 1, subcomponent: Int = 1, repetition: Int = 0) -> String? {
         value(field, component: component, subcomponent: subcomponent, repetition: repetition).text
@@ -420,7 +423,10 @@ public struct HL7Message: Sendable {
     ///
     /// A leading UTF-8 BOM is skipped; segments end at CR, CR LF, or a lone LF when what follows
     /// is the start of a segment (`[A-Z][A-Z0-9]{2}` and the field separator) or the end of the
-    /// data, otherwise the LF is kept inside the field. Empty segments are skipped.
+    /// data, otherwise the LF is kept inside the field. Empty segments (and segments of only
+    /// spaces or tabs, as some files end) are skipped. MSH-2 must have 4 or 5 characters: the
+    /// 3-character `^~}` seen in some public samples is refused, as it has no subcomponent
+    /// separator.
     public static func parse(_ input: [UInt8], maxBytes: Int = defaultMaxBytes, maxSegments: Int = defaultMaxSegments) throws(HL7ParseError) -> HL7Message {
         guard input.count <= maxBytes else { throw tooLarge(input.count, maxBytes) }
         let b: [UInt8] = hasBOM(input) ? Array(input.dropFirst(3)) : input
@@ -454,7 +460,8 @@ public struct HL7Message: Sendable {
         var segStart = 0
         var i = 0
         func close(_ start: Int, _ end: Int) throws(HL7ParseError) {
-            guard start < end else { return }
+            // Empty segments (double CR) and lines of only spaces or tabs are skipped.
+            guard (start..<end).contains(where: { b[$0] != 0x20 && b[$0] != 0x09 }) else { return }
             guard ranges.count < maxSegments else {
                 throw HL7ParseError(kind: .tooManySegments,
                                     message: "more than \(maxSegments) segments: split the data into smaller messages",

@@ -224,6 +224,17 @@ let adtHeader = #"MSH|^~\&|SENDAPP|SENDFAC|RECVAPP|RECVFAC|20240315081500-0500||
         #expect(blankLines.first("PID")?.rawField(1) == "1")
     }
 
+    @Test func subscriptAndBlankLines() throws {
+        let m = try HL7Message.parse(Array((adtHeader + "\rPID|1||123^^^H^MR||TESTPATIENT^DELTA\r  \r\t\r").utf8))
+        #expect(m.segments.map(\.id) == ["MSH", "PID"])
+        let pid = try #require(m.first("PID"))
+        #expect(pid[3] == .text("123"))
+        #expect(pid[5] == .text("TESTPATIENT"))
+        #expect(pid[4] == .empty)
+        #expect(m.header[10] == .text("MSG00001"))
+        #expect(m.header[1] == .text("|"))
+    }
+
     @Test func segmentWithOnlyAnID() throws {
         let m = try parsed(adtHeader, "ZZ1", "PID|1")
         #expect(m.segments.map(\.id) == ["MSH", "ZZ1", "PID"])
