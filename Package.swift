@@ -70,6 +70,7 @@ let package = Package(
             name: "rounds",
             dependencies: [
                 "RoundsDomain", "RoundsJournal", "RoundsEngine", "RoundsReports", "RoundsDemo", "RoundsUI", "RoundsTerminal", "RoundsAuth",
+                "HL7v2", "RoundsHL7", "RoundsFeed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -283,6 +283,7 @@ public struct Staff: Equatable, Sendable, Encodable {
     public var name: String
     public var role: Role
     public var onDuty: Bool
+    public init(login: Login, name: String, role: Role, onDuty: Bool) { self.login = login; self.name = name; self.role = role; self.onDuty = onDuty }
 }
 
 /// The values the rules read; see `PolicyKey`.

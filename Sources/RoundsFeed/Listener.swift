@@ -48,7 +48,12 @@ public final class FeedListener: @unchecked Sendable {
         mapperBox = NIOLockedValueBox(FeedMapper(config: options.config))
         health = FeedHealth(login: options.config.login, statusPath: options.statusPath, clock: options.clock)
         tls = try FeedListener.tlsContext(options.config)
-        let engine = try Engine(journalAt: options.journalPath, actor: options.config.login, clock: options.clock, wallClock: .system)
+        let engine = try Engine(journalAt: options.journalPath, actor: options.config.login, clock: options.clock, wallClock: Host.localWallClock)
+        engine.origin = Host.origin(program: "rounds hl7 listen")
+        guard let member = engine.state.staff[options.config.login], member.role == .feed else {
+            throw FeedSetupError(message: "\(options.config.login) is not on the staff roster as a feed, so it may not record messages",
+                                 hint: "a supervisor adds it: rounds exec --journal \(options.journalPath) 'staff add \(options.config.login) name \"ADT feed\" role feed'")
+        }
         applier = Applier(engine: engine, options: options, health: health, mapper: mapperBox)
     }
 
@@ -136,6 +141,12 @@ public final class FeedListener: @unchecked Sendable {
         guard let ip = a.ipAddress else { return nil }
         return AddressRule.parse(ip)
     }
+}
+
+public struct FeedSetupError: Error, CustomStringConvertible {
+    public var message: String
+    public var hint: String
+    public var description: String { "\(message); \(hint)" }
 }
 
 /// One message on its way: what mapping made of it, and where its ACK goes.
@@ -277,7 +288,7 @@ final class Applier: @unchecked Sendable {
             if let channel = job.channel, let m = job.message {
                 respond(reply, to: m, on: channel)
             } else if let channel = job.channel {
-                let ack = HL7Message.makeAckForUnreadable(job.bytes, code: reply.code, text: reply.text, controlID: nextControlID(),
+                let ack = HL7Message.makeAckForUnreadable(job.bytes, code: reply.code, text: reply.text ?? "", controlID: nextControlID(),
                                                           timestamp: ackTime(), error: reply.error)
                 channel.writeAndFlush(ByteBuffer(bytes: MLLP.frame(ack)), promise: nil)
             }
@@ -354,19 +365,23 @@ final class Applier: @unchecked Sendable {
         }
     }
 
-    /// Applies again the interface items coordinators asked to retry (and, after the mapping
-    /// was reloaded, every open item of this feed).
     func retryRequested(includeOpen: Bool) {
-        do { try engine.refresh() } catch {
-            options.log("cannot read the journal: \(error.description)")
-            return
-        }
+        for line in FeedRetry.run(engine: engine, mapper: mapper.withLockedValue { $0 }, includeOpen: includeOpen) { options.log(line) }
+    }
+}
+
+/// Applies again the interface items coordinators asked to retry (`interface retry I…`), and
+/// with `includeOpen` every open item of the feed (after its mapping changed), each mapped
+/// afresh from the message it holds. Used by the listener (twice a second) and by
+/// `rounds hl7 retry` when no listener runs. Returns what happened, a line per item.
+public enum FeedRetry {
+    public static func run(engine: Engine, mapper: FeedMapper, includeOpen: Bool) -> [String] {
+        do { try engine.refresh() } catch { return ["cannot read the journal: \(error.description)"] }
         let feeds = engine.state.feeds
         var commands: [Command] = []
         var ids: [InterfaceItemID] = []
-        let mapper = self.mapper.withLockedValue { $0 }
         for id in feeds.openItems {
-            guard let item = feeds.items[id], item.feed == options.config.login else { continue }
+            guard let item = feeds.items[id], item.feed == mapper.config.login else { continue }
             guard item.status == .retrying || includeOpen else { continue }
             let bytes = Array(item.raw.utf8)
             let plan: FeedMessage.Plan
@@ -385,21 +400,23 @@ final class Applier: @unchecked Sendable {
                                                      plan: plan, retryOf: id, override: item.override)))
             ids.append(id)
         }
-        guard !commands.isEmpty else { return }
+        guard !commands.isEmpty else { return [] }
+        var lines: [String] = []
         do {
             let outcomes = try engine.submitEach(commands)
             for (id, outcome) in zip(ids, outcomes) {
                 switch outcome {
                 case .success(let records):
                     let applied = records.contains { if case .interfaceItemResolved = $0.event { true } else { false } }
-                    options.log("interface item \(id) retried: \(applied ? "applied" : "still held")")
+                    lines.append("interface item \(id) retried: \(applied ? "applied" : "still held")")
                 case .failure(let r):
-                    options.log("interface item \(id) could not be retried: \(r.description)")
+                    lines.append("interface item \(id) could not be retried: \(r.description)")
                 }
             }
         } catch {
-            options.log("interface items could not be retried: \(error.description)")
+            lines.append("interface items could not be retried: \(error.description)")
         }
+        return lines
     }
 }
 

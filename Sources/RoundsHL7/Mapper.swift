@@ -27,10 +27,25 @@ public struct FeedMapper: Sendable {
         "SIU": ["S12", "S13", "S14", "S15", "S17", "S26"],
     ]
 
-    /// FNV-1a, 64 bits, of the message's bytes: the duplicate check's content digest.
-    public static func digest(_ bytes: some Sequence<UInt8>) -> UInt64 {
+    /// FNV-1a, 64 bits, of the message's bytes with line ends made one CR and a leading BOM
+    /// and trailing line ends dropped: the duplicate check's content digest (a resend through
+    /// a tool that rewrites line ends is the same message).
+    public static func digest(_ bytes: [UInt8]) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h ^= UInt64(b); h = h &* 0x100_0000_01b3 }
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var end = bytes.count
+        while end > start, bytes[end - 1] == 0x0D || bytes[end - 1] == 0x0A { end -= 1 }
+        var previousCR = false
+        while start < end {
+            var b = bytes[start]
+            start += 1
+            if b == 0x0A {
+                if previousCR { previousCR = false; continue }
+                b = 0x0D
+            }
+            previousCR = b == 0x0D
+            h ^= UInt64(b); h = h &* 0x100_0000_01b3
+        }
         return h
     }
 
@@ -184,7 +199,7 @@ private struct Context {
         for key in [FeedConfig.normalizedLocation(shown), FeedConfig.normalizedLocation("\(pl1)^^\(pl3)"), FeedConfig.normalizedLocation("^^\(pl3)")] {
             if !key.isEmpty, let bed = config.beds[key] { return .bed(bed) }
         }
-        let unit = config.units[pl1.uppercased()] ?? config.units[pl1]
+        let unit = config.units[pl1.uppercased()] ?? config.units[pl1] ?? (IdentifierSyntax.isValidCode(Substring(pl1)) ? pl1.uppercased() : nil)
         if !pl3.isEmpty {
             var candidate = pl3.uppercased()
             if let unit, !candidate.hasPrefix(unit + "-") { candidate = "\(unit)-\(candidate)" }
@@ -193,8 +208,7 @@ private struct Context {
             }
             return .bed(candidate)
         }
-        if let unit { return .unit(unit) }
-        if IdentifierSyntax.isValidCode(Substring(pl1)), pl2.isEmpty { return .unit(pl1.uppercased()) }
+        if let unit, pl2.isEmpty || config.units[pl1.uppercased()] != nil { return .unit(unit) }
         throw .hold("\(seg.id)-\(field) location '\(shown)' is not mapped to a Rounds unit or bed; add it under [units] or [beds] in the mapping file")
     }
 

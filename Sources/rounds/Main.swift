@@ -47,7 +47,7 @@ struct RoundsCommand: ParsableCommand {
         3 a torn tail was found (journal verify).
         """,
         version: "0.1.0",
-        subcommands: [Open.self, HandoverCommand.self, Init.self, ImportCommand.self, Demo.self, Simulate.self, Exec.self, JournalCommand.self, ReportCommand.self, Audit.self],
+        subcommands: [Open.self, HandoverCommand.self, Init.self, ImportCommand.self, Demo.self, Simulate.self, Exec.self, JournalCommand.self, ReportCommand.self, Audit.self, HL7Command.self],
         defaultSubcommand: Open.self
     )
 }

@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import HL7v2
+
+/// A small blocking MLLP client (`rounds hl7 send`): one connection, each message framed and
+/// sent whole, then its acknowledgements read as MLLP frames (never a bare `recv`), with a
+/// time limit so a silent listener cannot hang it.
+public final class MLLPClient {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        init(_ d: String) { description = d }
+    }
+
+    let fd: Int32
+    var decoder = MLLPDecoder(maxFrameBytes: 1 << 20)
+    var pending: [[UInt8]] = []
+    public let timeoutMilliseconds: Int32
+
+    public init(host: String, port: Int, timeoutSeconds: Int = 30) throws(Failure) {
+        timeoutMilliseconds = Int32(max(1, min(timeoutSeconds, 3_600)) * 1_000)
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_family = AF_UNSPEC
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &list)
+        guard rc == 0, let first = list else { throw Failure("cannot resolve \(host): \(String(cString: gai_strerror(rc)))") }
+        defer { freeaddrinfo(list) }
+        var lastError = ECONNREFUSED
+        var p: UnsafeMutablePointer<addrinfo>? = first
+        while let a = p {
+            let s = socket(a.pointee.ai_family, a.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), a.pointee.ai_protocol)
+            if s >= 0 {
+                if connect(s, a.pointee.ai_addr, a.pointee.ai_addrlen) == 0 {
+                    var one: Int32 = 1
+                    setsockopt(s, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                    fd = s
+                    return
+                }
+                lastError = errno
+                close(s)
+            }
+            p = a.pointee.ai_next
+        }
+        throw Failure("cannot connect to \(host):\(port): \(String(cString: strerror(lastError)))")
+    }
+
+    deinit { close(fd) }
+
+    /// Sends one message (unframed bytes), framed, in full.
+    public func send(_ message: [UInt8]) throws(Failure) {
+        let framed = MLLP.frame(message)
+        var sent = 0
+        while sent < framed.count {
+            let n = framed.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure("send failed: \(String(cString: strerror(errno)))")
+            }
+            sent += n
+        }
+    }
+
+    /// The next frame from the listener, or nil when `timeout` (ms) passes without one.
+    public func receive(timeout: Int32? = nil) throws(Failure) -> [UInt8]? {
+        if !pending.isEmpty { return pending.removeFirst() }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pfd, 1, timeout ?? timeoutMilliseconds)
+            if ready < 0 { if errno == EINTR { continue }; throw Failure("poll failed: \(String(cString: strerror(errno)))") }
+            if ready == 0 { return nil }
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0 { if errno == EINTR { continue }; throw Failure("receive failed: \(String(cString: strerror(errno)))") }
+            if n == 0 { throw Failure("the listener closed the connection") }
+            for event in decoder.feed(buffer[0..<n]) {
+                if case .frame(let f) = event { pending.append(f) }
+            }
+            if !pending.isEmpty { return pending.removeFirst() }
+        }
+    }
+
+    /// Sends a message and reads what answers it: one ACK in original mode; in enhanced mode
+    /// (MSH-15/16 set) the commit ACK and, when one follows within two seconds, the
+    /// application ACK.
+    public func exchange(_ message: [UInt8], enhanced: Bool) throws(Failure) -> [[UInt8]] {
+        try send(message)
+        guard let first = try receive() else { throw Failure("no acknowledgement within \(timeoutMilliseconds / 1000) s") }
+        var acks = [first]
+        if enhanced, MLLPClient.code(of: first).map({ $0 == "CA" }) == true, let second = try receive(timeout: 2_000) {
+            acks.append(second)
+        }
+        return acks
+    }
+
+    /// MSA-1 of an acknowledgement.
+    public static func code(of ack: [UInt8]) -> String? {
+        guard let m = try? HL7Message.parse(ack) else { return nil }
+        return m.first("MSA")?.text(1)
+    }
+}
