@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "RoundsFeed",
             dependencies: [
-                "HL7v2", "RoundsHL7", "RoundsDomain", "RoundsEngine",
+                "HL7v2", "RoundsHL7", "RoundsDomain", "RoundsJournal", "RoundsEngine",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -99,6 +99,10 @@ let package = Package(
             exclude: ["Golden"],
             swiftSettings: strict),
         .testTarget(name: "HL7v2Tests", dependencies: ["HL7v2"], swiftSettings: strict),
+        .testTarget(
+            name: "RoundsFeedTests",
+            dependencies: ["HL7v2", "RoundsHL7", "RoundsFeed", "RoundsDomain", "RoundsJournal", "RoundsEngine", "RoundsTestSupport"],
+            swiftSettings: strict),
         .testTarget(
             name: "RoundsCLITests",
             dependencies: ["RoundsDomain", "RoundsJournal", "RoundsTestSupport"],

@@ -9,6 +9,7 @@ import NIOSSL
 import HL7v2
 import RoundsDomain
 import RoundsEngine
+import RoundsJournal
 import RoundsHL7
 
 /// `rounds hl7 listen`: an MLLP listener for one feed (Docs/HL7.md). SwiftNIO reads frames,
@@ -27,10 +28,13 @@ public final class FeedListener: @unchecked Sendable {
         public var log: @Sendable (String) -> Void
         public var clock: any Clock
         public var threads: Int
+        /// The journal's file operations (tests inject faults).
+        public var io: any JournalIO
         public init(journalPath: String, host: String = "127.0.0.1", port: Int, config: FeedConfig, configPath: String? = nil,
-                    statusPath: String? = nil, log: @escaping @Sendable (String) -> Void, clock: any Clock = SystemClock(), threads: Int = 1) {
+                    statusPath: String? = nil, log: @escaping @Sendable (String) -> Void, clock: any Clock = SystemClock(), threads: Int = 1,
+                    io: any JournalIO = SystemIO()) {
             self.journalPath = journalPath; self.host = host; self.port = port; self.config = config; self.configPath = configPath
-            self.statusPath = statusPath; self.log = log; self.clock = clock; self.threads = threads
+            self.statusPath = statusPath; self.log = log; self.clock = clock; self.threads = threads; self.io = io
         }
     }
 
@@ -48,7 +52,7 @@ public final class FeedListener: @unchecked Sendable {
         mapperBox = NIOLockedValueBox(FeedMapper(config: options.config))
         health = FeedHealth(login: options.config.login, statusPath: options.statusPath, clock: options.clock)
         tls = try FeedListener.tlsContext(options.config)
-        let engine = try Engine(journalAt: options.journalPath, actor: options.config.login, clock: options.clock, wallClock: Host.localWallClock)
+        let engine = try Engine(journalAt: options.journalPath, actor: options.config.login, clock: options.clock, wallClock: Host.localWallClock, io: options.io)
         engine.origin = Host.origin(program: "rounds hl7 listen")
         guard let member = engine.state.staff[options.config.login], member.role == .feed else {
             throw FeedSetupError(message: "\(options.config.login) is not on the staff roster as a feed, so it may not record messages",

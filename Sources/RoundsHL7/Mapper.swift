@@ -304,6 +304,7 @@ private struct Context {
 
     /// PV1-7 attending: nil when the field is empty (keep), .some(nil) for `""` (clear).
     func attending(_ pv1: HL7Segment) -> String?? {
+        if pv1.value(7) == .null { return .some(nil) }
         switch pv1.value(7, component: 2) {
         case .null: return .some(nil)
         case .empty: return nil
