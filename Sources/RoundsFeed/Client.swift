@@ -47,9 +47,14 @@ public final class MLLPClient {
 
     deinit { close(fd) }
 
+    /// The socket (tests send from another thread).
+    public var descriptor: Int32 { fd }
+
     /// Sends one message (unframed bytes), framed, in full.
-    public func send(_ message: [UInt8]) throws(Failure) {
-        let framed = MLLP.frame(message)
+    public func send(_ message: [UInt8]) throws(Failure) { try sendRaw(MLLP.frame(message)) }
+
+    /// Sends bytes as they are (tests of what bad senders do).
+    public func sendRaw(_ framed: [UInt8]) throws(Failure) {
         var sent = 0
         while sent < framed.count {
             let n = framed.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }

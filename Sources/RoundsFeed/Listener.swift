@@ -170,7 +170,9 @@ struct Job: Sendable {
 
 /// The one thread that owns the Engine.
 final class Applier: @unchecked Sendable {
-    let engine: Engine
+    var engine: Engine
+    /// Set after a journal failure: the engine is opened afresh before the next write.
+    var mustReopen = false
     let options: FeedListener.Options
     let health: FeedHealth
     let mapper: NIOLockedValueBox<FeedMapper>
@@ -240,6 +242,20 @@ final class Applier: @unchecked Sendable {
         finished.lock(); done = true; finished.signal(); finished.unlock()
     }
 
+    func reopen() {
+        do {
+            let fresh = try Engine(journalAt: options.journalPath, actor: options.config.login, clock: options.clock,
+                                   wallClock: Host.localWallClock, io: options.io)
+            fresh.origin = Host.origin(program: "rounds hl7 listen")
+            engine.finishBackgroundWork()
+            engine = fresh
+            mustReopen = false
+            options.log("journal opened again after a failure")
+        } catch {
+            options.log("cannot open the journal again: \(error.description)")
+        }
+    }
+
     func nextControlID() -> String {
         controlCounter += 1
         let ms = options.clock.now().milliseconds
@@ -252,7 +268,17 @@ final class Applier: @unchecked Sendable {
         var outcomes: [Result<[Recorded], Refusal>] = []
         var failure: String?
         if !commands.isEmpty {
-            do { outcomes = try engine.submitEach(commands) } catch { failure = error.description }
+            if mustReopen { reopen() }
+            if mustReopen {
+                failure = "the journal cannot be opened again after a failure"
+            } else {
+                do { outcomes = try engine.submitEach(commands) } catch {
+                    failure = error.description
+                    // A failed write leaves the engine unsafe to write: the next batch opens
+                    // the journal again (its checks find what is durable).
+                    mustReopen = true
+                }
+            }
         }
         var next = 0
         for job in jobs {
@@ -370,6 +396,8 @@ final class Applier: @unchecked Sendable {
     }
 
     func retryRequested(includeOpen: Bool) {
+        if mustReopen { reopen() }
+        guard !mustReopen else { return }
         for line in FeedRetry.run(engine: engine, mapper: mapper.withLockedValue { $0 }, includeOpen: includeOpen) { options.log(line) }
     }
 }
