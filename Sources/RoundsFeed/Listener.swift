@@ -122,8 +122,15 @@ public final class FeedListener: @unchecked Sendable {
         options.log("mapping reloaded")
     }
 
-    /// Stops accepting, lets the applier finish what it holds, and closes every connection.
+    /// Stops accepting new connections (`wait` then returns).
+    public func close() { serverChannel?.close(promise: nil) }
+
+    private let stopping = NIOLockedValueBox(false)
+
+    /// Stops accepting, lets the applier answer what it holds, closes every connection and
+    /// writes the feed's status as stopped. Once; later calls do nothing.
     public func stop() {
+        guard stopping.withLockedValue({ s in defer { s = true }; return !s }) else { return }
         try? serverChannel?.close().wait()
         applier.stop()
         try? group.syncShutdownGracefully()

@@ -104,10 +104,11 @@ struct HL7Command: ParsableCommand {
             }
             signal(SIGTERM, SIG_IGN); signal(SIGINT, SIG_IGN); signal(SIGHUP, SIG_IGN); signal(SIGPIPE, SIG_IGN)
             let queue = DispatchQueue(label: "rounds-hl7-signals")
+            // A signal closes the server; the main thread then finishes the work in hand,
+            // answers it, writes the feed's status and exits.
             let stop: @Sendable () -> Void = {
                 log("stopping")
-                listener.stop()
-                Foundation.exit(0)
+                listener.close()
             }
             let term = DispatchSource.makeSignalSource(signal: SIGTERM, queue: queue)
             term.setEventHandler(handler: stop)
@@ -128,6 +129,8 @@ struct HL7Command: ParsableCommand {
             }
             hup.resume()
             withExtendedLifetime([term, int, hup]) { listener.wait() }
+            listener.stop()
+            log("stopped")
         }
     }
 
