@@ -218,3 +218,83 @@ func text(_ bytes: [UInt8]?) -> String { bytes.map { String(decoding: $0, as: UT
         #expect(!raw.contains("MRN715"))
     }
 }
+
+/// TLS with client certificates: certificates made by openssl, a client in Python's ssl module.
+@Suite(.serialized) struct TLSListenerTests {
+    static func run(_ args: [String], in dir: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(args.joined(separator: " ")) failed")
+    }
+
+    static func makeCertificates(in dir: String) throws {
+        try run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Rounds Test CA"], in: dir)
+        for name in ["server", "client", "stranger"] {
+            try run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(name)"], in: dir)
+        }
+        try run(["openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2"], in: dir)
+        try run(["openssl", "x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "client.pem", "-days", "2"], in: dir)
+        // Signed by no one the listener trusts.
+        try run(["openssl", "x509", "-req", "-in", "stranger.csr", "-signkey", "stranger.key", "-out", "stranger.pem", "-days", "2"], in: dir)
+    }
+
+    /// Sends one framed message over TLS and returns what came back ("closed" if nothing).
+    static func send(port: Int, dir: String, cert: String?) throws -> String {
+        let script = """
+        import socket, ssl, sys
+        ctx = ssl.create_default_context(cafile="ca.pem")
+        ctx.check_hostname = False
+        cert = sys.argv[2]
+        if cert != "-": ctx.load_cert_chain(cert + ".pem", cert + ".key")
+        try:
+            s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10))
+            s.sendall(b"\\x0bMSH|^~\\\\&|EHR|GEN|ROUNDS|GEN|20261122070000||ADT^A01|T1|P|2.5.1\\rPID|1||MRN800^^^HOSP^MR||Feedtest^Alpha||19600504|F\\rPV1|1|E|\\r\\x1c\\r")
+            data = b""
+            while not data.endswith(b"\\x1c\\r"):
+                d = s.recv(4096)
+                if not d: break
+                data += d
+            print(data.decode() if data else "closed")
+        except (ssl.SSLError, ConnectionError, OSError) as e:
+            print("closed", type(e).__name__)
+        """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script, "\(port)", cert ?? "-"]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func onlySendersWithATrustedCertificateAreHeard() throws {
+        let certs = TemporaryDirectory(); defer { certs.remove() }
+        try Self.makeCertificates(in: certs.path)
+        let s = try Served("""
+        login = hl7adt
+        tls-certificate = \(certs.file("server.pem"))
+        tls-key = \(certs.file("server.key"))
+        tls-client-ca = \(certs.file("ca.pem"))
+        """)
+        #expect(try Self.send(port: s.port, dir: certs.path, cert: "client").contains("MSA|AA|T1"))
+        #expect(try Self.send(port: s.port, dir: certs.path, cert: nil).hasPrefix("closed"))
+        #expect(try Self.send(port: s.port, dir: certs.path, cert: "stranger").hasPrefix("closed"))
+        #expect(try s.state().stays.values.filter { $0.mrn == "MRN800" }.count == 1)
+        // Plain MLLP to a TLS port gets nothing applied.
+        let plain = try s.client(timeout: 3)
+        try? plain.send(a01("P1", "MRN801"))
+        let reply: [UInt8]?? = try? plain.receive(timeout: 3_000)
+        #expect(reply == nil || reply! == nil, "a plain MLLP sender got an answer from a TLS port")
+        #expect(try s.state().stay(of: "MRN801") == nil)
+    }
+}
