@@ -2,7 +2,7 @@ import RoundsDomain
 
 /// The supervisor's and scripts' views of the hospital, as tables.
 public enum Report: String, CaseIterable, Sendable {
-    case census, beds, worklist, labs, messages, supervisor, handover, changes
+    case census, beds, worklist, labs, messages, supervisor, handover, changes, interface
 }
 
 public struct ReportContext: Sendable {
@@ -14,8 +14,11 @@ public struct ReportContext: Sendable {
     public var readerRole: Role?
     /// A supervisor's look at every message (an audited read).
     public var allMessages = false
-    public init(now: Timestamp, wallClock: WallClock, reader: Login? = nil, readerRole: Role? = nil, allMessages: Bool = false) {
+    /// The interface report: every interface item, resolved ones too (`--all`), not only the open ones.
+    public var allItems = false
+    public init(now: Timestamp, wallClock: WallClock, reader: Login? = nil, readerRole: Role? = nil, allMessages: Bool = false, allItems: Bool = false) {
         self.now = now; self.wallClock = wallClock; self.reader = reader; self.readerRole = readerRole; self.allMessages = allMessages
+        self.allItems = allItems
     }
 }
 
@@ -34,7 +37,7 @@ public func bedLabel(_ status: BedStatus) -> String {
 extension Report {
     /// The reports that are tables of the state; `handover` is a document (HandoverReport) and
     /// `changes` reads the journal (Engine.changes).
-    public static var tabular: [Report] { [.census, .beds, .worklist, .labs, .messages, .supervisor] }
+    public static var tabular: [Report] { [.census, .beds, .worklist, .labs, .messages, .supervisor, .interface] }
 
     /// The heading of the report as one document.
     public var title: String {
@@ -47,6 +50,7 @@ extension Report {
         case .supervisor: "Supervisor overview"
         case .handover: "Handover"
         case .changes: "What changed"
+        case .interface: "Interface items"
         }
     }
 
@@ -59,6 +63,7 @@ extension Report {
         case .labs: [Reports.labs(s, c)]
         case .messages: [Reports.messages(s, c)]
         case .supervisor: SupervisorOverview.tables(s, c)
+        case .interface: [Reports.interface(s, c)]
         case .handover, .changes: []
         }
     }
@@ -218,6 +223,38 @@ enum Reports {
                                Column("Read", key: "read_count", .integer), Column("Acknowledged", key: "acknowledged_by"),
                                .data("acknowledged_on_behalf_of", .string), .data("acknowledged_at", .timestamp)],
                      rows: rows)
+    }
+}
+
+extension Reports {
+    /// Interface items: the open ones, oldest first; with `allItems` the resolved ones too,
+    /// latest resolved first. Never the message itself: patient data stays in the journal.
+    static func interface(_ s: HospitalState, _ c: ReportContext) -> Table {
+        let wall = c.wallClock
+        let open = s.feeds.openItems.compactMap { s.feeds.items[$0] }.sorted { $0.id < $1.id }
+        var resolved: [InterfaceItem] = []
+        if c.allItems {
+            s.feeds.items.forEach { if !$0.status.isOpen { resolved.append($0) } }
+            resolved.sort { ($0.resolvedAt ?? $0.raisedAt, $0.id) > ($1.resolvedAt ?? $1.raisedAt, $1.id) }
+        }
+        let rows = (open + resolved).map { i -> [Cell] in
+            let name = i.patient.flatMap { s.patients[s.feeds.resolve($0)]?.name }
+            let shownStatus = i.status.isOpen ? "‼ \(i.status.rawValue.uppercased())" : i.status.rawValue
+            return [.text(i.id.description), .word(shownStatus, i.status.rawValue), .text(i.kind),
+                    .word(i.patient.map { p in name.map { "\(p) \($0)" } ?? p } ?? "", i.patient),
+                    .time(i.raisedAt, shown: wall.dateTime(i.raisedAt), wall), .integer(i.attempts), .text(i.problem), .text(i.feed),
+                    .text(i.resolvedBy), .time(i.resolvedAt, shown: i.resolvedAt.map { wall.dateTime($0) } ?? "", wall), .text(i.note),
+                    .text(i.override)]
+        }
+        let title = c.allItems ? "Interface items at \(wall.dateTime(c.now)) — \(open.count) open, \(resolved.count) resolved"
+                               : "Open interface items at \(wall.dateTime(c.now)) — \(open.count)"
+        return Table(key: "interface", title: title,
+                     columns: [Column("Item", key: "id"), Column("Status", key: "status"), Column("Kind", key: "kind"), Column("Patient", key: "patient"),
+                               Column("Raised", key: "raised_at", .timestamp), Column("Attempts", key: "attempts", .integer),
+                               Column("Problem", key: "problem"), Column("Feed", key: "feed"), Column("Resolved by", key: "resolved_by"),
+                               Column("Resolved", key: "resolved_at", .timestamp), Column("Note", key: "note"), Column("Override", key: "override")],
+                     rows: rows,
+                     footer: open.isEmpty ? [] : ["resolve with: interface retry I… [override \"reason\"] · interface dismiss I… reason \"…\" (or I in Rounds)"])
     }
 }
 

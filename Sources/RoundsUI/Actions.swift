@@ -10,6 +10,7 @@ public enum ActionID: String, CaseIterable, Sendable {
     case startTask, completeTask, reassignTask, snoozeTask, newTask
     case collectLab, resultLab, communicateLab
     case acknowledgeMessage, replyMessage, newMessage
+    case interfaceItems, itemDetail, retryItem, overrideItem, dismissItem
 }
 
 public enum ActionScope: Equatable, Sendable {
@@ -17,14 +18,20 @@ public enum ActionScope: Equatable, Sendable {
     case pane(PaneKind)
     /// The handover walkthrough screen (H).
     case handover
+    /// The interface items screen (I).
+    case interface
 
     public var label: String {
         switch self {
         case .global: "Everywhere"
         case .pane(let p): p.title
         case .handover: "Handover walkthrough"
+        case .interface: "Interface items"
         }
     }
+
+    /// Every scope, in the order the help overlay and Docs/KEYS.md list them.
+    public static var all: [ActionScope] { [.global] + PaneKind.allCases.map { .pane($0) } + [.handover, .interface] }
 }
 
 public struct Action: Sendable {
@@ -64,6 +71,7 @@ public enum ActionTable {
         Action(id: .supervisor, title: "supervisor view", help: "Capacity by unit, escalations, overdue work by owner, critical results past their window and break-glass awaiting review; S again (or 1–4) returns to the panes.", keys: [.char("S")], scope: .global, hinted: false),
         Action(id: .breakGlass, title: "break glass", help: "Emergency access: do what your role does not allow, giving a reason. Time-boxed, shown in a banner, recorded and reviewed by a supervisor.", keys: [.char("!")], scope: .global, hinted: false),
         Action(id: .reviewGrant, title: "review break-glass", help: "Supervisors: review a break-glass use that has ended (appropriate, inappropriate, follow-up).", keys: [.char("R")], scope: .global, hinted: false),
+        Action(id: .interfaceItems, title: "interface items", help: "Messages from the hospital's systems that Rounds' rules refused (interface items): open ones first, then those resolved in the last 7 days; retry or dismiss them there. I or Esc returns.", keys: [.char("I")], scope: .global, hinted: false),
         Action(id: .handover, title: "handover", help: "The shift handover walkthrough in I-PASS order (unstable patients first, then the unit's critical items); H or Esc returns.", keys: [.char("H")], scope: .global, hinted: true),
         Action(id: .ipass, title: "I-PASS", help: "Record the selected patient's illness severity, summary, an if/then contingency or an awareness note.", keys: [.char("i")], scope: .global, hinted: false),
         Action(id: .changes, title: "what changed", help: "Since you were last here: admissions, discharges, transfers, critical results, tasks done and gone overdue, messages to you, since your last shift ended.", keys: [.char("W")], scope: .global, hinted: false),
@@ -101,6 +109,11 @@ public enum ActionTable {
         Action(id: .completeHandover, title: "complete", help: "Complete the handover (refused while an unstable patient or a critical item is unacknowledged; the refusal lists them).", keys: [.char("c")], scope: .handover, hinted: true),
         Action(id: .pauseHandover, title: "pause/resume", help: "Pause the handover, or resume it (from any terminal).", keys: [.char("P")], scope: .handover, hinted: true),
         Action(id: .startHandover, title: "start", help: "Start a handover to the incoming coordinator.", keys: [.char("s")], scope: .handover, hinted: true),
+
+        Action(id: .itemDetail, title: "details", help: "The selected item in full: the problem, attempts, who and when, and the message as received, one segment a line, control characters shown escaped (recorded as a read). r, o and x work there too.", keys: [.enter, .char("d")], scope: .interface, hinted: true),
+        Action(id: .retryItem, title: "retry", help: "Ask the feed to apply the message again (after the bed was freed, the patient admitted or the location mapped); a running listener does so within a second.", keys: [.char("r")], scope: .interface, hinted: true),
+        Action(id: .overrideItem, title: "retry with override", help: "Retry, overriding the placement rules; asks for the reason, which is recorded.", keys: [.char("o")], scope: .interface, hinted: true),
+        Action(id: .dismissItem, title: "dismiss", help: "Close the item without applying the message; asks for the reason (what was done instead).", keys: [.char("x")], scope: .interface, hinted: true),
     ]
 
     /// The action a key means in a pane: pane actions first, then global ones.
@@ -127,10 +140,7 @@ public enum ActionTable {
         redraws from anywhere, forms and the command line included.
 
         """
-        var scopes: [ActionScope] = [.global]
-        scopes += PaneKind.allCases.map { .pane($0) }
-        scopes.append(.handover)
-        for scope in scopes {
+        for scope in ActionScope.all {
             out += "\n## \(scope.label)\n\n| Keys | Action | What it does |\n|---|---|---|\n"
             for a in all where a.scope == scope {
                 out += "| `\(keyText(a).replacingOccurrences(of: "|", with: "\\|"))` | \(a.title) | \(a.help) |\n"

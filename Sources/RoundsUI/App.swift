@@ -39,6 +39,8 @@ public enum Screen: Sendable {
     case supervisor
     /// The shift handover walkthrough.
     case handover
+    /// Interface items: messages from the hospital's systems that the rules refused.
+    case interface
 }
 
 public enum InputMode: Sendable {
@@ -94,6 +96,16 @@ public final class RoundsApp {
     /// Opened with `--at`: the session stays in the past.
     public var pinnedToPast = false
     var handoverView = PaneView()
+    var interfaceView = PaneView()
+    /// The interface item whose details are open (r, o and x act on it there).
+    var detailItem: InterfaceItemID?
+    /// Items this session asked the feed to retry, with their attempts then (followRetries).
+    var awaitedRetries: [InterfaceItemID: Int] = [:]
+    var interfaceCache: (key: RecordKey, items: [InterfaceItem], open: Int)?
+    /// The feeds' health for the supervisor view, from the status files beside the journal
+    /// (`rounds hl7 listen` writes them); set by the program, read at most every 2 seconds.
+    public var feedHealth: (() -> [FeedHealthLine])?
+    var feedHealthRead: (at: Timestamp, lines: [FeedHealthLine])?
     var contentCache: [PaneKind: (key: ContentKey, content: PaneContent)] = [:]
     lazy var stateSource = StateSource(app: self)
     var headerCache: (key: RecordKey, counts: HeaderCounts)?
@@ -138,7 +150,7 @@ public final class RoundsApp {
     let concernIndex = ConcernIndex()
     struct FinderKey: Equatable { var text: String; var seq: UInt64; var past: Bool }
     var finderCache: (key: FinderKey, matches: [PatientFinder.Match])?
-    var supervisorCache: (key: RecordKey, lines: [(String, StyleSlot)])?
+    var supervisorCache: (key: RecordKey, feeds: [FeedHealthLine], lines: [(String, StyleSlot)])?
 
     public init(engine: Engine, hospitalName: String = "Rounds", readOnly: Bool = false, wall: Bool = false,
                 idleLock: Span? = .minutes(5), authenticator: (any Authenticator)? = nil) {
@@ -233,6 +245,7 @@ public final class RoundsApp {
         }
         do {
             if engine.journal.mayHaveNewRecords { changed = try engine.refresh() > 0 }
+            if changed { followRetries() }
             if engine.journal.writable, now - lastTick >= .seconds(5) {
                 lastTick = now
                 changed = try !engine.tick().isEmpty || changed
@@ -525,7 +538,7 @@ public final class RoundsApp {
         let counts = HeaderCounts(overdue: s.openTaskIndex.overdueCount(at: now),
                                   critical: s.activeLabs.reduce(0) { n, id in n + ((s.labs[id]?.awaitsCommunication ?? false) ? 1 : 0) },
                                   waiting: s.activeStay.values.reduce(0) { n, id in n + (s.stays[id]?.phase == .waiting ? 1 : 0) },
-                                  urgent: s.unacknowledgedUrgent.count)
+                                  urgent: s.unacknowledgedUrgent.count, interface: s.feeds.openItems.count)
         headerCache = (key, counts)
         return counts
     }
@@ -536,7 +549,7 @@ public final class RoundsApp {
 
     func recordKey() -> RecordKey { RecordKey(seq: state.lastSeq, past: timeline != nil, minute: now.milliseconds / 60_000) }
 
-    struct HeaderCounts { var overdue, critical, waiting, urgent: Int }
+    struct HeaderCounts { var overdue, critical, waiting, urgent, interface: Int }
 
     /// All rows a pane can select, in order (the bed board's queue and discharges included).
     func selectableRows(_ c: PaneContent) -> RowList { selection(c).rows }
@@ -596,6 +609,8 @@ public final class RoundsApp {
             handleSupervisorKey(key)
         case .normal where screen == .handover:
             handleHandoverKey(key)
+        case .normal where screen == .interface:
+            handleInterfaceKey(key)
         case .normal where key == .escape && !(views[focus]?.filter.isEmpty ?? true):
             // Esc clears a filter that was kept with Enter, as it does while it is typed.
             views[focus]!.filter = ""
@@ -707,6 +722,9 @@ public final class RoundsApp {
         case .handover:
             if wall { return }
             screen = screen == .handover ? .panes : .handover
+        case .interfaceItems:
+            if wall { return }
+            screen = screen == .interface ? .panes : .interface
         case .ipass: ipassForm(mrn: screen == .handover ? selectedHandoverItem()?.key : selectedRow(focus)?.patient)
         case .changes: showChanges()
         case .timeline: toggleTimeline()
@@ -728,6 +746,7 @@ public final class RoundsApp {
     func follow(_ then: FollowUp?) {
         switch then {
         case .nextHandoverItem?: moveHandover(1)
+        case .awaitRetry(let id, let attempts)?: awaitedRetries[id] = attempts
         case nil: break
         }
     }
@@ -735,14 +754,7 @@ public final class RoundsApp {
     /// Runs one command of the command language and reports the outcome in the status line.
     public func submit(_ line: String) {
         // An unknown login is refused by the engine itself; --read-only is this session's own rule.
-        if let t = timeline {
-            setStatus("✗ time travel is read-only: this is the hospital as it was at \(engine.wallClock.dateTime(t.time))" + (pinnedToPast ? "" : "; T returns to now"), error: true)
-            return
-        }
-        if sessionReadOnly {
-            setStatus("✗ this session is read-only (\(readOnly ?? "opened with --read-only")): nothing was changed", error: true)
-            return
-        }
+        if let why = whyNoChanges() { setStatus(why, error: true); return }
         do {
             let records = try engine.submit(line: line)
             let summaries = records.map(\.event.summary)
@@ -750,15 +762,40 @@ public final class RoundsApp {
         } catch {
             switch error {
             case .parse(let p): setStatus("✗ \(p.message)" + (p.usage.map { " — usage: \($0)" } ?? ""), error: true)
-            case .refused(let r):
-                // Some reasons already begin with the word; it is said once.
-                let reason = r.reason.hasPrefix("refused: ") ? String(r.reason.dropFirst("refused: ".count)) : r.reason
-                // A name typed where an MRN goes: say how to get from one to the other.
-                let names = reason.hasPrefix("no patient with MRN") ? " (Tab after the first letters of a name completes its MRN; f finds anyone)" : ""
-                setStatus("✗ refused: \(reason)" + (r.hint.map { " — \($0)" } ?? "") + names, error: true)
+            case .refused(let r): setStatus(refusalText(r), error: true)
             case .journal(let j): setStatus("✗ \(j)", error: true)
             }
         }
+    }
+
+    /// Why nothing can be changed in this session now (time travel, --read-only), or nil.
+    func whyNoChanges() -> String? {
+        if let t = timeline {
+            return "✗ time travel is read-only: this is the hospital as it was at \(engine.wallClock.dateTime(t.time))" + (pinnedToPast ? "" : "; T returns to now")
+        }
+        if sessionReadOnly { return "✗ this session is read-only (\(readOnly ?? "opened with --read-only")): nothing was changed" }
+        return nil
+    }
+
+    /// A refusal as the status line says it.
+    func refusalText(_ r: Refusal) -> String {
+        // Some reasons already begin with the word; it is said once.
+        let reason = r.reason.hasPrefix("refused: ") ? String(r.reason.dropFirst("refused: ".count)) : r.reason
+        // A name typed where an MRN goes: say how to get from one to the other.
+        let names = reason.hasPrefix("no patient with MRN") ? " (Tab after the first letters of a name completes its MRN; f finds anyone)" : ""
+        return "✗ refused: \(reason)" + (r.hint.map { " — \($0)" } ?? "") + names
+    }
+
+    /// Before a form asks for a reason: would the command be refused whatever is typed (a
+    /// read-only session, a role without the permission)? Then says so now, as the engine
+    /// would, and returns true.
+    func refusedBeforeAsking(_ command: Command) -> Bool {
+        if let why = whyNoChanges() { setStatus(why, error: true); return true }
+        if let r = Authorization.refusal(command, actor: engine.actor, in: engine.state, at: max(engine.clock.now(), engine.state.lastTime)) {
+            setStatus(refusalText(r), error: true)
+            return true
+        }
+        return false
     }
 
     // MARK: - Overlays
@@ -796,9 +833,19 @@ public final class RoundsApp {
             default: overlay = nil
             }
         case .detail(let title, let lines, let scroll):
+            // What the details are about is forgotten as they close (every key but scrolling).
+            let item = detailItem
+            detailItem = nil
             switch key {
-            case .down, .char("j"): overlay = .detail(title: title, lines: lines, scroll: min(scroll + 1, max(0, lines.count - 1)))
-            case .up, .char("k"): overlay = .detail(title: title, lines: lines, scroll: max(0, scroll - 1))
+            case .down, .char("j"): overlay = .detail(title: title, lines: lines, scroll: min(scroll + 1, max(0, lines.count - 1))); detailItem = item
+            case .up, .char("k"): overlay = .detail(title: title, lines: lines, scroll: max(0, scroll - 1)); detailItem = item
+            case .pageDown: overlay = .detail(title: title, lines: lines, scroll: min(scroll + 10, max(0, lines.count - 1))); detailItem = item
+            case .pageUp: overlay = .detail(title: title, lines: lines, scroll: max(0, scroll - 10)); detailItem = item
+            case let k where item != nil && [Key.char("r"), .char("o"), .char("x")].contains(k):
+                // The interface item's actions, as on its screen.
+                overlay = nil
+                let id: ActionID = key == .char("r") ? .retryItem : (key == .char("o") ? .overrideItem : .dismissItem)
+                interfaceAction(id, item: item!)
             case .char("p"):
                 // The patient of what is shown, never the row behind it; a patient view is
                 // already that patient's.

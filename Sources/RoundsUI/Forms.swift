@@ -84,6 +84,9 @@ extension String {
 public enum FollowUp: Sendable {
     /// The handover walkthrough moves to its next item.
     case nextHandoverItem
+    /// The outcome of a retry of this interface item (tried `attempts` times so far) is said
+    /// when the feed has tried it.
+    case awaitRetry(InterfaceItemID, attempts: Int)
 }
 
 /// A yes/no question before a command that is hard to take back (a discharge, acknowledging

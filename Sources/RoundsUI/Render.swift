@@ -35,6 +35,8 @@ extension RoundsApp {
             drawSupervisor(&g, body)
         } else if screen == .handover {
             drawHandover(&g, body)
+        } else if screen == .interface {
+            drawInterface(&g, body)
         } else if width >= LayoutSize.full.width && height >= LayoutSize.full.height {
             let w1 = width / 2, h1 = body.height / 2
             let rects: [PaneKind: Rect] = [
@@ -59,13 +61,38 @@ extension RoundsApp {
         let header = headerCounts()
         let (overdue, critical, waiting, urgent) = (header.overdue, header.critical, header.waiting, header.urgent)
         g.fill(Rect(x: 0, y: 0, width: g.width, height: 1), style: .header)
-        let narrow = g.width < 140
-        var left = narrow ? " Rounds · \(engine.actor) · \(engine.wallClock.hhmm(now))" : " Rounds · \(hospitalName) · \(engine.actor) · \(engine.wallClock.hhmm(now))"
+        // Open interface items are counted only when there are some, marked ⚠ (not by colour alone).
+        let interface = header.interface > 0 ? "⚠ \(header.interface) interface" : nil
+        let wideLeft = " Rounds · \(hospitalName) · \(engine.actor) · \(engine.wallClock.hhmm(now))"
+        var narrow = g.width < 140
+        if !narrow, let interface {
+            // The wide header with the interface count must fit, or it is laid out as a narrow one.
+            let shift = s.shift(at: now, wallClock: engine.wallClock).map { "\($0.name) shift  " } ?? ""
+            var texts = [interface]
+            for (n, label) in [(overdue, "overdue"), (critical, "critical not told"), (waiting, "waiting for a bed"), (urgent, "urgent unacknowledged")] {
+                texts.append((n > 0 ? "‼ " : "") + "\(n) \(label)")
+            }
+            let width = TextWidth.of(drawn(wideLeft, g)) + 2 + TextWidth.of(drawn(shift, g)) + texts.reduce(0) { $0 + TextWidth.of(drawn($1, g)) } + 3 * (texts.count - 1)
+            narrow = width > g.width
+        }
+        var left = narrow ? " Rounds · \(engine.actor) · \(engine.wallClock.hhmm(now))" : wideLeft
+        // Narrow counts: `‼ 2 overdue`, or, when the interface count would not fit, `‼2 overdue`, `‼1 crit`.
+        var compact = false
         if narrow {
             // The counts matter more than the name of the program: it goes first when short of room.
-            let texts = [(overdue, "overdue"), (critical, "critical"), (waiting, "waiting"), (urgent, "urgent msg")].map { n, label in (n > 0 ? "‼ " : "") + "\(n) \(label)" }
-            let countsWidth = texts.reduce(0) { $0 + TextWidth.of(drawn($1, g)) } + 2 * (texts.count - 1)
-            if TextWidth.of(left) + 2 + countsWidth > g.width { left = " \(engine.actor) · \(engine.wallClock.hhmm(now))" }
+            func countsWidth(_ compact: Bool) -> Int {
+                let texts = narrowCounts(header, compact: compact)
+                return texts.reduce(0) { $0 + TextWidth.of(drawn($1.text, g)) } + 2 * (texts.count - 1)
+            }
+            let short = " \(engine.actor) · \(engine.wallClock.hhmm(now))"
+            if TextWidth.of(left) + 2 + countsWidth(false) > g.width {
+                if interface != nil, TextWidth.of(short) + 2 + countsWidth(false) > g.width {
+                    compact = true
+                    if TextWidth.of(left) + 2 + countsWidth(true) > g.width { left = short }
+                } else {
+                    left = short
+                }
+            }
         }
         var x = g.put(left, x: 0, y: 0, style: .header) + 2
         if let shift = s.shift(at: now, wallClock: engine.wallClock), !narrow {
@@ -82,13 +109,29 @@ extension RoundsApp {
             let text = narrow ? "⚠ BREAK-GLASS \(grant.id) \(minutes)m left" : "⚠ BREAK-GLASS \(grant.id) in force, \(minutes) min left — every action is reviewed"
             x += g.put(text, x: x, y: 0, style: .banner) + 2
         }
-        let counts: [(String, Int)] = narrow
-            ? [("overdue", overdue), ("critical", critical), ("waiting", waiting), ("urgent msg", urgent)]
-            : [("overdue", overdue), ("critical not told", critical), ("waiting for a bed", waiting), ("urgent unacknowledged", urgent)]
-        for (label, n) in counts {
-            let text = (n > 0 ? "‼ " : "") + "\(n) \(label)"
-            x += g.put(text, x: x, y: 0, style: n > 0 ? .headerAlert : .header) + (narrow ? 2 : 3)
+        var counts: [(text: String, alert: Bool)] = []
+        if narrow {
+            counts = narrowCounts(header, compact: compact)
+        } else {
+            for (label, n) in [("overdue", overdue), ("critical not told", critical), ("waiting for a bed", waiting), ("urgent unacknowledged", urgent)] {
+                counts.append(((n > 0 ? "‼ " : "") + "\(n) \(label)", n > 0))
+            }
+            if let interface { counts.append((interface, true)) }
         }
+        for (text, alert) in counts {
+            x += g.put(text, x: x, y: 0, style: alert ? .headerAlert : .header) + (narrow ? 2 : 3)
+        }
+    }
+
+    /// The header's counts on a narrow screen; `compact` when the interface count needs the room.
+    func narrowCounts(_ h: HeaderCounts, compact: Bool) -> [(text: String, alert: Bool)] {
+        let counts = compact
+            ? [(h.overdue, "overdue"), (h.critical, "crit"), (h.waiting, "wait"), (h.urgent, "urgent")]
+            : [(h.overdue, "overdue"), (h.critical, "critical"), (h.waiting, "waiting"), (h.urgent, "urgent msg")]
+        var texts: [(text: String, alert: Bool)] = []
+        for (n, label) in counts { texts.append(((n > 0 ? (compact ? "‼" : "‼ ") : "") + "\(n) \(label)", n > 0)) }
+        if h.interface > 0 { texts.append(((compact ? "⚠" : "⚠ ") + "\(h.interface) interface", true)) }
+        return texts
     }
 
     /// The tab strip: every pane with its counts. When the full titles and counts do not fit,
@@ -252,12 +295,14 @@ extension RoundsApp {
             shown = [.supervisor, .reviewGrant, .down, .pageDown, .help, .commandLine, .quit].map(ActionTable.action)
         } else if screen == .handover {
             shown = ActionTable.all.filter { $0.scope == .handover } + [.ipass, .handover, .help, .quit].map(ActionTable.action)
+        } else if screen == .interface {
+            shown = ActionTable.all.filter { $0.scope == .interface } + [.patient, .interfaceItems, .help, .quit].map(ActionTable.action)
         } else {
             shown = ActionTable.all.filter { $0.scope == .pane(focus) && $0.hinted } + ActionTable.all.filter { $0.scope == .global && $0.hinted }
         }
         for a in shown {
             let k = a.keys.first!.description
-            let title = (a.id == .supervisor && screen == .supervisor) || (a.id == .handover && screen == .handover) ? "panes"
+            let title = (a.id == .supervisor && screen == .supervisor) || (a.id == .handover && screen == .handover) || (a.id == .interfaceItems && screen == .interface) ? "panes"
                 : (a.id == .quit && wall ? "close the wall display" : a.title)
             let need = TextWidth.of(k) + TextWidth.of(title) + 3
             if x + need > g.width { break }
@@ -343,9 +388,7 @@ extension RoundsApp {
             g.put("What you typed has not been saved. Quit anyway? y / n", x: r.x + 2, y: r.y + 2, style: .overlay, maxWidth: r.width - 4)
         case .help(let scroll):
             var lines: [(String, StyleSlot)] = []
-            var scopes: [ActionScope] = [.global]
-            scopes += PaneKind.allCases.map { .pane($0) }
-            for scope in scopes {
+            for scope in ActionScope.all {
                 lines.append((scope.label, .overlayTitle))
                 for a in ActionTable.all where a.scope == scope {
                     lines.append(("  " + TextWidth.pad(ActionTable.keyText(a), to: 14) + TextWidth.pad(a.title, to: 20) + a.help, .overlay))

@@ -145,8 +145,10 @@ extension RoundsApp {
     /// The overview as lines: each section's title, column headings, rows and notes.
     func supervisorLines(width: Int) -> [(String, StyleSlot)] {
         let key = recordKey()
-        if let cached = supervisorCache, cached.key == key { return cached.lines }
+        let feeds = currentFeedHealth()
+        if let cached = supervisorCache, cached.key == key, cached.feeds == feeds { return cached.lines }
         let tables = SupervisorOverview.tables(state, ReportContext(now: now, wallClock: engine.wallClock), minimal: wall)
+            + [feedsTable(feeds, openItems: state.feeds.openItems.count)]
         var lines: [(String, StyleSlot)] = []
         for t in tables {
             let text = t.renderText().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -166,7 +168,7 @@ extension RoundsApp {
                 lines.append((line, style))
             }
         }
-        supervisorCache = (key, lines)
+        supervisorCache = (key, feeds, lines)
         return lines
     }
 

@@ -8,6 +8,7 @@ import RoundsDemo
 import RoundsUI
 import RoundsTerminal
 import RoundsAuth
+import RoundsFeed
 
 /// Settings from `$XDG_CONFIG_HOME/rounds/config`: `key = value` lines, `#` comments.
 struct Config {
@@ -76,6 +77,20 @@ enum ThemeLoader {
 }
 
 enum Interactive {
+    /// The status files the feeds' listeners write beside the journal, for the supervisor view.
+    static func feedHealth(journal: String) -> [FeedHealthLine] {
+        let iso = ISO8601DateFormatter()
+        func time(_ s: String?) -> Timestamp? {
+            guard let s, let d = iso.date(from: s) else { return nil }
+            return Timestamp(milliseconds: Int64((d.timeIntervalSince1970 * 1000).rounded()))
+        }
+        return FeedHealth.read(journal: journal).map { f in
+            FeedHealthLine(feed: f.feed, running: f.running, bind: f.bind, tls: f.tls, senders: f.senders, messages: f.messages,
+                           messagesLastMinute: f.messagesLastMinute, held: f.held, errors: f.errors, lastMessage: time(f.lastMessage),
+                           lastMessageKind: f.lastMessageKind, lastError: f.lastError, lastErrorAt: time(f.lastErrorAt), updated: time(f.updated))
+        }
+    }
+
     /// Whether this user may write the journal file (group members in a read-only group may
     /// still read it: they get a read-only session rather than an error).
     static func canWrite(_ path: String) -> Bool { access(path, W_OK) == 0 || access(path, F_OK) != 0 }
@@ -96,6 +111,8 @@ enum Interactive {
                             readOnly: readOnly || !engine.journal.writable, wall: wall, idleLock: idleLock ?? config.idleLock,
                             authenticator: PAMAuthenticator(service: config.pamService))
         app.screen = wall ? .supervisor : screen
+        // The feeds' health for the supervisor view, as plain values (the UI reads no files).
+        app.feedHealth = { Interactive.feedHealth(journal: path) }
         if let at {
             app.pinnedToPast = true
             app.toggleTimeline(at: at)

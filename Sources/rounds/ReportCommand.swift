@@ -10,10 +10,11 @@ extension ReportFormat: ExpressibleByArgument {}
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print a report: census, beds, worklist, labs, messages, supervisor, handover or changes.",
+        abstract: "Print a report: census, beds, worklist, labs, messages, supervisor, interface, handover or changes.",
         discussion: """
-        census, beds, worklist, labs, messages and supervisor are tables (text, csv, json, markdown, \
-        html). handover is the I-PASS walkthrough as a document for paper or screen (text, \
+        census, beds, worklist, labs, messages, supervisor and interface are tables (text, csv, json, \
+        markdown, html); interface lists the open interface items (with --all, the resolved ones \
+        too), never the messages themselves. handover is the I-PASS walkthrough as a document for paper or screen (text, \
         markdown, html). changes lists what changed for a user since a time or since their last \
         shift ended (--since last-shift, the default). --at TIME shows the hospital as it was then. \
         Every report is recorded in the journal as an export before it is printed. JSON and CSV \
@@ -27,7 +28,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "changes: since this time (\"2026-11-22 07:00\", \"yesterday 19:00\", 8h meaning that long ago) or last-shift.") var since: String?
     @Option(name: .long, help: "changes: for this login (messages to them and their role); default: you.") var user: String?
     @Option(name: .long, help: "Show the hospital as it was at this time (not for changes).") var at: String?
-    @Flag(name: .long, help: "messages: every message, not only those to you, your role or from you (supervisors; recorded in the audit).") var all = false
+    @Flag(name: .long, help: "messages: every message, not only those to you, your role or from you (supervisors; recorded in the audit). interface: resolved items too, not only the open ones.") var all = false
 
     func validate() throws {
         if report == .handover, [.csv, .json].contains(format) { throw ValidationError("the handover report is a document: --format text, markdown or html") }
@@ -37,15 +38,16 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("--since '\(since)' is not a time; use e.g. \"2026-11-22 07:00\", \"yesterday 19:00\", 8h (that long ago) or last-shift")
         }
         if let at { try TimeArgument.validatePast(at) }
-        if all, report != .messages { throw ValidationError("--all applies to the messages report") }
+        if all, report != .messages, report != .interface { throw ValidationError("--all applies to the messages and interface reports") }
     }
 
     func run() throws {
-        try ReportCommand.print(report, journal: Paths.journal(journal), format: format, since: since, user: user, at: at.flatMap(TimeArgument.parse), allMessages: all)
+        try ReportCommand.print(report, journal: Paths.journal(journal), format: format, since: since, user: user, at: at.flatMap(TimeArgument.parse),
+                                allMessages: all && report == .messages, allItems: all && report == .interface)
     }
 
     static func print(_ report: Report, journal path: String, format: ReportFormat, since: String? = nil, user: String? = nil, at: Timestamp? = nil,
-                      allMessages: Bool = false) throws {
+                      allMessages: Bool = false, allItems: Bool = false) throws {
         // Exports are audited: the report is noted in the journal before anything is printed.
         let engine: Engine
         do {
@@ -59,7 +61,7 @@ struct ReportCommand: ParsableCommand {
                 warn("rounds: refused: only a supervisor may list every message (--all); without it the report lists the messages to you, to your role and from you")
                 throw Exit(code: 1)
             }
-            let detail = "report \(report.rawValue) \(format.rawValue)" + (at.map { " at \(Host.localWallClock.dateTime($0))" } ?? "") + (allMessages ? " all" : "")
+            let detail = "report \(report.rawValue) \(format.rawValue)" + (at.map { " at \(Host.localWallClock.dateTime($0))" } ?? "") + (allMessages || allItems ? " all" : "")
             try engine.recordAccess(.exported, patient: nil, detail: detail)
         } catch let exit as Exit {
             throw exit
@@ -76,7 +78,7 @@ struct ReportCommand: ParsableCommand {
         // What was due at that moment shows as due, whether or not a writer had recorded it yet.
         state = Rules.projected(state, at: now)
         let context = ReportContext(now: now, wallClock: engine.wallClock, reader: engine.actor, readerRole: engine.state.staff[engine.actor]?.role,
-                                    allMessages: allMessages)
+                                    allMessages: allMessages, allItems: allItems)
         let text: String
         switch report {
         case .handover:

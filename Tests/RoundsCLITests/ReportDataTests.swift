@@ -130,6 +130,19 @@ func roundsWithRandomHashing(_ args: [String]) throws -> String {
         try appendDirectly(j, actor: "agency-nurse", [.breakGlassStarted(BreakGlassStarted(id: GrantID(state.nextGrant), reason: "covering the desk",
                                                                                        until: state.lastTime + .minutes(30)))])
         #expect(try rounds(["exec", "--journal", j, "admit DOC001 name \"Doc, Test\" dob 1950-01-01 sex f from ed precautions droplet,contact"]).status == 0)
+        // Two messages a feed held as interface items; one is then dismissed (and one retried
+        // with an override), so every column of the interface report has values.
+        let feed = try Engine(journalAt: j, writable: false).state.feeds
+        var events: [Event] = []
+        for n in 0..<2 {
+            let id = InterfaceItemID(feed.nextItem + n)
+            events += [.feedReceived(FeedReceived(key: "EHR|GEN|\(n)", digest: UInt64(n), kind: "ADT^A02", item: id)),
+                       .interfaceItemRaised(InterfaceItemRaised(id: id, key: "EHR|GEN|\(n)", kind: "ADT^A02", problem: "move DOC001 to bed 4W-99: no bed 4W-99",
+                                                                raw: "MSH|^~\\&|EHR|GEN\rPID|1||DOC001", patient: n == 0 ? "DOC001" : nil))]
+        }
+        try appendDirectly(j, actor: "hl7adt", events)
+        #expect(try rounds(["exec", "--journal", j, "interface dismiss I\(feed.nextItem + 1) reason \"entered by hand\""]).status == 0)
+        #expect(try rounds(["exec", "--journal", j, "interface retry I\(feed.nextItem) override \"bariatric bed on order\""]).status == 0)
         return j
     }
 
@@ -137,6 +150,7 @@ func roundsWithRandomHashing(_ args: [String]) throws -> String {
         switch table.report {
         case "audit": ["audit", "--journal", j, "--since", "1d"]
         case "changes": ["report", "changes", "--journal", j, "--since", "1d"]
+        case "interface": ["report", "interface", "--journal", j, "--all"]
         default: ["report", table.report, "--journal", j]
         }
     }
@@ -148,7 +162,7 @@ func roundsWithRandomHashing(_ args: [String]) throws -> String {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let j = try busyJournal(dir)
         let documented = try ReportsDoc.tables()
-        #expect(Set(documented.map(\.report)) == ["census", "beds", "worklist", "labs", "messages", "supervisor", "changes", "audit"])
+        #expect(Set(documented.map(\.report)) == ["census", "beds", "worklist", "labs", "messages", "supervisor", "interface", "changes", "audit"])
         for report in Set(documented.map(\.report)).sorted() {
             let tables = documented.filter { $0.report == report }
             let args = arguments(tables[0], j)
@@ -284,18 +298,19 @@ func roundsWithRandomHashing(_ args: [String]) throws -> String {
                                      urgent: true, replyTo: nil, system: false)),
             .bedBlocked(BedBlocked(bed: freeBed, reason: evil, until: nil, returnsTo: .available)),
             .accessRecorded(AccessRecorded(kind: .viewed, patient: "EVIL01", detail: evil)),
+            .interfaceItemRaised(InterfaceItemRaised(id: InterfaceItemID(state.feeds.nextItem), key: evil, kind: evil, problem: evil, raw: evil, patient: "EVIL01")),
         ]
         try appendDirectly(j, actor: "ev\u{1B}[2Jil\u{202E}", events)
         #expect(try rounds(["report", "beds", "--journal", j, "--format", "json"]).out.contains("\\u001b[2J"), "the name is there, escaped")
 
         var runs: [(String, Run)] = []
         func run(_ args: [String]) throws { runs.append((args.joined(separator: " "), try rounds(args))) }
-        for report in ["census", "beds", "worklist", "labs", "messages", "supervisor", "changes"] {
+        for report in ["census", "beds", "worklist", "labs", "messages", "supervisor", "interface", "changes"] {
             for format in ["text", "csv", "json", "markdown", "html"] {
                 // The demo's creator (this login) is its supervisor: --all lists the evil message
                 // sent between two other logins.
                 try run(["report", report, "--journal", j, "--format", format] + (report == "changes" ? ["--since", "1d", "--user", evil] : [])
-                        + (report == "messages" ? ["--all"] : []))
+                        + (report == "messages" || report == "interface" ? ["--all"] : []))
             }
         }
         for format in ["text", "markdown", "html"] { try run(["report", "handover", "--journal", j, "--format", format]) }
