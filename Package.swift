@@ -77,7 +77,7 @@ let package = Package(
         // Release-build benchmarks with machine-readable output (see Docs/PERFORMANCE.md).
         .executableTarget(
             name: "rounds-bench",
-            dependencies: ["RoundsDomain", "RoundsJournal", "RoundsEngine", "RoundsDemo", "RoundsUI"],
+            dependencies: ["RoundsDomain", "RoundsJournal", "RoundsEngine", "RoundsDemo", "RoundsUI", "HL7v2", "RoundsHL7", "RoundsFeed"],
             swiftSettings: strict),
         // Fakes shared by the test targets: a manual clock, temporary directories, fixtures.
         .target(

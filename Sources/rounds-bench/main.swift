@@ -1,6 +1,7 @@
 // Release-build benchmarks with machine-readable output (one JSON object per line).
 //
 //   swift run -c release rounds-bench [replay|durable|all] [--journal PATH] [--beds N] [--days N]
+//   swift run -c release rounds-bench feed [--messages N] [--window N] [--no-python]
 //
 // `replay` writes (or reuses) a demo journal with history and replays it with and without
 // SHA-256 chain verification; `durable` times single commands made durable with fdatasync.
@@ -22,6 +23,7 @@ func now() -> Double {
 
 func emit(_ fields: [(String, String)]) {
     print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+    fflush(nil)   // one line at a time, so a run cut short keeps what it measured
 }
 
 func value(_ flag: String, _ fallback: String) -> String {
@@ -604,6 +606,10 @@ if mode == "table-read" {
     let dt = now() - t
     emit([("benchmark", "\"table-read\""), ("reads", "\(100 * held.count)"), ("ns_per_read", format3(dt / Double(100 * held.count) * 1e9)),
           ("checksum", "\(total & 0xffff)")])
+}
+
+if mode == "feed" {
+    try FeedBench.run()
 }
 
 if mode == "sizes" {

@@ -1,0 +1,179 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Synchronization
+import HL7v2
+import RoundsDomain
+import RoundsEngine
+import RoundsDemo
+import RoundsHL7
+import RoundsFeed
+import RoundsUI
+
+/// `rounds-bench feed`: the HL7 listener on a 1,000-bed demo hospital, in this process, spoken
+/// to over loopback by client threads (Docs/PERFORMANCE.md, "Feeds").
+/// - throughput: 4 connections each keeping `--window` messages in flight, mixed ADT^A01 and
+///   ORU^R01, every message durable before its ACK;
+/// - the same clients against python-hl7's asyncio MLLP server that only ACKs (`--python`);
+/// - ACK latency at 200 messages a second on one connection, beside one fdatasync's time;
+/// - keystroke to frame in the full-screen app on the same journal while 200 messages a second
+///   arrive.
+enum FeedBench {
+    static func message(_ c: Int, _ i: Int) -> [UInt8] {
+        let mrn = "B\(c)X\(i / 2)"
+        if i % 2 == 0 {
+            return Array("MSH|^~\\&|EHR|GEN|ROUNDS|GEN|20261122070000||ADT^A01^ADT_A01|C\(c)N\(i)|P|2.5.1\rEVN|A01|20261122070000\rPID|1||\(mrn)^^^HOSP^MR||Benchmark^Patient||19600504|F\rPV1|1|E|\r".utf8)
+        }
+        return Array("MSH|^~\\&|LIS|GEN|ROUNDS|GEN|20261122070000||ORU^R01^ORU_R01|C\(c)N\(i)|P|2.5.1\rPID|1||\(mrn)^^^HOSP^MR||Benchmark^Patient||19600504|F\rOBR|1|O\(c)N\(i)||K^Potassium\rOBX|1|NM|K^Potassium||4.\(i % 10)|mmol/L|3.5-5.1|N|||F\r".utf8)
+    }
+
+    /// Sends `count` messages per connection on `connections` threads, `window` in flight each.
+    static func drive(port: Int, connections: Int, count: Int, window: Int, offset: Int) -> (seconds: Double, accepted: Int) {
+        let accepted = Mutex(0)
+        let t0 = now()
+        var threads: [Thread] = []
+        let done = DispatchGroup()
+        for c in 0..<connections {
+            done.enter()
+            let t = Thread {
+                defer { done.leave() }
+                guard let client = try? MLLPClient(host: "127.0.0.1", port: port, timeoutSeconds: 60) else { return }
+                var sent = 0, received = 0, ok = 0
+                while received < count {
+                    while sent < count, sent - received < window {
+                        try? client.send(message(c + offset, sent)); sent += 1
+                    }
+                    guard let ack = try? client.receive() else { break }
+                    received += 1
+                    if ack.count > 20, String(decoding: ack, as: UTF8.self).contains("MSA|AA|") { ok += 1 }
+                }
+                accepted.withLock { $0 += ok }
+            }
+            threads.append(t)
+            t.start()
+        }
+        done.wait()
+        return (now() - t0, accepted.withLock { $0 })
+    }
+
+    static func run() throws {
+        let dir = "\(benchDir)/feed"
+        _ = try? FileManager.default.removeItem(atPath: dir)
+        mkdir(dir, 0o700)
+        let path = "\(dir)/feed.rj"
+        _ = try DemoHospital.write(to: path, options: DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: 1000, days: 0))
+        let setup = try Engine(journalAt: path, actor: "bench", wallClock: .utc)
+        try setup.submit(line: "staff add hl7bench name \"Bench feed\" role feed")
+        let config = try FeedConfig.parse("login = hl7bench\n", path: "bench")
+        let listener = try FeedListener(FeedListener.Options(journalPath: path, port: 0, config: config, log: { _ in }))
+        let port = try listener.start()
+        let perConnection = Int(value("--messages", "25000"))!
+        let window = Int(value("--window", "200"))!
+        // Warm up, then the measured run.
+        _ = drive(port: port, connections: 4, count: 500, window: window, offset: 100)
+        let r = drive(port: port, connections: 4, count: perConnection, window: window, offset: 0)
+        emit([("benchmark", "\"feed-throughput\""), ("connections", "4"), ("window", "\(window)"), ("messages", "\(4 * perConnection)"),
+              ("accepted", "\(r.accepted)"), ("seconds", format3(r.seconds)), ("messages_per_second", "\(Int(Double(4 * perConnection) / r.seconds))"),
+              ("journal_records", "\(try Engine(journalAt: path, writable: false).state.lastSeq)")])
+
+        // ACK latency at 200 messages a second, and one fdatasync of a small write.
+        var syncs: [Double] = []
+        let probe = open("\(dir)/probe", O_WRONLY | O_CREAT, 0o600)
+        var block = [UInt8](repeating: 0x41, count: 256)
+        for i in 0..<200 {
+            _ = pwrite(probe, &block, block.count, off_t(i * 256))
+            let t = now(); fdatasync(probe); syncs.append(now() - t)
+        }
+        close(probe)
+        syncs.sort()
+        let client = try MLLPClient(host: "127.0.0.1", port: port, timeoutSeconds: 10)
+        var latencies: [Double] = []
+        let t0 = now()
+        for i in 0..<2_000 {
+            let due = t0 + Double(i) * 0.005
+            while now() < due { usleep(200) }
+            let t = now()
+            try client.send(message(9, i))
+            _ = try client.receive()
+            latencies.append(now() - t)
+        }
+        latencies.sort()
+        func pct(_ a: [Double], _ p: Double) -> Double { a[min(a.count - 1, Int(Double(a.count) * p))] }
+        emit([("benchmark", "\"feed-ack-latency\""), ("rate_per_second", "200"), ("messages", "\(latencies.count)"),
+              ("p50_ms", format3(pct(latencies, 0.5) * 1e3)), ("p99_ms", format3(pct(latencies, 0.99) * 1e3)), ("max_ms", format3(latencies.last! * 1e3)),
+              ("fdatasync_p50_ms", format3(pct(syncs, 0.5) * 1e3)), ("fdatasync_p99_ms", format3(pct(syncs, 0.99) * 1e3)),
+              ("p99_above_fdatasync_p50_ms", format3((pct(latencies, 0.99) - pct(syncs, 0.5)) * 1e3))])
+
+        // Keystrokes in the full-screen app while the feed delivers 200 messages a second.
+        let engine = try Engine(journalAt: path, actor: "bench", wallClock: .utc, writable: false)
+        let app = RoundsApp(engine: engine, hospitalName: "Bench", readOnly: true, idleLock: nil)
+        _ = app.render(width: 160, height: 45)
+        let feeding = Mutex(true)
+        let feeder = Thread {
+            guard let c = try? MLLPClient(host: "127.0.0.1", port: port, timeoutSeconds: 10) else { return }
+            let f0 = now()
+            var i = 0
+            while feeding.withLock({ $0 }) {
+                let due = f0 + Double(i) * 0.005
+                while now() < due { usleep(200) }
+                try? c.send(message(8, i)); _ = try? c.receive()
+                i += 1
+            }
+        }
+        feeder.start()
+        let browsing: [Key] = [.down, .down, .down, .up, .char("2"), .down, .char("o"), .down, .char("3"), .char("o"), .down, .char("4"), .down,
+                               .char("o"), .pageDown, .char("1"), .pageDown, .char("o")]
+        var keys: [Double] = []
+        for i in 0..<600 {
+            // The terminal loop polls every 250 ms between keys; keys come about 9 a second.
+            usleep(110_000)
+            let t = now()
+            _ = app.poll()
+            app.handle(browsing[i % browsing.count])
+            _ = app.render(width: 160, height: 45)
+            keys.append(now() - t)
+        }
+        feeding.withLock { $0 = false }
+        keys.sort()
+        emit([("benchmark", "\"keystroke-while-feeding\""), ("rate_per_second", "200"), ("size", "\"160x45\""), ("keys", "\(keys.count)"),
+              ("p50_ms", format3(pct(keys, 0.5) * 1e3)), ("p99_ms", format3(pct(keys, 0.99) * 1e3)), ("max_ms", format3(keys.last! * 1e3))])
+        listener.stop()
+
+        // python-hl7's asyncio MLLP server that only ACKs, on the same messages and clients.
+        if !CommandLine.arguments.contains("--no-python") {
+            let script = """
+            import asyncio, sys, hl7.mllp
+            async def handle(reader, writer):
+                try:
+                    while not reader.at_eof():
+                        msg = await reader.readmessage()
+                        writer.writemessage(msg.create_ack())
+                        await writer.drain()
+                except asyncio.IncompleteReadError:
+                    pass
+            async def main():
+                server = await hl7.mllp.start_hl7_server(handle, host="127.0.0.1", port=int(sys.argv[1]))
+                print("ready", flush=True)
+                async with server:
+                    await server.serve_forever()
+            asyncio.run(main())
+            """
+            let py = Process()
+            py.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            let pyPort = 20_000 + Int(getpid() % 10_000)
+            py.arguments = ["-c", script, "\(pyPort)"]
+            let out = Pipe()
+            py.standardOutput = out
+            try py.run()
+            _ = out.fileHandleForReading.availableData
+            _ = drive(port: pyPort, connections: 4, count: 500, window: window, offset: 100)
+            let p = drive(port: pyPort, connections: 4, count: perConnection, window: window, offset: 0)
+            py.terminate(); py.waitUntilExit()
+            let roundsRate = Double(4 * perConnection) / r.seconds, pythonRate = Double(4 * perConnection) / p.seconds
+            emit([("benchmark", "\"feed-python-hl7-ack-only\""), ("messages", "\(4 * perConnection)"), ("accepted", "\(p.accepted)"),
+                  ("seconds", format3(p.seconds)), ("messages_per_second", "\(Int(pythonRate))"),
+                  ("rounds_over_python", format3(roundsRate / pythonRate))])
+        }
+    }
+}
