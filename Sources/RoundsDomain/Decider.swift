@@ -50,7 +50,7 @@ public func defaultDue(for priority: Priority, from now: Timestamp) -> Timestamp
     }
 }
 
-private struct Decision {
+struct Decision {
     let s: HospitalState
     let now: Timestamp
     let actor: Login

@@ -58,8 +58,10 @@ public enum FeedAction: Equatable, Sendable {
     case register(Patient)
     /// A08: demographics and the attending; nil leaves a value as it is.
     case update(mrn: MRN, name: String?, dateOfBirth: LocalDate?, sex: Sex?, attending: String??)
-    /// A02 (and A12, back to the bed before): into `bed`, from the queue or another bed.
+    /// A02: into `bed`, from the queue or another bed.
     case moveTo(mrn: MRN, bed: BedID)
+    /// A12: back to `bed`; when that is the bed just left, its cleaning request is cancelled.
+    case cancelTransfer(mrn: MRN, bed: BedID)
     /// A03.
     case discharge(mrn: MRN, disposition: Disposition)
     /// A11: off the placement queue.
@@ -92,6 +94,7 @@ public enum FeedAction: Equatable, Sendable {
         case .register(let p): "register \(p.mrn)"
         case .update(let mrn, _, _, _, _): "update \(mrn)"
         case .moveTo(let mrn, let bed): "move \(mrn) to bed \(bed)"
+        case .cancelTransfer(let mrn, let bed): "cancel the transfer of \(mrn) (back to bed \(bed))"
         case .discharge(let mrn, let d): "discharge \(mrn) (\(d.rawValue))"
         case .cancelAdmission(let mrn): "cancel the admission of \(mrn)"
         case .cancelDischarge(let mrn): "cancel the discharge of \(mrn)"
@@ -159,8 +162,9 @@ public struct FeedState: Equatable, Sendable {
     /// How many message keys are remembered for the duplicate check (about eight hours of a
     /// busy hospital's feeds at 3 messages a second; senders resend within minutes).
     public static let duplicateWindow = 100_000
-    /// Digest of the last message seen with each key.
-    public internal(set) var seen: [String: UInt64] = [:]
+    /// Digests of the messages seen with each key (the last `digestsPerKey`).
+    public internal(set) var seen: [String: [UInt64]] = [:]
+    public static let digestsPerKey = 8
     /// Keys in the order first seen, oldest at `seenHead`, for forgetting the oldest.
     var seenOrder: [String] = []
     var seenHead = 0
@@ -176,8 +180,17 @@ public struct FeedState: Equatable, Sendable {
 
     public init() {}
 
+    /// Whether this exact message (key and digest) was seen before.
+    public func isDuplicate(key: String, digest: UInt64) -> Bool { seen[key]?.contains(digest) == true }
+
     mutating func remember(_ key: String, _ digest: UInt64) {
-        if seen.updateValue(digest, forKey: key) == nil {
+        if let i = seen.index(forKey: key) {
+            if !seen.values[i].contains(digest) {
+                seen.values[i].append(digest)
+                if seen.values[i].count > FeedState.digestsPerKey { seen.values[i].removeFirst() }
+            }
+        } else {
+            seen[key] = [digest]
             seenOrder.append(key)
             if seenOrder.count - seenHead > FeedState.duplicateWindow {
                 seen[seenOrder[seenHead]] = nil
@@ -215,14 +228,15 @@ extension Decider {
             guard let item = s.feeds.items[id] else { throw Refusal("no interface item \(id)") }
             guard item.status.isOpen else { throw Refusal("interface item \(id) is \(item.status.rawValue)") }
             retried = item
-        } else if s.feeds.seen[m.key] == m.digest {
+        } else if s.feeds.isDuplicate(key: m.key, digest: m.digest) {
             return []   // the same message again: accepted, applied once
         }
         let raw = m.raw.utf8.count <= maxRawBytes ? m.raw : String(decoding: m.raw.utf8.prefix(maxRawBytes), as: UTF8.self) + " [cut]"
         func hold(_ problem: String) -> [Event] {
             let id = retried?.id ?? InterfaceItemID(s.feeds.nextItem)
+            // A retry refused again records its new problem; the message is already held.
             let raised = Event.interfaceItemRaised(InterfaceItemRaised(id: id, key: m.key, kind: m.kind, problem: problem,
-                                                                       raw: raw, patient: m.patient))
+                                                                       raw: retried == nil ? raw : "", patient: m.patient))
             if retried != nil { return [raised] }
             return [.feedReceived(FeedReceived(key: m.key, digest: m.digest, kind: m.kind, item: id)), raised]
         }
@@ -248,20 +262,31 @@ extension Decider {
 }
 
 /// Applies a message's actions one after another, each judged against what the earlier ones
-/// leave. The state is copied only when a later action needs the earlier ones' events.
+/// leave. The state is copied only when a later action must read the earlier ones' events
+/// through the decider; orders, results and a new patient's bed are worked out from the
+/// events themselves, so a busy feed does not copy the hospital for each message.
 private struct FeedRun {
+    let base: HospitalState
     var state: HospitalState
     let now: Timestamp
     let actor: Login
     let override: String?
     var events: [Event] = []
     var unapplied = 0
+    /// Numbers for labs and tasks this message creates, ahead of the state.
+    var labCounter: Int
+    var taskCounter: Int
+    /// Labs this message ordered, by the sender's order and test.
+    var newLabs: [String: LabOrder] = [:]
+    /// Patients this message registered.
+    var registered: Set<MRN> = []
 
     init(state: HospitalState, now: Timestamp, actor: Login, override: String?) {
-        self.state = state; self.now = now; self.actor = actor; self.override = override
+        self.base = state; self.state = state; self.now = now; self.actor = actor; self.override = override
+        labCounter = state.nextLab; taskCounter = state.nextTask
     }
 
-    /// The state after every event so far.
+    /// The state after every event so far (copied from `base` the first time it is needed).
     mutating func current() -> HospitalState {
         if unapplied > 0 {
             var seq = state.lastSeq
@@ -271,16 +296,48 @@ private struct FeedRun {
         return state
     }
 
-    mutating func emit(_ list: [Event]) { events += list; unapplied += list.count }
+    mutating func emit(_ list: [Event]) {
+        for e in list {
+            switch e {
+            case .labOrdered(let o): labCounter = max(labCounter, o.id.number + 1)
+            case .taskCreated(let t): taskCounter = max(taskCounter, t.id.number + 1)
+            case .patientRecorded(let p): registered.insert(p.mrn)
+            default: break
+            }
+        }
+        events += list; unapplied += list.count
+    }
 
     mutating func decide(_ c: Command) throws(Refusal) {
         emit(try Decider.decide(c, in: current(), at: now, by: actor))
     }
 
+    /// A bed as the sender named it, or the same with its number zero-padded (`5T-7` is
+    /// `5T-07` here).
+    func resolveBed(_ id: BedID, in s: HospitalState) -> BedID {
+        if s.beds[id] != nil { return id }
+        guard let dash = id.lastIndex(of: "-") else { return id }
+        let unit = id[..<dash], number = id[id.index(after: dash)...]
+        guard !number.isEmpty, number.count < 3, number.allSatisfy({ $0.isASCII && $0.isNumber }) else { return id }
+        for width in [2, 3] where number.count < width {
+            let padded = "\(unit)-\(String(repeating: "0", count: width - number.count))\(number)"
+            if s.beds[padded] != nil { return padded }
+        }
+        return id
+    }
+
+    /// Refuses a bed Rounds does not have, saying where the name came from.
+    func knownBed(_ id: BedID, in s: HospitalState) throws(Refusal) -> Bed {
+        if let b = s.beds[id] { return b }
+        do throws(Refusal) { return try Decision(s: s, now: now, actor: actor).bed(id) } catch {
+            throw Refusal("\(error.reason) (from the message's location)",
+                          hint: (error.hint.map { $0 + "; " } ?? "") + "map the sender's locations to Rounds' beds under [units] or [beds] in the feed's mapping file")
+        }
+    }
+
     /// A patient the message registers when Rounds does not know them yet.
     mutating func register(_ p: Patient?, as mrn: MRN) throws(Refusal) {
-        let s = current()
-        guard s.patients[mrn] == nil else { return }
+        guard base.patients[mrn] == nil, !registered.contains(mrn) else { return }
         guard var p else { throw Refusal("\(mrn) is not a patient Rounds knows", hint: "admit them first, or send the patient's name, date of birth and sex") }
         p.mrn = mrn
         guard IdentifierSyntax.isValidMRN(Substring(mrn)) else { throw Refusal("'\(mrn)' is not a valid MRN", hint: "use 3–20 letters, digits or -") }
@@ -300,13 +357,28 @@ private struct FeedRun {
             a.mrn = s.feeds.resolve(a.mrn)
             if let st = s.stay(of: a.mrn) {
                 // The same admission sent again with a new control id, or with its bed now.
-                guard let bed else { return }
+                guard let named = bed else { return }
+                let bed = resolveBed(named, in: s)
                 if st.bed == bed { return }
+                _ = try knownBed(bed, in: s)
                 if st.phase == .waiting { try decide(.assign(mrn: a.mrn, bed: bed, override: override)); return }
                 throw Refusal("\(a.mrn) is already admitted, in bed \(st.bed ?? "?")", hint: "send an A02 transfer to move them")
             }
+            let before = events.count
             try decide(.admit(a))
-            if let bed { try decide(.assign(mrn: a.mrn, bed: bed, override: override)) }
+            guard let bed else { return }
+            // The bed for the stay just requested, judged from the admission's own events.
+            var stay: StayID?, patient = s.patients[a.mrn], needs: Set<BedAttribute> = []
+            for e in events[before...] {
+                if case .admissionRequested(let r) = e { stay = r.stay; needs = r.needs }
+                if case .patientRecorded(let p) = e { patient = p }
+            }
+            guard let stay else { throw Refusal("the admission of \(a.mrn) was not recorded") }
+            let b = try knownBed(resolveBed(bed, in: s), in: s)
+            let d = Decision(s: s, now: now, actor: actor)
+            try d.checkBedTakes(b, mrn: a.mrn)
+            let ov = try d.overrideCovering(Decider.placementProblems(patient: patient, needs: needs, bed: b), override)
+            emit([.bedAssigned(BedAssigned(mrn: a.mrn, stay: stay, bed: b.id, override: ov))])
 
         case .register(let p):
             let mrn = s.feeds.resolve(p.mrn)
@@ -331,11 +403,30 @@ private struct FeedRun {
                                                needs: st.needs, wantedUnit: st.wantedUnit))])
             }
 
-        case let .moveTo(mrn0, bed):
+        case let .moveTo(mrn0, named):
             let mrn = s.feeds.resolve(mrn0)
             guard let st = s.stay(of: mrn) else { throw Refusal("\(mrn) is not admitted here", hint: "an A01 admits the patient first") }
+            let bed = resolveBed(named, in: s)
+            _ = try knownBed(bed, in: s)
             if st.phase == .waiting { try decide(.assign(mrn: mrn, bed: bed, override: override)); return }
             if st.bed == bed { return }
+            try decide(.transfer(mrn: mrn, bed: bed, override: override))
+
+        case let .cancelTransfer(mrn0, named):
+            let mrn = s.feeds.resolve(mrn0)
+            guard let st = s.stay(of: mrn), st.phase == .inBed, let from = st.bed else { throw Refusal("\(mrn) is not in a bed here", hint: "nothing to cancel") }
+            let bed = resolveBed(named, in: s)
+            let b = try knownBed(bed, in: s)
+            if from == bed { return }
+            // Back to the bed just left: its cleaning request is cancelled, as for a cancelled
+            // discharge, and the patient moves back. Any other bed must be ready as usual.
+            let justLeft = st.history.dropLast().last?.bed == bed && b.patient == nil && (b.status == .dirty || b.status == .cleaning)
+            if justLeft {
+                if let t = s.cleaningTask[bed], s.tasks[t]?.status.isClosed == false {
+                    emit([.taskStatusChanged(TaskStatusChanged(id: t, status: .cancelled, note: "Transfer cancelled: \(mrn) is back in the bed"))])
+                }
+                emit([.bedStatusChanged(BedStatusChanged(bed: bed, status: .available))])
+            }
             try decide(.transfer(mrn: mrn, bed: bed, override: override))
 
         case let .discharge(mrn0, disposition):
@@ -385,7 +476,7 @@ private struct FeedRun {
             emit([.patientMerged(PatientMerged(survivor: survivor, merged: merged))])
 
         case let .orderLab(order, mrn0, test, priority, neededBy, register):
-            if s.feeds.labByOrder[order] != nil { return }   // ordered before
+            if s.feeds.labByOrder[order] != nil || newLabs[order] != nil { return }   // ordered before
             let mrn = s.feeds.resolve(mrn0)
             try self.register(register, as: mrn)
             try orderLab(order: order, mrn: mrn, test: test, priority: priority, neededBy: neededBy)
@@ -397,14 +488,17 @@ private struct FeedRun {
 
         case let .resultLab(order, mrn0, test, result, status, register):
             let mrn = s.feeds.resolve(mrn0)
-            var id = s.feeds.labByOrder[order]
-            if id == nil {
+            if newLabs[order] == nil, s.feeds.labByOrder[order] == nil {
                 try self.register(register, as: mrn)
                 try orderLab(order: order, mrn: mrn, test: test, priority: .routine, neededBy: nil)
-                id = current().feeds.labByOrder[order]
             }
-            guard let id else { throw Refusal("order \(order) could not be recorded") }
-            try self.result(id, result, status)
+            if let lab = newLabs[order] {
+                newLabs[order] = try self.result(lab, result, status)
+            } else if let id = s.feeds.labByOrder[order], let lab = s.labs[id] {
+                newLabs[order] = try self.result(lab, result, status)
+            } else {
+                throw Refusal("order \(order) is archived", hint: "a result for an order older than \(HospitalState.retention.description) is entered by hand")
+            }
 
         case let .book(appt, mrn0, kind, resource, start, end, title, register):
             if let id = s.feeds.procedureByAppointment[appt] {
@@ -436,36 +530,50 @@ private struct FeedRun {
         }
     }
 
+    /// An order from the feed, worked out without the decider (its checks are the same).
     mutating func orderLab(order: String, mrn: MRN, test: String, priority: Priority, neededBy: Timestamp?) throws(Refusal) {
-        let before = events.count
+        guard base.patients[mrn] != nil || registered.contains(mrn) else {
+            throw Refusal("\(mrn) is not a patient Rounds knows", hint: "admit them first, or send the patient's name, date of birth and sex")
+        }
+        let code = test.uppercased()
+        guard (1...16).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            throw Refusal("'\(test)' is not a test code", hint: "map the sender's code to a Rounds test under [tests] in the mapping file")
+        }
         // A needed-by time already past is kept as now: the order is late, not wrong.
         let needed = neededBy.map { max($0, now + .minutes(1)) }
-        try decide(.orderLab(mrn: mrn, test: test, priority: priority, neededBy: needed))
-        for i in before..<events.count { if case .labOrdered(var e) = events[i] { e.external = order; events[i] = .labOrdered(e) } }
+        let id = LabID(labCounter)
+        emit([.labOrdered(LabOrdered(id: id, mrn: mrn, test: code, priority: priority, neededBy: needed, external: order))])
+        newLabs[order] = LabOrder(id: id, mrn: mrn, test: code, priority: priority, status: .ordered, orderedAt: now, neededBy: needed,
+                                  collectedAt: nil, receivedAt: nil, resultedAt: nil, result: nil, acknowledgedBy: nil, acknowledgedAt: nil,
+                                  communication: nil, criticalTask: nil, external: order)
     }
 
     /// A result from the lab's system: preliminary, final or corrected. Critical results raise
-    /// the same communicate-with-read-back task as a typed one, once per critical value.
-    mutating func result(_ id: LabID, _ given: LabResult, _ status: ResultStatus) throws(Refusal) {
-        let s = current()
-        guard let l = s.labs[id] else { throw Refusal("lab \(id) is archived") }
+    /// the same communicate-with-read-back task as a typed one, once per critical value. A
+    /// flag the lab left empty (or normal) is checked against the lab catalogue's limits, so a
+    /// critical value is never taken as normal. Returns the lab as it now is.
+    mutating func result(_ l: LabOrder, _ sent: LabResult, _ status: ResultStatus) throws(Refusal) -> LabOrder {
+        let s = base
+        let id = l.id
         if l.status == .cancelled { throw Refusal("lab \(id) was cancelled", hint: "a coordinator decides whether the result stands") }
-        try checkFeedText(given.value, "the value", max: 60)
-        try checkFeedText(given.units, "the units", max: 30)
-        try checkFeedText(given.range, "the range", max: 60)
+        try checkFeedText(sent.value, "the value", max: 60)
+        try checkFeedText(sent.units, "the units", max: 30)
+        try checkFeedText(sent.range, "the range", max: 60)
+        var given = sent
+        if let known = LabCatalog.test(l.test) {
+            if let flag = known.flag(for: given.value), flag.severity > given.flag.severity { given.flag = flag }
+            if given.units.isEmpty { given.units = known.units }
+            if given.range.isEmpty { given.range = known.range }
+        }
         let resulted = l.status == .resulted
         // A final result sent again unchanged is nothing new; a changed one is a correction.
-        if resulted, l.result == given, status != .corrected { return }
+        if resulted, l.result == given, status != .corrected { return l }
         let effective: ResultStatus = resulted && status == .final ? .corrected : status
         if resulted, effective == .preliminary { throw Refusal("lab \(id) already has a final result", hint: "a preliminary result cannot replace it") }
         var task: TaskID? = nil
         let stillUntold = l.criticalTask.map { t in s.tasks[t]?.status.isClosed == false } ?? false
         if given.flag == .critical {
-            if stillUntold, l.result?.value == given.value {
-                task = l.criticalTask
-            } else {
-                task = TaskID(s.nextTask)
-            }
+            task = stillUntold && l.result?.value == given.value ? l.criticalTask : TaskID(taskCounter)
         }
         emit([.labResulted(LabResulted(id: id, result: given, criticalTask: task, status: effective))])
         if let task, task != l.criticalTask {
@@ -475,13 +583,19 @@ private struct FeedRun {
                                            kind: .criticalresult, priority: .stat, due: now + s.policy.criticalWindow,
                                            owner: .role(.coordinator), patient: l.mrn, link: .lab(id), note: nil))])
         }
+        var after = l
+        after.status = effective == .preliminary ? .preliminary : .resulted
+        after.result = given
+        after.resultStatus = effective
+        if let task { after.criticalTask = task }
         // A procedure flagged not ready becomes ready when its last missing lab is resulted.
-        guard effective != .preliminary else { return }
+        guard effective != .preliminary else { return after }
         for pid in s.scheduledProcedures.sorted() {
             guard let p = s.procedures[pid], p.mrn == l.mrn, let t = p.notReadyTask, s.tasks[t]?.status.isClosed == false,
                   s.missingTests(for: p).allSatisfy({ $0.caseInsensitiveCompare(l.test) }) else { continue }
             emit([.taskStatusChanged(TaskStatusChanged(id: t, status: .done, note: "All required labs for \(pid) are resulted"))])
         }
+        return after
     }
 }
 
@@ -563,6 +677,10 @@ extension HospitalState {
             stays[e.stay]!.dischargedAt = nil
             stays[e.stay]!.disposition = nil
             activeStay[e.mrn] = e.stay
+            // The follow-up after discharge no longer applies: the patient is back.
+            for t in openTasks where tasks[t]?.kind == .followup && tasks[t]?.link == .stay(e.stay) {
+                setTaskStatus(t, .cancelled, note: "Discharge cancelled", at: now, by: r.actor)
+            }
             if let bed = e.bed, beds.keys.contains(bed) {
                 if let t = cleaningTask.removeValue(forKey: bed), tasks[t]?.status.isClosed == false {
                     setTaskStatus(t, .cancelled, note: "Discharge cancelled: \(e.mrn) is back in the bed", at: now, by: r.actor)

@@ -379,7 +379,12 @@ extension FeedState {
     func write(to w: inout ByteWriter) {
         let keys = rememberedKeys
         w.varint(UInt64(keys.count))
-        for k in keys { w.put(k); w.varint(seen[k] ?? 0) }
+        for k in keys {
+            w.put(k)
+            let digests = seen[k] ?? []
+            w.varint(UInt64(digests.count))
+            for d in digests { w.varint(d) }
+        }
         w.table(items); w.idSet(openItems); w.dictionary(mergedInto); w.put(nextItem); w.put(received)
     }
     init(from r: inout ByteReader) throws(CodecError) {
@@ -389,8 +394,11 @@ extension FeedState {
         seenOrder.reserveCapacity(n)
         for _ in 0..<n {
             let k: String = try r.get()
-            let digest = try r.varint()
-            guard seen.updateValue(digest, forKey: k) == nil else { throw CodecError("a message key appears twice") }
+            let count = try r.count()
+            guard (1...FeedState.digestsPerKey).contains(count) else { throw CodecError("a message key with \(count) digests") }
+            var digests: [UInt64] = []
+            for _ in 0..<count { digests.append(try r.varint()) }
+            guard seen.updateValue(digests, forKey: k) == nil else { throw CodecError("a message key appears twice") }
             seenOrder.append(k)
         }
         items = try r.table()

@@ -93,6 +93,8 @@ public enum ResultStatus: String, Vocabulary {
 
 public enum ResultFlag: String, Vocabulary {
     case normal, abnormal, critical
+    /// 0 normal, 1 abnormal, 2 critical: the more severe of two flags wins.
+    public var severity: Int { self == .normal ? 0 : self == .abnormal ? 1 : 2 }
 }
 
 public enum ProcedureKind: String, Vocabulary {

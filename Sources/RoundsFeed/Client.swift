@@ -85,15 +85,32 @@ public final class MLLPClient {
         }
     }
 
-    /// Sends a message and reads what answers it: one ACK in original mode; in enhanced mode
-    /// (MSH-15/16 set) the commit ACK and, when one follows within two seconds, the
-    /// application ACK.
-    public func exchange(_ message: [UInt8], enhanced: Bool) throws(Failure) -> [[UInt8]] {
+    /// Sends a message and reads what answers it. Original mode: one ACK. Enhanced mode: the
+    /// ACKs MSH-15 and MSH-16 ask for; one that is sent only on error (`ER`) or only on success
+    /// (`SU`) may not come, so it is waited for two seconds at most, and silence is returned as
+    /// no ACK (the message was accepted, as asked).
+    public func exchange(_ message: [UInt8], accept: String = "", application: String = "") throws(Failure) -> [[UInt8]] {
         try send(message)
-        guard let first = try receive() else { throw Failure("no acknowledgement within \(timeoutMilliseconds / 1000) s") }
-        var acks = [first]
-        if enhanced, MLLPClient.code(of: first).map({ $0 == "CA" }) == true, let second = try receive(timeout: 2_000) {
-            acks.append(second)
+        let accept = accept.uppercased(), application = application.uppercased()
+        if accept.isEmpty && application.isEmpty {
+            guard let ack = try receive() else { throw Failure("no acknowledgement within \(timeoutMilliseconds / 1000) s") }
+            return [ack]
+        }
+        var acks: [[UInt8]] = []
+        // The commit ACK: always for AL (or empty MSH-15 with MSH-16 set: no commit ACK).
+        if accept == "AL" {
+            guard let ack = try receive() else { throw Failure("no commit acknowledgement within \(timeoutMilliseconds / 1000) s") }
+            acks.append(ack)
+        } else if accept == "ER" || accept == "SU", let ack = try receive(timeout: 2_000) {
+            acks.append(ack)
+        }
+        // No application ACK follows a commit error or reject.
+        if let first = acks.first, let code = MLLPClient.code(of: first), code == "CE" || code == "CR" { return acks }
+        if application == "AL" || application.isEmpty {
+            guard let ack = try receive() else { throw Failure("no application acknowledgement within \(timeoutMilliseconds / 1000) s") }
+            acks.append(ack)
+        } else if application == "ER" || application == "SU", let ack = try receive(timeout: 2_000) {
+            acks.append(ack)
         }
         return acks
     }

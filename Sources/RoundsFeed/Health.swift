@@ -29,11 +29,27 @@ public final class FeedHealth: Sendable {
         public var lastMessageKind: String?
         public var lastError: String?
         public var lastErrorAt: String?
+        /// Set when the status is read: the listener's process is gone though it never said it
+        /// stopped (killed, or the host restarted); `running` is then false.
+        public var exitedUnexpectedly: Bool?
 
         enum CodingKeys: String, CodingKey {
             case feed, pid, bind, tls, running, started, updated, senders, messages
             case messagesLastMinute = "messages_last_minute", held, errors
             case lastMessage = "last_message", lastMessageKind = "last_message_kind", lastError = "last_error", lastErrorAt = "last_error_at"
+            case exitedUnexpectedly = "exited_unexpectedly"
+        }
+
+        /// Every key always present, `null` when there is no value (as in every report).
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(feed, forKey: .feed); try c.encode(pid, forKey: .pid); try c.encode(bind, forKey: .bind)
+            try c.encode(tls, forKey: .tls); try c.encode(running, forKey: .running); try c.encode(started, forKey: .started)
+            try c.encode(updated, forKey: .updated); try c.encode(senders, forKey: .senders); try c.encode(messages, forKey: .messages)
+            try c.encode(messagesLastMinute, forKey: .messagesLastMinute); try c.encode(held, forKey: .held); try c.encode(errors, forKey: .errors)
+            try c.encode(lastMessage, forKey: .lastMessage); try c.encode(lastMessageKind, forKey: .lastMessageKind)
+            try c.encode(lastError, forKey: .lastError); try c.encode(lastErrorAt, forKey: .lastErrorAt)
+            try c.encode(exitedUnexpectedly ?? false, forKey: .exitedUnexpectedly)
         }
     }
 
@@ -145,8 +161,15 @@ public final class FeedHealth: Sendable {
         let dir = journal + ".feeds"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
         return names.filter { $0.hasSuffix(".json") }.sorted().compactMap { name in
-            guard let data = FileManager.default.contents(atPath: dir + "/" + name) else { return nil }
-            return try? JSONDecoder().decode(Status.self, from: data)
+            guard let data = FileManager.default.contents(atPath: dir + "/" + name),
+                  var status = try? JSONDecoder().decode(Status.self, from: data) else { return nil }
+            // A listener killed (or a host restarted) never wrote "stopped": ask the kernel.
+            if status.running, kill(status.pid, 0) != 0, errno == ESRCH {
+                status.running = false
+                status.exitedUnexpectedly = true
+                status.senders = []
+            }
+            return status
         }
     }
 }

@@ -45,6 +45,32 @@ public final class FeedListener: @unchecked Sendable {
     let tls: NIOSSLContext?
     let mapperBox: NIOLockedValueBox<FeedMapper>
     public let health: FeedHealth
+    /// The lock that makes this the only listener of its feed on this journal.
+    let lockFD: Int32
+
+    /// One listener per feed: an exclusive lock on `JOURNAL.feeds/LOGIN.lock`, held while the
+    /// listener runs, naming its process.
+    static func takeLock(journal: String, login: Login) throws -> Int32 {
+        let dir = journal + ".feeds"
+        if access(dir, F_OK) != 0 { mkdir(dir, 0o2770) }
+        let path = dir + "/" + login + ".lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o660)
+        guard fd >= 0 else {
+            throw FeedSetupError(message: "cannot open \(path): \(String(cString: strerror(errno)))", hint: "the listener needs to write beside the journal")
+        }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let n = pread(fd, &buffer, 31, 0)
+            let pid = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+            Glibc.close(fd)
+            throw FeedSetupError(message: "another listener for the feed \(login) is already running on this journal (pid \(pid))",
+                                 hint: "one listener per feed: stop that one first, or give this feed its own login")
+        }
+        _ = ftruncate(fd, 0)
+        let text = "\(getpid())\n"
+        _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
+        return fd
+    }
 
     public init(_ options: Options) throws {
         self.options = options
@@ -52,9 +78,14 @@ public final class FeedListener: @unchecked Sendable {
         mapperBox = NIOLockedValueBox(FeedMapper(config: options.config))
         health = FeedHealth(login: options.config.login, statusPath: options.statusPath, clock: options.clock)
         tls = try FeedListener.tlsContext(options.config)
+        lockFD = try FeedListener.takeLock(journal: options.journalPath, login: options.config.login)
         let engine = try Engine(journalAt: options.journalPath, actor: options.config.login, clock: options.clock, wallClock: Host.localWallClock, io: options.io)
         engine.origin = Host.origin(program: "rounds hl7 listen")
         guard let member = engine.state.staff[options.config.login], member.role == .feed else {
+            if let member = engine.state.staff[options.config.login] {
+                throw FeedSetupError(message: "\(options.config.login) is on the staff roster as \(member.role.label), not as a feed",
+                                     hint: "a feed has a login of its own: set login = NAME in the mapping file and add it with staff add NAME name \"ADT feed\" role feed")
+            }
             throw FeedSetupError(message: "\(options.config.login) is not on the staff roster as a feed, so it may not record messages",
                                  hint: "a supervisor adds it: rounds exec --journal \(options.journalPath) 'staff add \(options.config.login) name \"ADT feed\" role feed'")
         }
@@ -111,15 +142,24 @@ public final class FeedListener: @unchecked Sendable {
         let port = channel.localAddress?.port ?? options.port
         health.started(bind: "\(options.host):\(port)", tls: tls != nil)
         log("listening on \(options.host):\(port) for feed \(config.login)\(tls != nil ? " with TLS" : "")\(config.tlsClientCA != nil ? " (client certificates required)" : "")"
-            + (config.allow.isEmpty ? "" : "; senders allowed: \(config.allow.map(\.description).joined(separator: ", "))"))
+            + (config.allow.isEmpty ? "; no allow list: any sender that can reach this address may connect" : "; senders allowed: \(config.allow.map(\.description).joined(separator: ", "))"))
         return port
     }
+
+    /// Notes a refused reload in the feed's health (the reason is in the log).
+    public func reloadRefused(_ reason: String) { health.note(error: "mapping reload refused: \(reason)") }
 
     /// Reloads the mapping file (SIGHUP): new connections and retries use the new mapping.
     public func reload(_ config: FeedConfig) {
         mapperBox.withLockedValue { $0 = FeedMapper(config: config) }
         applier.retryAfterReload()
         options.log("mapping reloaded")
+    }
+
+    /// An error from binding or the network, in words (errno's text for a system call).
+    public static func reason(_ error: any Error) -> String {
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)) }
+        return "\(error)"
     }
 
     /// Stops accepting new connections (`wait` then returns).
@@ -135,6 +175,7 @@ public final class FeedListener: @unchecked Sendable {
         applier.stop()
         try? group.syncShutdownGracefully()
         health.stopped()
+        Glibc.close(lockFD)
     }
 
     /// Blocks until the server channel closes.
@@ -274,6 +315,13 @@ final class Applier: @unchecked Sendable {
         for job in jobs { if case .submit(let m) = job.work { commands.append(.feedMessage(m)) } }
         var outcomes: [Result<[Recorded], Refusal>] = []
         var failure: String?
+        // Which messages reuse a control id with other content (logged: senders should not).
+        var reused: [Bool] = []
+        for job in jobs {
+            if case .submit(let m) = job.work {
+                reused.append(engine.state.feeds.seen[m.key].map { !$0.contains(m.digest) } ?? false)
+            }
+        }
         if !commands.isEmpty {
             if mustReopen { reopen() }
             if mustReopen {
@@ -290,73 +338,77 @@ final class Applier: @unchecked Sendable {
         var next = 0
         for job in jobs {
             var reply: Reply
+            let control = job.message?.controlID ?? "?"
             switch job.work {
             case .none:
                 continue
             case .unreadable(let e):
-                reply = Reply(code: .AR, text: "not a readable HL7 v2 message: \(e.message)",
-                              error: HL7AckError(code: HL7AckError.requiredFieldMissing, text: e.message))
+                reply = Reply(code: .AR, text: e.message, error: HL7AckError(code: HL7AckError.segmentSequenceError, text: e.message),
+                              log: "unreadable message (\(e.message))")
                 health.note(error: "unreadable message from \(job.peer)")
-                options.log("AR to \(job.peer): unreadable message (\(e.message))")
             case .reject(let e):
-                reply = Reply(code: .AR, text: e.text, error: e)
-                health.note(error: "rejected \(kind(job)) from \(job.peer)")
-                options.log("AR to \(job.peer): \(kind(job)) control id \(job.message?.controlID ?? "?"): \(e.text)")
+                // The reason goes to the sender only: it may quote an identifier from the message.
+                let name = HL7AckError.name(ofCode: e.code) ?? "error"
+                reply = Reply(code: .AR, text: e.text, error: e, log: "\(kind(job)) control id \(control): rejected, code \(e.code) (\(name))")
+                health.note(error: "rejected \(kind(job)) from \(job.peer): code \(e.code) (\(name))")
             case .submit:
                 let index = next
                 next += 1
                 if let failure {
                     reply = Reply(code: .AE, text: "Rounds could not record the message (\(failure)); send it again",
-                                  error: HL7AckError(code: HL7AckError.applicationInternalError, text: failure))
+                                  error: HL7AckError(code: HL7AckError.applicationInternalError, text: failure),
+                                  log: "\(kind(job)) control id \(control): journal write failed: \(failure)")
                     health.note(error: "journal write failed: \(failure)")
-                    options.log("AE to \(job.peer): \(kind(job)) control id \(job.message?.controlID ?? "?"): journal write failed: \(failure)")
                 } else {
                     switch outcomes[index] {
                     case .failure(let refusal):
                         reply = Reply(code: .AE, text: "Rounds refused the feed: \(refusal.description)",
-                                      error: HL7AckError(code: HL7AckError.applicationInternalError, text: refusal.description))
+                                      error: HL7AckError(code: HL7AckError.applicationInternalError, text: refusal.description),
+                                      log: "\(kind(job)) control id \(control): \(refusal.description)")
                         health.note(error: "refused: \(refusal.reason)")
-                        options.log("AE to \(job.peer): \(kind(job)) control id \(job.message?.controlID ?? "?"): \(refusal.description)")
                     case .success(let records):
-                        reply = describe(records, job: job)
+                        reply = describe(records, job: job, reused: reused[index])
                     }
                 }
             }
+            var sent: [HL7AckCode] = []
             if let channel = job.channel, let m = job.message {
-                respond(reply, to: m, on: channel)
+                sent = respond(reply, to: m, on: channel)
             } else if let channel = job.channel {
                 let ack = HL7Message.makeAckForUnreadable(job.bytes, code: reply.code, text: reply.text ?? "", controlID: nextControlID(),
                                                           timestamp: ackTime(), error: reply.error)
                 channel.writeAndFlush(ByteBuffer(bytes: MLLP.frame(ack)), promise: nil)
+                sent = [reply.code]
             }
+            let codes = sent.isEmpty ? "no ACK (as MSH-15/16 ask)" : sent.map(\.rawValue).joined(separator: "+")
+            options.log("\(codes) to \(job.peer): \(reply.log)")
         }
     }
 
-    struct Reply { var code: HL7AckCode; var text: String?; var error: HL7AckError? }
+    struct Reply { var code: HL7AckCode; var text: String?; var error: HL7AckError?; var log: String }
 
     func kind(_ job: Job) -> String {
         guard let m = job.message else { return "message" }
         return "\(m.messageCode ?? "?")^\(m.trigger ?? "?")"
     }
 
-    func describe(_ records: [Recorded], job: Job) -> Reply {
-        let control = job.message?.controlID ?? "?"
+    func describe(_ records: [Recorded], job: Job, reused: Bool) -> Reply {
+        let head = "\(kind(job)) control id \(job.message?.controlID ?? "?")" + (reused ? " (a control id used before, with other content)" : "")
         if records.isEmpty {
             health.note(message: kind(job), peer: job.peer)
-            options.log("AA to \(job.peer): \(kind(job)) control id \(control): a duplicate, applied before")
-            return Reply(code: .AA, text: "Duplicate of a message already applied; not applied again", error: nil)
+            return Reply(code: .AA, text: "Duplicate of a message already received; not applied again", error: nil,
+                         log: "\(head): a duplicate, received before")
         }
         for r in records {
             if case .feedReceived(let e) = r.event, let item = e.item {
                 health.note(message: kind(job), peer: job.peer, held: true)
-                options.log("AA to \(job.peer): \(kind(job)) control id \(control): held as interface item \(item)")
                 return Reply(code: .AA, text: "Kept as interface item \(item) for a coordinator: it could not be applied as it is",
-                             error: HL7AckError(code: HL7AckError.messageAccepted, severity: "W", text: "held as interface item \(item)"))
+                             error: HL7AckError(code: HL7AckError.messageAccepted, severity: "W", text: "held as interface item \(item)"),
+                             log: "\(head): held as interface item \(item)")
             }
         }
         health.note(message: kind(job), peer: job.peer)
-        options.log("AA to \(job.peer): \(kind(job)) control id \(control): applied (\(records.count) records)")
-        return Reply(code: .AA, text: nil, error: nil)
+        return Reply(code: .AA, text: nil, error: nil, log: "\(head): applied (\(records.count) record\(records.count == 1 ? "" : "s"))")
     }
 
     func ackTime() -> String {
@@ -369,12 +421,15 @@ final class Applier: @unchecked Sendable {
 
     /// Original mode: one ACK (AA/AE/AR). Enhanced mode (MSH-15/16 set): a commit ACK (CA/CE/CR)
     /// as MSH-15 asks, then the application ACK as MSH-16 asks, in one write.
-    func respond(_ reply: Reply, to m: HL7Message, on channel: Channel) {
+    @discardableResult
+    func respond(_ reply: Reply, to m: HL7Message, on channel: Channel) -> [HL7AckCode] {
         var out: [UInt8] = []
+        var codes: [HL7AckCode] = []
         let accept = (m.acceptAckType ?? "").uppercased(), application = (m.applicationAckType ?? "").uppercased()
         if accept.isEmpty && application.isEmpty {
             out += MLLP.frame(HL7Message.makeAck(to: m, code: reply.code, text: reply.text, error: reply.error,
                                                  controlID: nextControlID(), timestamp: ackTime()))
+            codes.append(reply.code)
         } else {
             let ok = reply.code == .AA
             // AE means Rounds could not take the message safely: that is a commit error.
@@ -382,14 +437,18 @@ final class Applier: @unchecked Sendable {
             if Applier.wanted(accept, success: commit == .CA) {
                 out += MLLP.frame(HL7Message.makeAck(to: m, code: commit, text: commit == .CA ? nil : reply.text, error: commit == .CA ? nil : reply.error,
                                                      controlID: nextControlID(), timestamp: ackTime()))
+                codes.append(commit)
             }
+            // A message not committed (CE, CR) has no application ACK: the commit ACK said it all.
             if commit == .CA, Applier.wanted(application.isEmpty ? "AL" : application, success: ok && reply.error == nil) {
                 out += MLLP.frame(HL7Message.makeAck(to: m, code: reply.code, text: reply.text, error: reply.error,
                                                      controlID: nextControlID(), timestamp: ackTime()))
+                codes.append(reply.code)
             }
         }
-        guard !out.isEmpty else { return }
+        guard !out.isEmpty else { return [] }
         channel.writeAndFlush(ByteBuffer(bytes: out), promise: nil)
+        return codes
     }
 
     /// Table 0155: AL always, NE never, ER on error or reject only, SU on success only.

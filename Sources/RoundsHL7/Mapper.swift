@@ -269,7 +269,7 @@ private struct Context {
             return [.moveTo(mrn: mrn, bed: try bed(pv1, field: 3, for: "a transfer"))]
         case "A12":
             guard let pv1 else { throw required("PV1", field: 3, "a cancelled transfer needs a PV1 segment") }
-            return [.moveTo(mrn: mrn, bed: try bed(pv1, field: 3, for: "a cancelled transfer (the bed the patient returns to)"))]
+            return [.cancelTransfer(mrn: mrn, bed: try bed(pv1, field: 3, for: "a cancelled transfer (the bed the patient returns to)"))]
         case "A03":
             return [.discharge(mrn: mrn, disposition: try disposition(pv1))]
         case "A11":
@@ -444,12 +444,18 @@ private struct Context {
         return joined.isEmpty ? nil : joined.limited(60)
     }
 
-    /// OBX-8: HH, LL and AA are critical; any other abnormal flag is abnormal.
+    /// OBX-8: HH, LL and AA are critical; any other abnormal flag is abnormal. With no flag, a
+    /// number outside the reference range OBX-7 (`low-high`) is abnormal. (The domain then
+    /// checks the value against the lab catalogue's critical limits too.)
     func flag(_ obx: HL7Segment) -> ResultFlag {
         var flags: [String] = []
         for r in 0..<max(obx.repetitions(8), 1) { if let f = obx.text(8, repetition: r) { flags.append(f.uppercased()) } }
         if flags.contains(where: { ["HH", "LL", "AA", "PANIC", "CRIT"].contains($0) }) { return .critical }
         if flags.contains(where: { !$0.isEmpty && $0 != "N" }) { return .abnormal }
+        if flags.allSatisfy(\.isEmpty), let v = obx.text(5).flatMap({ Double($0.trimmed) }), let range = obx.text(7) {
+            let parts = range.split(separator: "-", maxSplits: 1).map { Double($0.trimmed) }
+            if parts.count == 2, let low = parts[0], let high = parts[1], low <= high, v < low || v > high { return .abnormal }
+        }
         return .normal
     }
 

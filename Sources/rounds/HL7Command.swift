@@ -58,7 +58,7 @@ struct HL7Command: ParsableCommand {
         }
         var parts = ["\(msa.text(1) ?? "?")"]
         if let text = msa.text(3), !text.isEmpty { parts.append(text) }
-        if let err = m.first("ERR"), let detail = err.text(8) ?? err.text(3, component: 2), !detail.isEmpty, !parts.contains(detail) { parts.append(detail) }
+        if parts.count == 1, let err = m.first("ERR"), let detail = err.text(8) ?? err.text(3, component: 2), !detail.isEmpty { parts.append(detail) }
         return parts.joined(separator: " — ")
     }
 
@@ -99,7 +99,9 @@ struct HL7Command: ParsableCommand {
                 throw Exit(code: 1)
             }
             do { try listener.start() } catch {
-                warn("rounds: cannot listen on \(bind):\(port): \(error)")
+                let reason = FeedListener.reason(error)
+                warn("rounds: cannot listen on \(bind):\(port): \(reason)")
+                listener.stop()
                 throw Exit(code: 1)
             }
             signal(SIGTERM, SIG_IGN); signal(SIGINT, SIG_IGN); signal(SIGHUP, SIG_IGN); signal(SIGPIPE, SIG_IGN)
@@ -125,6 +127,7 @@ struct HL7Command: ParsableCommand {
                 }
                 do { listener.reload(try FeedConfig.parse(text, path: configPath)) } catch {
                     log("SIGHUP: the mapping file has problems; the old mapping stays in force:\n\(error)")
+                    listener.reloadRefused("\((error as? FeedConfig.Problems)?.list.first?.description ?? "\(error)")")
                 }
             }
             hup.resume()
@@ -166,12 +169,14 @@ struct HL7Command: ParsableCommand {
             for (index, (file, bytes)) in messages.enumerated() {
                 let parsed = try? HL7Message.parse(bytes)
                 let what = parsed.map { "\($0.messageCode ?? "?")^\($0.trigger ?? "?") \($0.controlID ?? "?")" } ?? "unreadable message"
-                let enhanced = parsed.map { !($0.acceptAckType ?? "").isEmpty || !($0.applicationAckType ?? "").isEmpty } ?? false
+                let accept = parsed?.acceptAckType ?? "", application = parsed?.applicationAckType ?? ""
                 do {
-                    let acks = try client.exchange(bytes, enhanced: enhanced)
+                    let acks = try client.exchange(bytes, accept: accept, application: application)
                     let codes = acks.compactMap(MLLPClient.code(of:))
-                    if !codes.allSatisfy({ $0 == "AA" || $0 == "CA" }) || codes.isEmpty { failed += 1 }
-                    say("\(file) #\(index + 1) \(what): " + acks.map(HL7Command.describe(ack:)).joined(separator: " then "))
+                    if !codes.allSatisfy({ $0 == "AA" || $0 == "CA" }) || (codes.isEmpty && acks.count > 0) { failed += 1 }
+                    let said = acks.isEmpty ? "no ACK (MSH-15 \(accept.isEmpty ? "empty" : accept), MSH-16 \(application.isEmpty ? "empty" : application): none is sent on success)"
+                        : acks.map(HL7Command.describe(ack:)).joined(separator: " then ")
+                    say("\(file) #\(index + 1) \(what): " + said)
                     if showAck {
                         for ack in acks {
                             for seg in String(decoding: ack, as: UTF8.self).split(separator: "\r") { say("    " + seg) }
@@ -230,7 +235,7 @@ struct HL7Command: ParsableCommand {
                 case .submit(let fm):
                     do {
                         let events = try Decider.decide(.feedMessage(fm), in: state, at: now, by: cfg.login)
-                        if events.isEmpty { say("\(head) \(what): a duplicate of a message already applied; nothing to do"); continue }
+                        if events.isEmpty { say("\(head) \(what): a duplicate of a message already received; nothing to do"); continue }
                         if case .interfaceItemRaised(let item)? = events.first(where: { if case .interfaceItemRaised = $0 { true } else { false } }) {
                             say("\(head) \(what): would be held as an interface item: \(item.problem)".terminalSafe); problems += 1
                         } else {
@@ -273,9 +278,11 @@ struct HL7Command: ParsableCommand {
             }
             if feeds.isEmpty { say("No feed has run on this journal (no \(path).feeds/ directory).") }
             for f in feeds {
-                say("\(f.feed): \(f.running ? "listening on \(f.bind)\(f.tls ? " (TLS)" : "")" : "stopped") — pid \(f.pid), since \(f.started), status of \(f.updated)")
+                let state = f.running ? "listening on \(f.bind)\(f.tls ? " (TLS)" : "")"
+                    : (f.exitedUnexpectedly == true ? "not running: its process (pid \(f.pid)) ended without stopping" : "stopped")
+                say("\(f.feed): \(state) — pid \(f.pid), since \(f.started), status of \(f.updated)")
                 say("  senders connected: \(f.senders.isEmpty ? "none" : f.senders.joined(separator: ", "))")
-                say("  messages: \(f.messages) (\(f.messagesLastMinute) in the last minute), \(f.held) held as interface items; last \(f.lastMessage.map { "\($0) (\(f.lastMessageKind ?? "?"))" } ?? "none")")
+                say("  messages: \(f.messages) since it started (\(f.messagesLastMinute) in the last minute), \(f.held) held as \(f.held == 1 ? "an interface item" : "interface items"); last \(f.lastMessage.map { "\($0) (\(f.lastMessageKind ?? "?"))" } ?? "none")")
                 say("  errors: \(f.errors)\(f.lastError.map { "; last \(f.lastErrorAt ?? "?"): \($0)" } ?? "")".terminalSafe)
             }
             say("Open interface items: \(open)\(open > 0 ? " (rounds report interface)" : "")")

@@ -95,12 +95,12 @@ func adtA01(_ id: String, _ mrn: String) -> String {
             let m = try #require(reply.wholeMatch(of: pattern), "reply \(i + 1) is not the ACK expected: \(reply.debugDescription)")
             controls.insert(String(m.output.2))
             // Byte by byte apart from the time stamp and our control id, which vary.
-            let expectedTail = i == 2 ? "|Duplicate of a message already applied; not applied again" : ""
+            let expectedTail = i == 2 ? "|Duplicate of a message already received; not applied again" : ""
             let expected = "\u{0B}MSH|^~\\&|ROUNDS|GEN|EHR|GEN|\(m.output.1)||ACK^A01^ACK|\(m.output.2)|P|2.5.1\rMSA|AA|\(["P1", "P2", "P1"][i])\(expectedTail)\r\u{1C}\r"
             #expect(Array(reply.utf8) == Array(expected.utf8))
         }
         #expect(controls.count == 3, "every ACK has its own control id")
-        #expect(log.contains("a duplicate, applied before"))
+        #expect(log.contains("a duplicate, received before"))
         let state = try Engine(journalAt: j, writable: false).state
         #expect(state.stay(of: "MRNP01") != nil && state.stay(of: "MRNP02") != nil)
         #expect(state.stays.values.filter { $0.mrn == "MRNP01" }.count == 1)

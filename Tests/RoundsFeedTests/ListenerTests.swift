@@ -64,14 +64,14 @@ func text(_ bytes: [UInt8]?) -> String { bytes.map { String(decoding: $0, as: UT
     @Test func ackIsExactAndOnlyAfterTheRecordsAreDurable() throws {
         let s = try Served()
         let c = try s.client()
-        let acks = try c.exchange(a01("MSG1", "MRN700"), enhanced: false)
+        let acks = try c.exchange(a01("MSG1", "MRN700"))
         let expected = "MSH|^~\\&|ROUNDS|GEN|EHR|GEN|\(s.ackStamp())||ACK^A01^ACK|R\(s.clock.now().milliseconds)1|P|2.5.1\rMSA|AA|MSG1\r"
         #expect(acks.count == 1)
         #expect(text(acks.first) == expected)
         // Durable and visible to every other process when the ACK arrives.
         #expect(try s.state().beds["4W-02"]?.patient == "MRN700")
         // Before 2.5: no ^ACK structure.
-        let old = try c.exchange(a01("MSG2", "MRN701", version: "2.3", bed: "4WEST^^03"), enhanced: false)
+        let old = try c.exchange(a01("MSG2", "MRN701", version: "2.3", bed: "4WEST^^03"))
         #expect(text(old.first).contains("||ACK^A01|R"))
         #expect(text(old.first).hasSuffix("|P|2.3\rMSA|AA|MSG2\r"))
     }
@@ -79,9 +79,9 @@ func text(_ bytes: [UInt8]?) -> String { bytes.map { String(decoding: $0, as: UT
     @Test func duplicatesAreAcceptedAndAppliedOnce() throws {
         let s = try Served()
         let c = try s.client()
-        _ = try c.exchange(a01("MSG1", "MRN702"), enhanced: false)
-        let again = try c.exchange(a01("MSG1", "MRN702"), enhanced: false)
-        #expect(text(again.first).contains("MSA|AA|MSG1|Duplicate of a message already applied"))
+        _ = try c.exchange(a01("MSG1", "MRN702"))
+        let again = try c.exchange(a01("MSG1", "MRN702"))
+        #expect(text(again.first).contains("MSA|AA|MSG1|Duplicate of a message already received"))
         let state = try s.state()
         #expect(state.feeds.received == 1)
         #expect(state.stays.values.filter { $0.mrn == "MRN702" }.count == 1)
@@ -90,8 +90,8 @@ func text(_ bytes: [UInt8]?) -> String { bytes.map { String(decoding: $0, as: UT
     @Test func heldMessagesAreAcceptedWithAWarning() throws {
         let s = try Served()
         let c = try s.client()
-        _ = try c.exchange(a01("MSG1", "MRN703"), enhanced: false)
-        let held = try c.exchange(a01("MSG2", "MRN704"), enhanced: false)   // the same bed: occupied here
+        _ = try c.exchange(a01("MSG1", "MRN703"))
+        let held = try c.exchange(a01("MSG2", "MRN704"))   // the same bed: occupied here
         #expect(text(held.first).contains("MSA|AA|MSG2|Kept as interface item I1"))
         #expect(text(held.first).contains("ERR|||0^Message accepted^HL70357|W||||held as interface item I1"))
         #expect(try s.state().feeds.openItems.count == 1)
@@ -102,25 +102,31 @@ func text(_ bytes: [UInt8]?) -> String { bytes.map { String(decoding: $0, as: UT
     @Test func enhancedModeSendsTheAcknowledgementsAsked() throws {
         let s = try Served()
         let c = try s.client()
-        let commitOnly = try c.exchange(a01("E1", "MRN705", msh15: "AL", msh16: "NE"), enhanced: true)
+        let commitOnly = try c.exchange(a01("E1", "MRN705", msh15: "AL", msh16: "NE"), accept: "AL", application: "NE")
         #expect(commitOnly.map { MLLPClient.code(of: $0) } == ["CA"])
-        let both = try c.exchange(a01("E2", "MRN706", msh15: "AL", msh16: "AL", bed: "4WEST^^03"), enhanced: true)
+        let both = try c.exchange(a01("E2", "MRN706", msh15: "AL", msh16: "AL", bed: "4WEST^^03"), accept: "AL", application: "AL")
         #expect(both.map { MLLPClient.code(of: $0) } == ["CA", "AA"])
         // Neither a commit ACK (NE) nor, as it succeeded, an application ACK (ER): silence.
         try c.send(a01("E3", "MRN707", msh15: "NE", msh16: "ER", bed: "4WEST^^04"))
         #expect(try c.receive(timeout: 1_000) == nil)
         #expect(try s.state().beds["4W-04"]?.patient == "MRN707")
+        // A reject in enhanced mode: the commit reject only, no application ACK after it.
+        let rejected = try c.exchange(Array("MSH|^~\\&|EHR|GEN|ROUNDS|GEN|20261122070000||ADT^A99|E4|P|2.5.1|||AL|AL\rPID|1||MRN7071^^^HOSP^MR\r".utf8),
+                                      accept: "AL", application: "AL")
+        #expect(rejected.map { MLLPClient.code(of: $0) } == ["CR"])
+        #expect(try c.receive(timeout: 500) == nil)
+        #expect(s.log.contains { $0.hasPrefix("CR to 127.0.0.1") })
     }
 
     @Test func aFailedWriteIsAnAEAndNothingIsApplied() throws {
         let s = try Served()
         let c = try s.client()
         s.io.inject(.syncFails(errno: EIO))
-        let failed = try c.exchange(a01("MSG1", "MRN708"), enhanced: false)
+        let failed = try c.exchange(a01("MSG1", "MRN708"))
         #expect(text(failed.first).contains("MSA|AE|MSG1|Rounds could not record the message"))
         #expect(text(failed.first).contains("|207^Application internal error^HL70357|E|"))
         // The sender resends: now applied, once.
-        let again = try c.exchange(a01("MSG1", "MRN708"), enhanced: false)
+        let again = try c.exchange(a01("MSG1", "MRN708"))
         #expect(text(again.first).contains("MSA|AA|MSG1\r"))
         #expect(try s.state().stays.values.filter { $0.mrn == "MRN708" }.count == 1)
     }
@@ -128,15 +134,15 @@ func text(_ bytes: [UInt8]?) -> String { bytes.map { String(decoding: $0, as: UT
     @Test func badInputGetsAnARAndTheConnectionGoesOn() throws {
         let s = try Served()
         let c = try s.client()
-        let junk = try c.exchange(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), enhanced: false)
-        #expect(text(junk.first).contains("MSA|AR||not a readable HL7 v2 message"))
-        let unsupported = try c.exchange(Array("MSH|^~\\&|EHR|GEN|ROUNDS|GEN|20261122070000||ADT^A99|U1|P|2.5.1\rPID|1||MRN709^^^HOSP^MR\r".utf8), enhanced: false)
+        let junk = try c.exchange(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        #expect(text(junk.first).contains("MSA|AR||not an HL7 v2 message: it must begin with MSH"))
+        let unsupported = try c.exchange(Array("MSH|^~\\&|EHR|GEN|ROUNDS|GEN|20261122070000||ADT^A99|U1|P|2.5.1\rPID|1||MRN709^^^HOSP^MR\r".utf8))
         #expect(text(unsupported.first).contains("MSA|AR|U1|ADT trigger 'A99' is not supported"))
         #expect(text(unsupported.first).contains("|201^Unsupported event code^HL70357|E|"))
         // An ACK sent to us is never acknowledged.
         try c.send(Array("MSH|^~\\&|EHR|GEN|ROUNDS|GEN|20261122070000||ACK^A01|K1|P|2.5.1\rMSA|AA|R1\r".utf8))
         #expect(try c.receive(timeout: 500) == nil)
-        let fine = try c.exchange(a01("MSG3", "MRN709"), enhanced: false)
+        let fine = try c.exchange(a01("MSG3", "MRN709"))
         #expect(text(fine.first).contains("MSA|AA|MSG3"))
     }
 
@@ -152,7 +158,7 @@ func text(_ bytes: [UInt8]?) -> String { bytes.map { String(decoding: $0, as: UT
         let fd = big.descriptor, payload = frame
         let sender = Thread { _ = payload.withUnsafeBytes { p in Glibc.send(fd, p.baseAddress, p.count, Int32(MSG_NOSIGNAL)) } }
         sender.start()
-        let fine = try other.exchange(a01("MSG1", "MRN710"), enhanced: false)
+        let fine = try other.exchange(a01("MSG1", "MRN710"))
         #expect(text(fine.first).contains("MSA|AA|MSG1"))
         #expect(throws: MLLPClient.Failure.self) { _ = try big.receive(timeout: 10_000) }
         #expect(s.log.contains { $0.contains("a message passed 1048576 bytes") })
@@ -164,7 +170,7 @@ func text(_ bytes: [UInt8]?) -> String { bytes.map { String(decoding: $0, as: UT
         try slow.sendRaw([0x0B] + Array("MSH|^~\\&|".utf8))
         let other = try s.client()
         let start = Date()
-        let fine = try other.exchange(a01("MSG1", "MRN711"), enhanced: false)
+        let fine = try other.exchange(a01("MSG1", "MRN711"))
         #expect(text(fine.first).contains("MSA|AA|MSG1"))
         #expect(Date().timeIntervalSince(start) < 1)
         Thread.sleep(forTimeInterval: 1.2)
@@ -185,8 +191,8 @@ func text(_ bytes: [UInt8]?) -> String { bytes.map { String(decoding: $0, as: UT
     @Test func retryRequestedByACoordinatorIsAppliedByTheListener() throws {
         let s = try Served()
         let c = try s.client()
-        _ = try c.exchange(a01("MSG1", "MRN713"), enhanced: false)
-        _ = try c.exchange(a01("MSG2", "MRN714"), enhanced: false)   // held: 4W-02 is taken
+        _ = try c.exchange(a01("MSG1", "MRN713"))
+        _ = try c.exchange(a01("MSG2", "MRN714"))   // held: 4W-02 is taken
         let coordinator = try Engine(journalAt: s.dir.file("hospital.rj"), actor: "alice", clock: s.clock, wallClock: .utc)
         try coordinator.submit(line: "interface retry I1 override \"patients share for an hour\"")
         // Still occupied, and an override does not make a bed hold two patients: held again.
@@ -205,7 +211,7 @@ func text(_ bytes: [UInt8]?) -> String { bytes.map { String(decoding: $0, as: UT
     @Test func healthIsWrittenForSupervisorsWithoutPatientData() throws {
         let s = try Served()
         let c = try s.client()
-        _ = try c.exchange(a01("MSG1", "MRN715"), enhanced: false)
+        _ = try c.exchange(a01("MSG1", "MRN715"))
         s.listener.health.flush()
         let statuses = FeedHealth.read(journal: s.dir.file("hospital.rj"))
         let st = try #require(statuses.first)
@@ -296,5 +302,38 @@ func text(_ bytes: [UInt8]?) -> String { bytes.map { String(decoding: $0, as: UT
         let reply: [UInt8]?? = try? plain.receive(timeout: 3_000)
         #expect(reply == nil || reply! == nil, "a plain MLLP sender got an answer from a TLS port")
         #expect(try s.state().stay(of: "MRN801") == nil)
+    }
+}
+
+@Suite(.serialized) struct ListenerOperationsTests {
+    @Test func oneListenerPerFeed() throws {
+        let s = try Served()
+        #expect(throws: FeedSetupError.self) {
+            _ = try FeedListener(FeedListener.Options(journalPath: s.dir.file("hospital.rj"), port: 0,
+                                                      config: try FeedConfig.parse("login = hl7adt\n", path: "x"), log: { _ in }))
+        }
+    }
+
+    @Test func rejectionsKeepPatientIdentifiersOutOfTheLog() throws {
+        let s = try Served()
+        let c = try s.client()
+        let merge = "MSH|^~\\&|EHR|GEN|ROUNDS|GEN|20261122070000||ADT^A40|M1|P|2.5.1\rPID|1||MRN950^^^HOSP^MR\rMRG|MRN950^^^HOSP^MR\r"
+        let acks = try c.exchange(Array(merge.utf8))
+        #expect(text(acks.first).contains("MRG-1 matches PID-3 (MRN950)"), "the sender is told why")
+        #expect(!s.log.joined(separator: "\n").contains("MRN950"))
+        #expect(s.log.contains { $0.contains("rejected, code 205 (Duplicate key identifier)") })
+    }
+
+    @Test func aListenerThatDiedIsNotReportedAsListening() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let journal = dir.file("h.rj")
+        mkdir(journal + ".feeds", 0o700)
+        // A status a killed listener left behind: running, with a process that no longer exists.
+        let status = #"{"feed":"hl7adt","pid":999999,"bind":"127.0.0.1:1","tls":false,"running":true,"started":"x","updated":"x","senders":["a"],"messages":1,"messages_last_minute":0,"held":0,"errors":0}"#
+        writeFile(journal + ".feeds/hl7adt.json", Array(status.utf8))
+        let st = try #require(FeedHealth.read(journal: journal).first)
+        #expect(!st.running)
+        #expect(st.exitedUnexpectedly == true)
+        #expect(st.senders.isEmpty)
     }
 }

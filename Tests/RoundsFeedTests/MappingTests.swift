@@ -378,3 +378,82 @@ extension String {
         #expect(h.state.stay(of: "MRN400") != nil && h.state.stay(of: "MRN401") != nil)
     }
 }
+
+/// What a new user's walk through the feeds found, each kept from coming back.
+@Suite struct FeedWalkthroughFindings {
+    @Test func aCriticalValueWithNoFlagIsStillCritical() throws {
+        let h = try FeedHarness()
+        try h.send(FeedHarness.message("ADT^A01", "A", [FeedHarness.pid("MRN900"), "PV1|1|I|4W^^02"]))
+        // The lab left OBX-8 empty (and, in the second, said N) for a potassium of 7.5.
+        try h.send(FeedHarness.message("ORU^R01", "1", [FeedHarness.pid("MRN900"), "OBR|1|ORD90||K", "OBX|1|NM|2823-3^Potassium^LN||7.5|mmol/L|3.5-5.1||||F"]))
+        try h.send(FeedHarness.message("ORU^R01", "2", [FeedHarness.pid("MRN900"), "OBR|1|ORD91||K", "OBX|1|NM|2823-3^Potassium^LN||7.2|mmol/L|3.5-5.1|N|||F"]))
+        for order in ["ORD90^K", "ORD91^K"] {
+            let id = try #require(h.state.feeds.labByOrder[order])
+            #expect(h.state.labs[id]?.result?.flag == .critical, "\(order)")
+            #expect(h.state.labs[id]?.criticalTask != nil, "\(order) raised no read-back task")
+        }
+        // A test the catalogue does not know, outside the range the lab sent: abnormal.
+        let mapping = FeedHarness.mapping + "\n[tests]\nXYZ = XYZ\n"
+        let h2 = try FeedHarness(mapping: mapping)
+        try h2.send(FeedHarness.message("ADT^A01", "A", [FeedHarness.pid("MRN901"), "PV1|1|I|4W^^02"]))
+        try h2.send(FeedHarness.message("ORU^R01", "1", [FeedHarness.pid("MRN901"), "OBR|1|ORD92||XYZ", "OBX|1|NM|XYZ||12|u|1-10||||F"]))
+        let id = try #require(h2.state.feeds.labByOrder["ORD92^XYZ"])
+        #expect(h2.state.labs[id]?.result?.flag == .abnormal)
+    }
+
+    @Test func theOriginalOfAReusedControlIdIsStillADuplicate() throws {
+        let h = try FeedHarness()
+        let first = FeedHarness.message("ADT^A01", "C12", [FeedHarness.pid("MRN902", name: "Alphonse^Test"), "PV1|1|E|"])
+        let other = FeedHarness.message("ADT^A08", "C12", ["PID|1||MRN902^^^HOSP^MR||Alphaone^Test", "PV1|1|E|"])
+        try h.send(first)
+        try h.send(other)
+        #expect(h.state.patients["MRN902"]?.name == "Alphaone, Test")
+        // The first message resent: a duplicate, and the newer name stays.
+        #expect(try h.send(first).isEmpty)
+        #expect(h.state.patients["MRN902"]?.name == "Alphaone, Test")
+    }
+
+    @Test func cancellingADischargeCancelsItsFollowUp() throws {
+        let h = try FeedHarness()
+        try h.send(FeedHarness.message("ADT^A01", "1", [FeedHarness.pid("MRN903", dob: "19300101"), "PV1|1|I|4W^^02"]))
+        try h.send(FeedHarness.message("ADT^A03", "2", [FeedHarness.pid("MRN903", dob: "19300101"), "PV1|1|I|4W^^02"]))
+        let followUp = try #require(h.state.tasks.values.first { $0.kind == .followup && $0.patient == "MRN903" })
+        try h.send(FeedHarness.message("ADT^A13", "3", [FeedHarness.pid("MRN903", dob: "19300101"), "PV1|1|I|4W^^02"]))
+        #expect(h.state.tasks[followUp.id]?.status == .cancelled)
+    }
+
+    @Test func cancellingATransferReturnsToTheBedJustLeft() throws {
+        let h = try FeedHarness()
+        try h.send(FeedHarness.message("ADT^A01", "1", [FeedHarness.pid("MRN904"), "PV1|1|I|4W^^02"]))
+        try h.send(FeedHarness.message("ADT^A02", "2", [FeedHarness.pid("MRN904"), "PV1|1|I|4W^^03"]))
+        let cleaning = try #require(h.state.cleaningTask["4W-02"])
+        try h.send(FeedHarness.message("ADT^A12", "3", [FeedHarness.pid("MRN904"), "PV1|1|I|4W^^02"]))
+        #expect(h.state.beds["4W-02"]?.patient == "MRN904")
+        #expect(h.state.tasks[cleaning]?.status == .cancelled)
+        #expect(h.state.beds["4W-03"]?.status == .dirty)
+        #expect(h.state.feeds.openItems.isEmpty)
+    }
+
+    @Test func bedNumbersAreZeroPaddedAndAMissingBedNamesTheMapping() throws {
+        let h = try FeedHarness()
+        try h.send(FeedHarness.message("ADT^A01", "1", [FeedHarness.pid("MRN905"), "PV1|1|I|4WEST^^3"]))
+        #expect(h.state.beds["4W-03"]?.patient == "MRN905")
+        try h.send(FeedHarness.message("ADT^A01", "2", [FeedHarness.pid("MRN906"), "PV1|1|I|7EAST^^2"]))
+        #expect(h.lastItem?.problem.contains("no bed '7EAST-2' (from the message's location)") == true)
+        #expect(h.lastItem?.problem.contains("[units] or [beds] in the feed's mapping file") == true)
+    }
+
+    @Test func aRetryRefusedAgainDoesNotStoreTheMessageAgain() throws {
+        let h = try FeedHarness()
+        try h.send(FeedHarness.message("ADT^A01", "1", [FeedHarness.pid("MRN907"), "PV1|1|I|4W^^02"]))
+        try h.send(FeedHarness.message("ADT^A01", "2", [FeedHarness.pid("MRN908"), "PV1|1|I|4W^^02"]))
+        let item = try #require(h.lastItem)
+        guard case .submit(var fm) = h.map(item.raw) else { Issue.record("not mapped"); return }
+        fm.retryOf = item.id
+        let records = try h.engine.submit(.feedMessage(fm))
+        guard case .interfaceItemRaised(let again)? = records.first?.event else { Issue.record("no new attempt recorded"); return }
+        #expect(again.raw.isEmpty)
+        #expect(h.state.feeds.items[item.id]?.raw == item.raw)
+        #expect(h.state.feeds.items[item.id]?.attempts == 2)
+    }
+}
