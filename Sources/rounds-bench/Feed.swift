@@ -105,19 +105,42 @@ enum FeedBench {
               ("fdatasync_p50_ms", format3(pct(syncs, 0.5) * 1e3)), ("fdatasync_p99_ms", format3(pct(syncs, 0.99) * 1e3)),
               ("p99_above_fdatasync_p50_ms", format3((pct(latencies, 0.99) - pct(syncs, 0.5)) * 1e3))])
 
-        // Keystrokes in the full-screen app while the feed delivers 200 messages a second.
-        let engine = try Engine(journalAt: path, actor: "bench", wallClock: .utc, writable: false)
+        listener.stop()
+
+        // Keystrokes in the full-screen app while the feed delivers 200 messages a second, on a
+        // hospital of its own with a day's kind of traffic: results for patients in beds, and
+        // admissions to the queue that are cancelled again (so the queue stays short).
+        let keysPath = "\(dir)/keys.rj"
+        _ = try DemoHospital.write(to: keysPath, options: DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: 1000, days: 0))
+        let keysSetup = try Engine(journalAt: keysPath, actor: "bench", wallClock: .utc)
+        try keysSetup.submit(line: "staff add hl7bench name \"Bench feed\" role feed")
+        let inBed = keysSetup.state.activeStay.keys.sorted().filter { keysSetup.state.stay(of: $0)?.phase == .inBed }
+        let keysListener = try FeedListener(FeedListener.Options(journalPath: keysPath, port: 0, config: config, log: { _ in }))
+        let keysPort = try keysListener.start()
+        let engine = try Engine(journalAt: keysPath, actor: "bench", wallClock: .utc, writable: false)
         let app = RoundsApp(engine: engine, hospitalName: "Bench", readOnly: true, idleLock: nil)
         _ = app.render(width: 160, height: 45)
         let feeding = Mutex(true)
+        let delivered = Mutex(0)
         let feeder = Thread {
-            guard let c = try? MLLPClient(host: "127.0.0.1", port: port, timeoutSeconds: 10) else { return }
+            guard let c = try? MLLPClient(host: "127.0.0.1", port: keysPort, timeoutSeconds: 10) else { return }
             let f0 = now()
             var i = 0
             while feeding.withLock({ $0 }) {
                 let due = f0 + Double(i) * 0.005
                 while now() < due { usleep(200) }
-                try? c.send(message(8, i)); _ = try? c.receive()
+                let text: String
+                switch i % 4 {
+                case 0:
+                    text = "MSH|^~\\&|EHR|GEN|ROUNDS|GEN|20261122070000||ADT^A01|K\(i)|P|2.5.1\rPID|1||Q\(i)^^^HOSP^MR||Benchmark^Patient||19600504|F\rPV1|1|E|\r"
+                case 1:
+                    text = "MSH|^~\\&|EHR|GEN|ROUNDS|GEN|20261122070000||ADT^A11|K\(i)|P|2.5.1\rPID|1||Q\(i - 1)^^^HOSP^MR\rPV1|1|E|\r"
+                default:
+                    let mrn = inBed[(i * 7919) % max(1, inBed.count)]
+                    text = "MSH|^~\\&|LIS|GEN|ROUNDS|GEN|20261122070000||ORU^R01|K\(i)|P|2.5.1\rPID|1||\(mrn)^^^HOSP^MR\rOBR|1|KO\(i)||NA\rOBX|1|NM|NA^Sodium||13\(i % 10)|mmol/L|135-145|N|||F\r"
+                }
+                try? c.send(Array(text.utf8)); _ = try? c.receive()
+                delivered.withLock { $0 += 1 }
                 i += 1
             }
         }
@@ -125,8 +148,9 @@ enum FeedBench {
         let browsing: [Key] = [.down, .down, .down, .up, .char("2"), .down, .char("o"), .down, .char("3"), .char("o"), .down, .char("4"), .down,
                                .char("o"), .pageDown, .char("1"), .pageDown, .char("o")]
         var keys: [Double] = []
+        let k0 = now()
         for i in 0..<600 {
-            // The terminal loop polls every 250 ms between keys; keys come about 9 a second.
+            // Keys come about 9 a second; the terminal loop polls the journal between them.
             usleep(110_000)
             let t = now()
             _ = app.poll()
@@ -134,11 +158,12 @@ enum FeedBench {
             _ = app.render(width: 160, height: 45)
             keys.append(now() - t)
         }
+        let elapsed = now() - k0
         feeding.withLock { $0 = false }
         keys.sort()
-        emit([("benchmark", "\"keystroke-while-feeding\""), ("rate_per_second", "200"), ("size", "\"160x45\""), ("keys", "\(keys.count)"),
-              ("p50_ms", format3(pct(keys, 0.5) * 1e3)), ("p99_ms", format3(pct(keys, 0.99) * 1e3)), ("max_ms", format3(keys.last! * 1e3))])
-        listener.stop()
+        emit([("benchmark", "\"keystroke-while-feeding\""), ("rate_per_second", "\(Int(Double(delivered.withLock { $0 }) / elapsed))"), ("size", "\"160x45\""),
+              ("keys", "\(keys.count)"), ("p50_ms", format3(pct(keys, 0.5) * 1e3)), ("p99_ms", format3(pct(keys, 0.99) * 1e3)), ("max_ms", format3(keys.last! * 1e3))])
+        keysListener.stop()
 
         // python-hl7's asyncio MLLP server that only ACKs, on the same messages and clients.
         if !CommandLine.arguments.contains("--no-python") {
