@@ -51,6 +51,9 @@ public final class Engine {
     public private(set) var sessionNumber: UInt64 = 0
     /// Records appended under the lock, applied by `writing` once durable.
     private var staged: [Recorded] = []
+    /// Set while (and if) `submitEach` has applied records not yet durable; every write is then
+    /// refused until the engine is opened again.
+    private var poisoned: JournalError?
     private var stagedSession: UInt64?
 
     public init(journalAt path: String, actor: Login = Host.currentUser(), clock: any Clock = SystemClock(),
@@ -312,54 +315,68 @@ public final class Engine {
 
     /// Validates `commands` in order, each against what the ones before it leave, and records
     /// every one that is not refused in one durable append (one sync for all): a feed's
-    /// messages arriving together. Returns each command's records or refusal, in order; a
-    /// journal failure records none of them.
+    /// messages arriving together. Returns each command's records or refusal, in order.
+    ///
+    /// For speed the events are applied to the state as they are decided, before they are
+    /// durable, so no copy of the hospital is made however many commands there are. If the
+    /// append or its sync fails, the state is ahead of the journal: the engine then refuses
+    /// every further write (`JournalError.unusable`) and must be opened again, which
+    /// reads what is really durable. For a process that owns its engine alone (the HL7
+    /// listener, which opens it again after a failure).
     public func submitEach(_ commands: [Command]) throws(JournalError) -> [Result<[Recorded], Refusal>] {
-        try writing { () throws(JournalError) -> [Result<[Recorded], Refusal>] in
-            try journal.catchUp { state.apply($0) }
-            let now = max(clock.now(), state.lastTime)
-            let rules = runsRulesOnSubmit ? Rules.due(in: state, at: now) : []
-            // The state is copied only when a later command must see an earlier one's events.
-            var provisional: HospitalState? = nil
-            var seq = state.lastSeq
-            func apply(_ list: [Event], by who: Login) {
-                if provisional == nil { provisional = state }
-                for e in list { seq += 1; provisional!.apply(Recorded(seq: seq, time: now, actor: who, event: e)) }
-            }
-            if !rules.isEmpty { apply(rules, by: Engine.systemActor) }
-            var outcomes: [Result<[Event], Refusal>] = []
-            var events: [Event] = []
-            var mayMakeDue = false
-            for (index, command) in commands.enumerated() {
-                do throws(Refusal) {
-                    let decided = try Decider.decide(command, in: provisional ?? state, at: now, by: actor)
-                    if index < commands.count - 1 || runsRulesOnSubmit && decided.contains(where: \.mayMakeRulesDue) {
-                        if !decided.isEmpty { apply(decided, by: actor) }
+        if let poisoned { throw poisoned }
+        let outcomes: [Result<[Recorded], Refusal>]
+        do {
+            outcomes = try journal.withLock { () throws(JournalError) -> [Result<[Recorded], Refusal>] in
+                try journal.catchUp { state.apply($0) }
+                let now = max(clock.now(), state.lastTime)
+                var entries: [Journal.Entry] = []
+                var expected: [Recorded] = []
+                var session = sessionNumber
+                var seq = state.lastSeq
+                func record(_ e: Event, by who: Login) -> Recorded {
+                    seq += 1
+                    let r = Recorded(seq: seq, time: now, actor: who, session: session, event: e)
+                    state.apply(r)
+                    entries.append(Journal.Entry(time: now, actor: who, session: session, event: e))
+                    expected.append(r)
+                    return r
+                }
+                if session == 0, let origin {
+                    session = seq + 1
+                    _ = record(.sessionOpened(origin), by: actor)
+                }
+                if runsRulesOnSubmit { for e in Rules.due(in: state, at: now) { _ = record(e, by: Engine.systemActor) } }
+                var results: [Result<[Recorded], Refusal>] = []
+                var mayMakeDue = false
+                for command in commands {
+                    do throws(Refusal) {
+                        let decided = try Decider.decide(command, in: state, at: now, by: actor)
+                        mayMakeDue = mayMakeDue || decided.contains(where: \.mayMakeRulesDue)
+                        results.append(.success(decided.map { record($0, by: actor) }))
+                    } catch {
+                        results.append(.failure(error))
                     }
-                    mayMakeDue = mayMakeDue || decided.contains(where: \.mayMakeRulesDue)
-                    events += decided
-                    outcomes.append(.success(decided))
-                } catch {
-                    outcomes.append(.failure(error))
                 }
-            }
-            let after = runsRulesOnSubmit && mayMakeDue ? Rules.due(in: provisional ?? state, at: now) : []
-            var records: [Recorded] = []
-            if !rules.isEmpty || !events.isEmpty || !after.isEmpty {
-                records = try commit(events, at: now, rulesBefore: rules, rulesAfter: after)
-            }
-            // Hand each command its own records (the rules' records go with none).
-            var position = rules.count
-            return outcomes.map { outcome in
-                switch outcome {
-                case .failure(let r): return .failure(r)
-                case .success(let decided):
-                    let mine = Array(records[position..<position + decided.count])
-                    position += decided.count
-                    return .success(mine)
+                if runsRulesOnSubmit && mayMakeDue { for e in Rules.due(in: state, at: now) { _ = record(e, by: Engine.systemActor) } }
+                guard !entries.isEmpty else { return results }
+                // From here the state is ahead of the journal until the append is durable.
+                poisoned = .unusable(journal.path, reason: "records were applied in memory before they were durable, and their append failed")
+                let written = try journal.append(entries, sync: durable, deferSync: true)
+                guard written.map(\.seq) == expected.map(\.seq) else {
+                    throw JournalError.unusable(journal.path, reason: "the journal numbered the records differently than expected")
                 }
+                sessionNumber = session
+                return results
             }
+            if poisoned != nil {
+                try journal.awaitDurable()
+                poisoned = nil
+            }
+        } catch {
+            throw error
         }
+        return outcomes
     }
 
     /// Fires the time rules that have come due and journals what they did.
