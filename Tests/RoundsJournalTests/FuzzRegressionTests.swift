@@ -16,9 +16,9 @@ struct JournalFuzzRegressionTests {
 
     /// A journal of one record, seq 1 by alice, carrying `payload` as an event of type `type`,
     /// with every checksum and the hash link right.
-    static func forgedJournal(type: UInt16, payload: [UInt8]) -> [UInt8] {
+    static func forgedJournal(type: UInt16, payload: [UInt8], seq: UInt64 = 1) -> [UInt8] {
         var body = ByteWriter()
-        body.u64le(1)
+        body.u64le(seq)
         body.u64le(1_795_000_000_000)
         ChainHash.genesis.write(to: &body)
         body.u8(5)
@@ -66,9 +66,18 @@ struct JournalFuzzRegressionTests {
         #expect(report.records == 0)
     }
 
-    @Test("a snapshot whose state has a count above Int.max is damaged, not read (Fuzz/snapshot)")
-    func snapshotIsDamaged() throws {
-        let body = Self.bytes("6800001e31054943552dffffffffffffffff9d6f")   // lastSeq 104, then a forged count
+    @Test("a record of seq 2^64 - 1, reachable only from a forged snapshot's position, is damage")
+    func lastSequenceNumber() {
+        let file = Self.forgedJournal(type: 48, payload: Self.bytes("0161"), seq: .max)
+        var position = ScanPosition(offset: JournalFormat.headerSize, nextSeq: .max, prev: .genesis, lastTime: Timestamp(milliseconds: 0))
+        let stop = file.withUnsafeBytes { raw in
+            RecordScanner.scan(UnsafeRawBufferPointer(rebasing: raw[JournalFormat.headerSize...]), position: &position, verifyChain: true) { _ in }
+        }
+        #expect(stop == .corrupt(JournalDamage(offset: 16, seq: .max, reason: "seq 18446744073709551615 is past the last a journal can hold")))
+    }
+
+    /// A snapshot file around `body` with both checksums right; `bodyLength` as its header says.
+    static func forgedSnapshot(_ body: [UInt8], bodyLength: UInt64? = nil) -> [UInt8] {
         var header = ByteWriter()
         header.raw(Snapshot.magic)
         header.u32le(Snapshot.version)
@@ -79,10 +88,28 @@ struct JournalFuzzRegressionTests {
         header.u64le(19_900)            // lastRecordStart
         ChainHash.genesis.write(to: &header)
         header.u64le(1_795_000_000_000) // takenAt
-        header.u64le(UInt64(body.count))
+        header.u64le(bodyLength ?? UInt64(body.count))
         header.u32le(JournalFormat.crc32c(body))
         header.u32le(JournalFormat.crc32c(header.bytes))
-        let file = header.bytes + body
+        return header.bytes + body
+    }
+
+    @Test("a snapshot whose header gives a body near Int.max bytes is damaged, not added up (found by review)")
+    func snapshotBodyLength() {
+        // Snapshot.header (deciding whether a snapshot is due) computed 104 + the length: overflow.
+        let file = Self.forgedSnapshot([0x68], bodyLength: UInt64(Int.max))
+        let header = file.withUnsafeBytes { Snapshot.parseHeader($0) }
+        #expect(header == .failure(.damaged("its header gives a body of 9223372036854775807 bytes")))
+        let dir = TemporaryDirectory("rounds-fuzz")
+        defer { dir.remove() }
+        writeFile(Snapshot.path(for: dir.file("j.rj")), file)
+        #expect(Snapshot.header(journalPath: dir.file("j.rj")) == nil)
+    }
+
+    @Test("a snapshot whose state has a count above Int.max is damaged, not read (Fuzz/snapshot)")
+    func snapshotIsDamaged() throws {
+        let body = Self.bytes("6800001e31054943552dffffffffffffffff9d6f")   // lastSeq 104, then a forged count
+        let file = Self.forgedSnapshot(body)
         let dir = TemporaryDirectory("rounds-fuzz")
         defer { dir.remove() }
         writeFile(Snapshot.path(for: dir.file("j.rj")), file)
