@@ -1,6 +1,7 @@
 // Fuzz builds only: a plain SHA-256 (FIPS 180-4) under the symbol CJournal's checksums.c calls,
 // so the fuzz targets link CJournal without building swift-crypto's BoringSSL. The product
-// always uses BoringSSL; Fuzz/run.sh checks this one against a known digest before fuzzing.
+// always uses BoringSSL; Fuzz/run.sh checks this one against FIPS 180-4's test vectors (the
+// self-test below) before it links it.
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -50,3 +51,23 @@ uint8_t *CCryptoBoringSSL_SHA256(const uint8_t *data, size_t len, uint8_t out[32
     for (int i = 0; i < 8; i++) { out[4 * i] = h[i] >> 24; out[4 * i + 1] = h[i] >> 16; out[4 * i + 2] = h[i] >> 8; out[4 * i + 3] = h[i]; }
     return out;
 }
+
+#ifdef SHA256_SELF_TEST
+#include <stdio.h>
+int main(void) {
+    static const char *in[] = {"abc", "", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"};
+    static const char *want[] = {
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+    };
+    for (int i = 0; i < 3; i++) {
+        uint8_t d[32];
+        char hex[65];
+        CCryptoBoringSSL_SHA256((const uint8_t *)in[i], strlen(in[i]), d);
+        for (int j = 0; j < 32; j++) snprintf(hex + 2 * j, 3, "%02x", d[j]);
+        if (strcmp(hex, want[i]) != 0) { fprintf(stderr, "sha256.c: wrong digest of \"%s\": %s\n", in[i], hex); return 1; }
+    }
+    return 0;
+}
+#endif
