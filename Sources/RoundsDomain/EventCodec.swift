@@ -64,6 +64,25 @@ public struct ByteReader {
         defer { offset += 8 }
         return buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian
     }
+    /// A length in bytes of what follows, refused unless that many bytes are left: a damaged
+    /// or forged length (up to 2⁶⁴ − 1) never becomes an `Int` it does not fit, nor a read
+    /// past the payload.
+    public mutating func length() throws(CodecError) -> Int {
+        let n = try varint()
+        guard n <= UInt64(remaining) else {
+            throw CodecError("a length of \(n) bytes is more than the \(remaining) bytes left in the payload")
+        }
+        return Int(n)
+    }
+    /// A count of items, each at least one byte long, refused unless there are at least that
+    /// many bytes left: a damaged count can neither trap nor ask for a huge allocation.
+    public mutating func count() throws(CodecError) -> Int {
+        let n = try varint()
+        guard n <= UInt64(remaining) else {
+            throw CodecError("a count of \(n) items is more than the \(remaining) bytes left in the payload")
+        }
+        return Int(n)
+    }
     public mutating func bytes(_ n: Int) throws(CodecError) -> UnsafeRawBufferPointer {
         guard n >= 0, remaining >= n else { throw CodecError("payload ends early") }
         defer { offset += n }
@@ -86,8 +105,7 @@ extension String: JournalCodable {
         }
     }
     @inline(__always) public init(from r: inout ByteReader) throws(CodecError) {
-        let n = Int(try r.varint())
-        let raw = try r.bytes(n)
+        let raw = try r.bytes(try r.length())
         self = String(decoding: raw.bindMemory(to: UInt8.self), as: UTF8.self)
     }
 }
@@ -143,8 +161,7 @@ extension Array: JournalCodable where Element: JournalCodable {
         for e in self { e.write(to: &w) }
     }
     public init(from r: inout ByteReader) throws(CodecError) {
-        let n = Int(try r.varint())
-        guard n <= r.remaining else { throw CodecError("array longer than its record") }
+        let n = try r.count()
         self = []
         reserveCapacity(n)
         for _ in 0..<n { append(try Element(from: &r)) }

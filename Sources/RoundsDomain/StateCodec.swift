@@ -82,13 +82,6 @@ extension ByteWriter {
 }
 
 extension ByteReader {
-    /// A count of items, each at least one byte long, so a damaged count cannot ask for more
-    /// items than there are bytes left.
-    mutating func count() throws(CodecError) -> Int {
-        let n = try varint()
-        guard n <= UInt64(remaining) else { throw CodecError("a count of \(n) runs past the end") }
-        return Int(n)
-    }
     mutating func dictionary<K: JournalCodable & Hashable, V: JournalCodable>() throws(CodecError) -> [K: V] {
         let n = try count()
         var d: [K: V] = [:]
@@ -134,7 +127,8 @@ extension IDTable where Value: JournalCodable {
         var number = 0
         for _ in 0..<n {
             let gap = try r.varint()
-            guard gap >= 1, UInt64(number) + gap < end else { throw CodecError("ids out of order or past the table's end") }
+            // `end - number`, never `number + gap`: a forged gap near 2⁶⁴ would overflow the sum.
+            guard gap >= 1, gap < end - UInt64(number) else { throw CodecError("ids out of order or past the table's end") }
             number += Int(gap)
             let v: Value = try r.get()
             self[ID(number)] = v

@@ -96,6 +96,10 @@ public enum RecordScanner {
                 return .corrupt(JournalDamage(offset: fileOffset, seq: position.nextSeq, reason: "checksum mismatch: the record's bytes were changed"))
             }
             let seq = UInt64(littleEndian: body.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+            if seq == UInt64.max {
+                // Reachable only from a forged snapshot's position; no journal gets this far.
+                return .corrupt(JournalDamage(offset: fileOffset, seq: seq, reason: "seq \(seq) is past the last a journal can hold"))
+            }
             if seq != position.nextSeq {
                 return .corrupt(JournalDamage(offset: fileOffset, seq: position.nextSeq,
                                               reason: "found seq \(seq) where \(position.nextSeq) was expected: a record was removed, reordered or duplicated"))

@@ -173,8 +173,12 @@ public enum Snapshot {
               position.lastRecordStart < position.offset else {
             return .failure(.damaged("it names an impossible journal position"))
         }
+        let bodyLength = u64(88)
+        guard bodyLength <= UInt64(Int.max - headerSize) else {
+            return .failure(.damaged("its header gives a body of \(bodyLength) bytes"))
+        }
         return .success(Info(position: position, takenAt: Timestamp(milliseconds: Int64(bitPattern: u64(80))),
-                             bytes: headerSize + Int(truncatingIfNeeded: u64(88))))
+                             bytes: headerSize + Int(bodyLength)))
     }
 
     static func parse(_ raw: UnsafeRawBufferPointer) -> Result<(HospitalState, Info), Problem> {
