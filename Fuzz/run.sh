@@ -27,8 +27,7 @@ BUILD="$FUZZ/.build/${OPT#-}"
 SWIFTFLAGS=("$OPT" -gline-tables-only -parse-as-library -swift-version 6 -enable-testing -warnings-as-errors "${SANITIZE[@]}")
 CFLAGS=(-O2 -gline-tables-only -fsanitize=fuzzer-no-link,address)
 
-TARGETS=(parser event csv snapshot journal theme config)
-# HL7 targets (module HL7v2) join this list when that module lands.
+TARGETS=(parser event csv snapshot journal theme config hl7 mllp hl7map)
 
 # What each target links: modules, then sources compiled into the harness's own module.
 modules_of() {
@@ -37,6 +36,8 @@ modules_of() {
     snapshot|journal) echo "RoundsDomain CJournal RoundsJournal" ;;
     config) echo "RoundsDomain" ;;
     theme) echo "" ;;
+    hl7|mllp) echo "HL7v2" ;;
+    hl7map) echo "HL7v2 RoundsDomain RoundsHL7" ;;
     *) echo "unknown target '$1'; targets: ${TARGETS[*]}" >&2; exit 2 ;;
   esac
 }
@@ -72,7 +73,7 @@ build_module() {
     return 0
   fi
   srcs=("$ROOT/Sources/$name"/*.swift)
-  stamp="$(stamp_of "${srcs[@]}" $( [ "$name" = RoundsJournal ] && echo "$BUILD/RoundsDomain.stamp $BUILD/CJournal.stamp" ))"
+  stamp="$(stamp_of "${srcs[@]}" $( [ "$name" = RoundsJournal ] && echo "$BUILD/RoundsDomain.stamp $BUILD/CJournal.stamp" ) $( [ "$name" = RoundsHL7 ] && echo "$BUILD/RoundsDomain.stamp $BUILD/HL7v2.stamp" ))"
   stale "$BUILD/$name" "$stamp" || return 0
   echo "fuzz: compiling $name (${#srcs[@]} files)" >&2
   (cd "$BUILD" && "$SWIFTC" "${SWIFTFLAGS[@]}" -I "$BUILD" -I "$BUILD/CJournal" -module-name "$name" -wmo -c "${srcs[@]}" \
