@@ -125,7 +125,7 @@ extension RoundsApp {
         case .retryItem:
             submit("interface retry \(item.id)")
             if !status.error {
-                setStatus(status.text + " — the feed applies it again within a second when its listener runs (else: rounds hl7 retry)")
+                setStatus(status.text + retryWhen(item))
                 awaitedRetries[item.id] = item.attempts
             }
         case .overrideItem:
@@ -330,6 +330,14 @@ extension RoundsApp {
                 y += 1
             }
         }
+    }
+
+    /// When the feed will act on a retry: now if its listener runs, else when it starts.
+    func retryWhen(_ item: InterfaceItem) -> String {
+        if let health = currentFeedHealth().first(where: { $0.feed == item.feed }), !health.running {
+            return " — but the feed \(item.feed) is not running: the retry waits until its listener starts (or rounds hl7 retry)"
+        }
+        return " — the feed applies it again within a second when its listener runs (else: rounds hl7 retry)"
     }
 
     // MARK: - Feeds in the supervisor view
