@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import RoundsDomain
 import RoundsJournal
@@ -276,5 +279,40 @@ import RoundsTestSupport
         #expect(reopened.state == e.state)
         #expect(reopened.state.feeds.labByOrder["O5^K"] != nil)
         #expect(reopened.state.feeds.items[InterfaceItemID(1)]?.status == .open)
+    }
+}
+
+/// `Engine.submitEach` applies as it decides; after a failed append it writes nothing more.
+@Suite struct SubmitEachTests {
+    @Test func laterCommandsSeeEarlierOnesAndRefusalsStandAlone() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (e, _) = try Fixture.engine(in: dir)
+        let results = try e.submitEach([
+            .admit(Admission(mrn: "MRN601", name: "Each, One", dateOfBirth: LocalDate(year: 1970, month: 1, day: 1)!, sex: .f, source: .ed)),
+            .assign(mrn: "MRN601", bed: "4W-02", override: nil),
+            .assign(mrn: "MRN601", bed: "4W-03", override: nil),   // a second bed: refused
+        ])
+        #expect(results.count == 3)
+        if case .success(let r) = results[1] { #expect(r.first?.event.typeName == "bed.assigned") } else { Issue.record("the assign was refused") }
+        if case .failure(let refusal) = results[2] { #expect(refusal.reason.contains("cannot be in two beds")) } else { Issue.record("two beds accepted") }
+        let reopened = try Engine(journalAt: dir.file("hospital.rj"), actor: "alice", wallClock: .utc)
+        #expect(reopened.state.beds["4W-02"]?.patient == "MRN601")
+        #expect(reopened.state == e.state)
+    }
+
+    @Test func aFailedSyncStopsEveryWriteUntilOpenedAgain() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let io = FaultyIO()
+        let (setup, clock) = try Fixture.engine(in: dir)
+        _ = setup
+        let e = try Engine(journalAt: dir.file("hospital.rj"), actor: "alice", clock: clock, wallClock: .utc, io: io)
+        io.inject(.syncFails(errno: EIO))
+        #expect(throws: JournalError.self) { _ = try e.submitEach([.markDirty(bed: "4W-02")]) }
+        // Its memory may be ahead of the disk: nothing more is written through it.
+        #expect(throws: JournalError.self) { _ = try e.submitEach([.markDirty(bed: "4W-03")]) }
+        let reopened = try Engine(journalAt: dir.file("hospital.rj"), actor: "alice", clock: clock, wallClock: .utc)
+        #expect(reopened.state.beds["4W-03"]?.status == .available)
+        _ = try reopened.submitEach([.markDirty(bed: "4W-03")])
+        #expect(reopened.state.beds["4W-03"]?.status == .dirty)
     }
 }
