@@ -399,13 +399,12 @@ final class Applier: @unchecked Sendable {
             return Reply(code: .AA, text: "Duplicate of a message already received; not applied again", error: nil,
                          log: "\(head): a duplicate, received before")
         }
-        for r in records {
-            if case .feedReceived(let e) = r.event, let item = e.item {
-                health.note(message: kind(job), peer: job.peer, held: true)
-                return Reply(code: .AA, text: "Kept as interface item \(item) for a coordinator: it could not be applied as it is",
-                             error: HL7AckError(code: HL7AckError.messageAccepted, severity: "W", text: "held as interface item \(item)"),
-                             log: "\(head): held as interface item \(item)")
-            }
+        // A message's records begin with its feed.received, which names the item it became.
+        if let first = records.first, case .feedReceived(let e) = first.event, let item = e.item {
+            health.note(message: kind(job), peer: job.peer, held: true)
+            return Reply(code: .AA, text: "Kept as interface item \(item) for a coordinator: it could not be applied as it is",
+                         error: HL7AckError(code: HL7AckError.messageAccepted, severity: "W", text: "held as interface item \(item)"),
+                         log: "\(head): held as interface item \(item)")
         }
         health.note(message: kind(job), peer: job.peer)
         return Reply(code: .AA, text: nil, error: nil, log: "\(head): applied (\(records.count) record\(records.count == 1 ? "" : "s"))")
