@@ -50,7 +50,8 @@ extension HospitalState {
             guard let mrn = labs[id]?.mrn, !activeLabs.contains(id), activeStay[mrn] == nil else { return }
             removeLab(id, of: mrn)
         case .procedure(let id):
-            guard let status = procedures[id]?.status, status == .done || status == .cancelled else { return }
+            guard let status = procedures[id]?.status, status.isClosed else { return }
+            if let appointment = procedures[id]?.external { feeds.procedureByAppointment[appointment] = nil }
             HospitalState.discard(id, from: &procedures, keeping: replaying.on, aside: &replaying.items.procedures)
             retiring.archived += 1
         case .message(let id):
@@ -79,6 +80,7 @@ extension HospitalState {
     }
 
     private mutating func removeLab(_ id: LabID, of mrn: MRN) {
+        if let order = labs[id]?.external { feeds.labByOrder[order] = nil }
         HospitalState.discard(id, from: &labs, keeping: replaying.on, aside: &replaying.items.labs)
         retiring.archived += 1
         // Changed where it lies: a copy of the list (`if var list = …`) made its removal copy

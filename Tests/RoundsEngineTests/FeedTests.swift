@@ -282,6 +282,26 @@ import RoundsTestSupport
     }
 }
 
+extension FeedTests {
+    /// The sender's numbers go with the labs and bookings they name when those are archived,
+    /// so a year of feeds does not keep them all in memory.
+    @Test func archivedLabsTakeTheirOrderNumbersWithThem() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (e, clock) = try feedEngine(dir)
+        try e.submit(Self.message("E|G|1", [.admit(Self.person("MRN610"), bed: "4W-02")]))
+        let normal = LabResult(value: "140", units: "mmol/L", range: "135-145", flag: .normal)
+        try e.submit(Self.message("L|G|1", [.resultLab(order: "O61^NA", mrn: "MRN610", test: "NA", result: normal, status: .final, register: nil)]))
+        try e.submit(Self.message("E|G|2", [.discharge(mrn: "MRN610", disposition: .home)]))
+        #expect(e.state.feeds.labByOrder["O61^NA"] != nil)
+        clock.advance(.days(8))
+        e.actor = "alice"
+        try e.submit(line: "bed clean 4W-02")   // any record: archiving runs as records apply
+        #expect(e.state.feeds.labByOrder["O61^NA"] == nil)
+        let reopened = try Engine(journalAt: dir.file("hospital.rj"), actor: "alice", clock: clock, wallClock: .utc, useSnapshot: false)
+        #expect(reopened.state.feeds.labByOrder == e.state.feeds.labByOrder)
+    }
+}
+
 /// `Engine.submitEach` applies as it decides; after a failed append it writes nothing more.
 @Suite struct SubmitEachTests {
     @Test func laterCommandsSeeEarlierOnesAndRefusalsStandAlone() throws {
