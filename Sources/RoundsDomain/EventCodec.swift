@@ -490,7 +490,13 @@ extension Event {
         case 25: e = .labProgressed(LabProgressed(id: try r.get(), status: try r.get()))
         case 26:
             var o = LabResulted(id: try r.get(), result: try r.get(), criticalTask: try r.get())
-            if r.remaining > 0 { o.status = try r.get() as ResultStatus }
+            if r.remaining > 0 {
+                // Final is written by leaving the byte out; a byte saying final is refused, so
+                // every result has one encoding.
+                let status: ResultStatus = try r.get()
+                guard status != .final else { throw CodecError("a lab.resulted payload names its status final, which is written by leaving it out") }
+                o.status = status
+            }
             e = .labResulted(o)
         case 27: e = .labAcknowledged(LabAcknowledged(id: try r.get()))
         case 28: e = .criticalCommunicated(CriticalCommunicated(lab: try r.get(), task: try r.get(), toldName: try r.get(), toldRole: try r.get(), readBack: try r.get()))

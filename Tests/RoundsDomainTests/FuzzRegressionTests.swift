@@ -18,6 +18,28 @@ struct FuzzRegressionTests {
         }
     }
 
+    @Test("a lab.resulted that spells out its final status has one encoding only (Fuzz/event smoke run in CI)")
+    func explicitFinalStatusIsRefused() {
+        // A result whose trailing status byte says final: final is written by leaving the byte
+        // out, so this decoded to a value that encoded differently (found by the smoke run).
+        var w = ByteWriter()
+        Event.labResulted(LabResulted(id: LabID(1), result: LabResult(value: "4.1", units: "", range: "", flag: .normal), criticalTask: nil)).writePayload(to: &w)
+        let plain = [UInt8(26)] + w.bytes
+        guard case .success(let e) = Self.event(plain), case .labResulted(let r) = e else { Issue.record("a final result does not decode"); return }
+        #expect(r.status == nil)
+        #expect(Self.event(plain + [ResultStatus.final.code]) == .failure(CodecError("a lab.resulted payload names its status final, which is written by leaving it out")))
+        guard case .success(let corrected) = Self.event(plain + [ResultStatus.corrected.code]), case .labResulted(let c) = corrected else {
+            Issue.record("a corrected result does not decode"); return
+        }
+        #expect(c.status == .corrected)
+        let found = Self.bytes("1a6d2a67c9c9c9c9c9c9c9c9457175617461626cc9c92f4c023c310000000000000000ffffffffffffffffff01040000000000000000")
+        if case .success(let e) = Self.event(found) {
+            var again = ByteWriter()
+            e.writePayload(to: &again)
+            #expect(Self.event([found[0]] + again.bytes) == .success(e), "the input found does not survive encoding again")
+        }
+    }
+
     @Test("a string length above Int.max is refused (Fuzz/event, minimised)")
     func stringLengthAboveIntMax() {
         // unit.added whose code has a 10-byte length varint of 17,793,159,177,499,949,942.
