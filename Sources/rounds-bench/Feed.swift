@@ -15,11 +15,14 @@ import RoundsUI
 /// to over loopback by client threads (Docs/PERFORMANCE.md, "Feeds").
 /// - throughput: 4 connections each keeping `--window` messages in flight, mixed ADT^A01 and
 ///   ORU^R01, every message durable before its ACK;
+///   (`--keys-only --feed-rate N`: only the keystroke part, with the feed at N messages a second;
+///   0 for the same keys with no feed, to compare in one sitting)
 /// - the same clients against python-hl7's asyncio MLLP server that only ACKs (`--python`);
 /// - ACK latency at 200 messages a second on one connection, beside one fdatasync's time;
 /// - keystroke to frame in the full-screen app on the same journal while 200 messages a second
 ///   arrive.
 enum FeedBench {
+    static func pct(_ a: [Double], _ p: Double) -> Double { a.isEmpty ? 0 : a[min(a.count - 1, Int(Double(a.count) * p))] }
     static func message(_ c: Int, _ i: Int) -> [UInt8] {
         let mrn = "B\(c)X\(i / 2)"
         if i % 2 == 0 {
@@ -66,13 +69,16 @@ enum FeedBench {
         let setup = try Engine(journalAt: path, actor: "bench", wallClock: .utc)
         try setup.submit(line: "staff add hl7bench name \"Bench feed\" role feed")
         let config = try FeedConfig.parse("login = hl7bench\n", path: "bench")
+        let keysOnly = CommandLine.arguments.contains("--keys-only")
         let listener = try FeedListener(FeedListener.Options(journalPath: path, port: 0, config: config, log: { _ in }))
         let port = try listener.start()
+        var r = (seconds: 1.0, accepted: 0)
         let perConnection = Int(value("--messages", "25000"))!
         let window = Int(value("--window", "200"))!
+        if !keysOnly {
         // Warm up, then the measured run.
         _ = drive(port: port, connections: 4, count: 500, window: window, offset: 100)
-        let r = drive(port: port, connections: 4, count: perConnection, window: window, offset: 0)
+        r = drive(port: port, connections: 4, count: perConnection, window: window, offset: 0)
         emit([("benchmark", "\"feed-throughput\""), ("connections", "4"), ("window", "\(window)"), ("messages", "\(4 * perConnection)"),
               ("accepted", "\(r.accepted)"), ("seconds", format3(r.seconds)), ("messages_per_second", "\(Int(Double(4 * perConnection) / r.seconds))"),
               ("journal_records", "\(try Engine(journalAt: path, writable: false).state.lastSeq)")])
@@ -99,12 +105,11 @@ enum FeedBench {
             latencies.append(now() - t)
         }
         latencies.sort()
-        func pct(_ a: [Double], _ p: Double) -> Double { a[min(a.count - 1, Int(Double(a.count) * p))] }
         emit([("benchmark", "\"feed-ack-latency\""), ("rate_per_second", "200"), ("messages", "\(latencies.count)"),
               ("p50_ms", format3(pct(latencies, 0.5) * 1e3)), ("p99_ms", format3(pct(latencies, 0.99) * 1e3)), ("max_ms", format3(latencies.last! * 1e3)),
               ("fdatasync_p50_ms", format3(pct(syncs, 0.5) * 1e3)), ("fdatasync_p99_ms", format3(pct(syncs, 0.99) * 1e3)),
               ("p99_above_fdatasync_p50_ms", format3((pct(latencies, 0.99) - pct(syncs, 0.5)) * 1e3))])
-
+        }
         listener.stop()
 
         // Keystrokes in the full-screen app while the feed delivers 200 messages a second, on a
@@ -122,12 +127,13 @@ enum FeedBench {
         _ = app.render(width: 160, height: 45)
         let feeding = Mutex(true)
         let delivered = Mutex(0)
+        let feedRate = Double(value("--feed-rate", "200"))!
         let feeder = Thread {
-            guard let c = try? MLLPClient(host: "127.0.0.1", port: keysPort, timeoutSeconds: 10) else { return }
+            guard feedRate > 0, let c = try? MLLPClient(host: "127.0.0.1", port: keysPort, timeoutSeconds: 10) else { return }
             let f0 = now()
             var i = 0
             while feeding.withLock({ $0 }) {
-                let due = f0 + Double(i) * 0.005
+                let due = f0 + Double(i) / feedRate
                 while now() < due { usleep(200) }
                 let text: String
                 switch i % 4 {
@@ -179,7 +185,7 @@ enum FeedBench {
         keysListener.stop()
 
         // python-hl7's asyncio MLLP server that only ACKs, on the same messages and clients.
-        if !CommandLine.arguments.contains("--no-python") {
+        if !CommandLine.arguments.contains("--no-python") && !keysOnly {
             let script = """
             import asyncio, sys, hl7.mllp
             async def handle(reader, writer):
