@@ -56,6 +56,7 @@ public enum TextSafety {
     /// `text` with every unsafe character shown as `\u{…}` (and a backslash kept as it is), so
     /// that what is printed is exactly what is held, readable and inert.
     public static func escaped(_ text: String) -> String {
+        if text.isPrintableASCII { return text }
         guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
         var out = String.UnicodeScalarView()
         for v in text.unicodeScalars {
@@ -70,6 +71,18 @@ public enum TextSafety {
 }
 
 extension String {
+    /// Whether every byte is printable ASCII (space to `~`): such text is safe to print as it is,
+    /// one column a character. Checked over the UTF-8 bytes, much faster than by characters.
+    @inlinable
+    public var isPrintableASCII: Bool {
+        if let fast = utf8.withContiguousStorageIfAvailable({ bytes in
+            var ok = true
+            for b in bytes where b < 0x20 || b >= 0x7F { ok = false; break }
+            return ok
+        }) { return fast }
+        return utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
     /// This text safe to print on a terminal (`TextSafety.escaped`).
     public var terminalSafe: String { TextSafety.escaped(self) }
 }

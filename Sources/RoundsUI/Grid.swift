@@ -54,6 +54,35 @@ public struct Grid: Equatable, Sendable {
     public mutating func put(_ text: String, x: Int, y: Int, style: StyleSlot = .normal, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(maxWidth ?? width, width - max(0, x))
+        if text.isPrintableASCII { return putASCII(text, x: x, y: y, style: style, limit: limit) }
+        if !ascii, TextWidth.isSimple(text) { return putScalars(text, x: x, y: y, style: style, limit: limit) }
+        return putCharacters(text, x: x, y: y, style: style, limit: limit)
+    }
+
+    /// `put` a scalar at a time, for text whose every scalar is a character of its own
+    /// (`TextWidth.isSimple`: accented names, box lines, marks like ‼ and ●); the same cells
+    /// as `putCharacters`, without finding character boundaries.
+    mutating func putScalars(_ text: String, x: Int, y: Int, style: StyleSlot, limit: Int) -> Int {
+        var col = 0
+        for u in text.unicodeScalars {
+            let w = DisplayWidth.width(u)
+            if w == 0 { continue }
+            if col + w > limit { break }
+            let cx = x + col
+            if cx >= 0 {
+                set(cx, y, Cell(text: u.value < 0x80 ? Grid.asciiText[Int(u.value)] : String(Character(u)), style: style, continuation: false))
+                if w == 2, cx + 1 < width {
+                    if cx + 2 < width, self[cx + 2, y].continuation { self[cx + 2, y] = Cell(text: " ", style: self[cx + 2, y].style, continuation: false) }
+                    self[cx + 1, y] = Cell(text: "", style: style, continuation: true)
+                }
+            }
+            col += w
+        }
+        return col
+    }
+
+    /// `put` a character at a time, for any text (the ASCII run above must give the same grid).
+    mutating func putCharacters(_ text: String, x: Int, y: Int, style: StyleSlot, limit: Int) -> Int {
         var col = 0
         // Whatever the text holds (a name from an old journal with an ESC or a bidirectional
         // override in it), no control character reaches the terminal: it is shown as `\u{1B}`.
@@ -75,10 +104,43 @@ public struct Grid: Equatable, Sendable {
         return col
     }
 
+    /// `put` for printable ASCII (most of what panes show): one column a byte, written as a run.
+    private mutating func putASCII(_ text: String, x: Int, y: Int, style: StyleSlot, limit: Int) -> Int {
+        let count = min(text.utf8.count, max(0, limit))
+        var bytes = text.utf8.makeIterator()
+        writeRun(x: x, y: y, count: count, style: style) { _ in Grid.asciiText[Int(bytes.next() ?? 0x20)] }
+        return count
+    }
+
+    /// Writes `count` single-width cells from (x, y) (clipped to the row) with the texts `next`
+    /// gives in turn, checking only the run's two ends for halves of a double-width character:
+    /// what `set` does cell by cell.
+    private mutating func writeRun(x: Int, y: Int, count: Int, style: StyleSlot, _ next: (Int) -> String) {
+        guard y >= 0, y < height, count > 0 else { return }
+        let first = max(x, 0), end = min(x + count, width)
+        guard first < end else { return }
+        let row = y * width
+        cells.withUnsafeMutableBufferPointer { cells in
+            if cells[row + first].continuation, first > 0 {
+                cells[row + first - 1] = Cell(text: " ", style: cells[row + first - 1].style, continuation: false)
+            }
+            if end < width, cells[row + end].continuation {
+                cells[row + end] = Cell(text: " ", style: cells[row + end].style, continuation: false)
+            }
+            for cx in x..<(x + count) {
+                let text = next(cx)
+                if cx >= first && cx < end { cells[row + cx] = Cell(text: text, style: style, continuation: false) }
+            }
+        }
+    }
+
+    /// One-character strings for each ASCII byte (small strings: no allocation to copy).
+    static let asciiText: [String] = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+
     /// Writes `text` padded with spaces to exactly `width` columns.
     public mutating func putPadded(_ text: String, x: Int, y: Int, width w: Int, style: StyleSlot = .normal) {
         let used = put(text, x: x, y: y, style: style, maxWidth: w)
-        if used < w { put(String(repeating: " ", count: w - used), x: x + used, y: y, style: style) }
+        if used < w { writeRun(x: x + used, y: y, count: min(w - used, width - max(0, x + used)), style: style) { _ in " " } }
     }
 
     /// Draws a box; the title sits in the top edge.
@@ -135,12 +197,37 @@ public enum TextWidth {
         if ch.unicodeScalars.first.map({ $0.value < 0x20 || $0.value == 0x7F }) == true { return 0 }
         return w
     }
-    public static func of(_ s: String) -> Int { s.reduce(0) { $0 + of($1) } }
+    public static func of(_ s: String) -> Int {
+        if s.isPrintableASCII { return s.utf8.count }
+        if isSimple(s) { return DisplayWidth.of(s) }
+        return s.reduce(0) { $0 + of($1) }
+    }
+
+    /// Whether every scalar of `s` is a character of its own, printable, whose width
+    /// `DisplayWidth` gives: Latin letters with accents (precomposed), punctuation, arrows, box
+    /// lines and symbols. No combining mark, joiner, variation selector, control, bidirectional
+    /// mark or Hangul jamo falls in these ranges, so such text can be measured and drawn a scalar
+    /// at a time, with the widths character-by-character reading gives.
+    @inlinable
+    public static func isSimple(_ s: String) -> Bool {
+        for u in s.unicodeScalars {
+            switch u.value {
+            case 0x20...0x7E, 0xA0...0x2FF, 0x1E00...0x1EFF, 0x2010...0x2027, 0x2030...0x205E, 0x2190...0x23FF, 0x2500...0x26FF: continue
+            default: return false
+            }
+        }
+        return true
+    }
 
     /// Fits `s` into `width` columns, ending with `…` (or `~` in ASCII) when cut. In ASCII the
     /// text is folded first, so its width is the width drawn (`‼` is `!!`, two columns).
     public static func truncate(_ s: String, to width: Int, ascii: Bool = false) -> String {
         guard width > 0 else { return "" }
+        if s.isPrintableASCII {
+            // One column a byte: cut by bytes, not characters.
+            if s.utf8.count <= width { return s }
+            return String(decoding: s.utf8.prefix(width - 1), as: UTF8.self) + (ascii ? "~" : "…")
+        }
         let s = ascii ? asciiFold(s) : s
         if of(s) <= width { return s }
         var out = ""

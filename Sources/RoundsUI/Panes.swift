@@ -191,6 +191,8 @@ final class StateSource: @unchecked Sendable {
     /// it formats. The copy is dropped at the end, before anything can change the live state,
     /// so applying the next record copies no table.
     func pinned<T>(_ state: HospitalState, _ body: () -> T) -> T {
+        // Already pinned (a frame that lays out search text): that copy serves.
+        if pin != nil { return body() }
         pin = Pinned(state)
         defer { pin = nil }
         return body()
@@ -281,16 +283,28 @@ public enum BedBoardPane {
         }
     }
 
+    /// Bed states in the order of their codes (the "status" sort).
+    static let statusRank: [BedStatus: Int] = Dictionary(uniqueKeysWithValues: BedStatus.allCases.sorted { $0.code < $1.code }.enumerated().map { ($1, $0) })
+
     public static func content(_ s: HospitalState, _ c: PaneContext) -> PaneContent {
         var rows: [PaneContent.Row] = []
         var free = 0
         let today = c.wallClock.localDate(c.now)
         // Beds in the order shown, first; their text is formatted when drawn (or filtered).
-        var units: [(unit: Unit, beds: [Bed])] = []
+        // Only what a row needs is read (a whole `Bed` is not copied, nor moved by the sort).
+        typealias Listed = (id: BedID, status: BedStatus, patient: MRN?)
+        var units: [(unit: Unit, beds: [Listed])] = []
+        let byStatus = c.sort % sorts.count == 1
         for code in s.unitOrder {
             guard let unit = s.units[code] else { continue }
-            var beds = s.beds(in: code)
-            if c.sort % sorts.count == 1 { beds.sort { ($0.status.code, $0.id) < ($1.status.code, $1.id) } }
+            var beds: [Listed] = []
+            beds.reserveCapacity(unit.beds.count)
+            for id in unit.beds { if let b = s.beds[id] { beds.append((id, b.status, b.patient)) } }
+            if byStatus {
+                var ranked = beds.indices.map { (rank: statusRank[beds[$0].status]!, at: $0) }
+                ranked.sort { a, b in a.rank != b.rank ? a.rank < b.rank : beds[a.at].id < beds[b.at].id }
+                beds = ranked.map { beds[$0.at] }
+            }
             units.append((unit, beds))
         }
         let ids = units.flatMap { $0.beds.map(\.id) }
@@ -316,8 +330,8 @@ public enum BedBoardPane {
         } }
         var i = 0
         for (unit, beds) in units {
-            let occupied = beds.filter { $0.status == .occupied }.count
-            let available = beds.filter { $0.status == .available }.count
+            var occupied = 0, available = 0
+            for b in beds { if b.status == .occupied { occupied += 1 } else if b.status == .available { available += 1 } }
             free += available
             var bedRows = beds.map { b -> PaneContent.Row in
                 defer { i += 1 }

@@ -11,6 +11,11 @@ public enum LayoutSize {
 extension RoundsApp {
     /// Renders the whole screen. Pure apart from remembering what was shown, so keys act on it.
     public func render(width: Int, height: Int, ascii: Bool = false) -> Grid {
+        // One copy of the state lent to every row the frame formats (rather than one per row).
+        stateSource.pinned(state) { renderFrame(width: width, height: height, ascii: ascii) }
+    }
+
+    private func renderFrame(width: Int, height: Int, ascii: Bool) -> Grid {
         var g = Grid(width: width, height: height, ascii: ascii)
         guard width >= LayoutSize.minimum.width, height >= LayoutSize.minimum.height else {
             let lines = ["terminal too small", "need \(LayoutSize.minimum.width)×\(LayoutSize.minimum.height)", "now \(width)×\(height)"]
