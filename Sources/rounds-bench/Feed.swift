@@ -159,6 +159,7 @@ enum FeedBench {
         // brought the feed's last 50 messages. Timed apart: the key (handle and draw) and the
         // poll that brings changes (catch up, recompute what changed, draw).
         var keys: [Double] = [], polls: [Double] = []
+        var slowest: [String: [Double]] = [:]
         let k0 = now()
         var nextPoll = now()
         for i in 0..<600 {
@@ -175,6 +176,13 @@ enum FeedBench {
             app.handle(browsing[i % browsing.count])
             _ = app.render(width: 160, height: 45)
             keys.append(now() - t)
+            slowest["\(browsing[i % browsing.count])", default: []].append(keys.last!)
+        }
+        if CommandLine.arguments.contains("--per-key") {
+            for (k, v) in slowest.sorted(by: { $0.key < $1.key }) {
+                let v = v.sorted()
+                print("  key \(k): p50 \(format3(v[v.count / 2] * 1e3)) ms, max \(format3(v.last! * 1e3)) ms")
+            }
         }
         let elapsed = now() - k0
         feeding.withLock { $0 = false }
