@@ -252,6 +252,18 @@ struct MorningScenario {
             run(.updatePatient(mrn: mrn, changes: PatientChanges(expectedDischarge: .some(wallClock.localDate(start).adding(days: 3)))))
             run(.bookProcedure(mrn: mrn, kind: .surgery, resource: "OR-2", start: start + .hours(3) + .minutes(30),
                                end: start + .hours(5) + .minutes(30), requires: ["K", "HGB", "TS"], title: "Total hip replacement"))
+            // Everything a surgery needs, in its different states: coverage verified, the
+            // surgical consent signed and the history and physical in; the anaesthesia consent
+            // not yet signed; the payer's approval pended; an ICU bed needed afterwards.
+            let hip = ProcedureID(e.state.nextProcedure - 1)
+            run(.verifyEligibility(mrn, payer: "Acme Health", active: true, note: nil))
+            run(.recordDocument(hip, .surgicalConsent, .signed, dated: nil))
+            run(.recordDocument(hip, .historyAndPhysical, .received, dated: start - .days(6)))
+            run(.recordDocument(hip, .anaesthesiaConsent, .received, dated: nil))
+            run(.setBedAfter(hip, .icu))
+            run(.addPreAuth(hip, payer: "Acme Health", expedited: true))
+            run(.submitPreAuth(PreAuthID(e.state.readiness.nextAuth - 1)))
+            run(.pendPreAuth(PreAuthID(e.state.readiness.nextAuth - 1), note: "Payer asks for the imaging report"))
             for test in ["K", "HGB", "TS"] {
                 run(.orderLab(mrn: mrn, test: test, priority: .urgent, neededBy: start + .hours(2)))
                 sim.leaveLabsAlone.insert(LabID(e.state.nextLab - 1))

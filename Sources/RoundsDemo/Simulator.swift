@@ -314,6 +314,17 @@ public struct Simulator: Sendable {
         if let id = someMember(s.scheduledProcedures, next: s.nextProcedure), let p = s.procedures[id] {
             if p.status == .scheduled, now >= p.start { return .startProcedure(id) }
             if p.status == .inprogress, now >= p.end { return .finishProcedure(id) }
+            // The coordinator's paperwork: coverage verified, consents signed, the history
+            // and physical in (the demo's own stories are left as they are).
+            if p.status == .scheduled, !leaveAlone.contains(p.mrn), rng.chance(0.8),
+               let r = s.requirements(of: p, at: now, details: false).first(where: { !$0.met && $0.key != "labs" }) {
+                if r.key == "eligibility" {
+                    return .verifyEligibility(p.mrn, payer: rng.pick(["Acme Health", "Medicare", "Blue Harbor", "Northwind Care"]), active: true, note: nil)
+                }
+                if r.key.hasPrefix("doc:"), let kind = DocumentKind(rawValue: String(r.key.dropFirst(4))) {
+                    return .recordDocument(id, kind, kind.needsSignature ? .signed : .received, dated: nil)
+                }
+            }
         }
         guard rng.chance(0.5), let bed = randomBed(s, where: { $0.status == .occupied }), let mrn = bed.patient else { return nil }
         let kind = rng.pick([ProcedureKind.surgery, .imaging, .imaging, .endoscopy, .cath, .dialysis])

@@ -42,6 +42,15 @@ extension HospitalState {
         case .interfaceItemResolved(let e): feeds.items[e.id]?.patient.map { [$0] } ?? []
         case .dischargeCancelled(let e): [e.mrn]
         case .patientMerged(let e): [e.survivor, e.merged]
+        case .preAuthRecorded(let e): [e.mrn]
+        case .preAuthChanged(let e): readiness.auths[e.id].map { [$0.mrn] } ?? []
+        case .preAuthLinked(let e): readiness.auths[e.id].map { [$0.mrn] } ?? []
+        case .preAuthOverdue(let e): readiness.auths[e.id].map { [$0.mrn] } ?? []
+        case .eligibilityVerified(let e): [e.mrn]
+        case .documentRecorded(let e): procedures[e.procedure].map { [$0.mrn] } ?? []
+        case .bedAfterSet(let e): procedures[e.procedure].map { [$0.mrn] } ?? []
+        case .readinessFlagged(let e): procedures[e.procedure].map { [$0.mrn] } ?? []
+        case .documentsRequired: []
         case .handoverAcknowledged(let e): patients[e.item] != nil ? [e.item] : []
         }
     }
@@ -82,6 +91,15 @@ extension Event {
         case .breakGlassReviewed(let e): return summary + (e.note.isEmpty ? "" : note(e.note))
         case .handoverAcknowledged(let e): return summary + note(e.note)
         case .handoverStatusChanged(let e): return summary + note(e.note)
+        case .preAuthRecorded(let e): return summary + " from payer " + q(e.payer)
+        case .preAuthChanged(let e):
+            return summary + (e.number.map { "; number \(q($0))" } ?? "") + (e.validFrom.map { "; from \($0)" } ?? "") + (e.validUntil.map { " until \($0)" } ?? "")
+                + (e.units.map { "; \($0) units" } ?? "") + note(e.reason, "reason") + (e.appealBy.map { "; appeal by \($0)" } ?? "") + note(e.note)
+        case .preAuthLinked(let e): return summary + override(e.override)
+        case .eligibilityVerified(let e): return summary + " with payer " + q(e.payer) + note(e.note)
+        case .documentRecorded(let e): return summary + ", dated \(e.dated)"
+        case .readinessFlagged(let e): return summary + ": " + q(e.detail)
+        case .documentsRequired(let e): return summary + ": " + (e.documents.isEmpty ? "none" : e.documents.map(\.rawValue).joined(separator: ", "))
         default: return summary
         }
     }

@@ -54,6 +54,9 @@ extension Command {
         case .communicateLab: .critical
         case .orderLab, .collectLab, .receiveLab, .resultLab, .acknowledgeLab, .cancelLab: .labs
         case .bookProcedure, .moveProcedure, .startProcedure, .finishProcedure, .cancelProcedure: .procedures
+        case .addPreAuth, .linkPreAuth, .submitPreAuth, .pendPreAuth, .approvePreAuth, .denyPreAuth, .appealPreAuth,
+             .verifyEligibility, .recordDocument, .setBedAfter: .procedures
+        case .requireDocuments: .policy
         case .sendMessage, .replyMessage, .readMessage, .acknowledgeMessage: .messages
         case .ipass: .assess
         case .startHandover, .acknowledgeHandover, .pauseHandover, .resumeHandover, .completeHandover, .cancelHandover: .handover

@@ -44,7 +44,9 @@ public struct ChangeMarks: Equatable, Sendable {
              .procedureBooked, .procedureRescheduled, .procedureStatusChanged, .procedureNotReady,
              .accessRecorded, .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed,
              .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .hospitalNamed, .staffRecorded,
-             .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved:
+             .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
+             .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded, .bedAfterSet,
+             .readinessFlagged, .documentsRequired:
             break
         default:
             beds = r.seq
@@ -57,7 +59,9 @@ public struct ChangeMarks: Equatable, Sendable {
              .procedureBooked, .procedureRescheduled, .procedureStatusChanged, .procedureNotReady,
              .accessRecorded, .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed,
              .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .hospitalNamed, .staffRecorded,
-             .unitAdded, .bedAdded, .policySet, .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved:
+             .unitAdded, .bedAdded, .policySet, .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
+             .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded, .bedAfterSet,
+             .readinessFlagged, .documentsRequired:
             break
         default:
             worklist = r.seq
@@ -74,7 +78,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .unitAdded, .bedAdded, .policySet, .admissionRequested, .admissionCancelled, .bedReserved, .reservationReleased,
              .bedAssigned, .patientTransferred, .bedsSwapped, .patientDischarged, .stayUpdated, .bedStatusChanged,
              .bedBlocked, .bedUnblocked, .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
-             .dischargeCancelled:
+             .dischargeCancelled, .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded,
+             .bedAfterSet, .readinessFlagged, .documentsRequired:
             break
         default:
             labs = r.seq

@@ -47,11 +47,25 @@ public enum Command: Equatable, Sendable {
     case cancelLab(LabID, reason: String)
 
     // Procedures and appointments
-    case bookProcedure(mrn: MRN, kind: ProcedureKind, resource: String, start: Timestamp, end: Timestamp, requires: [String], title: String?)
-    case moveProcedure(ProcedureID, start: Timestamp, end: Timestamp)
+    case bookProcedure(mrn: MRN, kind: ProcedureKind, resource: String, start: Timestamp, end: Timestamp, requires: [String], title: String?, after: UnitKind? = nil)
+    /// `override`: why it may move outside its pre-authorization's period.
+    case moveProcedure(ProcedureID, start: Timestamp, end: Timestamp, override: String? = nil)
     case startProcedure(ProcedureID)
     case finishProcedure(ProcedureID)
     case cancelProcedure(ProcedureID, reason: String)
+
+    // Readiness beyond labs (Readiness.swift)
+    case addPreAuth(ProcedureID, payer: String, expedited: Bool)
+    case linkPreAuth(PreAuthID, ProcedureID, override: String?)
+    case submitPreAuth(PreAuthID)
+    case pendPreAuth(PreAuthID, note: String?)
+    case approvePreAuth(PreAuthID, number: String, from: Timestamp, until: Timestamp, units: Int?)
+    case denyPreAuth(PreAuthID, reason: String, appealBy: Timestamp?)
+    case appealPreAuth(PreAuthID, note: String?)
+    case verifyEligibility(MRN, payer: String, active: Bool, note: String?)
+    case recordDocument(ProcedureID, DocumentKind, DocumentState, dated: Timestamp?)
+    case setBedAfter(ProcedureID, UnitKind?)
+    case requireDocuments(ProcedureKind, [DocumentKind])
 
     // Messages
     case sendMessage(to: Assignee, patient: MRN?, subject: String, body: String, urgent: Bool)

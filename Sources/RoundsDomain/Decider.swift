@@ -481,21 +481,52 @@ struct Decision {
             try checkText(reason, "the reason", max: 200)
             emit(.labCancelled(LabCancelled(id: id, reason: reason)))
 
-        case let .bookProcedure(mrn, kind, resource, start, end, requires, title):
+        case let .bookProcedure(mrn, kind, resource, start, end, requires, title, after):
             _ = try patient(mrn)
             try checkSlot(resource: resource, mrn: mrn, start: start, end: end, excluding: nil)
             if let title { try checkText(title, "the title", max: 120) }
+            if let after, after != .icu, after != .stepdown {
+                throw Refusal("a bed for afterwards is an icu or stepdown bed, not \(after.rawValue)", hint: "after icu, or after stepdown")
+            }
             let tests = requires.map { $0.uppercased() }
-            emit(.procedureBooked(ProcedureBooked(id: ProcedureID(nextProcedure), mrn: mrn, kind: kind,
+            let id = ProcedureID(nextProcedure)
+            emit(.procedureBooked(ProcedureBooked(id: id, mrn: mrn, kind: kind,
                                                   title: title ?? "\(kind.rawValue.initialCapital) on \(resource)",
                                                   resource: resource.uppercased(), start: start, end: end, requiredTests: tests)))
+            if let after { emit(.bedAfterSet(BedAfterSet(procedure: id, kind: after))) }
             nextProcedure += 1
 
-        case let .moveProcedure(id, start, end):
+        case let .moveProcedure(id, start, end, override):
             let p = try procedure(id)
             guard p.status == .scheduled else { throw Refusal("procedure \(id) is \(p.status.rawValue)", hint: "only a scheduled procedure can be moved") }
             try checkSlot(resource: p.resource, mrn: p.mrn, start: start, end: end, excluding: id)
+            // A linked pre-authorization's period and units (Readiness.swift); an override
+            // records why the move goes outside them, and is refused when nothing needs it.
+            if let a = s.readiness.authOf[id].flatMap({ s.readiness.auths[$0] }), a.status == .approved {
+                var outside = false
+                if s.readiness.overrides[id] == nil {
+                    do throws(Refusal) { try checkAuthCovers(a, procedure: id, start: start, override: nil) } catch {
+                        guard override != nil else { throw error }
+                        outside = true
+                    }
+                }
+                if let override {
+                    guard outside || s.readiness.overrides[id] != nil else {
+                        throw Refusal("\(id) stays inside pre-authorization \(a.id) at that time: there is nothing to override", hint: "leave override out")
+                    }
+                    try checkText(override, "the override's reason", max: 200)
+                    emit(.procedureRescheduled(ProcedureRescheduled(id: id, start: start, end: end)))
+                    emit(.preAuthLinked(PreAuthLinked(id: a.id, procedure: id, override: override)))
+                    break
+                }
+            } else if override != nil {
+                throw Refusal("an override is for moving a procedure outside its approved pre-authorization; \(id) has none", hint: "leave override out")
+            }
             emit(.procedureRescheduled(ProcedureRescheduled(id: id, start: start, end: end)))
+
+        case .addPreAuth, .linkPreAuth, .submitPreAuth, .pendPreAuth, .approvePreAuth, .denyPreAuth, .appealPreAuth,
+             .verifyEligibility, .recordDocument, .setBedAfter, .requireDocuments:
+            try runReadiness(command)
 
         case .startProcedure(let id):
             let p = try procedure(id)

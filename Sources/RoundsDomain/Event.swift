@@ -65,6 +65,17 @@ public enum Event: Equatable, Sendable {
     case interfaceItemResolved(InterfaceItemResolved)
     case dischargeCancelled(DischargeCancelled)
     case patientMerged(PatientMerged)
+    /// Readiness beyond labs (Readiness.swift): pre-authorizations, eligibility, documents,
+    /// a bed for afterwards, and the requirements the rules flag.
+    case preAuthRecorded(PreAuthRecorded)
+    case preAuthChanged(PreAuthChanged)
+    case preAuthLinked(PreAuthLinked)
+    case preAuthOverdue(PreAuthOverdue)
+    case eligibilityVerified(EligibilityVerified)
+    case documentRecorded(DocumentRecorded)
+    case bedAfterSet(BedAfterSet)
+    case readinessFlagged(ReadinessFlagged)
+    case documentsRequired(DocumentsRequired)
 }
 
 public struct HospitalNamed: Equatable, Sendable, Encodable { public var name: String; public init(name: String) { self.name = name } }
@@ -216,6 +227,15 @@ extension Event {
         case .interfaceItemResolved: "interface.item-resolved"
         case .dischargeCancelled: "discharge.cancelled"
         case .patientMerged: "patient.merged"
+        case .preAuthRecorded: "preauth.recorded"
+        case .preAuthChanged: "preauth.changed"
+        case .preAuthLinked: "preauth.linked"
+        case .preAuthOverdue: "preauth.overdue"
+        case .eligibilityVerified: "eligibility.verified"
+        case .documentRecorded: "document.recorded"
+        case .bedAfterSet: "procedure.bed-after"
+        case .readinessFlagged: "readiness.flagged"
+        case .documentsRequired: "policy.documents"
         }
     }
 
@@ -276,6 +296,15 @@ extension Event {
         case .interfaceItemResolved(let p): p
         case .dischargeCancelled(let p): p
         case .patientMerged(let p): p
+        case .preAuthRecorded(let p): p
+        case .preAuthChanged(let p): p
+        case .preAuthLinked(let p): p
+        case .preAuthOverdue(let p): p
+        case .eligibilityVerified(let p): p
+        case .documentRecorded(let p): p
+        case .bedAfterSet(let p): p
+        case .readinessFlagged(let p): p
+        case .documentsRequired(let p): p
         }
     }
 }

@@ -372,6 +372,15 @@ extension Event {
         case .interfaceItemResolved: 52
         case .dischargeCancelled: 53
         case .patientMerged: 54
+        case .preAuthRecorded: 55
+        case .preAuthChanged: 56
+        case .preAuthLinked: 57
+        case .preAuthOverdue: 58
+        case .eligibilityVerified: 59
+        case .documentRecorded: 60
+        case .bedAfterSet: 61
+        case .readinessFlagged: 62
+        case .documentsRequired: 63
         }
     }
 
@@ -450,6 +459,15 @@ extension Event {
         case .interfaceItemResolved(let e): w.put(e.id); w.put(e.status); w.put(e.note)
         case .dischargeCancelled(let e): w.put(e.mrn); w.put(e.stay); w.put(e.bed)
         case .patientMerged(let e): w.put(e.survivor); w.put(e.merged)
+        case .preAuthRecorded(let e): w.put(e.id); w.put(e.procedure); w.put(e.mrn); w.put(e.payer); w.put(e.expedited)
+        case .preAuthChanged(let e): w.put(e.id); w.put(e.status); w.put(e.number); w.put(e.validFrom); w.put(e.validUntil); w.put(e.units); w.put(e.decisionDue); w.put(e.reason); w.put(e.appealBy); w.put(e.task); w.put(e.note)
+        case .preAuthLinked(let e): w.put(e.id); w.put(e.procedure); w.put(e.override)
+        case .preAuthOverdue(let e): w.put(e.id); w.put(e.task)
+        case .eligibilityVerified(let e): w.put(e.mrn); w.put(e.payer); w.put(e.active); w.put(e.note)
+        case .documentRecorded(let e): w.put(e.procedure); w.put(e.kind); w.put(e.state); w.put(e.dated)
+        case .bedAfterSet(let e): w.put(e.procedure); w.put(e.kind)
+        case .readinessFlagged(let e): w.put(e.procedure); w.put(e.requirement); w.put(e.detail); w.put(e.task)
+        case .documentsRequired(let e): w.put(e.kind); w.put(e.documents)
         }
     }
 
@@ -536,6 +554,15 @@ extension Event {
         case 52: e = .interfaceItemResolved(InterfaceItemResolved(id: try r.get(), status: try r.get(), note: try r.get()))
         case 53: e = .dischargeCancelled(DischargeCancelled(mrn: try r.get(), stay: try r.get(), bed: try r.get()))
         case 54: e = .patientMerged(PatientMerged(survivor: try r.get(), merged: try r.get()))
+        case 55: e = .preAuthRecorded(PreAuthRecorded(id: try r.get(), procedure: try r.get(), mrn: try r.get(), payer: try r.get(), expedited: try r.get()))
+        case 56: e = .preAuthChanged(PreAuthChanged(id: try r.get(), status: try r.get(), number: try r.get(), validFrom: try r.get(), validUntil: try r.get(), units: try r.get(), decisionDue: try r.get(), reason: try r.get(), appealBy: try r.get(), task: try r.get(), note: try r.get()))
+        case 57: e = .preAuthLinked(PreAuthLinked(id: try r.get(), procedure: try r.get(), override: try r.get()))
+        case 58: e = .preAuthOverdue(PreAuthOverdue(id: try r.get(), task: try r.get()))
+        case 59: e = .eligibilityVerified(EligibilityVerified(mrn: try r.get(), payer: try r.get(), active: try r.get(), note: try r.get()))
+        case 60: e = .documentRecorded(DocumentRecorded(procedure: try r.get(), kind: try r.get(), state: try r.get(), dated: try r.get()))
+        case 61: e = .bedAfterSet(BedAfterSet(procedure: try r.get(), kind: try r.get()))
+        case 62: e = .readinessFlagged(ReadinessFlagged(procedure: try r.get(), requirement: try r.get(), detail: try r.get(), task: try r.get()))
+        case 63: e = .documentsRequired(DocumentsRequired(kind: try r.get(), documents: try r.get()))
         default: throw CodecError("unknown event type \(type)")
         }
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) unexpected bytes after a \(e.typeName) payload") }

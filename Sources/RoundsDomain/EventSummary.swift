@@ -57,6 +57,15 @@ extension Event {
         case .interfaceItemResolved(let e): "interface item \(e.id) \(e.status.rawValue)"
         case .dischargeCancelled(let e): "discharge of \(e.mrn) cancelled; " + (e.bed.map { "back in bed \($0)" } ?? "waiting for a bed")
         case .patientMerged(let e): "\(e.merged) merged into \(e.survivor)"
+        case .preAuthRecorded(let e): "pre-auth \(e.id) for \(e.procedure) recorded as needed" + (e.expedited ? " (expedited)" : "")
+        case .preAuthChanged(let e): "pre-auth \(e.id) \(e.status.rawValue)" + (e.decisionDue.map { "; the payer's decision is due by \($0)" } ?? "") + (e.task.map { "; appeal task \($0)" } ?? "")
+        case .preAuthLinked(let e): "\(e.procedure) uses pre-auth \(e.id)" + (e.override != nil ? " (override recorded)" : "")
+        case .preAuthOverdue(let e): "pre-auth \(e.id): the payer's decision is overdue; task \(e.task)"
+        case .eligibilityVerified(let e): "eligibility of \(e.mrn) verified: \(e.active ? "active" : "INACTIVE")"
+        case .documentRecorded(let e): "\(e.procedure): \(e.kind.label) \(e.state.rawValue)"
+        case .bedAfterSet(let e): "\(e.procedure) needs " + (e.kind.map { "a \($0.label) bed afterwards" } ?? "no bed afterwards")
+        case .readinessFlagged(let e): "\(e.procedure) not ready (\(e.requirement)); task \(e.task)"
+        case .documentsRequired(let e): "documents for \(e.kind.rawValue) set"
         }
     }
 }

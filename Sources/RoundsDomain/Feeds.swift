@@ -515,7 +515,7 @@ private struct FeedRun {
         case let .reschedule(appt, start, end):
             guard let id = s.feeds.procedureByAppointment[appt], let p = s.procedures[id] else { throw Refusal("no appointment \(appt) here", hint: "an S12 books it first") }
             if p.start == start, p.end == end { return }
-            try decide(.moveProcedure(id, start: start, end: end))
+            try decide(.moveProcedure(id, start: start, end: end, override: nil))
 
         case let .cancelBooking(appt, reason):
             guard let id = s.feeds.procedureByAppointment[appt], let p = s.procedures[id] else { throw Refusal("no appointment \(appt) here", hint: "nothing to cancel") }

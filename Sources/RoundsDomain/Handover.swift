@@ -137,7 +137,7 @@ extension HospitalState {
                 lines.append("Lab: \(l.id) \(l.test) " + (l.awaitsCommunication ? "CRITICAL \(l.result?.value ?? "") not yet communicated" : l.status.rawValue))
             }
             for pr in (proceduresOf[mrn] ?? []).sorted(by: { ($0.start, $0.id) < ($1.start, $1.id) }) {
-                lines.append("Procedure: \(pr.id) \(pr.title) at \(wallClock.hhmm(pr.start))" + (isReady(pr) ? "" : " — NOT READY, missing \(missingTests(for: pr).joined(separator: ", "))"))
+                lines.append("Procedure: \(pr.id) \(pr.title) at \(wallClock.hhmm(pr.start))" + (isReady(pr) ? "" : " — NOT READY: \(unmetRequirements(of: pr, at: now).map(\.detail).joined(separator: "; "))"))
             }
             if let edd = st.expectedDischarge { lines.append("Expected discharge: \(edd)") }
             let title = "\(bedID) · \(p?.name ?? mrn) · \(mrn)"
@@ -156,15 +156,17 @@ extension HospitalState {
                                       title: "Critical \(l.test) \(l.result?.value ?? "") for \(l.mrn) (\(bed)) not yet communicated",
                                       lines: [since, l.criticalTask.map { "Task \($0)" } ?? ""].filter { !$0.isEmpty }))
         }
-        // Procedures to come within the procedure lead time (4 h) whose required labs are not
-        // resulted: the ones the pre-procedure rule has flagged or is about to.
+        // Procedures to come with a requirement not met inside its lead time (labs 4 h,
+        // documents 24 h, pre-authorization 24 or 72 h, eligibility 3 days): the ones the rules
+        // have flagged or are about to.
         let notReady = scheduledProcedures.compactMap { procedures[$0] }
-            .filter { $0.start >= now && $0.start <= now + policy.procedureLead && !isReady($0) }
+            .filter { p in p.start >= now && requirements(of: p, at: now, details: false).contains { !$0.met && now >= p.start - $0.lead } }
             .sorted { ($0.start, $0.id) < ($1.start, $1.id) }
         for pr in notReady {
+            let missing = requirements(of: pr, at: now).filter { !$0.met && now >= pr.start - $0.lead }
             items.append(HandoverItem(key: pr.id.description, kind: .procedureNotReady, required: true,
                                       title: "\(pr.title) for \(pr.mrn) at \(wallClock.hhmm(pr.start)) not ready",
-                                      lines: ["Missing: \(missingTests(for: pr).joined(separator: ", "))", "Resource: \(pr.resource)"]))
+                                      lines: missing.map { "Missing: \($0.detail)" } + ["Resource: \(pr.resource)"]))
         }
         let queue = placementQueue
         if !queue.isEmpty {

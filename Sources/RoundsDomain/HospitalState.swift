@@ -38,6 +38,8 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var hospitalName: String?
     /// What the interfaces from the hospital's systems add (Feeds.swift).
     public internal(set) var feeds = FeedState()
+    /// Pre-authorizations, eligibility, documents and beds for afterwards (Readiness.swift).
+    public internal(set) var readiness = ReadinessState()
     /// Indexes kept by `apply` so that no event scans every bed, task or lab.
     public internal(set) var reservation: [MRN: BedID] = [:]
     public internal(set) var cleaningTask: [BedID: TaskID] = [:]
@@ -101,8 +103,9 @@ public struct HospitalState: Equatable, Sendable {
         }
     }
 
-    /// Ready when every required lab is resulted.
-    public func isReady(_ p: Procedure) -> Bool { missingTests(for: p).isEmpty }
+    /// Ready when every requirement is met: labs resulted, and what Readiness.swift adds
+    /// (pre-authorization, eligibility, documents, a bed for afterwards).
+    public func isReady(_ p: Procedure) -> Bool { requirements(of: p, at: lastTime, details: false).allSatisfy(\.met) }
 
     // MARK: - apply
 
@@ -349,6 +352,9 @@ public struct HospitalState: Equatable, Sendable {
             hospitalName = e.name
         case .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved, .dischargeCancelled, .patientMerged:
             applyFeed(r)
+        case .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded, .bedAfterSet,
+             .readinessFlagged, .documentsRequired:
+            applyReadiness(r)
         case .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined:
             applyHandover(r)
         }

@@ -296,6 +296,14 @@ public struct Policy: Equatable, Sendable, Encodable {
     public var elderlyAge: Int = 65
     public var cleaningWindow: Span = .minutes(60)
     public var breakGlass: Span = .minutes(30)
+    public var preauthLead: Span = .hours(72)
+    public var preauthLeadExpedited: Span = .hours(24)
+    public var payerClock: Span = .days(7)
+    public var payerClockExpedited: Span = .hours(72)
+    public var appealWindow: Span = .days(120)
+    public var eligibilityAge: Span = .days(3)
+    public var documentLead: Span = .hours(24)
+    public var historyAndPhysicalAge: Span = .days(30)
 
     public init() {}
 
@@ -310,6 +318,14 @@ public struct Policy: Equatable, Sendable, Encodable {
         case .elderlyAge: elderlyAge = Int(value)
         case .cleaningWindow: cleaningWindow = Span(milliseconds: value)
         case .breakGlass: breakGlass = Span(milliseconds: value)
+        case .preauthLead: preauthLead = Span(milliseconds: value)
+        case .preauthLeadExpedited: preauthLeadExpedited = Span(milliseconds: value)
+        case .payerClock: payerClock = Span(milliseconds: value)
+        case .payerClockExpedited: payerClockExpedited = Span(milliseconds: value)
+        case .appealWindow: appealWindow = Span(milliseconds: value)
+        case .eligibilityAge: eligibilityAge = Span(milliseconds: value)
+        case .documentLead: documentLead = Span(milliseconds: value)
+        case .historyAndPhysicalAge: historyAndPhysicalAge = Span(milliseconds: value)
         }
     }
 
@@ -323,6 +339,14 @@ public struct Policy: Equatable, Sendable, Encodable {
         case .elderlyAge: "\(elderlyAge) years"
         case .cleaningWindow: cleaningWindow.description
         case .breakGlass: breakGlass.description
+        case .preauthLead: preauthLead.description
+        case .preauthLeadExpedited: preauthLeadExpedited.description
+        case .payerClock: payerClock.description
+        case .payerClockExpedited: payerClockExpedited.description
+        case .appealWindow: appealWindow.description
+        case .eligibilityAge: eligibilityAge.description
+        case .documentLead: documentLead.description
+        case .historyAndPhysicalAge: historyAndPhysicalAge.description
         }
     }
 }

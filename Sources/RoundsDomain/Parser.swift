@@ -28,10 +28,13 @@ public enum CommandParser {
         ("bed", "bed dirty|cleaning|clean|release|unblock BED · bed block BED reason \"…\" [until TIME] · bed add BED unit CODE [attrs isolation,telemetry,bariatric]"),
         ("unit", "unit add CODE name \"…\" kind icu|stepdown|telemetry|medsurg|edholding|pacu|pediatrics|maternity|rehab"),
         ("staff", "staff add LOGIN name \"…\" role ROLE [duty on|off] · staff set LOGIN [name \"…\"] [role ROLE] [duty on|off]"),
-        ("policy", "policy set critical-window|procedure-lead|message-ack-window|stat-grace|urgent-grace|cleaning-window DURATION · policy set elderly-age YEARS"),
+        ("policy", "policy set critical-window|procedure-lead|message-ack-window|stat-grace|urgent-grace|cleaning-window|preauth-lead|preauth-lead-expedited|payer-clock|payer-clock-expedited|appeal-window|eligibility-age|document-lead|hp-age DURATION · policy set elderly-age YEARS · policy documents KIND \"DOC,DOC\"|none"),
         ("task", "task add \"title\" [patient MRN] [priority stat|urgent|routine] [due TIME] [owner LOGIN|@ROLE] [note \"…\"] · task start|done|cancel|reopen|reassign|snooze|wait|note T… (see Docs/COMMANDS.md)"),
         ("lab", "lab order MRN TEST [priority P] [needed-by TIME] · lab collect|receive|ack L… · lab result L… VALUE [units U] [range R] [flag normal|abnormal|critical] · lab communicate L… to \"Name\" role ROLE readback VALUE · lab cancel L… reason \"…\""),
-        ("proc", "proc book MRN KIND RESOURCE at TIME (until TIME | for DURATION) [requires TEST,TEST] [title \"…\"] · proc move P… at TIME (until TIME | for DURATION) · proc start|done P… · proc cancel P… reason \"…\""),
+        ("proc", "proc book MRN KIND RESOURCE at TIME (until TIME | for DURATION) [requires TEST,TEST] [title \"…\"] [after icu|stepdown] · proc move P… at TIME (until TIME | for DURATION) [override \"reason\"] · proc after P… icu|stepdown|none · proc start|done P… · proc cancel P… reason \"…\""),
+        ("auth", "auth add P… payer \"…\" [expedited] · auth submit A… · auth pend A… [note \"…\"] · auth approve A… number \"…\" from DATE to DATE [units N] · auth deny A… reason \"…\" [appeal-by DATE] · auth appeal A… [note \"…\"] · auth link A… P… [override \"reason\"]"),
+        ("elig", "elig MRN payer \"…\" active|inactive [note \"…\"]"),
+        ("doc", "doc P… KIND received|signed|missing [dated DATE] (KIND: surgical-consent, anaesthesia-consent, procedure-consent, sedation-consent, blood-consent, history-and-physical, intake-form)"),
         ("msg", "msg send LOGIN|@ROLE \"subject\" [about MRN] [urgent] [body \"…\"] · msg reply M… \"text\" [urgent] · msg read|ack M…"),
         ("ipass", "ipass MRN [severity stable|watcher|unstable] [summary \"…\"] [if \"…\" then \"…\"] [aware \"…\"] [clear contingencies|awareness]"),
         ("handover", "handover start to LOGIN · handover ack ITEM|all-stable [note \"…\"] · handover take T… · handover pause|resume · handover complete [note \"…\"] · handover cancel reason \"…\""),
@@ -353,7 +356,21 @@ private struct Reader {
             return .addUnit(code: code, name: name, kind: kind)
         case "staff": return try staff()
         case "policy":
-            guard try next("sub-command").lowercased() == "set" else { throw fail("policy: the only sub-command is set") }
+            let sub = try next("sub-command").lowercased()
+            if sub == "documents" {
+                let kind = try word(try next("procedure kind"), ProcedureKind.self, "procedure kind")
+                let list = try next("the documents, comma-separated in quotes, or none")
+                try end()
+                if list.lowercased() == "none" { return .requireDocuments(kind, []) }
+                var docs: [DocumentKind] = []
+                for part in list.split(separator: ",") {
+                    let w = String(part).trimmingCharacters(in: " ")
+                    guard let d = DocumentKind.parse(Substring(w)) else { throw fail("'\(w)' is not a document; valid: \(DocumentKind.words)") }
+                    docs.append(d)
+                }
+                return .requireDocuments(kind, docs)
+            }
+            guard sub == "set" else { throw fail("policy: the sub-commands are set and documents") }
             let key = try word(try next("policy name"), PolicyKey.self, "policy")
             if key == .elderlyAge {
                 let t = try next("age in years")
@@ -367,6 +384,29 @@ private struct Reader {
         case "task": return try task()
         case "lab": return try lab()
         case "proc": return try procedure()
+        case "auth": return try preAuth()
+        case "elig":
+            let mrn = try mrn()
+            var payer: String?, active: Bool?, note: String?
+            try options(["payer", "active", "inactive", "note"]) { (r, key) throws(ParseError) in
+                switch key {
+                case "payer": payer = try r.text("the payer in quotes")
+                case "note": note = try r.text("the note in quotes")
+                default: active = key == "active"
+                }
+            }
+            guard let payer, let active else { throw fail("elig needs payer \"…\" and active or inactive") }
+            return .verifyEligibility(mrn, payer: payer, active: active, note: note)
+        case "doc":
+            let id = try id(ProcedureID.self, "procedure")
+            let kind = try word(try next("document"), DocumentKind.self, "document")
+            let state = try word(try next("received, signed or missing"), DocumentState.self, "document state")
+            var dated: Timestamp?
+            try options(["dated"]) { (r, _) throws(ParseError) in
+                let d = try r.date("date")
+                dated = r.ctx.wallClock.instant(on: d, minuteOfDay: 0)
+            }
+            return .recordDocument(id, kind, state, dated: dated)
         case "msg": return try message()
         case "break-glass": return try breakGlass()
         case "ipass": return try ipass()
@@ -722,7 +762,7 @@ private struct Reader {
     mutating func slot() throws(ParseError) -> (Timestamp, Timestamp)? {
         var start: Timestamp?, end: Timestamp?, length: Span?
         var extra: [String: String] = [:]
-        try options(["at", "until", "for", "requires", "title"]) { (r, key) throws(ParseError) in
+        try options(["at", "until", "for", "requires", "title", "after", "override"]) { (r, key) throws(ParseError) in
             switch key {
             case "at": start = try r.time("start time")
             case "until": end = try r.time("end time")
@@ -747,11 +787,21 @@ private struct Reader {
             let resource = try code("resource")
             guard let (start, end) = try slot() else { throw fail("proc book needs at TIME and until TIME or for DURATION") }
             let requires = extra["requires"].map { $0.split(separator: ",").map { String($0) } } ?? []
-            return .bookProcedure(mrn: mrn, kind: kind, resource: resource, start: start, end: end, requires: requires, title: extra["title"])
+            if extra["override"] != nil { throw fail("proc book: override is for proc move (and auth link)") }
+            let after = try extra["after"].map { t throws(ParseError) in try word(t, UnitKind.self, "kind of bed for afterwards") }
+            return .bookProcedure(mrn: mrn, kind: kind, resource: resource, start: start, end: end, requires: requires, title: extra["title"], after: after)
         case "move":
             let id = try id(ProcedureID.self, "procedure")
-            guard let (start, end) = try slot(), extra.isEmpty else { throw fail("proc move needs at TIME and until TIME or for DURATION") }
-            return .moveProcedure(id, start: start, end: end)
+            guard let (start, end) = try slot(), extra.keys.allSatisfy({ $0 == "override" }) else {
+                throw fail("proc move needs at TIME and until TIME or for DURATION, and may give override \"reason\"")
+            }
+            return .moveProcedure(id, start: start, end: end, override: extra["override"])
+        case "after":
+            let id = try id(ProcedureID.self, "procedure")
+            let t = try next("icu, stepdown or none")
+            try end()
+            if t.lowercased() == "none" { return .setBedAfter(id, nil) }
+            return .setBedAfter(id, try word(t, UnitKind.self, "kind of bed for afterwards"))
         case "start": let id = try id(ProcedureID.self, "procedure"); try end(); return .startProcedure(id)
         case "done": let id = try id(ProcedureID.self, "procedure"); try end(); return .finishProcedure(id)
         case "cancel":
@@ -761,7 +811,65 @@ private struct Reader {
             guard let reason else { throw fail("proc cancel needs reason \"…\"") }
             return .cancelProcedure(id, reason: reason)
         default:
-            throw fail("proc: unknown sub-command '\(sub)'; valid: book, move, start, done, cancel")
+            throw fail("proc: unknown sub-command '\(sub)'; valid: book, move, after, start, done, cancel")
+        }
+    }
+
+    /// From the start of the first day to the end of the last, in the hospital's time.
+    func period(_ from: LocalDate, _ to: LocalDate) -> (Timestamp, Timestamp) {
+        (ctx.wallClock.instant(on: from, minuteOfDay: 0), ctx.wallClock.instant(on: LocalDate(daysSinceEpoch: to.daysSinceEpoch + 1), minuteOfDay: 0))
+    }
+
+    mutating func preAuth() throws(ParseError) -> Command {
+        let sub = try next("sub-command").lowercased()
+        switch sub {
+        case "add":
+            let pid = try id(ProcedureID.self, "procedure")
+            var payer: String?, expedited = false
+            try options(["payer", "expedited"]) { (r, key) throws(ParseError) in
+                if key == "payer" { payer = try r.text("the payer in quotes") } else { expedited = true }
+            }
+            guard let payer else { throw fail("auth add needs payer \"…\"") }
+            return .addPreAuth(pid, payer: payer, expedited: expedited)
+        case "link":
+            let auth = try id(PreAuthID.self, "pre-authorization")
+            let pid = try id(ProcedureID.self, "procedure")
+            var override: String?
+            try options(["override"]) { (r, _) throws(ParseError) in override = try r.text("the override's reason in quotes") }
+            return .linkPreAuth(auth, pid, override: override)
+        case "submit": let id = try id(PreAuthID.self, "pre-authorization"); try end(); return .submitPreAuth(id)
+        case "pend", "appeal":
+            let id = try id(PreAuthID.self, "pre-authorization")
+            var note: String?
+            try options(["note"]) { (r, _) throws(ParseError) in note = try r.text("the note in quotes") }
+            return sub == "pend" ? .pendPreAuth(id, note: note) : .appealPreAuth(id, note: note)
+        case "approve":
+            let id = try id(PreAuthID.self, "pre-authorization")
+            var number: String?, from: LocalDate?, to: LocalDate?, units: Int?
+            try options(["number", "from", "to", "units"]) { (r, key) throws(ParseError) in
+                switch key {
+                case "number": number = try r.text("the authorization number in quotes")
+                case "from": from = try r.date("first day")
+                case "to": to = try r.date("last day")
+                default:
+                    let t = try r.next("units")
+                    guard let n = Int(t) else { throw r.fail("'\(t)' is not a number of units") }
+                    units = n
+                }
+            }
+            guard let number, let from, let to else { throw fail("auth approve needs number \"…\", from DATE and to DATE") }
+            let (start, end) = period(from, to)
+            return .approvePreAuth(id, number: number, from: start, until: end, units: units)
+        case "deny":
+            let id = try id(PreAuthID.self, "pre-authorization")
+            var reason: String?, by: LocalDate?
+            try options(["reason", "appeal-by"]) { (r, key) throws(ParseError) in
+                if key == "reason" { reason = try r.text("the reason in quotes") } else { by = try r.date("appeal deadline") }
+            }
+            guard let reason else { throw fail("auth deny needs reason \"…\" (the payer's reason, e.g. its denial code)") }
+            return .denyPreAuth(id, reason: reason, appealBy: by.map { period($0, $0).1 })
+        default:
+            throw fail("auth: unknown sub-command '\(sub)'; valid: add, submit, pend, approve, deny, appeal, link")
         }
     }
 

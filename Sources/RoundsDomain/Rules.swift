@@ -98,6 +98,9 @@ public enum Rules {
                                                    patient: p.mrn, link: .procedure(id), note: nil)))
         }
 
+        // Readiness beyond labs (Readiness.swift).
+        events += readinessDue(in: s, at: now, nextTask: &nextTask)
+
         // Blocks that have reached their until-time return the bed to service.
         // In unit and bed order, reading each bed's status in place.
         for unit in s.unitOrder {
@@ -122,6 +125,9 @@ extension Event {
     public var mayMakeRulesDue: Bool {
         switch self {
         case .procedureBooked, .procedureRescheduled, .labCancelled, .policySet: true
+        // Readiness: a requirement met (its task closes) or newly due (a task is raised).
+        case .preAuthRecorded, .preAuthChanged, .preAuthLinked, .eligibilityVerified, .documentRecorded, .bedAfterSet, .documentsRequired,
+             .bedReserved, .reservationReleased, .bedAssigned, .patientTransferred: true
         default: false
         }
     }

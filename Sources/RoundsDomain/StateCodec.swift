@@ -10,7 +10,7 @@
 extension HospitalState {
     /// Bumped whenever the layout below changes; a snapshot of another version is ignored
     /// (replay falls back to the journal) and replaced by the next one taken.
-    public static let snapshotLayout: UInt32 = 4
+    public static let snapshotLayout: UInt32 = 5
 
     public func writeSnapshot(to w: inout ByteWriter) {
         w.varint(lastSeq); w.put(lastTime); w.put(policy); w.put(unitOrder)
@@ -27,6 +27,7 @@ extension HospitalState {
         w.table(handovers); w.put(openHandover); w.dictionary(lastHandoverGiven); w.put(shifts)
         w.put(hospitalName)
         feeds.write(to: &w)
+        readiness.write(to: &w)
         w.dictionary(reservation); w.dictionary(cleaningTask); w.dictionary(labsByPatient)
         w.put(anomalies)
         retiring.write(to: &w)
@@ -51,6 +52,7 @@ extension HospitalState {
         handovers = try r.table(); openHandover = try r.get(); lastHandoverGiven = try r.dictionary(); shifts = try r.get()
         hospitalName = try r.get()
         feeds = try FeedState(from: &r)
+        readiness = try ReadinessState(from: &r)
         reservation = try r.dictionary(); cleaningTask = try r.dictionary(); labsByPatient = try r.dictionary()
         anomalies = try r.get()
         retiring = try RetireQueue(from: &r)
@@ -145,11 +147,14 @@ extension Policy: JournalCodable {
     public func write(to w: inout ByteWriter) {
         w.put(criticalWindow); w.put(procedureLead); w.put(messageAckWindow); w.put(statGrace); w.put(urgentGrace)
         w.put(elderlyAge); w.put(cleaningWindow); w.put(breakGlass)
+        for s in [preauthLead, preauthLeadExpedited, payerClock, payerClockExpedited, appealWindow, eligibilityAge, documentLead, historyAndPhysicalAge] { w.put(s) }
     }
     public init(from r: inout ByteReader) throws(CodecError) {
         self.init()
         criticalWindow = try r.get(); procedureLead = try r.get(); messageAckWindow = try r.get(); statGrace = try r.get()
         urgentGrace = try r.get(); elderlyAge = try r.get(); cleaningWindow = try r.get(); breakGlass = try r.get()
+        preauthLead = try r.get(); preauthLeadExpedited = try r.get(); payerClock = try r.get(); payerClockExpedited = try r.get()
+        appealWindow = try r.get(); eligibilityAge = try r.get(); documentLead = try r.get(); historyAndPhysicalAge = try r.get()
     }
 }
 
@@ -398,5 +403,67 @@ extension FeedState {
         items = try r.table()
         openItems = try r.idSet(below: items.endNumber + IDTable<InterfaceItemID, InterfaceItem>.maximumGap)
         mergedInto = try r.dictionary(); nextItem = try r.get(); received = try r.get()
+    }
+}
+
+extension PreAuthID: SequentialIDCodable {}
+extension PreAuthStatus: VocabularyCodable {}
+extension DocumentKind: VocabularyCodable {}
+extension DocumentState: VocabularyCodable {}
+
+extension PreAuth: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(id); w.put(mrn); w.put(procedure); w.put(payer); w.put(expedited); w.put(status); w.put(number); w.put(validFrom); w.put(validUntil)
+        w.put(units); w.put(submittedAt); w.put(decisionDue); w.put(decidedAt); w.put(denialReason); w.put(appealBy); w.put(note)
+        w.put(chaseTask); w.put(appealTask); w.put(recordedAt)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(id: try r.get(), mrn: try r.get(), procedure: try r.get(), payer: try r.get(), expedited: try r.get(), status: try r.get(),
+                  number: try r.get(), validFrom: try r.get(), validUntil: try r.get(), units: try r.get(), submittedAt: try r.get(),
+                  decisionDue: try r.get(), decidedAt: try r.get(), denialReason: try r.get(), appealBy: try r.get(), note: try r.get(),
+                  chaseTask: try r.get(), appealTask: try r.get(), recordedAt: try r.get())
+    }
+}
+
+extension DocumentRecord: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(kind); w.put(state); w.put(dated); w.put(by) }
+    public init(from r: inout ByteReader) throws(CodecError) { self.init(kind: try r.get(), state: try r.get(), dated: try r.get(), by: try r.get()) }
+}
+
+extension Eligibility: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(payer); w.put(active); w.put(verifiedAt); w.put(by); w.put(note) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(payer: try r.get(), active: try r.get(), verifiedAt: try r.get(), by: try r.get(), note: try r.get())
+    }
+}
+
+extension ReadinessState {
+    /// Dictionaries in key order; the flagged requirements and the documents per kind as lists.
+    func write(to w: inout ByteWriter) {
+        w.dictionary(auths); w.dictionary(authOf); w.dictionary(overrides); w.dictionary(bedAfter); w.dictionary(documents); w.dictionary(eligibility)
+        w.varint(UInt64(flagged.count))
+        for id in flagged.keys.sorted() {
+            w.put(id)
+            let f = flagged[id]!
+            w.varint(UInt64(f.count))
+            for k in f.keys.sorted() { w.put(k); w.put(f[k]!) }
+        }
+        w.varint(UInt64(requiredDocuments.count))
+        for k in requiredDocuments.keys.sorted(by: { $0.code < $1.code }) { w.put(k); w.put(requiredDocuments[k]!) }
+        w.put(nextAuth)
+    }
+    init(from r: inout ByteReader) throws(CodecError) {
+        self.init()
+        auths = try r.dictionary(); authOf = try r.dictionary(); overrides = try r.dictionary(); bedAfter = try r.dictionary()
+        documents = try r.dictionary(); eligibility = try r.dictionary()
+        for _ in 0..<(try r.count()) {
+            let id: ProcedureID = try r.get()
+            var f: [String: TaskID] = [:]
+            for _ in 0..<(try r.count()) { let k: String = try r.get(); let t: TaskID = try r.get(); f[k] = t }
+            flagged[id] = f
+        }
+        for _ in 0..<(try r.count()) { let k: ProcedureKind = try r.get(); let d: [DocumentKind] = try r.get(); requiredDocuments[k] = d }
+        nextAuth = try r.get()
+        for (procedure, id) in authOf.sorted(by: { $0.key < $1.key }) { users[id, default: []].append(procedure) }
     }
 }

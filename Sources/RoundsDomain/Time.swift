@@ -12,14 +12,16 @@ public struct Timestamp: Hashable, Comparable, Sendable, Encodable, CustomString
     public static func - (a: Timestamp, b: Timestamp) -> Span { Span(milliseconds: a.milliseconds - b.milliseconds) }
 
     /// Calendar date in UTC; used where the domain needs a date deterministically (ages).
-    public var utcDate: LocalDate { LocalDate(daysSinceEpoch: Int32(floorDiv(milliseconds, 86_400_000))) }
+    public var utcDate: LocalDate { LocalDate(daysSinceEpoch: Int32(clamping: floorDiv(milliseconds, 86_400_000))) }
 
     /// ISO 8601 in UTC with seconds, e.g. `2026-11-22T07:00:00Z`.
     public var iso8601: String {
         let secs = floorDiv(milliseconds, 1000)
         let day = floorDiv(secs, 86_400)
         let rem = secs - day * 86_400
-        let date = LocalDate(daysSinceEpoch: Int32(day))
+        // A time millions of years away (a forged or damaged record) is printed, not trapped on.
+        guard let days = Int32(exactly: day) else { return "\(milliseconds) ms after 1970-01-01T00:00:00Z" }
+        let date = LocalDate(daysSinceEpoch: days)
         return "\(date)T\(pad2(Int(rem / 3600))):\(pad2(Int(rem / 60 % 60))):\(pad2(Int(rem % 60)))Z"
     }
 

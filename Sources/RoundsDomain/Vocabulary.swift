@@ -77,6 +77,10 @@ public enum TaskStatus: String, Vocabulary {
 /// What kind of work a task is; engine-raised kinds carry safety rules.
 public enum TaskKind: String, Vocabulary {
     case general, criticalresult = "critical-result", missinglab = "missing-lab", cleaning, followup = "follow-up", escalation
+    /// A procedure's requirement not met by its lead time (pre-auth, eligibility, documents, a bed for afterwards).
+    case readiness
+    /// Chasing a payer, or appealing a denial.
+    case preauth = "pre-auth"
 }
 
 public enum LabStatus: String, Vocabulary {
@@ -138,6 +142,22 @@ public enum PolicyKey: String, Vocabulary {
     case cleaningWindow = "cleaning-window"
     /// How long a break-glass grant lasts when no time is given (default 30 min, at most 60).
     case breakGlass = "break-glass"
+    /// How long before a procedure its pre-authorization must be approved (default 72 h).
+    case preauthLead = "preauth-lead"
+    /// The same for an expedited request (default 24 h).
+    case preauthLeadExpedited = "preauth-lead-expedited"
+    /// The payer's time to decide a standard request, from submission (default 7 days, CMS-0057-F).
+    case payerClock = "payer-clock"
+    /// The payer's time to decide an expedited request (default 72 h).
+    case payerClockExpedited = "payer-clock-expedited"
+    /// Time to appeal a denial when the payer gives no deadline (default 120 days, Medicare's redetermination).
+    case appealWindow = "appeal-window"
+    /// How recent an eligibility check must be before a procedure (default 3 days).
+    case eligibilityAge = "eligibility-age"
+    /// How long before a procedure its documents must be in (default 24 h).
+    case documentLead = "document-lead"
+    /// How old a history and physical may be at the procedure (default 30 days).
+    case historyAndPhysicalAge = "hp-age"
 }
 
 /// I-PASS illness severity.

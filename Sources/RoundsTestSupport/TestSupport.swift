@@ -65,6 +65,16 @@ public enum Fixture {
         return (engine, clock)
     }
 
+    /// Everything a procedure needs besides its labs, in place: the patient's coverage verified
+    /// and the documents its kind needs signed or received (for tests of the other rules).
+    public static func paperwork(_ engine: Engine, _ procedure: ProcedureID) throws {
+        guard let p = engine.state.procedures[procedure] else { return }
+        try engine.submit(line: "elig \(p.mrn) payer \"Test Health\" active")
+        for d in engine.state.readiness.documentsNeeded(for: p.kind) {
+            try engine.submit(line: "doc \(procedure) \(d.rawValue) \(d.needsSignature ? "signed" : "received")")
+        }
+    }
+
     /// Admits a patient with a fixed identity into the placement queue.
     public static func admit(_ engine: Engine, _ mrn: MRN, extra: String = "") throws {
         try engine.submit(line: "admit \(mrn) name \"Test, Patient \(mrn)\" dob 1970-01-01 sex f from ed \(extra)")

@@ -56,6 +56,7 @@ import RoundsTestSupport
         try e.submit(line: "lab result L1 \"O POS\" flag normal")
         clock.advance(.days(10))
         try e.submit(line: "proc book MRN001 surgery OR-3 at tomorrow 15:00 for 2h requires TS")
+        try Fixture.paperwork(e, ProcedureID(1))
         let proc = try #require(e.state.procedures[ProcedureID(1)])
         #expect(e.state.labs[LabID(1)] != nil)
         #expect(e.state.isReady(proc), "the resulted TS still counts while the patient is here")

@@ -232,6 +232,7 @@ import RoundsTestSupport
         let (e, clock) = try Fixture.engine(in: dir)
         try Fixture.admit(e, "MRN001")
         try e.submit(line: "proc book MRN001 surgery OR-3 at 15:00 for 2h requires K,TS")
+        try Fixture.paperwork(e, ProcedureID(1))
         try e.submit(line: "lab order MRN001 K")
         try e.submit(line: "lab order MRN001 TS")
         try e.submit(line: "lab collect L1")
@@ -266,6 +267,7 @@ import RoundsTestSupport
         e.actor = "alice"
         try Fixture.admit(e, "MRN001")
         try e.submit(line: "proc book MRN001 imaging MRI-1 at 12:00 for 1h requires CREA")
+        try Fixture.paperwork(e, ProcedureID(1))
         clock.set(fixtureStart + .hours(2) + .minutes(59))
         #expect(try e.tick().isEmpty)
         clock.set(fixtureStart + .hours(3))
@@ -277,6 +279,7 @@ import RoundsTestSupport
         let (e, clock) = try Fixture.engine(in: dir)
         try Fixture.admit(e, "MRN001")
         try e.submit(line: "proc book MRN001 surgery OR-1 at 12:00 for 1h requires K")
+        try Fixture.paperwork(e, ProcedureID(1))
         try e.submit(line: "lab order MRN001 K")
         try e.submit(line: "lab collect L1")
         try e.submit(line: "lab result L1 4.0")

@@ -35,6 +35,9 @@ func scenarioApp(_ dir: TemporaryDirectory) throws -> (RoundsApp, ManualClock) {
         "lab order MRN002 K priority stat", "lab collect L1", "lab result L1 6.8",
         "lab order MRN001 HGB", "lab order MRN003 TS needed-by 10:00",
         "proc book MRN003 surgery OR-2 at 13:00 for 2h requires TS",
+        // Its paperwork in order: only the lab is missing.
+        "elig MRN003 payer \"Acme Health\" active", "doc P1 surgical-consent signed", "doc P1 anaesthesia-consent signed",
+        "doc P1 history-and-physical received",
         "msg send @coordinator \"ED boarding: need a telemetry bed\" urgent",
         "msg send drlee \"Family asking for update\" about MRN001",
         "discharge MRN002",
