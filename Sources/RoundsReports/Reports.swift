@@ -2,7 +2,7 @@ import RoundsDomain
 
 /// The supervisor's and scripts' views of the hospital, as tables.
 public enum Report: String, CaseIterable, Sendable {
-    case census, beds, worklist, labs, messages, supervisor, handover, changes, interface
+    case census, beds, worklist, labs, messages, supervisor, handover, changes, interface, schedule
 }
 
 public struct ReportContext: Sendable {
@@ -16,9 +16,12 @@ public struct ReportContext: Sendable {
     public var allMessages = false
     /// The interface report: every interface item, resolved ones too (`--all`), not only the open ones.
     public var allItems = false
-    public init(now: Timestamp, wallClock: WallClock, reader: Login? = nil, readerRole: Role? = nil, allMessages: Bool = false, allItems: Bool = false) {
+    /// The schedule report's day (today when nil).
+    public var day: LocalDate?
+    public init(now: Timestamp, wallClock: WallClock, reader: Login? = nil, readerRole: Role? = nil, allMessages: Bool = false, allItems: Bool = false,
+                day: LocalDate? = nil) {
         self.now = now; self.wallClock = wallClock; self.reader = reader; self.readerRole = readerRole; self.allMessages = allMessages
-        self.allItems = allItems
+        self.allItems = allItems; self.day = day
     }
 }
 
@@ -37,7 +40,7 @@ public func bedLabel(_ status: BedStatus) -> String {
 extension Report {
     /// The reports that are tables of the state; `handover` is a document (HandoverReport) and
     /// `changes` reads the journal (Engine.changes).
-    public static var tabular: [Report] { [.census, .beds, .worklist, .labs, .messages, .supervisor, .interface] }
+    public static var tabular: [Report] { [.census, .beds, .worklist, .labs, .messages, .supervisor, .interface, .schedule] }
 
     /// The heading of the report as one document.
     public var title: String {
@@ -51,6 +54,7 @@ extension Report {
         case .handover: "Handover"
         case .changes: "What changed"
         case .interface: "Interface items"
+        case .schedule: "Schedule"
         }
     }
 
@@ -64,6 +68,7 @@ extension Report {
         case .messages: [Reports.messages(s, c)]
         case .supervisor: SupervisorOverview.tables(s, c)
         case .interface: [Reports.interface(s, c)]
+        case .schedule: [Reports.schedule(s, c)]
         case .handover, .changes: []
         }
     }
@@ -255,6 +260,46 @@ extension Reports {
                                Column("Resolved", key: "resolved_at", .timestamp), Column("Note", key: "note"), Column("Override", key: "override")],
                      rows: rows,
                      footer: open.isEmpty ? [] : ["resolve with: interface retry I… [override \"reason\"] · interface dismiss I… reason \"…\" (or I in Rounds)"])
+    }
+}
+
+extension Reports {
+    /// A day's procedures by resource and start: each with whether it is ready and, when not,
+    /// every requirement not met (Readiness.swift), and whether it overlaps another case on its
+    /// resource.
+    static func schedule(_ s: HospitalState, _ c: ReportContext) -> Table {
+        let wall = c.wallClock
+        let day = c.day ?? wall.localDate(c.now)
+        let from = wall.instant(on: day, minuteOfDay: 0), to = wall.instant(on: day.adding(days: 1), minuteOfDay: 0)
+        var cases: [Procedure] = []
+        s.procedures.forEach { if $0.start < to && $0.end > from { cases.append($0) } }
+        cases.sort { ($0.resource, $0.start, $0.id) < ($1.resource, $1.start, $1.id) }
+        var notReady = 0
+        let rows = cases.enumerated().map { i, p -> [Cell] in
+            let live = p.status == .scheduled
+            let unmet = live ? s.unmetRequirements(of: p, at: c.now) : []
+            if live, !unmet.isEmpty { notReady += 1 }
+            let overlaps = cases.contains { q in q.id != p.id && q.resource == p.resource && q.status != .cancelled && p.status != .cancelled && q.overlaps(p.start, p.end) }
+            let name = s.patients[p.mrn]?.name
+            let auth = s.readiness.authOf[p.id].flatMap { s.readiness.auths[$0] }
+            let readyWord = !live ? p.status.rawValue : (unmet.isEmpty ? "ready" : "‼ NOT READY")
+            _ = i
+            return [.text(p.resource), .time(p.start, shown: wall.hhmm(p.start), wall), .time(p.end, shown: wall.hhmm(p.end), wall), .text(p.id.description),
+                    .word(name.map { "\(p.mrn) \($0)" } ?? p.mrn, p.mrn), .text(p.kind.rawValue), .text(p.title), .text(p.status.rawValue),
+                    .word(readyWord, live ? (unmet.isEmpty ? "ready" : "not-ready") : p.status.rawValue), .data(.boolean(live && unmet.isEmpty)),
+                    .list(unmet.map(\.detail), shown: unmet.map(\.detail).joined(separator: "; ")),
+                    .word(auth.map { "\($0.id) \($0.status.rawValue)" } ?? "", auth.map { "\($0.id) \($0.status.rawValue)" }),
+                    .word(s.readiness.bedAfter[p.id].map { "\($0.label) bed after" } ?? "", s.readiness.bedAfter[p.id]?.rawValue),
+                    .word(overlaps ? "‼ OVERLAPS" : "", overlaps ? "true" : nil), .data(.boolean(overlaps))]
+        }
+        return Table(key: "schedule", title: "Schedule for \(day) — \(cases.count) cases, \(notReady) not ready (as at \(wall.dateTime(c.now)))",
+                     columns: [Column("Resource", key: "resource"), Column("Start", key: "start", .timestamp), Column("End", key: "end", .timestamp),
+                               Column("Case", key: "procedure"), Column("Patient", key: "mrn"), Column("Kind", key: "kind"), Column("Title", key: "title"),
+                               .data("status", .string), Column("Ready", key: "readiness"), .data("ready", .boolean),
+                               Column("Missing", key: "missing", .list), Column("Pre-auth", key: "preauth"), Column("After", key: "bed_after"),
+                               .shown("Conflict"), .data("overlaps", .boolean)],
+                     rows: rows,
+                     footer: notReady == 0 ? [] : ["each NOT READY case lists what is missing; see Docs/COMMANDS.md \"What makes a case ready\""])
     }
 }
 

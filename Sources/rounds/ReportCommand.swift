@@ -10,11 +10,12 @@ extension ReportFormat: ExpressibleByArgument {}
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print a report: census, beds, worklist, labs, messages, supervisor, interface, handover or changes.",
+        abstract: "Print a report: census, beds, worklist, labs, messages, supervisor, interface, schedule, handover or changes.",
         discussion: """
-        census, beds, worklist, labs, messages, supervisor and interface are tables (text, csv, json, \
+        census, beds, worklist, labs, messages, supervisor, interface and schedule are tables (text, csv, json, \
         markdown, html); interface lists the open interface items (with --all, the resolved ones \
-        too), never the messages themselves. handover is the I-PASS walkthrough as a document for paper or screen (text, \
+        too), never the messages themselves; schedule lists a day's cases by resource (--date, \
+        default today), each ready or not ready with what is missing. handover is the I-PASS walkthrough as a document for paper or screen (text, \
         markdown, html). changes lists what changed for a user since a time or since their last \
         shift ended (--since last-shift, the default). --at TIME shows the hospital as it was then. \
         Every report is recorded in the journal as an export before it is printed. JSON and CSV \
@@ -28,6 +29,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "changes: since this time (\"2026-11-22 07:00\", \"yesterday 19:00\", 8h meaning that long ago) or last-shift.") var since: String?
     @Option(name: .long, help: "changes: for this login (messages to them and their role); default: you.") var user: String?
     @Option(name: .long, help: "Show the hospital as it was at this time (not for changes).") var at: String?
+    @Option(name: .long, help: "schedule: the day (2026-11-23, today, tomorrow, +2d); default today.") var date: String?
     @Flag(name: .long, help: "messages: every message, not only those to you, your role or from you (supervisors; recorded in the audit). interface: resolved items too, not only the open ones.") var all = false
 
     func validate() throws {
@@ -39,15 +41,24 @@ struct ReportCommand: ParsableCommand {
         }
         if let at { try TimeArgument.validatePast(at) }
         if all, report != .messages, report != .interface { throw ValidationError("--all applies to the messages and interface reports") }
+        if let date {
+            guard report == .schedule else { throw ValidationError("--date applies to the schedule report") }
+            guard ReportCommand.day(date) != nil else { throw ValidationError("--date '\(date)' is not a date; use e.g. 2026-11-23, today, tomorrow or +2d") }
+        }
     }
 
     func run() throws {
         try ReportCommand.print(report, journal: Paths.journal(journal), format: format, since: since, user: user, at: at.flatMap(TimeArgument.parse),
-                                allMessages: all && report == .messages, allItems: all && report == .interface)
+                                allMessages: all && report == .messages, allItems: all && report == .interface, day: date.flatMap(ReportCommand.day))
+    }
+
+    /// A day as the command language reads one, in this machine's time zone.
+    static func day(_ text: String) -> LocalDate? {
+        CommandParser.parseDate(text, context: ParseContext(now: SystemClock().now(), wallClock: Host.localWallClock))
     }
 
     static func print(_ report: Report, journal path: String, format: ReportFormat, since: String? = nil, user: String? = nil, at: Timestamp? = nil,
-                      allMessages: Bool = false, allItems: Bool = false) throws {
+                      allMessages: Bool = false, allItems: Bool = false, day: LocalDate? = nil) throws {
         // Exports are audited: the report is noted in the journal before anything is printed.
         let engine: Engine
         do {
@@ -78,7 +89,7 @@ struct ReportCommand: ParsableCommand {
         // What was due at that moment shows as due, whether or not a writer had recorded it yet.
         state = Rules.projected(state, at: now)
         let context = ReportContext(now: now, wallClock: engine.wallClock, reader: engine.actor, readerRole: engine.state.staff[engine.actor]?.role,
-                                    allMessages: allMessages, allItems: allItems)
+                                    allMessages: allMessages, allItems: allItems, day: day)
         let text: String
         switch report {
         case .handover:

@@ -151,6 +151,8 @@ func roundsWithRandomHashing(_ args: [String]) throws -> String {
         case "audit": ["audit", "--journal", j, "--since", "1d"]
         case "changes": ["report", "changes", "--journal", j, "--since", "1d"]
         case "interface": ["report", "interface", "--journal", j, "--all"]
+        // The demo's day, not the day the tests run.
+        case "schedule": ["report", "schedule", "--journal", j, "--date", "2026-11-22"]
         default: ["report", table.report, "--journal", j]
         }
     }
@@ -162,7 +164,7 @@ func roundsWithRandomHashing(_ args: [String]) throws -> String {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let j = try busyJournal(dir)
         let documented = try ReportsDoc.tables()
-        #expect(Set(documented.map(\.report)) == ["census", "beds", "worklist", "labs", "messages", "supervisor", "interface", "changes", "audit"])
+        #expect(Set(documented.map(\.report)) == ["census", "beds", "worklist", "labs", "messages", "supervisor", "interface", "schedule", "changes", "audit"])
         for report in Set(documented.map(\.report)).sorted() {
             let tables = documented.filter { $0.report == report }
             let args = arguments(tables[0], j)
