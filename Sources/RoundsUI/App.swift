@@ -31,7 +31,7 @@ public enum Overlay: Sendable {
 }
 
 /// What fills the screen below the header.
-public enum Screen: Sendable {
+public enum Screen: CaseIterable, Sendable {
     /// The four panes (all at once, or one with tabs).
     case panes
     /// Capacity by unit, escalations, overdue work by owner, critical results past their window,
@@ -76,11 +76,12 @@ public final class RoundsApp {
     public var readOnly: String?
     /// `--read-only`: refuse every change here, before the engine is asked.
     public let sessionReadOnly: Bool
+    /// The screen shown below the header (`screen(_:)` gives its type).
     public var screen: Screen = .panes
-    var supervisorScroll = 0
-    /// Lines and rows of the supervisor view as last drawn (a wall display pages through them).
-    var supervisorShown = (lines: 0, visible: 0)
-    var lastPage = Timestamp(milliseconds: 0)
+    lazy var panes = PanesScreen(app: self)
+    lazy var supervisorScreen = SupervisorScreen(app: self)
+    lazy var handoverScreen = HandoverScreen(app: self)
+    lazy var interfaceScreen = InterfaceScreen(app: self)
     /// A wall display (`--wall`): read-only, the supervisor view with no patient identifiers or
     /// free text, never locked (it shows nothing a passer-by may not see).
     public let wall: Bool
@@ -95,13 +96,8 @@ public final class RoundsApp {
     public internal(set) var timeline: Timeline?
     /// Opened with `--at`: the session stays in the past.
     public var pinnedToPast = false
-    var handoverView = PaneView()
-    var interfaceView = PaneView()
     /// The interface item whose details are open (r, o and x act on it there).
     var detailItem: InterfaceItemID?
-    /// Items this session asked the feed to retry, with their attempts then (followRetries).
-    var awaitedRetries: [InterfaceItemID: Int] = [:]
-    var interfaceCache: (key: RecordKey, items: [InterfaceItem], open: Int)?
     /// The feeds' health for the supervisor view, from the status files beside the journal
     /// (`rounds hl7 listen` writes them); set by the program, read at most every 2 seconds.
     public var feedHealth: (() -> [FeedHealthLine])?
@@ -146,11 +142,9 @@ public final class RoundsApp {
             return Int(rowOf[k])
         }
     }
-    var handoverCache: (key: RecordKey, items: [HandoverItem])?
     let concernIndex = ConcernIndex()
     struct FinderKey: Equatable { var text: String; var seq: UInt64; var past: Bool }
     var finderCache: (key: FinderKey, matches: [PatientFinder.Match])?
-    var supervisorCache: (key: RecordKey, feeds: [FeedHealthLine], lines: [(String, StyleSlot)])?
 
     public init(engine: Engine, hospitalName: String = "Rounds", readOnly: Bool = false, wall: Bool = false,
                 idleLock: Span? = .minutes(5), authenticator: (any Authenticator)? = nil) {
@@ -236,16 +230,11 @@ public final class RoundsApp {
             lockNow(why: "after \(limit) without a key")
             changed = true
         }
-        // A wall display has nobody to scroll it: it turns the page every ten seconds.
-        if wall, supervisorShown.lines > supervisorShown.visible, engine.clock.now() - lastPage >= .seconds(10) {
-            lastPage = engine.clock.now()
-            let next = supervisorScroll + max(1, supervisorShown.visible - 2)
-            supervisorScroll = next >= supervisorShown.lines ? 0 : next
-            changed = true
-        }
+        // A screen may change by itself (a wall display turns its page every ten seconds).
+        if shownScreen.poll() { changed = true }
         do {
             if engine.journal.mayHaveNewRecords { changed = try engine.refresh() > 0 }
-            if changed { followRetries() }
+            if changed { interfaceScreen.followRetries() }
             if engine.journal.writable, now - lastTick >= .seconds(5) {
                 lastTick = now
                 changed = try !engine.tick().isEmpty || changed
@@ -605,22 +594,7 @@ public final class RoundsApp {
         switch mode {
         case .command(var editor): handleCommandLine(&editor, key)
         case .filter(var editor): handleFilter(&editor, key)
-        case .normal where screen == .supervisor:
-            handleSupervisorKey(key)
-        case .normal where screen == .handover:
-            handleHandoverKey(key)
-        case .normal where screen == .interface:
-            handleInterfaceKey(key)
-        case .normal where key == .escape && !(views[focus]?.filter.isEmpty ?? true):
-            // Esc clears a filter that was kept with Enter, as it does while it is typed.
-            views[focus]!.filter = ""
-            setStatus("Filter cleared")
-        case .normal:
-            guard let action = ActionTable.action(for: key, in: focus) else {
-                if case .char(let c) = key { setStatus("'\(c)' does nothing here; ? lists the keys", error: true) }
-                return
-            }
-            perform(action.id)
+        case .normal: handleScreenKey(key)
         }
     }
 
@@ -689,64 +663,45 @@ public final class RoundsApp {
         views[focus]!.selected = rows[i].key
     }
 
+    /// The actions that are the app's own, whatever the screen; the rest act on the panes
+    /// (reached from another screen that leaves them, such as `i` on the supervisor view).
     func perform(_ id: ActionID) {
         switch id {
         case .quit:
             if holdsInput { overlay = .confirmQuit } else { running = false }
         case .help: overlay = .help(scroll: 0)
         case .commandLine: mode = .command(LineEditor()); historyIndex = nil
-        case .filter: mode = .filter(LineEditor(views[focus]!.filter))
-        case .nextPane: focus = PaneKind(rawValue: (focus.rawValue + 1) % 4)!
-        case .previousPane: focus = PaneKind(rawValue: (focus.rawValue + 3) % 4)!
-        case .focusWorklist: focus = .worklist
-        case .focusBeds: focus = .beds
-        case .focusLabs: focus = .labs
-        case .focusMessages: focus = .messages
-        case .up: move(-1)
-        case .down: move(1)
-        case .pageUp: move(-(pageSize[focus] ?? 10))
-        case .pageDown: move(pageSize[focus] ?? 10)
-        case .top: move(-1_000_000)
-        case .bottom: move(1_000_000)
-        case .sort:
-            views[focus]!.sort += 1
-            setStatus("\(focus.title) sorted by \(content(focus).sortName)")
         case .lock: lockNow(why: "with Ctrl-L")
         case .redraw: redrawRequested = true
-        case .supervisor:
-            if wall { return }
-            screen = screen == .supervisor ? .panes : .supervisor
-            supervisorScroll = 0
         case .breakGlass: breakGlassForm()
         case .reviewGrant: reviewForm()
-        case .handover:
-            if wall { return }
-            screen = screen == .handover ? .panes : .handover
-        case .interfaceItems:
-            if wall { return }
-            screen = screen == .interface ? .panes : .interface
-        case .ipass: ipassForm(mrn: screen == .handover ? selectedHandoverItem()?.key : selectedRow(focus)?.patient)
         case .changes: showChanges()
         case .timeline: toggleTimeline()
         case .stepBack: step(-1)
         case .stepForward: step(1)
         case .jumpBack: jump(-15)
         case .jumpForward: jump(15)
-        case .open: openDetail()
-        case .patient: openPatient()
         case .findPatient:
             if wall { return }
             overlay = .findPatient(PatientFinder())
-        case .discharge: if !wall { confirmDischarge() }
-        case .allMessages: toggleAllMessages()
-        default: paneAction(id)
+        default:
+            // A screen's own key (S, H, I) opens it, and on it returns to the panes.
+            if let target = screens.first(where: { $0.toggle == id }) {
+                if wall { return }
+                if screen == target.id { screen = .panes } else { screen = target.id; target.opened() }
+                return
+            }
+            _ = panes.perform(ActionTable.action(id))
         }
     }
 
+    public func selectedHandoverItem() -> HandoverItem? { handoverScreen.selectedHandoverItem() }
+    public func selectedInterfaceItem() -> InterfaceItem? { interfaceScreen.selectedInterfaceItem() }
+
     func follow(_ then: FollowUp?) {
         switch then {
-        case .nextHandoverItem?: moveHandover(1)
-        case .awaitRetry(let id, let attempts)?: awaitedRetries[id] = attempts
+        case .nextHandoverItem?: handoverScreen.moveHandover(1)
+        case .awaitRetry(let id, let attempts)?: interfaceScreen.awaitedRetries[id] = attempts
         case nil: break
         }
     }
@@ -845,7 +800,7 @@ public final class RoundsApp {
                 // The interface item's actions, as on its screen.
                 overlay = nil
                 let id: ActionID = key == .char("r") ? .retryItem : (key == .char("o") ? .overrideItem : .dismissItem)
-                interfaceAction(id, item: item!)
+                interfaceScreen.interfaceAction(id, item: item!)
             case .char("p"):
                 // The patient of what is shown, never the row behind it; a patient view is
                 // already that patient's.

@@ -171,8 +171,7 @@ extension RoundsApp {
     // MARK: - Discharge, all messages, finding a patient
 
     /// D: discharge the selected row's patient, after a question that names them and their bed.
-    func confirmDischarge() {
-        let mrn = screen == .handover ? selectedHandoverItem()?.key : selectedRow(focus)?.patient
+    func confirmDischarge(_ mrn: MRN?) {
         guard let mrn, let p = state.patients[mrn] else { unavailable("select a row with a patient to discharge"); return }
         guard let stay = state.stay(of: mrn) else { unavailable("\(mrn) is not admitted"); return }
         guard let bed = stay.bed else {

@@ -433,7 +433,7 @@ import RoundsTestSupport
         let app = RoundsApp(engine: reader, readOnly: true)
         #expect(reader.state.tasks[TaskID(1)]?.escalation == 0, "nobody has recorded the escalation")
         #expect(app.state.tasks[TaskID(1)]?.escalation == 2, "the screen shows it as due all the same")
-        let overview = app.supervisorLines(width: 160).map(\.0).joined(separator: "\n")
+        let overview = app.supervisorScreen.supervisorLines(width: 160).map(\.0).joined(separator: "\n")
         #expect(overview.contains("Critical result not communicated") || overview.contains("T1"), "the supervisor view lists it")
         #expect(reader.state.lastSeq == e.state.lastSeq, "nothing was written")
     }
