@@ -54,8 +54,6 @@ public enum InputMode: Sendable {
 public final class RoundsApp {
     public let engine: Engine
     public var hospitalName: String
-    public var focus: PaneKind = .worklist
-    public var views: [PaneKind: PaneView] = [:]
     public var mode: InputMode = .normal
     public var overlay: Overlay?
     public private(set) var status: (text: String, error: Bool) = ("", false)
@@ -67,9 +65,6 @@ public final class RoundsApp {
     var completions: [String] = []
     var lastTick = Timestamp(milliseconds: 0)
     var lastRender: Grid?
-    /// Rows as last rendered, per pane, so keys act on what is on screen.
-    var shown: [PaneKind: PaneContent] = [:]
-    var pageSize: [PaneKind: Int] = [:]
 
     /// Why this session may not change anything (`--read-only`, or a login not on the roster),
     /// shown in the header.
@@ -102,47 +97,8 @@ public final class RoundsApp {
     /// (`rounds hl7 listen` writes them); set by the program, read at most every 2 seconds.
     public var feedHealth: (() -> [FeedHealthLine])?
     var feedHealthRead: (at: Timestamp, lines: [FeedHealthLine])?
-    var contentCache: [PaneKind: (key: ContentKey, content: PaneContent)] = [:]
     lazy var stateSource = StateSource(app: self)
     var headerCache: (key: RecordKey, counts: HeaderCounts)?
-    /// Per pane, the unfiltered content and its rows' text laid out for searching, kept while
-    /// a filter is typed (the key is the content's, with an empty filter).
-    var searchCache: [PaneKind: Search] = [:]
-    /// The same for the next minute, laid out ahead in idle polls once this minute's is done:
-    /// when the minute turns over, a filter (or a filtered pane) finds its text ready instead
-    /// of laying out every row again. Dropped when a record changes the pane first.
-    var searchAhead: [PaneKind: Search] = [:]
-    struct Search {
-        var key: ContentKey
-        var content: PaneContent
-        /// The text of the rows, then of the bed board's waiting and discharge lists beside
-        /// the board and inline, laid out in that order.
-        var texts: [SearchText]
-        /// How many rows of each list the texts hold so far.
-        var built: [Int]
-        var text: SearchText { texts[0] }
-        var side: SearchText { texts[1] }
-        var sideInline: SearchText { texts[2] }
-        var lists: [RowList] { [content.rows, RowList(content.side), RowList(content.sideInline)] }
-        var laidOut: Int { built.reduce(0, +) }
-        var isComplete: Bool { built == lists.map(\.count) }
-        /// While the rows are laid out from an earlier text of the same pane and minute: that
-        /// text, and where each untouched item's row is in it.
-        var source: Source?
-    }
-    struct Source {
-        let text: SearchText
-        /// The earlier row of item number `low + k` at `rowOf[k]`; -1 when it has none or the
-        /// records since may have changed it.
-        let rowOf: [Int32]
-        let low: Int
-        func row(of item: Int) -> Int? {
-            let k = item - low
-            guard k >= 0, k < rowOf.count, rowOf[k] >= 0 else { return nil }
-            return Int(rowOf[k])
-        }
-    }
-    let concernIndex = ConcernIndex()
     struct FinderKey: Equatable { var text: String; var seq: UInt64; var past: Bool }
     var finderCache: (key: FinderKey, matches: [PatientFinder.Match])?
 
@@ -156,7 +112,6 @@ public final class RoundsApp {
         lastActivity = engine.clock.now()
         sessionReadOnly = readOnly || wall
         if wall { screen = .supervisor }
-        for p in PaneKind.allCases { views[p] = PaneView() }
         status = ("Welcome, \(engine.actor). ? shows every key; : runs any command.", false)
         if wall {
             self.readOnly = "wall display"
@@ -252,6 +207,30 @@ public final class RoundsApp {
     /// This session's role on the roster (the live roster, also while time travelling).
     var myRole: Role? { engine.state.staff[engine.actor]?.role }
 
+    /// Set by the redraw key; the terminal layer takes it (`takeRedrawRequest`), clears the
+    /// screen and draws everything again at the terminal's size as it is now.
+    var redrawRequested = false
+
+    /// The panes' focus and per-pane selection, scroll, filter and sort (`PanesScreen`).
+    public var focus: PaneKind {
+        get { panes.focus }
+        set { panes.focus = newValue }
+    }
+    public var views: [PaneKind: PaneView] {
+        get { panes.views }
+        set { panes.views = newValue }
+    }
+    public func content(_ p: PaneKind) -> PaneContent { panes.content(p) }
+    public func selectedRow(_ p: PaneKind) -> PaneContent.Row? { panes.selectedRow(p) }
+    /// Lays out the panes' search text in idle polls (`PanesScreen.prepareSearch`).
+    public func prepareSearch(rows: Int = 400) { panes.prepareSearch(rows: rows) }
+    /// Whether some pane's search text is still to be laid out (not while locked).
+    public var hasIdleWork: Bool { lock == nil && panes.hasIdleWork }
+    /// Bytes the panes' search texts hold (for the benchmark and operations notes).
+    public var searchTextMemory: Int { panes.searchTextMemory }
+}
+
+extension PanesScreen {
     // MARK: - Content
 
     /// The panes show the hospital as at the start of the current minute: their content is
@@ -261,7 +240,7 @@ public final class RoundsApp {
         let v = views[p]!
         let minute = Timestamp(milliseconds: now.milliseconds / 60_000 * 60_000)
         var c = PaneContext(now: minute, wallClock: engine.wallClock, sort: v.sort, filter: v.filter)
-        c.source = stateSource
+        c.source = app.stateSource
         return c
     }
 
@@ -290,11 +269,11 @@ public final class RoundsApp {
         case .worklist: marks.worklist
         case .labs: marks.labs
         }
-        return ContentKey(seq: seq, past: timeline != nil, minute: now.milliseconds / 60_000, sort: v.sort, filter: v.filter, actor: engine.actor,
-                          allMessages: p == .messages && v.allMessages, role: p == .messages ? myRole : nil)
+        return ContentKey(seq: seq, past: app.timeline != nil, minute: now.milliseconds / 60_000, sort: v.sort, filter: v.filter, actor: engine.actor,
+                          allMessages: p == .messages && v.allMessages, role: p == .messages ? app.myRole : nil)
     }
 
-    public func content(_ p: PaneKind) -> PaneContent {
+    func content(_ p: PaneKind) -> PaneContent {
         let key = contentKey(p)
         if let cached = contentCache[p], cached.key == key { return cached.content }
         var c: PaneContent
@@ -326,8 +305,8 @@ public final class RoundsApp {
         case .labs: return LabsPane.content(state, ctx)
         case .messages:
             // The live state's messages are indexed by reader as they arrive; the past's are looked at.
-            return MessagesPane.content(state, ctx, me: engine.actor, scope: views[.messages]!.allMessages ? .all : .concerning(engine.actor, myRole),
-                                        index: timeline == nil ? concernIndex : nil)
+            return MessagesPane.content(state, ctx, me: engine.actor, scope: views[.messages]!.allMessages ? .all : .concerning(engine.actor, app.myRole),
+                                        index: app.timeline == nil ? concernIndex : nil)
         }
     }
 
@@ -338,7 +317,7 @@ public final class RoundsApp {
     func searchText(_ p: PaneKind, _ key: ContentKey, rows budget: Int, ahead: Bool = false) -> Search {
         // The rows are formatted from one copy of the state, pinned for this slice: rows of the
         // live state would each take a copy. The copy is dropped when the slice is made.
-        let search = stateSource.pinned(state) {
+        let search = app.stateSource.pinned(state) {
             var search: Search
             if let cached = ahead ? searchAhead[p] : searchCache[p], cached.key == key {
                 search = cached
@@ -424,16 +403,13 @@ public final class RoundsApp {
         return Source(text: old.text, rowOf: rowOf, low: low)
     }
 
-    /// How many search texts were laid out by reusing an earlier one (for tests).
-    var reusedTexts = 0
-
     /// In a poll that found nothing new, lays out search text `rows` rows at a time: the
     /// focused pane's first, then the other panes', then the same for the next minute, so that
     /// the first key of a filter finds it ready, also just after the minute turns over.
     /// Listing a pane's content takes a slice of its own (the bed board's takes about half a
     /// millisecond at 1,000 beds). After a record changes a pane, its text is laid out again
     /// over the next polls (the terminal loop polls every 10 ms while `hasIdleWork`).
-    public func prepareSearch(rows: Int = 400) {
+    func prepareSearch(rows: Int = 400) {
         var budget = rows
         for (p, key, ahead) in searchWork {
             guard let cached = ahead ? searchAhead[p] : searchCache[p], cached.key == key else {
@@ -448,9 +424,8 @@ public final class RoundsApp {
 
     /// Whether some pane's search text is not laid out for its current content or the next
     /// minute's.
-    public var hasIdleWork: Bool {
-        guard lock == nil else { return false }
-        return searchWork.contains { p, key, ahead in
+    var hasIdleWork: Bool {
+        searchWork.contains { p, key, ahead in
             guard let search = ahead ? searchAhead[p] : searchCache[p], search.key == key else { return true }
             return !search.isComplete
         }
@@ -461,7 +436,7 @@ public final class RoundsApp {
     private var searchWork: [(PaneKind, ContentKey, Bool)] {
         let order = [focus] + PaneKind.allCases.filter { $0 != focus }
         var work: [(PaneKind, ContentKey, Bool)] = []
-        for ahead in timeline == nil ? [false, true] : [false] {
+        for ahead in app.timeline == nil ? [false, true] : [false] {
             for p in order {
                 var key = contentKey(p)
                 key.filter = ""
@@ -472,8 +447,7 @@ public final class RoundsApp {
         return work
     }
 
-    /// Bytes the panes' search texts hold (for the benchmark and operations notes).
-    public var searchTextMemory: Int {
+    var searchTextMemory: Int {
         (Array(searchCache.values) + Array(searchAhead.values)).reduce(0) { $0 + $1.texts.reduce(0) { $0 + $1.memory } }
     }
 
@@ -518,6 +492,9 @@ public final class RoundsApp {
         return c
     }
 
+}
+
+extension RoundsApp {
     /// The header's counts, kept until the next record or minute: they read tasks, labs, stays
     /// and messages, so no single pane's change mark covers them.
     func headerCounts() -> HeaderCounts {
@@ -539,7 +516,9 @@ public final class RoundsApp {
     func recordKey() -> RecordKey { RecordKey(seq: state.lastSeq, past: timeline != nil, minute: now.milliseconds / 60_000) }
 
     struct HeaderCounts { var overdue, critical, waiting, urgent, interface: Int }
+}
 
+extension PanesScreen {
     /// All rows a pane can select, in order (the bed board's queue and discharges included).
     func selectableRows(_ c: PaneContent) -> RowList { selection(c).rows }
 
@@ -560,7 +539,7 @@ public final class RoundsApp {
         }
     }
 
-    public func selectedRow(_ p: PaneKind) -> PaneContent.Row? {
+    func selectedRow(_ p: PaneKind) -> PaneContent.Row? {
         let c = shown[p] ?? content(p)
         resolveSelection(p, c)
         guard let key = views[p]!.selected else { return nil }
@@ -568,11 +547,19 @@ public final class RoundsApp {
         return sel.index(of: key, near: views[p]!.selectedIndex).map { sel.rows[$0] }
     }
 
-    // MARK: - Keys
+    func move(_ delta: Int) {
+        let c = shown[focus] ?? content(focus)
+        resolveSelection(focus, c)
+        let rows = selectableRows(c)
+        guard !rows.isEmpty else { return }
+        let i = max(0, min(rows.count - 1, views[focus]!.selectedIndex + delta))
+        views[focus]!.selectedIndex = i
+        views[focus]!.selected = rows[i].key
+    }
+}
 
-    /// Set by the redraw key; the terminal layer takes it (`takeRedrawRequest`), clears the
-    /// screen and draws everything again at the terminal's size as it is now.
-    var redrawRequested = false
+extension RoundsApp {
+    // MARK: - Keys
 
     public func takeRedrawRequest() -> Bool {
         defer { redrawRequested = false }
@@ -651,16 +638,6 @@ public final class RoundsApp {
         words += Role.allCases.map { "@" + $0.rawValue }
         words += state.openTasks.map(\.description) + state.activeLabs.map(\.description) + state.unacknowledgedUrgent.map(\.description)
         return words.sorted()
-    }
-
-    func move(_ delta: Int) {
-        let c = shown[focus] ?? content(focus)
-        resolveSelection(focus, c)
-        let rows = selectableRows(c)
-        guard !rows.isEmpty else { return }
-        let i = max(0, min(rows.count - 1, views[focus]!.selectedIndex + delta))
-        views[focus]!.selectedIndex = i
-        views[focus]!.selected = rows[i].key
     }
 
     /// The actions that are the app's own, whatever the screen; the rest act on the panes

@@ -121,6 +121,9 @@ extension RoundsApp {
         return texts
     }
 
+}
+
+extension PanesScreen {
     /// The tab strip: every pane with its counts. When the full titles and counts do not fit,
     /// shorter ones are used (`1 Worklist 152 open ‼31 late`), then short titles, then the
     /// focused pane's counts are left to its own title just below, then the other titles; the
@@ -214,10 +217,6 @@ extension RoundsApp {
         return ws
     }
 
-    /// Text as the grid will draw it (folded to ASCII on an ASCII terminal), so widths are
-    /// counted on what is drawn: `‼` is two columns as `!!`.
-    func drawn(_ text: String, _ g: Grid) -> String { g.ascii ? TextWidth.asciiFold(text.terminalSafe) : text.terminalSafe }
-
     func drawTable(_ g: inout Grid, _ p: PaneKind, _ columns: [PaneContent.Column], _ rows: RowList, _ r: Rect, focused: Bool, selectedKey: String?) {
         let visible = r.height - 1
         // Keep the selected row in view.
@@ -271,6 +270,13 @@ extension RoundsApp {
             g.put(g.ascii ? more.replacingOccurrences(of: "–", with: "-") : more, x: r.x + max(0, r.width - TextWidth.of(more) - 1), y: r.y + r.height, style: .dim)
         }
     }
+
+}
+
+extension RoundsApp {
+    /// Text as the grid will draw it (folded to ASCII on an ASCII terminal), so widths are
+    /// counted on what is drawn: `‼` is two columns as `!!`.
+    func drawn(_ text: String, _ g: Grid) -> String { g.ascii ? TextWidth.asciiFold(text.terminalSafe) : text.terminalSafe }
 
     func drawHints(_ g: inout Grid, y: Int) {
         g.fill(Rect(x: 0, y: y, width: g.width, height: 1), style: .hint)

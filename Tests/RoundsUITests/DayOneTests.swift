@@ -514,7 +514,7 @@ import RoundsTestSupport
         // The critical result's form from the worklist names the test, the value and the patient.
         app.overlay = nil
         let task = try #require(app.state.labs[LabID(4)]?.criticalTask)
-        app.completeTask(task.description)
+        app.panes.completeTask(task.description)
         guard case .form(let f)? = app.overlay else { Issue.record("no form"); return }
         #expect(f.title.contains("critical K 6.9 mmol/L for Nguyễn, T. H. (MRN001)"), "\(f.title)")
     }
