@@ -121,6 +121,12 @@ public enum ActionTable {
         all.first { $0.scope == .pane(pane) && $0.keys.contains(key) } ?? all.first { $0.scope == .global && $0.keys.contains(key) }
     }
 
+    /// The action a key means on a screen whose own keys are `scope` (nil: none): those
+    /// first, then global ones.
+    static func action(for key: Key, in scope: ActionScope?) -> Action? {
+        scope.flatMap { s in all.first { $0.scope == s && $0.keys.contains(key) } } ?? all.first { $0.scope == .global && $0.keys.contains(key) }
+    }
+
     public static func action(_ id: ActionID) -> Action { all.first { $0.id == id }! }
 
     /// `a`, `↑ k`: the keys of an action as shown to people.

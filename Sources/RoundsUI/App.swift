@@ -31,7 +31,7 @@ public enum Overlay: Sendable {
 }
 
 /// What fills the screen below the header.
-public enum Screen: Sendable {
+public enum Screen: CaseIterable, Sendable {
     /// The four panes (all at once, or one with tabs).
     case panes
     /// Capacity by unit, escalations, overdue work by owner, critical results past their window,
@@ -54,8 +54,6 @@ public enum InputMode: Sendable {
 public final class RoundsApp {
     public let engine: Engine
     public var hospitalName: String
-    public var focus: PaneKind = .worklist
-    public var views: [PaneKind: PaneView] = [:]
     public var mode: InputMode = .normal
     public var overlay: Overlay?
     public private(set) var status: (text: String, error: Bool) = ("", false)
@@ -67,20 +65,18 @@ public final class RoundsApp {
     var completions: [String] = []
     var lastTick = Timestamp(milliseconds: 0)
     var lastRender: Grid?
-    /// Rows as last rendered, per pane, so keys act on what is on screen.
-    var shown: [PaneKind: PaneContent] = [:]
-    var pageSize: [PaneKind: Int] = [:]
 
     /// Why this session may not change anything (`--read-only`, or a login not on the roster),
     /// shown in the header.
     public var readOnly: String?
     /// `--read-only`: refuse every change here, before the engine is asked.
     public let sessionReadOnly: Bool
+    /// The screen shown below the header (`screen(_:)` gives its type).
     public var screen: Screen = .panes
-    var supervisorScroll = 0
-    /// Lines and rows of the supervisor view as last drawn (a wall display pages through them).
-    var supervisorShown = (lines: 0, visible: 0)
-    var lastPage = Timestamp(milliseconds: 0)
+    lazy var panes = PanesScreen(app: self)
+    lazy var supervisorScreen = SupervisorScreen(app: self)
+    lazy var handoverScreen = HandoverScreen(app: self)
+    lazy var interfaceScreen = InterfaceScreen(app: self)
     /// A wall display (`--wall`): read-only, the supervisor view with no patient identifiers or
     /// free text, never locked (it shows nothing a passer-by may not see).
     public let wall: Bool
@@ -95,62 +91,16 @@ public final class RoundsApp {
     public internal(set) var timeline: Timeline?
     /// Opened with `--at`: the session stays in the past.
     public var pinnedToPast = false
-    var handoverView = PaneView()
-    var interfaceView = PaneView()
     /// The interface item whose details are open (r, o and x act on it there).
     var detailItem: InterfaceItemID?
-    /// Items this session asked the feed to retry, with their attempts then (followRetries).
-    var awaitedRetries: [InterfaceItemID: Int] = [:]
-    var interfaceCache: (key: RecordKey, items: [InterfaceItem], open: Int)?
     /// The feeds' health for the supervisor view, from the status files beside the journal
     /// (`rounds hl7 listen` writes them); set by the program, read at most every 2 seconds.
     public var feedHealth: (() -> [FeedHealthLine])?
     var feedHealthRead: (at: Timestamp, lines: [FeedHealthLine])?
-    var contentCache: [PaneKind: (key: ContentKey, content: PaneContent)] = [:]
     lazy var stateSource = StateSource(app: self)
     var headerCache: (key: RecordKey, counts: HeaderCounts)?
-    /// Per pane, the unfiltered content and its rows' text laid out for searching, kept while
-    /// a filter is typed (the key is the content's, with an empty filter).
-    var searchCache: [PaneKind: Search] = [:]
-    /// The same for the next minute, laid out ahead in idle polls once this minute's is done:
-    /// when the minute turns over, a filter (or a filtered pane) finds its text ready instead
-    /// of laying out every row again. Dropped when a record changes the pane first.
-    var searchAhead: [PaneKind: Search] = [:]
-    struct Search {
-        var key: ContentKey
-        var content: PaneContent
-        /// The text of the rows, then of the bed board's waiting and discharge lists beside
-        /// the board and inline, laid out in that order.
-        var texts: [SearchText]
-        /// How many rows of each list the texts hold so far.
-        var built: [Int]
-        var text: SearchText { texts[0] }
-        var side: SearchText { texts[1] }
-        var sideInline: SearchText { texts[2] }
-        var lists: [RowList] { [content.rows, RowList(content.side), RowList(content.sideInline)] }
-        var laidOut: Int { built.reduce(0, +) }
-        var isComplete: Bool { built == lists.map(\.count) }
-        /// While the rows are laid out from an earlier text of the same pane and minute: that
-        /// text, and where each untouched item's row is in it.
-        var source: Source?
-    }
-    struct Source {
-        let text: SearchText
-        /// The earlier row of item number `low + k` at `rowOf[k]`; -1 when it has none or the
-        /// records since may have changed it.
-        let rowOf: [Int32]
-        let low: Int
-        func row(of item: Int) -> Int? {
-            let k = item - low
-            guard k >= 0, k < rowOf.count, rowOf[k] >= 0 else { return nil }
-            return Int(rowOf[k])
-        }
-    }
-    var handoverCache: (key: RecordKey, items: [HandoverItem])?
-    let concernIndex = ConcernIndex()
     struct FinderKey: Equatable { var text: String; var seq: UInt64; var past: Bool }
     var finderCache: (key: FinderKey, matches: [PatientFinder.Match])?
-    var supervisorCache: (key: RecordKey, feeds: [FeedHealthLine], lines: [(String, StyleSlot)])?
 
     public init(engine: Engine, hospitalName: String = "Rounds", readOnly: Bool = false, wall: Bool = false,
                 idleLock: Span? = .minutes(5), authenticator: (any Authenticator)? = nil) {
@@ -162,7 +112,6 @@ public final class RoundsApp {
         lastActivity = engine.clock.now()
         sessionReadOnly = readOnly || wall
         if wall { screen = .supervisor }
-        for p in PaneKind.allCases { views[p] = PaneView() }
         status = ("Welcome, \(engine.actor). ? shows every key; : runs any command.", false)
         if wall {
             self.readOnly = "wall display"
@@ -236,16 +185,11 @@ public final class RoundsApp {
             lockNow(why: "after \(limit) without a key")
             changed = true
         }
-        // A wall display has nobody to scroll it: it turns the page every ten seconds.
-        if wall, supervisorShown.lines > supervisorShown.visible, engine.clock.now() - lastPage >= .seconds(10) {
-            lastPage = engine.clock.now()
-            let next = supervisorScroll + max(1, supervisorShown.visible - 2)
-            supervisorScroll = next >= supervisorShown.lines ? 0 : next
-            changed = true
-        }
+        // A screen may change by itself (a wall display turns its page every ten seconds).
+        if shownScreen.poll() { changed = true }
         do {
             if engine.journal.mayHaveNewRecords { changed = try engine.refresh() > 0 }
-            if changed { followRetries() }
+            if changed { interfaceScreen.followRetries() }
             if engine.journal.writable, now - lastTick >= .seconds(5) {
                 lastTick = now
                 changed = try !engine.tick().isEmpty || changed
@@ -263,6 +207,30 @@ public final class RoundsApp {
     /// This session's role on the roster (the live roster, also while time travelling).
     var myRole: Role? { engine.state.staff[engine.actor]?.role }
 
+    /// Set by the redraw key; the terminal layer takes it (`takeRedrawRequest`), clears the
+    /// screen and draws everything again at the terminal's size as it is now.
+    var redrawRequested = false
+
+    /// The panes' focus and per-pane selection, scroll, filter and sort (`PanesScreen`).
+    public var focus: PaneKind {
+        get { panes.focus }
+        set { panes.focus = newValue }
+    }
+    public var views: [PaneKind: PaneView] {
+        get { panes.views }
+        set { panes.views = newValue }
+    }
+    public func content(_ p: PaneKind) -> PaneContent { panes.content(p) }
+    public func selectedRow(_ p: PaneKind) -> PaneContent.Row? { panes.selectedRow(p) }
+    /// Lays out the panes' search text in idle polls (`PanesScreen.prepareSearch`).
+    public func prepareSearch(rows: Int = 400) { panes.prepareSearch(rows: rows) }
+    /// Whether some pane's search text is still to be laid out (not while locked).
+    public var hasIdleWork: Bool { lock == nil && panes.hasIdleWork }
+    /// Bytes the panes' search texts hold (for the benchmark and operations notes).
+    public var searchTextMemory: Int { panes.searchTextMemory }
+}
+
+extension PanesScreen {
     // MARK: - Content
 
     /// The panes show the hospital as at the start of the current minute: their content is
@@ -272,7 +240,7 @@ public final class RoundsApp {
         let v = views[p]!
         let minute = Timestamp(milliseconds: now.milliseconds / 60_000 * 60_000)
         var c = PaneContext(now: minute, wallClock: engine.wallClock, sort: v.sort, filter: v.filter)
-        c.source = stateSource
+        c.source = app.stateSource
         return c
     }
 
@@ -301,11 +269,11 @@ public final class RoundsApp {
         case .worklist: marks.worklist
         case .labs: marks.labs
         }
-        return ContentKey(seq: seq, past: timeline != nil, minute: now.milliseconds / 60_000, sort: v.sort, filter: v.filter, actor: engine.actor,
-                          allMessages: p == .messages && v.allMessages, role: p == .messages ? myRole : nil)
+        return ContentKey(seq: seq, past: app.timeline != nil, minute: now.milliseconds / 60_000, sort: v.sort, filter: v.filter, actor: engine.actor,
+                          allMessages: p == .messages && v.allMessages, role: p == .messages ? app.myRole : nil)
     }
 
-    public func content(_ p: PaneKind) -> PaneContent {
+    func content(_ p: PaneKind) -> PaneContent {
         let key = contentKey(p)
         if let cached = contentCache[p], cached.key == key { return cached.content }
         var c: PaneContent
@@ -337,8 +305,8 @@ public final class RoundsApp {
         case .labs: return LabsPane.content(state, ctx)
         case .messages:
             // The live state's messages are indexed by reader as they arrive; the past's are looked at.
-            return MessagesPane.content(state, ctx, me: engine.actor, scope: views[.messages]!.allMessages ? .all : .concerning(engine.actor, myRole),
-                                        index: timeline == nil ? concernIndex : nil)
+            return MessagesPane.content(state, ctx, me: engine.actor, scope: views[.messages]!.allMessages ? .all : .concerning(engine.actor, app.myRole),
+                                        index: app.timeline == nil ? concernIndex : nil)
         }
     }
 
@@ -349,7 +317,7 @@ public final class RoundsApp {
     func searchText(_ p: PaneKind, _ key: ContentKey, rows budget: Int, ahead: Bool = false) -> Search {
         // The rows are formatted from one copy of the state, pinned for this slice: rows of the
         // live state would each take a copy. The copy is dropped when the slice is made.
-        let search = stateSource.pinned(state) {
+        let search = app.stateSource.pinned(state) {
             var search: Search
             if let cached = ahead ? searchAhead[p] : searchCache[p], cached.key == key {
                 search = cached
@@ -435,16 +403,13 @@ public final class RoundsApp {
         return Source(text: old.text, rowOf: rowOf, low: low)
     }
 
-    /// How many search texts were laid out by reusing an earlier one (for tests).
-    var reusedTexts = 0
-
     /// In a poll that found nothing new, lays out search text `rows` rows at a time: the
     /// focused pane's first, then the other panes', then the same for the next minute, so that
     /// the first key of a filter finds it ready, also just after the minute turns over.
     /// Listing a pane's content takes a slice of its own (the bed board's takes about half a
     /// millisecond at 1,000 beds). After a record changes a pane, its text is laid out again
     /// over the next polls (the terminal loop polls every 10 ms while `hasIdleWork`).
-    public func prepareSearch(rows: Int = 400) {
+    func prepareSearch(rows: Int = 400) {
         var budget = rows
         for (p, key, ahead) in searchWork {
             guard let cached = ahead ? searchAhead[p] : searchCache[p], cached.key == key else {
@@ -459,9 +424,8 @@ public final class RoundsApp {
 
     /// Whether some pane's search text is not laid out for its current content or the next
     /// minute's.
-    public var hasIdleWork: Bool {
-        guard lock == nil else { return false }
-        return searchWork.contains { p, key, ahead in
+    var hasIdleWork: Bool {
+        searchWork.contains { p, key, ahead in
             guard let search = ahead ? searchAhead[p] : searchCache[p], search.key == key else { return true }
             return !search.isComplete
         }
@@ -472,7 +436,7 @@ public final class RoundsApp {
     private var searchWork: [(PaneKind, ContentKey, Bool)] {
         let order = [focus] + PaneKind.allCases.filter { $0 != focus }
         var work: [(PaneKind, ContentKey, Bool)] = []
-        for ahead in timeline == nil ? [false, true] : [false] {
+        for ahead in app.timeline == nil ? [false, true] : [false] {
             for p in order {
                 var key = contentKey(p)
                 key.filter = ""
@@ -483,8 +447,7 @@ public final class RoundsApp {
         return work
     }
 
-    /// Bytes the panes' search texts hold (for the benchmark and operations notes).
-    public var searchTextMemory: Int {
+    var searchTextMemory: Int {
         (Array(searchCache.values) + Array(searchAhead.values)).reduce(0) { $0 + $1.texts.reduce(0) { $0 + $1.memory } }
     }
 
@@ -529,6 +492,9 @@ public final class RoundsApp {
         return c
     }
 
+}
+
+extension RoundsApp {
     /// The header's counts, kept until the next record or minute: they read tasks, labs, stays
     /// and messages, so no single pane's change mark covers them.
     func headerCounts() -> HeaderCounts {
@@ -550,7 +516,9 @@ public final class RoundsApp {
     func recordKey() -> RecordKey { RecordKey(seq: state.lastSeq, past: timeline != nil, minute: now.milliseconds / 60_000) }
 
     struct HeaderCounts { var overdue, critical, waiting, urgent, interface: Int }
+}
 
+extension PanesScreen {
     /// All rows a pane can select, in order (the bed board's queue and discharges included).
     func selectableRows(_ c: PaneContent) -> RowList { selection(c).rows }
 
@@ -571,7 +539,7 @@ public final class RoundsApp {
         }
     }
 
-    public func selectedRow(_ p: PaneKind) -> PaneContent.Row? {
+    func selectedRow(_ p: PaneKind) -> PaneContent.Row? {
         let c = shown[p] ?? content(p)
         resolveSelection(p, c)
         guard let key = views[p]!.selected else { return nil }
@@ -579,11 +547,19 @@ public final class RoundsApp {
         return sel.index(of: key, near: views[p]!.selectedIndex).map { sel.rows[$0] }
     }
 
-    // MARK: - Keys
+    func move(_ delta: Int) {
+        let c = shown[focus] ?? content(focus)
+        resolveSelection(focus, c)
+        let rows = selectableRows(c)
+        guard !rows.isEmpty else { return }
+        let i = max(0, min(rows.count - 1, views[focus]!.selectedIndex + delta))
+        views[focus]!.selectedIndex = i
+        views[focus]!.selected = rows[i].key
+    }
+}
 
-    /// Set by the redraw key; the terminal layer takes it (`takeRedrawRequest`), clears the
-    /// screen and draws everything again at the terminal's size as it is now.
-    var redrawRequested = false
+extension RoundsApp {
+    // MARK: - Keys
 
     public func takeRedrawRequest() -> Bool {
         defer { redrawRequested = false }
@@ -605,22 +581,7 @@ public final class RoundsApp {
         switch mode {
         case .command(var editor): handleCommandLine(&editor, key)
         case .filter(var editor): handleFilter(&editor, key)
-        case .normal where screen == .supervisor:
-            handleSupervisorKey(key)
-        case .normal where screen == .handover:
-            handleHandoverKey(key)
-        case .normal where screen == .interface:
-            handleInterfaceKey(key)
-        case .normal where key == .escape && !(views[focus]?.filter.isEmpty ?? true):
-            // Esc clears a filter that was kept with Enter, as it does while it is typed.
-            views[focus]!.filter = ""
-            setStatus("Filter cleared")
-        case .normal:
-            guard let action = ActionTable.action(for: key, in: focus) else {
-                if case .char(let c) = key { setStatus("'\(c)' does nothing here; ? lists the keys", error: true) }
-                return
-            }
-            perform(action.id)
+        case .normal: handleScreenKey(key)
         }
     }
 
@@ -679,74 +640,45 @@ public final class RoundsApp {
         return words.sorted()
     }
 
-    func move(_ delta: Int) {
-        let c = shown[focus] ?? content(focus)
-        resolveSelection(focus, c)
-        let rows = selectableRows(c)
-        guard !rows.isEmpty else { return }
-        let i = max(0, min(rows.count - 1, views[focus]!.selectedIndex + delta))
-        views[focus]!.selectedIndex = i
-        views[focus]!.selected = rows[i].key
-    }
-
+    /// The actions that are the app's own, whatever the screen; the rest act on the panes
+    /// (reached from another screen that leaves them, such as `i` on the supervisor view).
     func perform(_ id: ActionID) {
         switch id {
         case .quit:
             if holdsInput { overlay = .confirmQuit } else { running = false }
         case .help: overlay = .help(scroll: 0)
         case .commandLine: mode = .command(LineEditor()); historyIndex = nil
-        case .filter: mode = .filter(LineEditor(views[focus]!.filter))
-        case .nextPane: focus = PaneKind(rawValue: (focus.rawValue + 1) % 4)!
-        case .previousPane: focus = PaneKind(rawValue: (focus.rawValue + 3) % 4)!
-        case .focusWorklist: focus = .worklist
-        case .focusBeds: focus = .beds
-        case .focusLabs: focus = .labs
-        case .focusMessages: focus = .messages
-        case .up: move(-1)
-        case .down: move(1)
-        case .pageUp: move(-(pageSize[focus] ?? 10))
-        case .pageDown: move(pageSize[focus] ?? 10)
-        case .top: move(-1_000_000)
-        case .bottom: move(1_000_000)
-        case .sort:
-            views[focus]!.sort += 1
-            setStatus("\(focus.title) sorted by \(content(focus).sortName)")
         case .lock: lockNow(why: "with Ctrl-L")
         case .redraw: redrawRequested = true
-        case .supervisor:
-            if wall { return }
-            screen = screen == .supervisor ? .panes : .supervisor
-            supervisorScroll = 0
         case .breakGlass: breakGlassForm()
         case .reviewGrant: reviewForm()
-        case .handover:
-            if wall { return }
-            screen = screen == .handover ? .panes : .handover
-        case .interfaceItems:
-            if wall { return }
-            screen = screen == .interface ? .panes : .interface
-        case .ipass: ipassForm(mrn: screen == .handover ? selectedHandoverItem()?.key : selectedRow(focus)?.patient)
         case .changes: showChanges()
         case .timeline: toggleTimeline()
         case .stepBack: step(-1)
         case .stepForward: step(1)
         case .jumpBack: jump(-15)
         case .jumpForward: jump(15)
-        case .open: openDetail()
-        case .patient: openPatient()
         case .findPatient:
             if wall { return }
             overlay = .findPatient(PatientFinder())
-        case .discharge: if !wall { confirmDischarge() }
-        case .allMessages: toggleAllMessages()
-        default: paneAction(id)
+        default:
+            // A screen's own key (S, H, I) opens it, and on it returns to the panes.
+            if let target = screens.first(where: { $0.toggle == id }) {
+                if wall { return }
+                if screen == target.id { screen = .panes } else { screen = target.id; target.opened() }
+                return
+            }
+            _ = panes.perform(ActionTable.action(id))
         }
     }
 
+    public func selectedHandoverItem() -> HandoverItem? { handoverScreen.selectedHandoverItem() }
+    public func selectedInterfaceItem() -> InterfaceItem? { interfaceScreen.selectedInterfaceItem() }
+
     func follow(_ then: FollowUp?) {
         switch then {
-        case .nextHandoverItem?: moveHandover(1)
-        case .awaitRetry(let id, let attempts)?: awaitedRetries[id] = attempts
+        case .nextHandoverItem?: handoverScreen.moveHandover(1)
+        case .awaitRetry(let id, let attempts)?: interfaceScreen.awaitedRetries[id] = attempts
         case nil: break
         }
     }
@@ -845,7 +777,7 @@ public final class RoundsApp {
                 // The interface item's actions, as on its screen.
                 overlay = nil
                 let id: ActionID = key == .char("r") ? .retryItem : (key == .char("o") ? .overrideItem : .dismissItem)
-                interfaceAction(id, item: item!)
+                interfaceScreen.interfaceAction(id, item: item!)
             case .char("p"):
                 // The patient of what is shown, never the row behind it; a patient view is
                 // already that patient's.

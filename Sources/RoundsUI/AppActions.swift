@@ -5,7 +5,9 @@ import RoundsEngine
 /// a form or picker) so there is one path for every change.
 extension RoundsApp {
     func unavailable(_ reason: String) { setStatus("✗ \(reason)", error: true) }
+}
 
+extension PanesScreen {
     func paneAction(_ id: ActionID) {
         // New items need no selection.
         if id == .newTask { newTask(); return }
@@ -145,7 +147,7 @@ extension RoundsApp {
             Form.Field("Priority", hint: "stat, urgent, routine", value: "routine") { v in Priority.parse(Substring(v)) == nil ? "stat, urgent or routine" : nil },
             Form.Field("Due", hint: "optional: +30m, 14:30", required: false) { v in CommandParser.parseTime(v, context: ctx) == nil ? "not a time" : nil },
         ]) { v in
-            let mrn = RoundsApp.resolvePatient(v[1], byName, known: known)
+            let mrn = PanesScreen.resolvePatient(v[1], byName, known: known)
             return "task add \(v[0].quoted) priority \(v[2])" + (mrn.map { " patient \($0)" } ?? "") + (v[3].isEmpty ? "" : " due \(v[3].quoted)")
         })
     }
@@ -163,16 +165,18 @@ extension RoundsApp {
             patientField("About"),
             Form.Field("Urgent", hint: "y or n", required: false, value: "n") { v in ["y", "n", "yes", "no"].contains(v.lowercased()) ? nil : "y or n" },
         ]) { v in
-            let mrn = RoundsApp.resolvePatient(v[2], byName, known: known)
+            let mrn = PanesScreen.resolvePatient(v[2], byName, known: known)
             return "msg send \(v[0]) \(v[1].quoted)" + (mrn.map { " about \($0)" } ?? "") + (v[3].lowercased().hasPrefix("y") ? " urgent" : "")
         })
     }
 
-    // MARK: - Discharge, all messages, finding a patient
+}
+
+extension RoundsApp {
+    // MARK: - Discharge, finding a patient
 
     /// D: discharge the selected row's patient, after a question that names them and their bed.
-    func confirmDischarge() {
-        let mrn = screen == .handover ? selectedHandoverItem()?.key : selectedRow(focus)?.patient
+    func confirmDischarge(_ mrn: MRN?) {
         guard let mrn, let p = state.patients[mrn] else { unavailable("select a row with a patient to discharge"); return }
         guard let stay = state.stay(of: mrn) else { unavailable("\(mrn) is not admitted"); return }
         guard let bed = stay.bed else {
@@ -189,28 +193,6 @@ extension RoundsApp {
         overlay = .confirm(Confirmation(title: warnings.isEmpty ? "Discharge" : "‼ Discharge despite warnings",
                                         question: warning + "Discharge \(p.name.terminalSafe) (\(mrn)) from bed \(bed), disposition home? The bed becomes dirty and EVS are asked to clean it. For another disposition: :discharge \(mrn) disposition …",
                                         command: "discharge \(mrn)"))
-    }
-
-    /// v on the messages pane: a supervisor switches between their own messages and every
-    /// message; looking at all of them is recorded as a read.
-    func toggleAllMessages() {
-        var v = views[.messages]!
-        if v.allMessages {
-            v.allMessages = false
-            views[.messages] = v
-            setStatus("Messages: yours (to you, your role, or from you)")
-            return
-        }
-        guard myRole == .supervisor else {
-            unavailable("only a supervisor can see every message; this pane shows what is to you, your role (\(myRole?.rawValue ?? "none")) or from you")
-            return
-        }
-        do { try engine.recordAccess(.viewed, patient: nil, detail: "every message (messages pane, all)") } catch {
-            setStatus("✗ could not record this access in the journal, so every message stays hidden: \(error)", error: true); return
-        }
-        v.allMessages = true
-        views[.messages] = v
-        setStatus("Messages: ALL, every message in the hospital; this look is recorded. v returns to yours")
     }
 
     /// The finder's matches, kept while the text and the hospital stay the same (it is drawn
@@ -244,6 +226,31 @@ extension RoundsApp {
         default:
             if f.editor.handle(key) { f.selected = 0; overlay = .findPatient(f) }
         }
+    }
+
+}
+
+extension PanesScreen {
+    /// v on the messages pane: a supervisor switches between their own messages and every
+    /// message; looking at all of them is recorded as a read.
+    func toggleAllMessages() {
+        var v = views[.messages]!
+        if v.allMessages {
+            v.allMessages = false
+            views[.messages] = v
+            setStatus("Messages: yours (to you, your role, or from you)")
+            return
+        }
+        guard app.myRole == .supervisor else {
+            unavailable("only a supervisor can see every message; this pane shows what is to you, your role (\(app.myRole?.rawValue ?? "none")) or from you")
+            return
+        }
+        do { try engine.recordAccess(.viewed, patient: nil, detail: "every message (messages pane, all)") } catch {
+            setStatus("✗ could not record this access in the journal, so every message stays hidden: \(error)", error: true); return
+        }
+        v.allMessages = true
+        views[.messages] = v
+        setStatus("Messages: ALL, every message in the hospital; this look is recorded. v returns to yours")
     }
 
     /// On a bed: choose a waiting patient. On a waiting patient: choose a bed.
@@ -305,12 +312,12 @@ extension RoundsApp {
             if let c = l.communication { lines.append("Communicated to \(c.toldName) (\(c.toldRole.label)), read back \(c.readBack)") }
         } else if let id = MessageID.parse(Substring(row.key)), row.key.hasPrefix("M"), let m = state.messages[id] {
             title = "Message \(m.id)"
-            submitQuietly("msg read \(m.id)")
+            app.submitQuietly("msg read \(m.id)")
             lines = ["\(m.subject)", "", "From: \(m.from)   To: \(m.to)   Sent: \(w.dateTime(m.sentAt))\(m.urgent ? "   URGENT" : "")"]
             if !m.body.isEmpty { lines += ["", m.body] }
             lines.append("")
             lines.append(m.acknowledgedBy.map { "Acknowledged by \($0)" } ?? (m.urgent ? "Not acknowledged (a to acknowledge)" : ""))
-            let me = engine.actor, role = myRole, all = views[.messages]!.allMessages
+            let me = engine.actor, role = app.myRole, all = views[.messages]!.allMessages
             let thread = state.messages.values.filter { $0.thread == m.thread && $0.id != m.id && (all || $0.concerns(me, role: role)) }
             if !thread.isEmpty { lines += ["", "Thread:"] + thread.map { "  \($0.id) \(w.hhmm($0.sentAt)) \($0.from): \($0.subject)" } }
         } else if row.key.hasPrefix("bed:"), let b = state.beds[String(row.key.dropFirst(4))] {
@@ -320,14 +327,17 @@ extension RoundsApp {
             if let block = b.block { lines.append("Blocked: \(block.reason)" + (block.until.map { " until \(w.dateTime($0))" } ?? "")) }
             if let mrn = b.patient { lines.append("Patient: \(mrn) — p opens the patient view") }
         } else if row.patient != nil {
-            openPatient(); return
+            app.openPatient(); return
         }
         if let mrn = row.patient { audit(.viewed, patient: mrn, detail: "\(title) details") }
         let message = MessageID.parse(Substring(row.key)).flatMap { row.key.hasPrefix("M") && state.messages[$0]?.awaitsAcknowledgement == true ? $0 : nil }
-        detailSubject = (row.patient, message, false)
+        app.detailSubject = (row.patient, message, false)
         overlay = .detail(title: title, lines: lines, scroll: 0)
     }
 
+}
+
+extension RoundsApp {
     /// Notes a read of patient data in the journal; if it cannot be noted, says so.
     func audit(_ kind: AccessKind, patient: MRN?, detail: String) {
         do { try engine.recordAccess(kind, patient: patient, detail: detail) } catch {

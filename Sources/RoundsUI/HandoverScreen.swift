@@ -2,8 +2,21 @@ import RoundsDomain
 import RoundsEngine
 import RoundsReports
 
-extension RoundsApp {
-    // MARK: - The handover walkthrough
+/// The shift handover walkthrough (H): the items in I-PASS order, the selected one in full,
+/// and the receiver's keys (acknowledge, with a note, all stable, take a task, complete).
+final class HandoverScreen: AppScreen {
+    unowned let app: RoundsApp
+    let id = Screen.handover
+    var handoverView = PaneView()
+    var handoverCache: (key: RoundsApp.RecordKey, items: [HandoverItem])?
+
+    init(app: RoundsApp) { self.app = app }
+
+    var scope: ActionScope? { .handover }
+    var toggle: ActionID? { .handover }
+    var hints: [Action] { ActionTable.all.filter { $0.scope == .handover } + [.ipass, .handover, .help, .quit].map(ActionTable.action) }
+    func draw(into g: inout Grid, body: Rect) { drawHandover(&g, body) }
+    func nothingHere(_ c: Character) -> String { "'\(c)' does nothing in the handover; ? lists the keys" }
 
     /// The walkthrough's items, computed once per record and minute like the panes (a render
     /// and the keys around it ask several times).
@@ -15,7 +28,7 @@ extension RoundsApp {
         return items
     }
 
-    public func selectedHandoverItem() -> HandoverItem? {
+    func selectedHandoverItem() -> HandoverItem? {
         let items = handoverItems()
         guard !items.isEmpty else { return nil }
         if let key = handoverView.selected, let i = items.firstIndex(where: { $0.key == key }) {
@@ -36,15 +49,16 @@ extension RoundsApp {
         handoverView.selected = items[i].key
     }
 
-    func handleHandoverKey(_ key: Key) {
-        if let a = ActionTable.all.first(where: { $0.scope == .handover && $0.keys.contains(key) }) {
-            handoverAction(a.id)
-            return
-        }
-        if key == .escape { screen = .panes; return }
-        guard let action = ActionTable.all.first(where: { $0.scope == .global && $0.keys.contains(key) }) else {
-            if case .char(let c) = key { setStatus("'\(c)' does nothing in the handover; ? lists the keys", error: true) }
-            return
+    func handle(_ key: Key) -> Handled {
+        guard key == .escape else { return .unhandled }
+        app.screen = .panes
+        return .handled
+    }
+
+    func perform(_ action: Action) -> Handled {
+        if action.scope == .handover {
+            handoverAction(action.id)
+            return .handled
         }
         switch action.id {
         case .up: moveHandover(-1)
@@ -54,16 +68,19 @@ extension RoundsApp {
         case .top: moveHandover(-1_000_000)
         case .bottom: moveHandover(1_000_000)
         case .focusWorklist, .focusBeds, .focusLabs, .focusMessages, .nextPane, .previousPane:
-            screen = .panes
-            perform(action.id)
+            return app.returnToPanes(action)
         case .patient:
-            guard let item = selectedHandoverItem(), state.patients[item.key] != nil else { unavailable("select a patient"); return }
+            guard let item = selectedHandoverItem(), state.patients[item.key] != nil else { unavailable("select a patient"); return .handled }
             openPatient(item.key)
         case .filter, .sort, .open:
             setStatus("\(action.title) works in the panes; H returns to them", error: true)
+        // I-PASS and discharge are about the selected item's patient here.
+        case .ipass: app.ipassForm(mrn: selectedHandoverItem()?.key)
+        case .discharge: if !wall { app.confirmDischarge(selectedHandoverItem()?.key) }
         default:
-            perform(action.id)
+            return .unhandled
         }
+        return .handled
     }
 
     func handoverAction(_ id: ActionID) {
@@ -191,6 +208,9 @@ extension RoundsApp {
         return out
     }
 
+}
+
+extension RoundsApp {
     // MARK: - I-PASS notes
 
     func ipassForm(mrn: MRN?) {

@@ -39,8 +39,23 @@ public struct FeedHealthLine: Equatable, Sendable {
     public static let silentAfter = Span.seconds(60)
 }
 
-extension RoundsApp {
-    // MARK: - The interface items screen
+/// Interface items (I): messages from the hospital's systems that Rounds' rules refused, open
+/// ones first, then those resolved in the last 7 days; retried or dismissed here.
+final class InterfaceScreen: AppScreen {
+    unowned let app: RoundsApp
+    let id = Screen.interface
+    var interfaceView = PaneView()
+    var interfaceCache: (key: RoundsApp.RecordKey, items: [InterfaceItem], open: Int)?
+    /// Items this session asked the feed to retry, with their attempts then (followRetries).
+    var awaitedRetries: [InterfaceItemID: Int] = [:]
+
+    init(app: RoundsApp) { self.app = app }
+
+    var scope: ActionScope? { .interface }
+    var toggle: ActionID? { .interfaceItems }
+    var hints: [Action] { ActionTable.all.filter { $0.scope == .interface } + [.patient, .interfaceItems, .help, .quit].map(ActionTable.action) }
+    func draw(into g: inout Grid, body: Rect) { drawInterface(&g, body) }
+    func nothingHere(_ c: Character) -> String { "'\(c)' does nothing on the interface items screen; ? lists the keys" }
 
     /// Interface items as the screen lists them: the open ones, oldest first, then those
     /// resolved in the last 7 days, latest first. Kept per record and minute.
@@ -59,7 +74,7 @@ extension RoundsApp {
         return (open + resolved, open.count)
     }
 
-    public func selectedInterfaceItem() -> InterfaceItem? {
+    func selectedInterfaceItem() -> InterfaceItem? {
         let items = interfaceItems().items
         guard !items.isEmpty else { return nil }
         if let key = interfaceView.selected, let i = items.firstIndex(where: { $0.id.description == key }) {
@@ -81,16 +96,17 @@ extension RoundsApp {
         interfaceView.selected = items[i].id.description
     }
 
-    func handleInterfaceKey(_ key: Key) {
-        if let a = ActionTable.all.first(where: { $0.scope == .interface && $0.keys.contains(key) }) {
-            guard let item = selectedInterfaceItem() else { unavailable("there are no interface items"); return }
-            interfaceAction(a.id, item: item.id)
-            return
-        }
-        if key == .escape { screen = .panes; return }
-        guard let action = ActionTable.all.first(where: { $0.scope == .global && $0.keys.contains(key) }) else {
-            if case .char(let c) = key { setStatus("'\(c)' does nothing on the interface items screen; ? lists the keys", error: true) }
-            return
+    func handle(_ key: Key) -> Handled {
+        guard key == .escape else { return .unhandled }
+        app.screen = .panes
+        return .handled
+    }
+
+    func perform(_ action: Action) -> Handled {
+        if action.scope == .interface {
+            guard let item = selectedInterfaceItem() else { unavailable("there are no interface items"); return .handled }
+            interfaceAction(action.id, item: item.id)
+            return .handled
         }
         switch action.id {
         case .up: moveInterface(-1)
@@ -100,18 +116,18 @@ extension RoundsApp {
         case .top: moveInterface(-1_000_000)
         case .bottom: moveInterface(1_000_000)
         case .focusWorklist, .focusBeds, .focusLabs, .focusMessages, .nextPane, .previousPane:
-            screen = .panes
-            perform(action.id)
+            return app.returnToPanes(action)
         case .patient:
             guard let mrn = selectedInterfaceItem()?.patient.map(state.feeds.resolve), state.patients[mrn] != nil else {
-                unavailable("the selected item names no patient Rounds knows"); return
+                unavailable("the selected item names no patient Rounds knows"); return .handled
             }
             openPatient(mrn)
         case .filter, .sort, .discharge, .ipass:
             setStatus("\(action.title) works in the panes; I returns to them", error: true)
         default:
-            perform(action.id)
+            return .unhandled
         }
+        return .handled
     }
 
     /// r, o, x and Enter on an item (on its screen or in its details).
@@ -129,7 +145,7 @@ extension RoundsApp {
                 awaitedRetries[item.id] = item.attempts
             }
         case .overrideItem:
-            guard !refusedBeforeAsking(.retryInterfaceItem(item.id, override: "?")) else { return }
+            guard !app.refusedBeforeAsking(.retryInterfaceItem(item.id, override: "?")) else { return }
             var form = Form(title: "Retry \(item.id) (\(item.kind)) overriding the placement rules", fields: [
                 Form.Field("Override reason", hint: "why the rules may be set aside here; recorded on the item") { v in
                     v.count > 200 ? "at most 200 characters" : nil
@@ -138,7 +154,7 @@ extension RoundsApp {
             form.then = .awaitRetry(item.id, attempts: item.attempts)
             overlay = .form(form)
         case .dismissItem:
-            guard !refusedBeforeAsking(.dismissInterfaceItem(item.id, reason: "?")) else { return }
+            guard !app.refusedBeforeAsking(.dismissInterfaceItem(item.id, reason: "?")) else { return }
             overlay = .form(Form(title: "Dismiss \(item.id) (\(item.kind)): the message will not be applied", fields: [
                 Form.Field("Reason", hint: "what was done instead, e.g. entered by hand in Rounds") { v in
                     v.count > 200 ? "at most 200 characters" : nil
@@ -237,9 +253,9 @@ extension RoundsApp {
     func openItemDetail(_ item: InterfaceItem) {
         audit(.viewed, patient: item.patient.map(state.feeds.resolve), detail: "interface item \(item.id) details (the message as received)")
         let mrn = item.patient.map(state.feeds.resolve).flatMap { state.patients[$0] != nil ? $0 : nil }
-        detailSubject = (mrn, nil, false)
+        app.detailSubject = (mrn, nil, false)
         overlay = .detail(title: item.status.isOpen ? "Item \(item.id): r retry · o override · x dismiss" : "Interface item \(item.id)", lines: itemDetailLines(item, message: true), scroll: 0)
-        detailItem = item.id
+        app.detailItem = item.id
     }
 
     func drawInterface(_ g: inout Grid, _ body: Rect) {
@@ -334,12 +350,15 @@ extension RoundsApp {
 
     /// When the feed will act on a retry: now if its listener runs, else when it starts.
     func retryWhen(_ item: InterfaceItem) -> String {
-        if let health = currentFeedHealth().first(where: { $0.feed == item.feed }), !health.running {
+        if let health = app.currentFeedHealth().first(where: { $0.feed == item.feed }), !health.running {
             return " — but the feed \(item.feed) is not running: the retry waits until its listener starts (or rounds hl7 retry)"
         }
         return " — the feed applies it again within a second when its listener runs (else: rounds hl7 retry)"
     }
 
+}
+
+extension RoundsApp {
     // MARK: - Feeds in the supervisor view
 
     /// The feeds' health, read from the program at most every 2 seconds.

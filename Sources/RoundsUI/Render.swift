@@ -26,7 +26,7 @@ extension RoundsApp {
             return g
         }
         if let lock {
-            drawLock(&g, lock)
+            lock.draw(into: &g, login: engine.actor, wallClock: engine.wallClock)
             return g
         }
         drawHeader(&g)
@@ -36,25 +36,7 @@ extension RoundsApp {
         statusRowsShown = statusRows.count
         let extra = statusRows.count - 1
         let body = Rect(x: 0, y: 1, width: width, height: height - 3 - extra)
-        if screen == .supervisor {
-            drawSupervisor(&g, body)
-        } else if screen == .handover {
-            drawHandover(&g, body)
-        } else if screen == .interface {
-            drawInterface(&g, body)
-        } else if width >= LayoutSize.full.width && height >= LayoutSize.full.height {
-            let w1 = width / 2, h1 = body.height / 2
-            let rects: [PaneKind: Rect] = [
-                .worklist: Rect(x: 0, y: body.y, width: w1, height: h1),
-                .beds: Rect(x: w1, y: body.y, width: width - w1, height: h1),
-                .labs: Rect(x: 0, y: body.y + h1, width: w1, height: body.height - h1),
-                .messages: Rect(x: w1, y: body.y + h1, width: width - w1, height: body.height - h1),
-            ]
-            for p in PaneKind.allCases { drawPane(&g, p, rects[p]!) }
-        } else {
-            drawTabs(&g, y: body.y)
-            drawPane(&g, focus, Rect(x: 0, y: body.y + 1, width: width, height: body.height - 1))
-        }
+        shownScreen.draw(into: &g, body: body)
         drawHints(&g, y: height - 2 - extra)
         drawStatus(&g, y: height - 1 - extra, lines: statusRows)
         if let o = overlay { drawOverlay(&g, o, body) }
@@ -139,6 +121,9 @@ extension RoundsApp {
         return texts
     }
 
+}
+
+extension PanesScreen {
     /// The tab strip: every pane with its counts. When the full titles and counts do not fit,
     /// shorter ones are used (`1 Worklist 152 open ‼31 late`), then short titles, then the
     /// focused pane's counts are left to its own title just below, then the other titles; the
@@ -232,10 +217,6 @@ extension RoundsApp {
         return ws
     }
 
-    /// Text as the grid will draw it (folded to ASCII on an ASCII terminal), so widths are
-    /// counted on what is drawn: `‼` is two columns as `!!`.
-    func drawn(_ text: String, _ g: Grid) -> String { g.ascii ? TextWidth.asciiFold(text.terminalSafe) : text.terminalSafe }
-
     func drawTable(_ g: inout Grid, _ p: PaneKind, _ columns: [PaneContent.Column], _ rows: RowList, _ r: Rect, focused: Bool, selectedKey: String?) {
         let visible = r.height - 1
         // Keep the selected row in view.
@@ -290,25 +271,22 @@ extension RoundsApp {
         }
     }
 
+}
+
+extension RoundsApp {
+    /// Text as the grid will draw it (folded to ASCII on an ASCII terminal), so widths are
+    /// counted on what is drawn: `‼` is two columns as `!!`.
+    func drawn(_ text: String, _ g: Grid) -> String { g.ascii ? TextWidth.asciiFold(text.terminalSafe) : text.terminalSafe }
+
     func drawHints(_ g: inout Grid, y: Int) {
         g.fill(Rect(x: 0, y: y, width: g.width, height: 1), style: .hint)
         var x = 1
-        let shown: [Action]
-        if wall {
-            shown = [ActionTable.action(.quit)]
-        } else if screen == .supervisor {
-            shown = [.supervisor, .reviewGrant, .down, .pageDown, .help, .commandLine, .quit].map(ActionTable.action)
-        } else if screen == .handover {
-            shown = ActionTable.all.filter { $0.scope == .handover } + [.ipass, .handover, .help, .quit].map(ActionTable.action)
-        } else if screen == .interface {
-            shown = ActionTable.all.filter { $0.scope == .interface } + [.patient, .interfaceItems, .help, .quit].map(ActionTable.action)
-        } else {
-            shown = ActionTable.all.filter { $0.scope == .pane(focus) && $0.hinted } + ActionTable.all.filter { $0.scope == .global && $0.hinted }
-        }
+        let current = shownScreen
+        let shown = wall ? [ActionTable.action(.quit)] : current.hints
         for a in shown {
             let k = a.keys.first!.description
-            let title = (a.id == .supervisor && screen == .supervisor) || (a.id == .handover && screen == .handover) || (a.id == .interfaceItems && screen == .interface) ? "panes"
-                : (a.id == .quit && wall ? "close the wall display" : a.title)
+            // On a screen, its own key returns to the panes.
+            let title = a.id == current.toggle ? "panes" : (a.id == .quit && wall ? "close the wall display" : a.title)
             let need = TextWidth.of(k) + TextWidth.of(title) + 3
             if x + need > g.width { break }
             x += g.put(k, x: x, y: y, style: .hintKey)

@@ -28,6 +28,75 @@ public struct LockScreen: Sendable {
     public internal(set) var failures = 0
 }
 
+/// The lock screen takes every key before anything else and draws the whole screen (no
+/// header): it is not one of the app's screens (`AppScreen`) but a value of its own that says
+/// what should happen next, as htop's panel handlers do.
+extension LockScreen {
+    enum Next: Equatable {
+        case stay
+        /// q before a password is typed: close Rounds.
+        case quit
+        /// Enter after a password: check it.
+        case checkPassword(String)
+    }
+
+    mutating func handle(_ key: Key) -> Next {
+        guard var editor = password else {
+            switch key {
+            case .enter:
+                password = LineEditor()
+                message = nil
+            case .char("q"), .char("Q"):
+                return .quit
+            default:
+                break
+            }
+            return .stay
+        }
+        switch key {
+        case .escape:
+            password = nil
+        case .enter:
+            password = nil
+            return .checkPassword(editor.text)
+        default:
+            _ = editor.handle(key)
+            password = editor
+        }
+        return .stay
+    }
+
+    /// The whole screen while locked: no patient data, only who is signed in and how to unlock.
+    func draw(into g: inout Grid, login: Login, wallClock: WallClock) {
+        let l = self
+        g.fill(Rect(x: 0, y: 0, width: g.width, height: 1), style: .header)
+        g.put(" Rounds · locked", x: 0, y: 0, style: .header)
+        var lines: [(String, StyleSlot)] = [
+            ("Rounds is locked — patient data is hidden", .overlayTitle),
+            ("", .overlay),
+            ("Locked \(l.why) at \(wallClock.hhmm(l.since)). Signed in as \(login).", .overlay),
+            ("", .overlay),
+        ]
+        if let p = l.password {
+            // Nothing of the password is shown, not even its length.
+            lines.append(("Password for \(login): " + (p.text.isEmpty ? "▏" : "•••▏"), .fieldFocused))
+            lines.append(("Enter unlocks · Esc cancels", .dim))
+        } else {
+            lines.append(("Enter: type your password to unlock · q: close Rounds (nothing recorded is lost)", .overlay))
+        }
+        if let m = l.message { lines.append(("", .overlay)); lines.append((m, .fieldError)) }
+        let width = min(g.width - 4, 100)
+        let x = max(1, (g.width - width) / 2)
+        let top = max(2, (g.height - lines.count) / 2)
+        let box = Rect(x: x - 1, y: top - 1, width: width + 2, height: lines.count + 2)
+        g.fill(box, style: .overlay)
+        g.box(box, title: "Locked", style: .overlay, titleStyle: .overlayTitle)
+        for (i, line) in lines.enumerated() {
+            g.put(line.0, x: x + 1, y: top + i, style: line.1, maxWidth: width - 2)
+        }
+    }
+}
+
 extension RoundsApp {
     // MARK: - Automatic logoff and the privacy screen
 
@@ -38,34 +107,15 @@ extension RoundsApp {
         lock = LockScreen(since: engine.clock.now(), why: why)
     }
 
+    /// A key while locked: the lock screen says what should happen next.
     func handleLock(_ key: Key) {
         guard var l = lock else { return }
-        guard var editor = l.password else {
-            switch key {
-            case .enter:
-                l.password = LineEditor()
-                l.message = nil
-            case .char("q"), .char("Q"):
-                running = false
-            default:
-                break
-            }
-            lock = l
-            return
-        }
-        switch key {
-        case .escape:
-            l.password = nil
-            lock = l
-        case .enter:
-            let typed = editor.text
-            l.password = nil
-            lock = l
-            unlock(with: typed)
-        default:
-            _ = editor.handle(key)
-            l.password = editor
-            lock = l
+        let next = l.handle(key)
+        lock = l
+        switch next {
+        case .stay: break
+        case .quit: running = false
+        case .checkPassword(let typed): unlock(with: typed)
         }
     }
 
@@ -87,42 +137,30 @@ extension RoundsApp {
             lock = l
         }
     }
+}
 
-    func drawLock(_ g: inout Grid, _ l: LockScreen) {
-        g.fill(Rect(x: 0, y: 0, width: g.width, height: 1), style: .header)
-        g.put(" Rounds · locked", x: 0, y: 0, style: .header)
-        var lines: [(String, StyleSlot)] = [
-            ("Rounds is locked — patient data is hidden", .overlayTitle),
-            ("", .overlay),
-            ("Locked \(l.why) at \(engine.wallClock.hhmm(l.since)). Signed in as \(engine.actor).", .overlay),
-            ("", .overlay),
-        ]
-        if let p = l.password {
-            // Nothing of the password is shown, not even its length.
-            lines.append(("Password for \(engine.actor): " + (p.text.isEmpty ? "▏" : "•••▏"), .fieldFocused))
-            lines.append(("Enter unlocks · Esc cancels", .dim))
-        } else {
-            lines.append(("Enter: type your password to unlock · q: close Rounds (nothing recorded is lost)", .overlay))
-        }
-        if let m = l.message { lines.append(("", .overlay)); lines.append((m, .fieldError)) }
-        let width = min(g.width - 4, 100)
-        let x = max(1, (g.width - width) / 2)
-        let top = max(2, (g.height - lines.count) / 2)
-        let box = Rect(x: x - 1, y: top - 1, width: width + 2, height: lines.count + 2)
-        g.fill(box, style: .overlay)
-        g.box(box, title: "Locked", style: .overlay, titleStyle: .overlayTitle)
-        for (i, line) in lines.enumerated() {
-            g.put(line.0, x: x + 1, y: top + i, style: line.1, maxWidth: width - 2)
-        }
-    }
+/// The supervisor view (S): capacity by unit, escalations, overdue work by owner, critical
+/// results past their window, break-glass awaiting review and the feeds; on a wall display,
+/// the same without patient identifiers, turning its own pages.
+final class SupervisorScreen: AppScreen {
+    unowned let app: RoundsApp
+    let id = Screen.supervisor
+    var supervisorScroll = 0
+    /// Lines and rows of the supervisor view as last drawn (a wall display pages through them).
+    var supervisorShown = (lines: 0, visible: 0)
+    var lastPage = Timestamp(milliseconds: 0)
+    var supervisorCache: (key: RoundsApp.RecordKey, feeds: [FeedHealthLine], lines: [(String, StyleSlot)])?
 
-    // MARK: - Supervisor view
+    init(app: RoundsApp) { self.app = app }
 
-    func handleSupervisorKey(_ key: Key) {
-        guard let action = ActionTable.all.first(where: { $0.scope == .global && $0.keys.contains(key) }) else {
-            if case .char(let c) = key { setStatus("'\(c)' does nothing in the supervisor view; S returns to the panes, ? lists the keys", error: true) }
-            return
-        }
+    var toggle: ActionID? { .supervisor }
+    var hints: [Action] { [.supervisor, .reviewGrant, .down, .pageDown, .help, .commandLine, .quit].map(ActionTable.action) }
+    func opened() { supervisorScroll = 0 }
+    func draw(into g: inout Grid, body: Rect) { drawSupervisor(&g, body) }
+
+    func nothingHere(_ c: Character) -> String { "'\(c)' does nothing in the supervisor view; S returns to the panes, ? lists the keys" }
+
+    func perform(_ action: Action) -> Handled {
         let page = 10
         switch action.id {
         case .up: supervisorScroll = max(0, supervisorScroll - 1)
@@ -132,23 +170,32 @@ extension RoundsApp {
         case .top: supervisorScroll = 0
         case .bottom: supervisorScroll = 1_000_000
         case .focusWorklist, .focusBeds, .focusLabs, .focusMessages, .nextPane, .previousPane:
-            if wall { setStatus("A wall display shows the overview only", error: true); return }
-            screen = .panes
-            perform(action.id)
+            if wall { setStatus("A wall display shows the overview only", error: true); return .handled }
+            return app.returnToPanes(action)
         case .open, .patient, .filter, .sort, .discharge:
             setStatus("\(action.title) works in the panes; S returns to them", error: true)
         default:
-            perform(action.id)
+            return .unhandled
         }
+        return .handled
+    }
+
+    /// A wall display has nobody to scroll it: it turns the page every ten seconds.
+    func poll() -> Bool {
+        guard wall, supervisorShown.lines > supervisorShown.visible, engine.clock.now() - lastPage >= .seconds(10) else { return false }
+        lastPage = engine.clock.now()
+        let next = supervisorScroll + max(1, supervisorShown.visible - 2)
+        supervisorScroll = next >= supervisorShown.lines ? 0 : next
+        return true
     }
 
     /// The overview as lines: each section's title, column headings, rows and notes.
     func supervisorLines(width: Int) -> [(String, StyleSlot)] {
         let key = recordKey()
-        let feeds = currentFeedHealth()
+        let feeds = app.currentFeedHealth()
         if let cached = supervisorCache, cached.key == key, cached.feeds == feeds { return cached.lines }
         let tables = SupervisorOverview.tables(state, ReportContext(now: now, wallClock: engine.wallClock), minimal: wall)
-            + [feedsTable(feeds, openItems: state.feeds.openItems.count)]
+            + [app.feedsTable(feeds, openItems: state.feeds.openItems.count)]
         var lines: [(String, StyleSlot)] = []
         for t in tables {
             let text = t.renderText().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -189,6 +236,9 @@ extension RoundsApp {
         }
     }
 
+}
+
+extension RoundsApp {
     // MARK: - Break-glass
 
     func breakGlassForm() {

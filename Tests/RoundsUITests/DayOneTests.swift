@@ -433,7 +433,7 @@ import RoundsTestSupport
         let app = RoundsApp(engine: reader, readOnly: true)
         #expect(reader.state.tasks[TaskID(1)]?.escalation == 0, "nobody has recorded the escalation")
         #expect(app.state.tasks[TaskID(1)]?.escalation == 2, "the screen shows it as due all the same")
-        let overview = app.supervisorLines(width: 160).map(\.0).joined(separator: "\n")
+        let overview = app.supervisorScreen.supervisorLines(width: 160).map(\.0).joined(separator: "\n")
         #expect(overview.contains("Critical result not communicated") || overview.contains("T1"), "the supervisor view lists it")
         #expect(reader.state.lastSeq == e.state.lastSeq, "nothing was written")
     }
@@ -514,7 +514,7 @@ import RoundsTestSupport
         // The critical result's form from the worklist names the test, the value and the patient.
         app.overlay = nil
         let task = try #require(app.state.labs[LabID(4)]?.criticalTask)
-        app.completeTask(task.description)
+        app.panes.completeTask(task.description)
         guard case .form(let f)? = app.overlay else { Issue.record("no form"); return }
         #expect(f.title.contains("critical K 6.9 mmol/L for Nguyễn, T. H. (MRN001)"), "\(f.title)")
     }

@@ -10,7 +10,7 @@ import RoundsTestSupport
 @Suite struct FilterTests {
     func expected(_ app: RoundsApp, _ p: PaneKind, _ filter: String) -> [String] {
         let needle = filter.lowercased()
-        let c = app.compute(p, filter: "")
+        let c = app.panes.compute(p, filter: "")
         guard !needle.isEmpty else { return c.rows.map(\.key) }
         return c.rows.filter { row in row.key.lowercased().contains(needle) || row.cells.contains { $0.lowercased().contains(needle) } }.map(\.key)
     }
@@ -20,7 +20,7 @@ import RoundsTestSupport
         if p == .beds {
             // The pane's own filtering (each row's cells, headings kept with their beds) is
             // the definition the searched text must agree with, beside and inline too.
-            let want = app.compute(.beds, filter: filter), got = app.content(.beds)
+            let want = app.panes.compute(.beds, filter: filter), got = app.content(.beds)
             #expect(got.rows.map(\.key) == want.rows.map(\.key), "bed board filtered by \"\(filter)\", \(comment)")
             #expect(got.side.map(\.key) == want.side.map(\.key), "\(comment)")
             #expect(got.sideInline.map(\.key) == want.sideInline.map(\.key), "\(comment)")
@@ -64,55 +64,55 @@ import RoundsTestSupport
         check(app, pane, "after changes and a minute")
         app.handle(.escape)
         #expect(app.views[pane]!.filter.isEmpty)
-        #expect(app.content(pane).rows.count == app.compute(pane, filter: "").rows.count)
+        #expect(app.content(pane).rows.count == app.panes.compute(pane, filter: "").rows.count)
     }
 
     @Test func idlePollsLayOutTheTextInSlicesAndFilteringAgreesWithIt() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (app, clock) = try demoApp(dir, beds: 60)
         app.idleLock = nil
-        let total = app.compute(.worklist, filter: "").rows.count
+        let total = app.panes.compute(.worklist, filter: "").rows.count
         #expect(total > 6)
         app.prepareSearch(rows: 5)
-        #expect(app.searchCache[.worklist]?.laidOut == 0, "the focused pane's rows listed in a slice of their own")
+        #expect(app.panes.searchCache[.worklist]?.laidOut == 0, "the focused pane's rows listed in a slice of their own")
         app.prepareSearch(rows: 5)
-        #expect(app.searchCache[.worklist]?.laidOut == 5, "the focused pane, five rows")
-        #expect(app.searchCache[.beds] == nil, "only the focused pane")
+        #expect(app.panes.searchCache[.worklist]?.laidOut == 5, "the focused pane, five rows")
+        #expect(app.panes.searchCache[.beds] == nil, "only the focused pane")
         for _ in 0..<1_000 where app.hasIdleWork { app.prepareSearch(rows: 5) }
-        #expect(app.searchCache[.worklist]?.laidOut == total, "laid out")
-        #expect(app.searchCache[.beds]?.isComplete == true, "then the other panes")
-        #expect(app.searchAhead[.worklist]?.isComplete == true, "then the next minute's")
+        #expect(app.panes.searchCache[.worklist]?.laidOut == total, "laid out")
+        #expect(app.panes.searchCache[.beds]?.isComplete == true, "then the other panes")
+        #expect(app.panes.searchAhead[.worklist]?.isComplete == true, "then the next minute's")
         #expect(!app.hasIdleWork)
         // A minute later the text laid out ahead is this minute's: nothing is laid out again.
-        let ahead = try #require(app.searchAhead[.worklist]?.text)
+        let ahead = try #require(app.panes.searchAhead[.worklist]?.text)
         clock.advance(.minutes(1))
         #expect(app.hasIdleWork, "the minute after this one is to be laid out")
         // Unfiltered, the panes show the content listed ahead, the same as listed now.
-        let aheadBeds = try #require(app.searchAhead[.beds]?.text)
+        let aheadBeds = try #require(app.panes.searchAhead[.beds]?.text)
         func cells(_ c: PaneContent) -> [[String]] { (Array(c.rows) + c.side).map { [$0.key] + $0.cells } }
-        #expect(cells(app.content(.beds)) == cells(app.compute(.beds, filter: "")))
-        #expect(app.searchCache[.beds]?.text === aheadBeds, "the bed board listed ahead is used")
+        #expect(cells(app.content(.beds)) == cells(app.panes.compute(.beds, filter: "")))
+        #expect(app.panes.searchCache[.beds]?.text === aheadBeds, "the bed board listed ahead is used")
         app.handle(.char("/"))
         type(app, "a")
         check(app, .worklist, "typed just after the minute turned over")
-        #expect(app.searchCache[.worklist]?.text === ahead, "the text laid out ahead is used")
+        #expect(app.panes.searchCache[.worklist]?.text === ahead, "the text laid out ahead is used")
         app.handle(.escape)
         // A task added: the other rows' text is reused, the text is whole at once.
-        let reused = app.reusedTexts
+        let reused = app.panes.reusedTexts
         try app.engine.submit(line: "task add \"Filter slices\" due +45m")
         app.prepareSearch(rows: 5)
         app.prepareSearch(rows: 5)
-        #expect(app.searchCache[.worklist]?.isComplete == true && app.reusedTexts == reused + 1,
+        #expect(app.panes.searchCache[.worklist]?.isComplete == true && app.panes.reusedTexts == reused + 1,
                 "listed in one slice, then whole in one slice of five rows: only the new task is formatted")
         // A bed made dirty (which raises a cleaning task, and names no single task's row)
         // makes the text old: half laid out again, then a filter typed: the rest is laid out then.
         let bed = try #require(app.state.beds.values.filter { $0.status == .available }.map(\.id).min())
         try app.engine.submit(line: "bed dirty \(bed)")
-        let after = app.compute(.worklist, filter: "").rows.count
+        let after = app.panes.compute(.worklist, filter: "").rows.count
         app.prepareSearch(rows: after / 2)
         app.prepareSearch(rows: after / 2)
-        #expect(app.searchCache[.worklist]?.laidOut == after / 2)
-        #expect(app.searchCache[.worklist]?.text !== ahead, "laid out again for the record")
+        #expect(app.panes.searchCache[.worklist]?.laidOut == after / 2)
+        #expect(app.panes.searchCache[.worklist]?.text !== ahead, "laid out again for the record")
         app.handle(.char("/"))
         type(app, "a")
         check(app, .worklist, "typed over a half-made text")
@@ -122,7 +122,7 @@ import RoundsTestSupport
         // laid out ahead is not used.
         app.handle(.escape)
         for _ in 0..<1_000 where app.hasIdleWork { app.prepareSearch(rows: 50) }
-        #expect(app.searchAhead[.worklist]?.isComplete == true)
+        #expect(app.panes.searchAhead[.worklist]?.isComplete == true)
         try app.engine.submit(line: "task add \"Zebra crossing\" due +50m")
         clock.advance(.minutes(1))
         app.handle(.char("/"))
@@ -134,7 +134,7 @@ import RoundsTestSupport
         // turns over finds it.
         for _ in 0..<1_000 where app.hasIdleWork { app.prepareSearch(rows: 50) }
         clock.advance(.minutes(1))
-        let due = try #require(app.compute(.worklist, filter: "").rows.first?.cells[1])
+        let due = try #require(app.panes.compute(.worklist, filter: "").rows.first?.cells[1])
         app.handle(.char("/"))
         type(app, due)
         check(app, .worklist, "filtered by the time \(due)")
@@ -209,14 +209,14 @@ import RoundsTestSupport
                 app.handle(.char(Character("\(PaneKind.allCases.firstIndex(of: pane)! + 1)")))
                 app.handle(.char("o"))
             }
-            var key = app.contentKey(pane)
+            var key = app.panes.contentKey(pane)
             key.filter = ""
-            let search = app.searchText(pane, key, rows: Int.max)
-            let fresh = SearchText(app.compute(pane, filter: "").rows)
+            let search = app.panes.searchText(pane, key, rows: Int.max)
+            let fresh = SearchText(app.panes.compute(pane, filter: "").rows)
             #expect(search.text.isSame(as: fresh), "step \(step): the reused text differs from the text laid out afresh")
             #expect(search.isComplete)
         }
-        #expect(app.reusedTexts >= 20, "the reuse was taken often enough to be tested: \(app.reusedTexts)")
+        #expect(app.panes.reusedTexts >= 20, "the reuse was taken often enough to be tested: \(app.panes.reusedTexts)")
     }
 
     @Test func accentsAndSymbolsAreSearchedAsTyped() {

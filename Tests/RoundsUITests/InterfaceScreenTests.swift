@@ -211,12 +211,12 @@ func interfaceApp(_ dir: TemporaryDirectory, held count: Int = 1) throws -> (Rou
         #expect(text.contains("Open interface items: ‼ 1"))
         // A listener that stopped writing its status is not shown as listening.
         clock.advance(.minutes(3))
-        let later = app.supervisorLines(width: 160).map(\.0).joined(separator: "\n")
+        let later = app.supervisorScreen.supervisorLines(width: 160).map(\.0).joined(separator: "\n")
         #expect(later.contains("‼ silent 3m"), "\(later)")
         // A wall display leaves out the error's text (it may name a patient).
         let wall = RoundsApp(engine: app.engine, hospitalName: "St Example", wall: true)
         wall.feedHealth = app.feedHealth
-        let onWall = wall.supervisorLines(width: 160).map(\.0).joined(separator: "\n")
+        let onWall = wall.supervisorScreen.supervisorLines(width: 160).map(\.0).joined(separator: "\n")
         #expect(onWall.contains("hl7adt") && !onWall.contains("MRN777"))
     }
 }

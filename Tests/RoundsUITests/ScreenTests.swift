@@ -81,7 +81,7 @@ import RoundsTestSupport
         try app.engine.submit(line: "msg ack \(id)")
         #expect(urgent() == before)
         // The handover walkthrough and the supervisor overview read the whole state too.
-        func handoverUrgent() -> String? { app.handoverItems().first { $0.kind == .urgentMessages }?.title }
+        func handoverUrgent() -> String? { app.handoverScreen.handoverItems().first { $0.kind == .urgentMessages }?.title }
         let walkthrough = handoverUrgent()
         try app.engine.submit(line: "msg send @coordinator \"Handover check\" urgent")
         #expect(app.state.changeMarks.worklist == worklist)
@@ -116,7 +116,7 @@ import RoundsTestSupport
         let id = try #require(app.state.unacknowledgedUrgent.max())
         clock.advance(app.state.policy.messageAckWindow + .minutes(1))
         _ = try app.engine.tick()
-        func overview() -> String { app.supervisorLines(width: 160).map(\.0).joined(separator: "\n") }
+        func overview() -> String { app.supervisorScreen.supervisorLines(width: 160).map(\.0).joined(separator: "\n") }
         #expect(overview().contains("Escalate me"), "an escalated message is listed")
         let worklist = app.state.changeMarks.worklist
         try app.engine.submit(line: "msg ack \(id)")
