@@ -105,6 +105,14 @@ public struct Simulator: Sendable {
 
     mutating func attempt(in s: HospitalState, at now: Timestamp) -> Command? {
         let roll = Int(rng.next() % 1000)
+        // A case the rules have flagged not ready is seen to within the hour, as a coordinator
+        // would (the flagged cases are few; the demo's own stories are left as they are).
+        if roll % 4 == 0 {
+            for (id, flags) in s.readiness.flagged.sorted(by: { $0.key < $1.key }) where !flags.isEmpty {
+                guard let p = s.procedures[id], !leaveAlone.contains(p.mrn), let c = paperwork(s, p, now) else { continue }
+                return c
+            }
+        }
         switch roll {
         case 0..<70: return admit(s)
         case 70..<170: return assign(s)
@@ -275,6 +283,10 @@ public struct Simulator: Sendable {
                 }
             }
             return nil
+        case .readiness, .preauth:
+            // Closed by seeing to what is missing (the rules close the task), not by hand.
+            guard case .procedure(let pid) = t.link, let p = s.procedures[pid], !leaveAlone.contains(p.mrn) else { return nil }
+            return paperwork(s, p, now)
         default:
             return t.status == .open && rng.chance(0.3) ? .startTask(id) : .completeTask(id, note: nil, communication: nil)
         }
@@ -310,21 +322,23 @@ public struct Simulator: Sendable {
         return .acknowledgeMessage(id)
     }
 
+    /// What the coordinator does next for a case's paperwork: coverage verified, a consent
+    /// signed, the history and physical in. Nil when none is missing.
+    mutating func paperwork(_ s: HospitalState, _ p: Procedure, _ now: Timestamp) -> Command? {
+        guard p.status == .scheduled,
+              let r = s.requirements(of: p, at: now, details: false).first(where: { !$0.met && ($0.key == "eligibility" || $0.key.hasPrefix("doc:")) })
+        else { return nil }
+        if r.key == "eligibility" { return .verifyEligibility(p.mrn, payer: rng.pick(["Acme Health", "Medicare", "Blue Harbor", "Northwind Care"]), active: true, note: nil) }
+        guard let kind = DocumentKind(rawValue: String(r.key.dropFirst(4))) else { return nil }
+        return .recordDocument(p.id, kind, kind.needsSignature ? .signed : .received, dated: nil)
+    }
+
     mutating func procedureWork(_ s: HospitalState, _ now: Timestamp) -> Command? {
         if let id = someMember(s.scheduledProcedures, next: s.nextProcedure), let p = s.procedures[id] {
             if p.status == .scheduled, now >= p.start { return .startProcedure(id) }
             if p.status == .inprogress, now >= p.end { return .finishProcedure(id) }
-            // The coordinator's paperwork: coverage verified, consents signed, the history
-            // and physical in (the demo's own stories are left as they are).
-            if p.status == .scheduled, !leaveAlone.contains(p.mrn), rng.chance(0.8),
-               let r = s.requirements(of: p, at: now, details: false).first(where: { !$0.met && $0.key != "labs" }) {
-                if r.key == "eligibility" {
-                    return .verifyEligibility(p.mrn, payer: rng.pick(["Acme Health", "Medicare", "Blue Harbor", "Northwind Care"]), active: true, note: nil)
-                }
-                if r.key.hasPrefix("doc:"), let kind = DocumentKind(rawValue: String(r.key.dropFirst(4))) {
-                    return .recordDocument(id, kind, kind.needsSignature ? .signed : .received, dated: nil)
-                }
-            }
+            // The coordinator's paperwork (the demo's own stories are left as they are).
+            if p.status == .scheduled, !leaveAlone.contains(p.mrn), rng.chance(0.8), let c = paperwork(s, p, now) { return c }
         }
         guard rng.chance(0.5), let bed = randomBed(s, where: { $0.status == .occupied }), let mrn = bed.patient else { return nil }
         let kind = rng.pick([ProcedureKind.surgery, .imaging, .imaging, .endoscopy, .cath, .dialysis])

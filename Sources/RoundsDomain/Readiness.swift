@@ -256,7 +256,7 @@ extension HospitalState {
             return Requirement(key: "preauth", met: true, detail: "\(who) approved" + (a.number.map { ", number \($0)" } ?? ""), lead: lead)
         case .needed: return Requirement(key: "preauth", met: false, detail: "\(who) needed, not yet submitted", lead: lead)
         case .submitted, .pended, .appealed:
-            return Requirement(key: "preauth", met: false, detail: "\(who) \(a.status.rawValue), no decision yet" + (a.decisionDue.map { "; due from the payer by \($0)" } ?? ""), lead: lead)
+            return Requirement(key: "preauth", met: false, detail: "\(who) \(a.status.rawValue), no decision yet", lead: lead)
         case .denied: return Requirement(key: "preauth", met: false, detail: "\(who) denied: \(a.denialReason ?? "no reason given")", lead: lead)
         case .expired: return Requirement(key: "preauth", met: false, detail: "\(who) expired", lead: lead)
         }
@@ -274,10 +274,15 @@ extension HospitalState {
     }
 
     func bedAfterDetail(_ mrn: MRN, _ kind: UnitKind, _ met: Bool) -> String {
-        guard met else { return "no \(kind.label.lowercased()) bed reserved for afterwards" }
-        if let bed = reservation[mrn], bedAfterFits(bed, kind) { return "\(kind.label.lowercased()) bed \(bed) reserved" }
-        return "in \(kind.label.lowercased()) bed \(stay(of: mrn)?.bed ?? "") already"
+        guard met else { return "no \(kind.bedWord) bed reserved for afterwards" }
+        if let bed = reservation[mrn], bedAfterFits(bed, kind) { return "\(kind.bedWord) bed \(bed) reserved" }
+        return "in \(kind.bedWord) bed \(stay(of: mrn)?.bed ?? "") already"
     }
+}
+
+extension UnitKind {
+    /// The kind of bed in a sentence: "ICU", "step-down".
+    var bedWord: String { self == .icu ? "ICU" : label.lowercased() }
 }
 
 extension ProcedureKind {
