@@ -432,24 +432,32 @@ extension Rules {
     static func readinessDue(in s: HospitalState, at now: Timestamp, nextTask: inout Int) -> [Event] {
         var events: [Event] = []
         let longest = [s.policy.preauthLead, s.policy.preauthLeadExpedited, s.policy.eligibilityAge, s.policy.documentLead, s.policy.procedureLead].max()!
-        // Procedures inside the longest lead time, in id order.
+        // Flagged requirements met since, or cases no longer to happen: their tasks close
+        // (whatever the time; the flagged are few).
+        for id in s.readiness.flagged.keys.sorted() {
+            guard let flags = s.readiness.flagged[id] else { continue }
+            let open = flags.filter { s.tasks[$0.value].map { !$0.status.isClosed } ?? false }
+            guard !open.isEmpty else { continue }
+            guard let p = s.procedures[id], p.status == .scheduled else {
+                let why = s.procedures[id].map { "\(id) is \($0.status.rawValue)" } ?? "\(id) is no longer held"
+                for key in open.keys.sorted() { events.append(.taskStatusChanged(TaskStatusChanged(id: open[key]!, status: .done, note: why))) }
+                continue
+            }
+            let current = s.requirements(of: p, at: now, details: false)
+            for key in open.keys.sorted() where current.first(where: { $0.key == key })?.met ?? true {
+                let detail = s.requirements(of: p, at: s.lastTime).first { $0.key == key }?.detail ?? "no longer required"
+                events.append(.taskStatusChanged(TaskStatusChanged(id: open[key]!, status: .done, note: "Met: \(detail)")))
+            }
+        }
+        // Requirements not met by their lead times, for procedures still to start, in id order.
         for id in s.scheduledProcedures {
             guard let start = s.procedures[id]?.start, now >= start - longest, now < start,
                   let p = s.procedures[id], p.status == .scheduled else { continue }
             let flagged = s.readiness.flagged[id] ?? [:]
             let quick = s.requirements(of: p, at: now, details: false)
-            // Nothing to raise or close: the common case, with nothing formatted.
-            guard quick.contains(where: { r in
-                r.key != "labs" && (flagged[r.key].map { t in r.met && (s.tasks[t].map { !$0.status.isClosed } ?? false) } ?? (!r.met && now >= start - r.lead))
-            }) else { continue }
-            for r in s.requirements(of: p, at: now) where r.key != "labs" {
-                if let task = flagged[r.key] {
-                    if r.met, s.tasks[task].map({ !$0.status.isClosed }) ?? false {
-                        events.append(.taskStatusChanged(TaskStatusChanged(id: task, status: .done, note: "Met: \(r.detail)")))
-                    }
-                    continue
-                }
-                guard !r.met, now >= start - r.lead else { continue }
+            // Nothing to raise: the common case, with nothing formatted.
+            guard quick.contains(where: { r in r.key != "labs" && flagged[r.key] == nil && !r.met && now >= start - r.lead }) else { continue }
+            for r in s.requirements(of: p, at: now) where r.key != "labs" && flagged[r.key] == nil && !r.met && now >= start - r.lead {
                 let task = TaskID(nextTask)
                 nextTask += 1
                 events.append(.readinessFlagged(ReadinessFlagged(procedure: id, requirement: r.key, detail: r.detail, task: task)))

@@ -127,7 +127,7 @@ extension Event {
         case .procedureBooked, .procedureRescheduled, .labCancelled, .policySet: true
         // Readiness: a requirement met (its task closes) or newly due (a task is raised).
         case .preAuthRecorded, .preAuthChanged, .preAuthLinked, .eligibilityVerified, .documentRecorded, .bedAfterSet, .documentsRequired,
-             .bedReserved, .reservationReleased, .bedAssigned, .patientTransferred: true
+             .bedReserved, .reservationReleased, .bedAssigned, .patientTransferred, .procedureStatusChanged: true
         default: false
         }
     }

@@ -224,6 +224,25 @@ import RoundsTestSupport
         #expect(e.state.isReady(e.state.procedures[ProcedureID(1)]!))
     }
 
+    @Test func aCaseCancelledOrPastItsStartStillClosesItsTasks() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (e, clock) = try surgery(dir, hoursAhead: 3)
+        try e.submit(line: "elig MRN001 payer \"Acme Health\" active")
+        try e.tick()
+        // Inside every lead time at once: flagged in the writes themselves.
+        #expect(Set(e.state.readiness.flagged[ProcedureID(1)]?.keys.map { $0 } ?? []) == ["eligibility", "doc:surgical-consent", "doc:anaesthesia-consent", "doc:history-and-physical"])
+        #expect(task(e, ProcedureID(1), "eligibility")?.status == .done, "flagged at booking, closed by the verification")
+        // Past the start, still scheduled: a consent signed late still closes its task.
+        clock.set(fixtureStart + .hours(4))
+        try e.submit(line: "doc P1 surgical-consent signed")
+        #expect(task(e, ProcedureID(1), "doc:surgical-consent")?.status == .done)
+        // Cancelled: the rest close, saying why.
+        try e.submit(line: "proc cancel P1 reason \"patient unwell\"")
+        let rest = [task(e, ProcedureID(1), "doc:anaesthesia-consent"), task(e, ProcedureID(1), "doc:history-and-physical")]
+        #expect(rest.allSatisfy { $0?.status == .done })
+        #expect(try e.tick().isEmpty)
+    }
+
     @Test func anApprovalRunsOut() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (e, clock) = try surgery(dir, hoursAhead: 24 * 10, paperwork: true)
