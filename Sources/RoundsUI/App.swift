@@ -677,6 +677,8 @@ extension RoundsApp {
 
     public func selectedHandoverItem() -> HandoverItem? { handoverScreen.selectedHandoverItem() }
     public func selectedInterfaceItem() -> InterfaceItem? { interfaceScreen.selectedInterfaceItem() }
+    /// How many cases the schedule screen's day has (benchmarks and tests).
+    public var scheduleCases: Int { scheduleScreen.cases().cases.count }
 
     func follow(_ then: FollowUp?) {
         switch then {

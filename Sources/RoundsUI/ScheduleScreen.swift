@@ -218,7 +218,11 @@ final class ScheduleScreen: AppScreen {
         var title = "Schedule · \(Self.weekday(d)) \(d)" + (d == today ? " (today)" : "") + " · \(all.count) case" + (all.count == 1 ? "" : "s")
         title += notReady > 0 ? " · ‼ \(notReady) not ready" : ""
         if !view.filter.isEmpty { title += " · filter \"\(view.filter)\" (\(shown.count))" }
-        title += " · [ ] days, t today · K or Esc returns"
+        // The keys when they fit (the hint bar lists them too).
+        for keys in [" · [ ] days, t today · K or Esc returns", " · K or Esc returns"] where TextWidth.of(title + keys) + 6 <= body.width {
+            title += keys
+            break
+        }
         g.box(body, title: drawn(title, g), style: .borderFocused, titleStyle: .paneTitleFocused)
         let inner = body.inner
         guard inner.width > 20, inner.height > 3 else { return }
