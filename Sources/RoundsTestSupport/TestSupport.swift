@@ -67,6 +67,18 @@ public enum Fixture {
 
     /// Everything a procedure needs besides its labs, in place: the patient's coverage verified
     /// and the documents its kind needs signed or received (for tests of the other rules).
+    /// Appends records straight through the journal at `path`, bypassing the Decider (as an
+    /// older version of Rounds or a feed might have written them): how a test makes a state the
+    /// rules would refuse, such as two cases overlapping on one resource.
+    public static func appendBypassingRules(_ path: String, actor: Login, _ events: [Event]) throws {
+        var last = Timestamp(milliseconds: 0)
+        let (journal, _) = try Journal.open(at: path, writable: true) { last = $0.time }
+        let time = last + .seconds(1)
+        _ = try journal.withLock { () throws(JournalError) in
+            try journal.append(events.map { Journal.Entry(time: time, actor: actor, event: $0) })
+        }
+    }
+
     public static func paperwork(_ engine: Engine, _ procedure: ProcedureID) throws {
         guard let p = engine.state.procedures[procedure] else { return }
         try engine.submit(line: "elig \(p.mrn) payer \"Test Health\" active")

@@ -11,6 +11,7 @@ public enum ActionID: String, CaseIterable, Sendable {
     case collectLab, resultLab, communicateLab
     case acknowledgeMessage, replyMessage, newMessage
     case interfaceItems, itemDetail, retryItem, overrideItem, dismissItem
+    case schedule, previousDay, nextDay, today, casePatient
 }
 
 public enum ActionScope: Equatable, Sendable {
@@ -20,6 +21,8 @@ public enum ActionScope: Equatable, Sendable {
     case handover
     /// The interface items screen (I).
     case interface
+    /// The day's schedule (K).
+    case schedule
 
     public var label: String {
         switch self {
@@ -27,11 +30,12 @@ public enum ActionScope: Equatable, Sendable {
         case .pane(let p): p.title
         case .handover: "Handover walkthrough"
         case .interface: "Interface items"
+        case .schedule: "Schedule"
         }
     }
 
     /// Every scope, in the order the help overlay and Docs/KEYS.md list them.
-    public static var all: [ActionScope] { [.global] + PaneKind.allCases.map { .pane($0) } + [.handover, .interface] }
+    public static var all: [ActionScope] { [.global] + PaneKind.allCases.map { .pane($0) } + [.handover, .interface, .schedule] }
 }
 
 public struct Action: Sendable {
@@ -72,6 +76,7 @@ public enum ActionTable {
         Action(id: .breakGlass, title: "break glass", help: "Emergency access: do what your role does not allow, giving a reason. Time-boxed, shown in a banner, recorded and reviewed by a supervisor.", keys: [.char("!")], scope: .global, hinted: false),
         Action(id: .reviewGrant, title: "review break-glass", help: "Supervisors: review a break-glass use that has ended (appropriate, inappropriate, follow-up).", keys: [.char("R")], scope: .global, hinted: false),
         Action(id: .interfaceItems, title: "interface items", help: "Messages from the hospital's systems that Rounds' rules refused (interface items): open ones first, then those resolved in the last 7 days; retry or dismiss them there. I or Esc returns.", keys: [.char("I")], scope: .global, hinted: false),
+        Action(id: .schedule, title: "schedule", help: "The day's cases by resource (OR-1, MRI-1, …): time, patient, kind, title, and ready or ‼ NOT READY with what is missing; ‼ OVERLAPS where two cases share a resource's time, free intervals between cases. K or Esc returns.", keys: [.char("K")], scope: .global, hinted: false),
         Action(id: .handover, title: "handover", help: "The shift handover walkthrough in I-PASS order (unstable patients first, then the unit's critical items); H or Esc returns.", keys: [.char("H")], scope: .global, hinted: true),
         Action(id: .ipass, title: "I-PASS", help: "Record the selected patient's illness severity, summary, an if/then contingency or an awareness note.", keys: [.char("i")], scope: .global, hinted: false),
         Action(id: .changes, title: "what changed", help: "Since you were last here: admissions, discharges, transfers, critical results, tasks done and gone overdue, messages to you, since your last shift ended.", keys: [.char("W")], scope: .global, hinted: false),
@@ -114,6 +119,11 @@ public enum ActionTable {
         Action(id: .retryItem, title: "retry", help: "Ask the feed to apply the message again (after the bed was freed, the patient admitted or the location mapped); a running listener does so within a second.", keys: [.char("r")], scope: .interface, hinted: true),
         Action(id: .overrideItem, title: "retry with override", help: "Retry, overriding the placement rules; asks for the reason, which is recorded.", keys: [.char("o")], scope: .interface, hinted: true),
         Action(id: .dismissItem, title: "dismiss", help: "Close the item without applying the message; asks for the reason (what was done instead).", keys: [.char("x")], scope: .interface, hinted: true),
+
+        Action(id: .previousDay, title: "previous day", help: "The day before the one shown.", keys: [.char("[")], scope: .schedule, hinted: true),
+        Action(id: .nextDay, title: "next day", help: "The day after the one shown.", keys: [.char("]")], scope: .schedule, hinted: true),
+        Action(id: .today, title: "today", help: "Back to today.", keys: [.char("t")], scope: .schedule, hinted: true),
+        Action(id: .casePatient, title: "patient", help: "Open the patient view of the selected case's patient.", keys: [.enter, .char("p")], scope: .schedule, hinted: true),
     ]
 
     /// The action a key means in a pane: pane actions first, then global ones.

@@ -41,6 +41,8 @@ public enum Screen: CaseIterable, Sendable {
     case handover
     /// Interface items: messages from the hospital's systems that the rules refused.
     case interface
+    /// The day's schedule: cases by resource, ready or not.
+    case schedule
 }
 
 public enum InputMode: Sendable {
@@ -77,6 +79,7 @@ public final class RoundsApp {
     lazy var supervisorScreen = SupervisorScreen(app: self)
     lazy var handoverScreen = HandoverScreen(app: self)
     lazy var interfaceScreen = InterfaceScreen(app: self)
+    lazy var scheduleScreen = ScheduleScreen(app: self)
     /// A wall display (`--wall`): read-only, the supervisor view with no patient identifiers or
     /// free text, never locked (it shows nothing a passer-by may not see).
     public let wall: Bool
@@ -618,14 +621,14 @@ extension RoundsApp {
     func handleFilter(_ editor: inout LineEditor, _ key: Key) {
         switch key {
         case .escape:
-            views[focus]!.filter = ""
+            if screen == .schedule { scheduleScreen.view.filter = "" } else { views[focus]!.filter = "" }
             mode = .normal
         case .enter:
             mode = .normal
-            if !editor.text.isEmpty { audit(.searched, patient: nil, detail: "\(focus.title) filter \"\(editor.text)\"") }
+            if !editor.text.isEmpty { audit(.searched, patient: nil, detail: "\(screen == .schedule ? "Schedule" : focus.title) filter \"\(editor.text)\"") }
         default:
             if editor.handle(key) {
-                views[focus]!.filter = editor.text
+                if screen == .schedule { scheduleScreen.view.filter = editor.text } else { views[focus]!.filter = editor.text }
                 mode = .filter(editor)
             }
         }
@@ -674,6 +677,8 @@ extension RoundsApp {
 
     public func selectedHandoverItem() -> HandoverItem? { handoverScreen.selectedHandoverItem() }
     public func selectedInterfaceItem() -> InterfaceItem? { interfaceScreen.selectedInterfaceItem() }
+    /// How many cases the schedule screen's day has (benchmarks and tests).
+    public var scheduleCases: Int { scheduleScreen.cases().cases.count }
 
     func follow(_ then: FollowUp?) {
         switch then {

@@ -321,7 +321,7 @@ extension RoundsApp {
         case .filter(let e):
             g.fill(Rect(x: 0, y: y, width: g.width, height: 1), style: .commandLine)
             g.put("/" + e.text, x: 0, y: y, style: .commandLine)
-            g.put("  filtering \(focus.title) — Enter keeps it, Esc clears", x: TextWidth.of(e.text) + 2, y: y, style: .dim)
+            g.put("  filtering \(screen == .schedule ? "the schedule" : focus.title) — Enter keeps it, Esc clears", x: TextWidth.of(e.text) + 2, y: y, style: .dim)
         case .normal:
             for (i, line) in (lines.isEmpty ? [status.text] : lines).enumerated() {
                 g.put(line, x: 1, y: y + i, style: status.error ? .statusError : .statusOK, maxWidth: g.width - 2)

@@ -86,6 +86,7 @@ extension RoundsApp {
         case .supervisor: supervisorScreen
         case .handover: handoverScreen
         case .interface: interfaceScreen
+        case .schedule: scheduleScreen
         }
     }
 

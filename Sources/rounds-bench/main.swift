@@ -2,6 +2,7 @@
 //
 //   swift run -c release rounds-bench [replay|durable|all] [--journal PATH] [--beds N] [--days N]
 //   swift run -c release rounds-bench feed [--messages N] [--window N] [--no-python]
+//   swift run -c release rounds-bench schedule [--resources N] [--cases N]
 //
 // `replay` writes (or reuses) a demo journal with history and replays it with and without
 // SHA-256 chain verification; `durable` times single commands made durable with fdatasync.
@@ -602,6 +603,62 @@ if mode == "terminal" {
     emit([("benchmark", "\"terminal-bytes\""), ("first_frame_bytes", "\(first.bytes)"), ("idle_seconds", format3(seconds)),
           ("idle_bytes", "\(idle.bytes)"), ("idle_writes", "\(idle.writes)"),
           ("change_bytes", "\(change.bytes)"), ("change_writes", "\(change.writes)")])
+}
+
+if mode == "schedule" {
+    // The day's schedule screen (K) at scale: 200 resources, 2,000 cases on the day (10 an hour
+    // per resource from 07:00), every other one needing a lab never ordered (so not ready).
+    let resources = Int(value("--resources", "200"))!
+    let cases = Int(value("--cases", "2000"))!
+    let path = value("--journal", "\(benchDir)/schedule-\(resources)r-\(cases)c.rj")
+    if access(path, F_OK) != 0 {
+        let t0 = now()
+        _ = try DemoHospital.write(to: path, options: DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: 1000, days: 0))
+        let e = try Engine(journalAt: path, actor: "bench", clock: ManualClock(start), wallClock: .utc)
+        e.durable = false
+        e.runsRulesOnSubmit = false
+        let patients = Array(e.state.activeStay.keys.sorted())
+        let perResource = (cases + resources - 1) / resources
+        var refused = 0
+        for c in 0..<cases {
+            // Case c on resource c % resources at slot c / resources: a patient's cases are
+            // `patients.count` apart, so never at the same time.
+            let r = c % resources, slot = c / resources
+            let minute = 7 * 60 + slot * (16 * 60 / max(1, perResource))
+            let at = "\(minute / 60 < 10 ? "0" : "")\(minute / 60):\(minute % 60 < 10 ? "0" : "")\(minute % 60)"
+            // The demo's own cases are refused where a patient would be in two places at once.
+            if (try? e.submit(line: "proc book \(patients[c % patients.count]) consult RES-\(r + 1) at \(at) for 50m" + (c % 2 == 0 ? " requires K" : "") + " title \"Case \(c)\"")) == nil { refused += 1 }
+        }
+        try e.sync()
+        emit([("benchmark", "\"schedule-write\""), ("records", "\(e.state.lastSeq)"), ("procedures", "\(e.state.procedures.count)"), ("refused", "\(refused)"), ("seconds", format3(now() - t0))])
+    }
+    let clock = ManualClock(start + .minutes(30))
+    let engine = try Engine(journalAt: path, actor: "bench", clock: clock, wallClock: .utc, writable: false)
+    let app = RoundsApp(engine: engine, hospitalName: "Bench", readOnly: true, idleLock: nil)
+    _ = app.render(width: 160, height: 45)
+    func run(_ name: String, _ w: Int, _ h: Int, count: Int, _ key: (Int) -> Key) {
+        var samples: [Double] = []
+        for i in 0..<count {
+            let t = now()
+            app.handle(key(i))
+            _ = app.render(width: w, height: h)
+            samples.append(now() - t)
+        }
+        samples.sort()
+        func pct(_ p: Double) -> String { format3(samples[min(samples.count - 1, Int(Double(samples.count) * p))] * 1e3) }
+        emit([("benchmark", "\"schedule-keystroke-to-frame\""), ("keys", "\"\(name)\""), ("size", "\"\(w)x\(h)\""), ("count", "\(samples.count)"),
+              ("p50_ms", pct(0.5)), ("p99_ms", pct(0.99)), ("max_ms", format3(samples.last! * 1e3))])
+    }
+    // Opening it: the day's cases worked out (readiness of each, overlaps) and the first frame.
+    let t0 = now()
+    app.handle(.char("K"))
+    _ = app.render(width: 160, height: 45)
+    emit([("benchmark", "\"schedule-open\""), ("cases_today", "\(app.scheduleCases)"), ("ms", format3((now() - t0) * 1e3))])
+    // Moving: the day's cases are kept; only the rows on screen are formatted.
+    let moving: [Key] = [.down, .down, .down, .pageDown, .down, .up, .pageUp, .pageDown, .pageDown, .end, .home]
+    for (w, h) in [(160, 45), (80, 24)] { run("moving", w, h, count: 600) { moving[$0 % moving.count] } }
+    // Changing day and back: each computes the day shown again (the cache holds one day).
+    run("days", 160, 45, count: 100) { $0 % 2 == 0 ? .char("]") : .char("[") }
 }
 
 if mode == "table-read" {

@@ -1,0 +1,113 @@
+import Testing
+@testable import RoundsDomain
+import RoundsEngine
+import RoundsUI
+import RoundsTestSupport
+
+/// The scenario hospital with a day of cases: P1 on OR-2 not ready (its TS not resulted), P2 on
+/// MRI-1 ready, P3 on OR-1 not ready for several reasons, P4 on OR-1 cancelled, P5 on OR-2
+/// overlapping P1 (appended past the rules, which refuse double bookings) and P6 on MRI-1
+/// after a free interval.
+func scheduleApp(_ dir: TemporaryDirectory) throws -> (RoundsApp, ManualClock) {
+    let (app, clock) = try scenarioApp(dir)
+    for line in [
+        "elig MRN001 payer \"Acme Health\" active",
+        "proc book MRN001 imaging MRI-1 at 10:00 for 1h title \"CT chest\"",
+        "proc book MRN004 surgery OR-1 at 08:30 for 3h requires HGB title \"Laparoscopic cholecystectomy\"",
+        "doc P3 anaesthesia-consent received",
+        "proc book MRN001 surgery OR-1 at 14:00 for 1h title \"Excision of lesion\"",
+        "proc cancel P4 reason \"patient unwell\"",
+    ] { app.submit(line); #expect(!app.status.error, "\(line): \(app.status.text)") }
+    let s = app.engine.state
+    let day = app.engine.wallClock.localDate(clock.now())
+    let at = { (minute: Int) in app.engine.wallClock.instant(on: day, minuteOfDay: minute) }
+    try Fixture.appendBypassingRules(dir.file("hospital.rj"), actor: "hl7sched", [
+        .procedureBooked(ProcedureBooked(id: ProcedureID(s.nextProcedure), mrn: "MRN004", kind: .consult, title: "Anaesthesia review",
+                                         resource: "OR-2", start: at(14 * 60), end: at(16 * 60), requiredTests: [])),
+        .procedureBooked(ProcedureBooked(id: ProcedureID(s.nextProcedure + 1), mrn: "MRN001", kind: .consult, title: "Results review",
+                                         resource: "MRI-1", start: at(13 * 60), end: at(13 * 60 + 30), requiredTests: [])),
+    ])
+    _ = try app.engine.refresh()
+    return (app, clock)
+}
+
+@Suite struct ScheduleScreenTests {
+    @Test func opensWithKAndReturns() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scheduleApp(dir)
+        app.handle(.char("K"))
+        #expect(app.screen == .schedule)
+        let text = app.render(width: 160, height: 45).text
+        #expect(text.contains("Schedule · Sun 2026-11-22 (today) · 6 cases · ‼ 2 not ready"))
+        for word in ["OR-1", "OR-2", "MRI-1", "‼ NOT READY", "✓ ready", "cancelled", "‼ OVERLAPS P5", "‼ OVERLAPS P1",
+                     "labs TS not resulted", "free 2h"] {
+            #expect(text.contains(word), "\(word)")
+        }
+        app.handle(.char("K"))
+        #expect(app.screen == .panes)
+        app.handle(.char("K"))
+        app.handle(.escape)
+        #expect(app.screen == .panes)
+    }
+
+    @Test func daysMoveAndTodayReturns() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scheduleApp(dir)
+        app.handle(.char("K"))
+        app.handle(.char("]"))
+        var text = app.render(width: 80, height: 24).text
+        #expect(text.contains("Schedule · Mon 2026-11-23 · 0 cases"))
+        #expect(text.contains("No cases on Mon 2026-11-23"))
+        app.handle(.char("["))
+        app.handle(.char("["))
+        #expect(app.render(width: 80, height: 24).text.contains("Schedule · Sat 2026-11-21 · 0 cases"))
+        app.handle(.char("t"))
+        text = app.render(width: 80, height: 24).text
+        #expect(text.contains("Schedule · Sun 2026-11-22 (today) · 6 cases"))
+    }
+
+    @Test func selectionDetailAndEnterOpensThePatient() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scheduleApp(dir)
+        app.handle(.char("K"))
+        // MRI-1 sorts first; then OR-1: P3 is the third case.
+        _ = app.render(width: 80, height: 24)
+        app.handle(.down); app.handle(.down)
+        let text = app.render(width: 80, height: 24).text
+        // The reasons, truncated in the row, in full in the detail lines at the bottom.
+        #expect(text.contains("P3 OR-1 08:30–11:30"))
+        #expect(text.contains("insurance eligibility never verified"))
+        #expect(text.contains("anaesthesia consent received, not signed"))
+        #expect(text.contains("and physical missing"))
+        app.handle(.enter)
+        #expect(app.render(width: 80, height: 24).text.contains("Patient MRN004"))
+    }
+
+    @Test func filterKeepsMatchingCases() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scheduleApp(dir)
+        app.handle(.char("K"))
+        type(app, "/overlaps")
+        app.handle(.enter)
+        let text = app.render(width: 160, height: 45).text
+        #expect(text.contains("filter \"overlaps\" (2)"))
+        #expect(!text.contains("MRI-1"))
+        app.handle(.escape)
+        #expect(app.screen == .schedule)
+        #expect(app.render(width: 160, height: 45).text.contains("MRI-1"))
+    }
+
+    @Test func asciiAndGoldens() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scheduleApp(dir)
+        app.handle(.char("K"))
+        _ = app.render(width: 80, height: 24)
+        app.handle(.down); app.handle(.down)
+        #expect(matchesGolden(app.render(width: 80, height: 24), "schedule-80x24"))
+        #expect(matchesGolden(app.render(width: 160, height: 45), "schedule-160x45"))
+        let ascii = app.render(width: 80, height: 24, ascii: true).text
+        let allASCII = ascii.unicodeScalars.allSatisfy { $0.isASCII }
+        #expect(allASCII)
+        #expect(ascii.contains("!! NOT READY") || ascii.contains("NOT READY"))
+    }
+}
