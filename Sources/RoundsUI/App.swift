@@ -694,8 +694,13 @@ extension RoundsApp {
         if let why = whyNoChanges() { setStatus(why, error: true); return }
         do {
             let records = try engine.submit(line: line)
-            let summaries = records.map(\.event.summary)
-            setStatus("✓ " + (summaries.last.map { _ in summaries.suffix(3).joined(separator: "; ") } ?? "nothing to do"))
+            // What the command did first; what the time rules recorded with it (tasks closed or
+            // raised) only counted, so the coordinator reads the outcome of their own command.
+            let own = records.filter { $0.actor != Rules.actor }
+            let summaries = (own.isEmpty ? records : own).map(\.event.summary)
+            let byRules = own.isEmpty ? 0 : records.count - own.count
+            setStatus("✓ " + (summaries.last.map { _ in summaries.suffix(3).joined(separator: "; ") } ?? "nothing to do")
+                      + (byRules > 0 ? " (+\(byRules) recorded by the time rules)" : ""))
         } catch {
             switch error {
             case .parse(let p): setStatus("✗ \(p.message)" + (p.usage.map { " — usage: \($0)" } ?? ""), error: true)
