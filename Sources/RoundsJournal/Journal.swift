@@ -54,6 +54,9 @@ public struct OpenReport: Equatable, Sendable {
     public var resumedAfter: UInt64?
     /// A torn tail moved aside into a side file (writers), or left in place (readers).
     public var tornTail: TornTail?
+    /// Damage where reading stopped, when opened `upToDamage` (a partial read): the records
+    /// before it were read, none after it.
+    public var damage: JournalDamage?
     public init(records: Int = 0, tornTail: TornTail? = nil) { self.records = records; self.tornTail = tornTail }
 }
 
@@ -176,7 +179,9 @@ public final class Journal {
 
     /// Opens a journal and replays it through `onRecord`. A writer takes the lock, moves a torn
     /// tail aside into a side file and truncates it away; a reader takes a shared lock while it
-    /// reads, and leaves a torn tail in place. Damage before the tail refuses to open.
+    /// reads, and leaves a torn tail in place. Damage before the tail refuses to open, unless a
+    /// reader asks for `upToDamage`: then it has read every record before the damage, and
+    /// `OpenReport.damage` says where reading stopped (a partial read; the file is not changed).
     ///
     /// With `resumingFrom` (a snapshot's position) replay starts there instead of at the top,
     /// once the record ending there is proved to be this journal's (`.snapshotMismatch` if not).
@@ -188,7 +193,7 @@ public final class Journal {
     /// items: HospitalState.takeArchivedAside); on one thread it is not called.
     public static func open(at path: String, writable: Bool, verifyChain: Bool = true, io: any JournalIO = SystemIO(),
                             readChunk: Int = Journal.chunkSize, resumingFrom resume: ScanPosition? = nil, pipeline: Pipeline = .standard,
-                            afterBatch: () -> (any Sendable)? = { nil },
+                            upToDamage: Bool = false, afterBatch: () -> (any Sendable)? = { nil },
                             onRecord: (Recorded) -> Void) throws(JournalError) -> (Journal, OpenReport) {
         let fd = Glibc.open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC)
         if fd < 0 {
@@ -224,7 +229,10 @@ public final class Journal {
                                  : try journal.readToEnd { r in report.records += 1; onRecord(r) }
             switch stop {
             case .end: break
-            case .corrupt(let d): throw .damaged(path, d)
+            case .corrupt(let d):
+                // A partial read (incident review) stops at the damage; a writer never does.
+                guard upToDamage, !writable else { throw .damaged(path, d) }
+                report.damage = d
             case let .partialTail(offset, length, reason):
                 var torn = TornTail(offset: offset, length: length, reason: reason, sideFile: nil)
                 if writable { torn.sideFile = try journal.moveTailAside(offset: offset, length: length) }
