@@ -32,10 +32,11 @@ extension Engine {
 
     /// Every record of the journal that read or changed patient data, filtered by patient, by
     /// user and by time. Replays the journal so that numbered items resolve to their patient.
-    public static func audit(journalAt path: String, patient: MRN? = nil, user: Login? = nil, since: Timestamp? = nil) throws(JournalError) -> [AuditEntry] {
+    public static func audit(journalAt path: String, patient: MRN? = nil, user: Login? = nil, since: Timestamp? = nil,
+                             upToDamage: Bool = false) throws(JournalError) -> [AuditEntry] {
         var state = HospitalState()
         var out: [AuditEntry] = []
-        _ = try Journal.open(at: path, writable: false) { r in
+        _ = try Journal.open(at: path, writable: false, upToDamage: upToDamage) { r in
             let touched = state.patients(touchedBy: r.event)
             state.apply(r)
             if let since, r.time < since { return }
@@ -60,10 +61,10 @@ extension Engine {
 
 extension Engine {
     /// Everything that changed for `user` since `since`, oldest first, from the journal.
-    public static func changes(journalAt path: String, since: Timestamp, for user: Login) throws(JournalError) -> [Change] {
+    public static func changes(journalAt path: String, since: Timestamp, for user: Login, upToDamage: Bool = false) throws(JournalError) -> [Change] {
         var state = HospitalState()
         var out: [Change] = []
-        _ = try Journal.open(at: path, writable: false) { r in
+        _ = try Journal.open(at: path, writable: false, upToDamage: upToDamage) { r in
             if r.time >= since, let c = state.change(in: r, for: user) { out.append(c) }
             state.apply(r)
         }

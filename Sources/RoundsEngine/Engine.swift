@@ -58,7 +58,9 @@ public final class Engine {
 
     public init(journalAt path: String, actor: Login = Host.currentUser(), clock: any Clock = SystemClock(),
                 wallClock: WallClock = Host.localWallClock, writable: Bool = true, verifyChain: Bool = true,
-                useSnapshot: Bool = true, io: any JournalIO = SystemIO()) throws(JournalError) {
+                useSnapshot: Bool = true, upToDamage: Bool = false, io: any JournalIO = SystemIO()) throws(JournalError) {
+        // A partial read replays from the top, so that damage before a snapshot is found too.
+        let useSnapshot = useSnapshot && !upToDamage
         var s = HospitalState()
         var opened: (Journal, OpenReport)?
         var status = SnapshotStatus.none
@@ -85,7 +87,7 @@ public final class Engine {
             // A long replay: archived items are destroyed on the reading thread, and the views'
             // change marks are set once at the end (HospitalState.beginReplay).
             s.beginReplay()
-            opened = try Journal.open(at: path, writable: writable, verifyChain: verifyChain, io: io,
+            opened = try Journal.open(at: path, writable: writable, verifyChain: verifyChain, io: io, upToDamage: upToDamage,
                                       afterBatch: { s.takeArchivedAside() }) { s.apply($0) }
         }
         s.endReplay()

@@ -83,9 +83,9 @@ public final class Timeline {
 
 extension Engine {
     /// The hospital as it was at `t`: the journal replayed up to and including that time.
-    public static func state(journalAt path: String, asOf t: Timestamp) throws(JournalError) -> HospitalState {
+    public static func state(journalAt path: String, asOf t: Timestamp, upToDamage: Bool = false) throws(JournalError) -> HospitalState {
         var s = HospitalState()
-        _ = try Journal.open(at: path, writable: false) { r in if r.time <= t { s.apply(r) } }
+        _ = try Journal.open(at: path, writable: false, upToDamage: upToDamage) { r in if r.time <= t { s.apply(r) } }
         return s
     }
 }

@@ -63,10 +63,13 @@ final class CommitFile {
         fstat(fd, &cst)
         if writable {
             Journal.matchJournal(fd, st)
-            if Int(cst.st_size) < size, ftruncate(fd, off_t(size)) != 0 {
-                let e = errno
+            // Its page is allocated on the disk before it is mapped: a page of a shared mapping
+            // that the file system cannot find room for when it is first written kills the
+            // process (SIGBUS) instead of returning an error (a full tmpfs, a full quota).
+            let e = posix_fallocate(fd, 0, off_t(size))
+            if e != 0 {
                 close(fd)
-                throw .system(path, operation: "sizing", errno: e)
+                throw .system(path, operation: e == ENOSPC || e == EDQUOT ? "making room for" : "sizing", errno: e)
             }
         } else if Int(cst.st_size) < size {
             close(fd)

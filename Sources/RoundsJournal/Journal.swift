@@ -23,6 +23,9 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsafeLocation(String, reason: String)
     /// A snapshot's position is not a point in this journal (`Engine` then replays it whole).
     case snapshotMismatch(String, reason: String)
+    /// The file this process opened is no longer the journal at its path (deleted, replaced
+    /// by another file, or cut short): nothing more is read from or written to it.
+    case replaced(String, reason: String)
 
     public var description: String {
         switch self {
@@ -38,6 +41,7 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unsafeLocation(let p, let reason): "refusing to write to \(p): \(reason)"
         case .noAccess(let p): "\(p) cannot be opened by this login (permission denied); a hospital's journal is shared through its group: ask the administrator to add you to that group (Docs/OPERATIONS.md, \"Setting up a shared host\"), then log in again"
         case .snapshotMismatch(let p, let reason): "the snapshot of \(p) was not taken from it (\(reason))"
+        case .replaced(let p, let reason): "\(p) is no longer the journal this Rounds opened: \(reason). Nothing more is read from or written to the old file, so the hospital is not split in two; restart Rounds to open the journal now at \(p), and keep any file replaced by mistake for review"
         }
     }
 }
@@ -50,6 +54,9 @@ public struct OpenReport: Equatable, Sendable {
     public var resumedAfter: UInt64?
     /// A torn tail moved aside into a side file (writers), or left in place (readers).
     public var tornTail: TornTail?
+    /// Damage where reading stopped, when opened `upToDamage` (a partial read): the records
+    /// before it were read, none after it.
+    public var damage: JournalDamage?
     public init(records: Int = 0, tornTail: TornTail? = nil) { self.records = records; self.tornTail = tornTail }
 }
 
@@ -172,7 +179,9 @@ public final class Journal {
 
     /// Opens a journal and replays it through `onRecord`. A writer takes the lock, moves a torn
     /// tail aside into a side file and truncates it away; a reader takes a shared lock while it
-    /// reads, and leaves a torn tail in place. Damage before the tail refuses to open.
+    /// reads, and leaves a torn tail in place. Damage before the tail refuses to open, unless a
+    /// reader asks for `upToDamage`: then it has read every record before the damage, and
+    /// `OpenReport.damage` says where reading stopped (a partial read; the file is not changed).
     ///
     /// With `resumingFrom` (a snapshot's position) replay starts there instead of at the top,
     /// once the record ending there is proved to be this journal's (`.snapshotMismatch` if not).
@@ -184,7 +193,7 @@ public final class Journal {
     /// items: HospitalState.takeArchivedAside); on one thread it is not called.
     public static func open(at path: String, writable: Bool, verifyChain: Bool = true, io: any JournalIO = SystemIO(),
                             readChunk: Int = Journal.chunkSize, resumingFrom resume: ScanPosition? = nil, pipeline: Pipeline = .standard,
-                            afterBatch: () -> (any Sendable)? = { nil },
+                            upToDamage: Bool = false, afterBatch: () -> (any Sendable)? = { nil },
                             onRecord: (Recorded) -> Void) throws(JournalError) -> (Journal, OpenReport) {
         let fd = Glibc.open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC)
         if fd < 0 {
@@ -220,7 +229,10 @@ public final class Journal {
                                  : try journal.readToEnd { r in report.records += 1; onRecord(r) }
             switch stop {
             case .end: break
-            case .corrupt(let d): throw .damaged(path, d)
+            case .corrupt(let d):
+                // A partial read (incident review) stops at the damage; a writer never does.
+                guard upToDamage, !writable else { throw .damaged(path, d) }
+                report.damage = d
             case let .partialTail(offset, length, reason):
                 var torn = TornTail(offset: offset, length: length, reason: reason, sideFile: nil)
                 if writable { torn.sideFile = try journal.moveTailAside(offset: offset, length: length) }
@@ -242,12 +254,7 @@ public final class Journal {
     /// everyone can enter, and one on a network file system (where appends and locks are not
     /// reliable), saying how to fix it.
     func checkSafeToWrite() throws(JournalError) {
-        var st = stat()
-        if fstat(fd, &st) == 0, st.st_mode & 0o007 != 0 {
-            let mode = String(st.st_mode & 0o777, radix: 8)
-            let fix = st.st_mode & 0o020 != 0 ? "chmod 660" : "chmod 640"
-            throw .unsafeLocation(path, reason: "it can be read or written by every user on this host (mode 0\(mode)); patient data must not be. Fix it with: \(fix) \(path)")
-        }
+        try checkModeIsPrivate()
         if let mode = Journal.directoryMode(of: path), mode & 0o007 != 0 {
             throw .unsafeLocation(path, reason: Journal.directoryAdvice(path, mode))
         }
@@ -265,6 +272,24 @@ public final class Journal {
                 throw .unsafeLocation(path, reason: "it is on a network file system (\(kind)), where appends and locks are not reliable; keep the journal on a local disk of this host")
             }
         }
+    }
+
+    /// Refuses a journal every user on the host can read or write.
+    func checkModeIsPrivate() throws(JournalError) {
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_mode & 0o007 != 0 {
+            let mode = String(st.st_mode & 0o777, radix: 8)
+            let fix = st.st_mode & 0o020 != 0 ? "chmod 660" : "chmod 640"
+            throw .unsafeLocation(path, reason: "it can be read or written by every user on this host (mode 0\(mode)); patient data must not be. Fix it with: \(fix) \(path)")
+        }
+    }
+
+    /// Before each append: the journal's mode or owner may have been changed since it was
+    /// opened. A login whose write permission was taken away writes no more (its open file
+    /// would still let it), and nobody writes to a journal that was opened to every user.
+    func checkStillPermitted() throws(JournalError) {
+        if access(path, W_OK) != 0, errno == EACCES || errno == EPERM { throw .notWritable(path) }
+        try checkModeIsPrivate()
     }
 
     /// Opens read-only without reading anything (for `verify`, which reads under its own lock).
@@ -310,12 +335,40 @@ public final class Journal {
     }
 
     /// Whether records may have been appended since the last read: one load from shared memory
-    /// (or one `fstat` when the commit file is missing or not live).
+    /// (or one `fstat` when the commit file is missing or not live), after a `stat` and an
+    /// `fstat` that tell whether the journal was deleted or replaced (then true: `catchUp` says so).
     public var mayHaveNewRecords: Bool {
+        if stillAtPathProblem() != nil { return true }
         if let commit, commit.isLive { return commit.published > position.offset }
         let stamp = fileStamp
         if let z = zeroTail, z.offset == position.offset, z.stamp == stamp { return false }
         return stamp.size > position.offset
+    }
+
+    /// Why the file this handle has open is no longer the journal at `path`, or nil: deleted,
+    /// another file renamed or copied into its place, or cut shorter than what was already read
+    /// from it. Two system calls (`stat`, `fstat`).
+    func stillAtPathProblem() -> String? {
+        var open = stat(), named = stat()
+        guard fstat(fd, &open) == 0 else { return nil }
+        if open.st_nlink == 0 { return "it was deleted while it was open" }
+        if stat(path, &named) != 0 {
+            return errno == ENOENT ? "it was deleted or moved away while it was open" : nil
+        }
+        if named.st_ino != open.st_ino || named.st_dev != open.st_dev {
+            return "another file was put in its place while it was open"
+        }
+        // A sync that failed cuts the journal back below what writers had caught up to; that
+        // is said by the failure itself (`unusable`).
+        if Int(open.st_size) < position.offset, commit?.failed ?? 0 == 0, unusableReason == nil {
+            return "it is now \(open.st_size) bytes long, shorter than the \(position.offset) bytes already read from it: it was cut short or overwritten"
+        }
+        return nil
+    }
+
+    /// Throws `.replaced` when the file open is no longer the journal at `path`.
+    public func checkStillAtPath() throws(JournalError) {
+        if let problem = stillAtPathProblem() { throw .replaced(path, reason: problem) }
     }
 
     /// The bytes of the journal up to the end of its last record (what a reader has read).
@@ -374,6 +427,7 @@ public final class Journal {
     /// end is left for the next call: its writer may still be writing it.
     @discardableResult
     public func catchUp(_ onRecord: (Recorded) -> Void) throws(JournalError) -> Int {
+        try checkStillAtPath()
         var count = 0
         let stop = try readToEnd { r in count += 1; onRecord(r) }
         if case .corrupt(let d) = stop { throw .damaged(path, d) }
@@ -467,6 +521,10 @@ public final class Journal {
             throw .unusable(path, reason: unusableReason!)
         }
         guard !entries.isEmpty else { return [] }
+        // Never append to a file that is no longer the journal at its path: that would be a
+        // second hospital nobody else sees.
+        try checkStillAtPath()
+        try checkStillPermitted()
         try checkNothingUnread()
         var bytes: [UInt8] = []
         bytes.reserveCapacity(entries.count * 160)
@@ -569,6 +627,13 @@ public final class Journal {
             switch outcome {
             case .done(let w) where w > 0: at += w
             case .failed(let e) where e == EINTR: continue
+            case .failed(let e) where e == ENOSPC || e == EDQUOT:
+                // No room for a step ahead: give the zeros back and write the records past the
+                // end as they are (their sync then carries the new size). The records may still
+                // fit; if they do not, their own write says the disk is full.
+                if case .failed = io.truncate(fd, to: size) { cutBack(to: size, sync: false); return describe(errno: e) }
+                knownSize = 0
+                return nil
             case .failed(let e): cutBack(to: size, sync: false); return describe(errno: e)
             case .done: cutBack(to: size, sync: false); return "the device accepted no bytes"
             }

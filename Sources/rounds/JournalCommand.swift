@@ -9,7 +9,7 @@ struct JournalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journal",
         abstract: "Check, repair and read a journal file.",
-        subcommands: [Verify.self, Head.self, Snapshot.self, Repair.self, Dump.self, Follow.self])
+        subcommands: [Verify.self, Head.self, Snapshot.self, Repair.self, Dump.self, Follow.self, Salvage.self])
 
     struct Head: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -137,18 +137,20 @@ struct JournalCommand: ParsableCommand {
     struct Dump: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print every record as one JSON object per line: seq, time, actor, session, type and the event's data.",
-            discussion: "Sets (bed attributes, precautions, needs) are listed in word order, so the same journal dumps to the same bytes every time. Control characters and bidirectional overrides in recorded text are written as \\uXXXX escapes, never raw.")
+            discussion: "Sets (bed attributes, precautions, needs) are listed in word order, so the same journal dumps to the same bytes every time. Control characters and bidirectional overrides in recorded text are written as \\uXXXX escapes, never raw. With --up-to-damage, a journal damaged in the middle is dumped up to its last good record, after a first line {\"partial\": {…}} that says where the damage is; the read is recorded in JOURNAL.partial-reads and the damaged file is not changed.")
         @Argument(help: "The journal file.") var path: String
+        @Flag(name: .long, help: "A journal damaged in the middle: dump the records before the damage, after a first line saying it is partial.") var upToDamage = false
 
         func run() throws {
-            try Audit.recordExport(journal: path, detail: "journal dump", program: "journal dump")
+            let partial = try Audit.recordExport(journal: path, detail: "journal dump", program: "journal dump", upToDamage: upToDamage)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var failure: (any Error)?
             let out = FileHandle.standardOutput
             var buffer = Data()
+            if let partial { buffer.append(contentsOf: Array(("{\"partial\": " + partial.jsonObject + "}\n").utf8)) }
             do {
-                _ = try Journal.open(at: path, writable: false) { r in
+                _ = try Journal.open(at: path, writable: false, upToDamage: partial != nil) { r in
                     guard failure == nil else { return }
                     do {
                         let line = DumpLine(seq: r.seq, time: r.time.iso8601, actor: r.actor, session: r.session, type: r.event.typeName, data: AnyEncodable(r.event.payload))

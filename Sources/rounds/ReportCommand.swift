@@ -20,7 +20,11 @@ struct ReportCommand: ParsableCommand {
         shift ended (--since last-shift, the default). --at TIME shows the hospital as it was then. \
         Every report is recorded in the journal as an export before it is printed. JSON and CSV \
         carry one snake_case key per column, numbers as numbers and times in ISO 8601 with their \
-        offset; Docs/REPORTS.md lists every key and its type.
+        offset; Docs/REPORTS.md lists every key and its type. \
+        --up-to-damage reads a journal damaged in the middle up to its last good record (for an \
+        incident review): every format is marked PARTIAL, and the read is recorded beside the \
+        journal in JOURNAL.partial-reads, since the damaged file is never written (Docs/OPERATIONS.md, \
+        "Reading a damaged journal").
         """)
 
     @Argument(help: "One of: \(Report.allCases.map(\.rawValue).joined(separator: ", ")).") var report: Report
@@ -31,6 +35,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Show the hospital as it was at this time (not for changes).") var at: String?
     @Option(name: .long, help: "schedule: the day (2026-11-23, today, tomorrow, +2d); default today.") var date: String?
     @Flag(name: .long, help: "messages: every message, not only those to you, your role or from you (supervisors; recorded in the audit). interface: resolved items too, not only the open ones.") var all = false
+    @Flag(name: .long, help: "A journal damaged in the middle: report on the records before the damage, marked PARTIAL (the file is not changed).") var upToDamage = false
 
     func validate() throws {
         if report == .handover, [.csv, .json].contains(format) { throw ValidationError("the handover report is a document: --format text, markdown or html") }
@@ -49,7 +54,8 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try ReportCommand.print(report, journal: Paths.journal(journal), format: format, since: since, user: user, at: at.flatMap(TimeArgument.parse),
-                                allMessages: all && report == .messages, allItems: all && report == .interface, day: date.flatMap(ReportCommand.day))
+                                allMessages: all && report == .messages, allItems: all && report == .interface, day: date.flatMap(ReportCommand.day),
+                                upToDamage: upToDamage)
     }
 
     /// A day as the command language reads one, in this machine's time zone.
@@ -58,11 +64,13 @@ struct ReportCommand: ParsableCommand {
     }
 
     static func print(_ report: Report, journal path: String, format: ReportFormat, since: String? = nil, user: String? = nil, at: Timestamp? = nil,
-                      allMessages: Bool = false, allItems: Bool = false, day: LocalDate? = nil) throws {
+                      allMessages: Bool = false, allItems: Bool = false, day: LocalDate? = nil, upToDamage: Bool = false) throws {
+        // A damaged journal is read up to the damage only when asked, and never written.
+        let partial = upToDamage ? try PartialRead.check(path) : nil
         // Exports are audited: the report is noted in the journal before anything is printed.
         let engine: Engine
         do {
-            engine = try Engine(journalAt: path)
+            engine = try Engine(journalAt: path, writable: partial == nil, upToDamage: partial != nil)
             engine.origin = Host.origin(program: "rounds report")
             if report == .changes, let user, user != engine.actor, engine.state.staff[engine.actor]?.role != .supervisor {
                 warn("rounds: refused: only a supervisor may look at what changed for someone else (\(user.terminalSafe)): it lists the messages sent to them; leave out --user for your own")
@@ -73,18 +81,23 @@ struct ReportCommand: ParsableCommand {
                 throw Exit(code: 1)
             }
             let detail = "report \(report.rawValue) \(format.rawValue)" + (at.map { " at \(Host.localWallClock.dateTime($0))" } ?? "") + (allMessages || allItems ? " all" : "")
-            try engine.recordAccess(.exported, patient: nil, detail: detail)
+            if let partial {
+                try partial.recordExport(detail: detail, program: "report")
+            } else {
+                try engine.recordAccess(.exported, patient: nil, detail: detail)
+            }
         } catch let exit as Exit {
             throw exit
         } catch {
             warn("rounds: \(error)")
+            PartialRead.hint(error)
             throw Exit(code: 1)
         }
         for note in engine.openNotices { warn("rounds: \(note)") }
         let now = at ?? SystemClock().now()
         var state = engine.state
         if let at {
-            do { state = try Engine.state(journalAt: path, asOf: at) } catch { warn("rounds: \(error)"); throw Exit(code: 1) }
+            do { state = try Engine.state(journalAt: path, asOf: at, upToDamage: partial != nil) } catch { warn("rounds: \(error)"); throw Exit(code: 1) }
         }
         // What was due at that moment shows as due, whether or not a writer had recorded it yet.
         state = Rules.projected(state, at: now)
@@ -98,7 +111,7 @@ struct ReportCommand: ParsableCommand {
             let who = user ?? engine.actor
             let from = (since == nil || since == "last-shift") ? state.lastShiftEnd(of: who, now: now, wallClock: engine.wallClock) : TimeArgument.parse(since!)!
             let changes: [Change]
-            do { changes = try Engine.changes(journalAt: path, since: from, for: who) } catch { warn("rounds: \(error)"); throw Exit(code: 1) }
+            do { changes = try Engine.changes(journalAt: path, since: from, for: who, upToDamage: partial != nil) } catch { warn("rounds: \(error)"); throw Exit(code: 1) }
             let sorted = changes.sorted { ($0.kind.rank, $0.time, $0.seq) < ($1.kind.rank, $1.time, $1.seq) }
             let wall = engine.wallClock
             let table = Table(key: "changes", title: "What changed for \(who) since \(wall.dateTime(from))" + (since == nil || since == "last-shift" ? " (last shift)" : ""),
@@ -116,6 +129,6 @@ struct ReportCommand: ParsableCommand {
             let title = (state.hospitalName.map { "\($0) — " } ?? "") + "\(report.title) at \(context.wallClock.dateTime(now))"
             text = Table.render(tables, format, title: title)
         }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardOutput.write(Data((partial.map { $0.mark(text, format: format) } ?? text).utf8))
     }
 }

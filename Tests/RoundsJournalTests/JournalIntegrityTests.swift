@@ -436,6 +436,9 @@ func recordOffsets(_ bytes: [UInt8]) -> [Int] {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let io = FaultyIO()
         let (j, path, before) = try journalWith(io, dir)
+        // No room for the step made ready ahead (its zero bytes fail), so the records are
+        // written past the end as they are, and those fail part-way too.
+        io.inject(.writeFails(errno: ENOSPC, afterBytes: 0))
         io.inject(.writeFails(errno: ENOSPC, afterBytes: 20))
         #expect(throws: JournalError.writeFailed(path, reason: "no space left on the device (ENOSPC)")) {
             _ = try j.withLock { () throws(JournalError) in try j.append([entry, entry]) }
@@ -455,6 +458,21 @@ func recordOffsets(_ bytes: [UInt8]) -> [Int] {
         #expect(journalFileBytes(path) == good)
         #expect(readFile(path).count == good.count, "nothing of the partial record is left")
         #expect(try replay(path).0.count == 5)
+    }
+
+    /// A disk with no room for the step made ready ahead may still have room for the records:
+    /// they are written past the end as they are, acknowledged, and read back.
+    @Test func noRoomAheadStillRecordsWhatFits() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let io = FaultyIO()
+        let (j, path, before) = try journalWith(io, dir)
+        io.inject(.writeFails(errno: ENOSPC, afterBytes: 100))
+        let written = try j.withLock { () throws(JournalError) in try j.append([entry, entry]) }
+        #expect(written.map(\.seq) == [5, 6])
+        let after = readFile(path)
+        #expect(after.count > before.count && after.count < Journal.preallocationStep, "no zero bytes were left ahead")
+        #expect(Array(after.prefix(before.count)) == before)
+        #expect(try replay(path).0.count == 6)
     }
 
     @Test func ioErrorOnWriteIsRefused() throws {
