@@ -106,6 +106,10 @@ public final class CursesTerminal {
                 let (attrs, pair) = pairs[style] ?? (rc_a_normal(), 0)
                 // The bottom-right cell is left alone: writing it scrolls some terminals.
                 let n = y == grid.height - 1 && x == grid.width ? max(0, run.count - 1) : run.count
+                // ncurses reads the character after the n it is given (it tests for the end of the
+                // string before it counts), so the run ends in a NUL it may read: without one it
+                // read past the buffer, and AddressSanitizer's layout turned that into SIGSEGV.
+                run.append(0)
                 run.withUnsafeBufferPointer { _ = rc_put(Int32(y), Int32(start), $0.baseAddress, Int32(n), attrs, pair) }
             }
         }

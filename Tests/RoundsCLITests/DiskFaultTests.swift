@@ -282,6 +282,7 @@ func waitUntil(_ timeout: Double, _ condition: () -> Bool) -> Bool {
         signal(SIGPIPE, SIG_IGN)
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let disk = try Mounted(tmpfsIn: dir, kilobytes: 4096)
+        defer { withExtendedLifetime(disk) {} }   // mounted until the test ends
         let j = disk.file("h.rj")
         let demo = try rounds(["demo", "--journal", j, "--beds", "40", "--at", "2026-11-22 07:00", "--quiet"])
         try #require(demo.status == 0, "\(demo.err)")
@@ -373,6 +374,7 @@ func waitUntil(_ timeout: Double, _ condition: () -> Bool) -> Bool {
     func aCommitFileCannotBeMadeOnAFullDisk() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let disk = try Mounted(tmpfsIn: dir, kilobytes: 1024)
+        defer { withExtendedLifetime(disk) {} }   // mounted until the test ends
         let j = disk.file("h.rj")
         #expect(try rounds(["demo", "--journal", j, "--beds", "20", "--at", "2026-11-22 07:00", "--quiet"]).status == 0)
         unlink(j + ".commit")
@@ -394,6 +396,7 @@ func waitUntil(_ timeout: Double, _ condition: () -> Bool) -> Bool {
     func aFileSystemRemountedReadOnlyUnderAWriter() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let disk = try Mounted(ext4In: dir, megabytes: 32)
+        defer { withExtendedLifetime(disk) {} }   // mounted until the test ends
         let j = disk.file("h.rj")
         #expect(try rounds(["demo", "--journal", j, "--beds", "20", "--at", "2026-11-22 07:00", "--quiet"]).status == 0)
         let follower = try Follower(journal: j)

@@ -7,8 +7,8 @@ import RoundsTestSupport
 
 /// `kill -9` in a loop under load (issue 23): in each round two `rounds exec` writers stream
 /// commands, a screen runs a command, and the HL7 listener takes a stream of messages from
-/// `rounds hl7 send`; after a pause of 100 to 600 ms (starting, replaying, or at work) every
-/// one of them is killed with SIGKILL at once. Afterwards every command acknowledged (an
+/// `rounds hl7 send`; 100 to 600 ms after the first writer's first acknowledgement every one of
+/// them is killed with SIGKILL at once. Afterwards every command acknowledged (an
 /// `ok seq` line, a ✓ on the screen) and every message ACKed AA is in the journal, which
 /// verifies once its torn tails are moved aside.
 ///
@@ -35,9 +35,18 @@ import RoundsTestSupport
             if let stdin { _ = Array(stdin.utf8).withUnsafeBytes { write(input.fileHandleForWriting.fileDescriptor, $0.baseAddress, $0.count) } }
             try? input.fileHandleForWriting.close()
         }
+        private var early = Data()
+        /// Waits for its first line of output (or its end).
+        func awaitFirstLine() {
+            while !early.contains(0x0A) {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { return }
+                early += chunk
+            }
+        }
         func kill9() -> String {
             kill(process.processIdentifier, SIGKILL)
-            let data = output.fileHandleForReading.readDataToEndOfFile()
+            let data = early + output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return String(decoding: data, as: UTF8.self)
         }
@@ -85,6 +94,9 @@ import RoundsTestSupport
                 scripts.append(titles)
                 writers.append(try Running(["exec", "--journal", j, "-"], stdin: titles.map { "task add \"\($0)\" owner @coordinator\n" }.joined()))
             }
+            // The pause starts once a writer is at work, however slow the build (a sanitizer's)
+            // is to start its processes.
+            writers[0].awaitFirstLine()
             Thread.sleep(forTimeInterval: Double(100 + next(500)) / 1000)
             // What the screen showed before it was killed is what its user was told.
             let shown = screen.screen
