@@ -27,8 +27,24 @@ public struct TemporaryDirectory: Sendable {
         }
         return out
     }
-    public func remove() {
-        for name in names { unlink(file(name)) }
+    /// Removes the directory and everything in it, subdirectories too (a feed's
+    /// `JOURNAL.feeds/`, a salvage's copies); symbolic links are removed, never followed.
+    public func remove() { TemporaryDirectory.removeTree(path) }
+
+    static func removeTree(_ path: String) {
+        if let dir = opendir(path) {
+            var names: [String] = []
+            while let entry = readdir(dir) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(dir)
+            for name in names {
+                let child = path + "/" + name
+                var st = stat()
+                if lstat(child, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { removeTree(child) } else { unlink(child) }
+            }
+        }
         rmdir(path)
     }
 }
