@@ -107,8 +107,9 @@ import RoundsTestSupport
         #expect(e.state.readiness.auths[PreAuthID(1)]?.decisionDue == fixtureStart + .hours(2) + .days(7))
     }
 
-    @Test func bookingOutsideTheApprovedPeriodOrBeyondItsUnitsIsRefusedOrRecordedWithAnOverride() throws {
-        let dir = TemporaryDirectory(); defer { dir.remove() }
+    /// Dialysis on days 1, 2 and 3 (P1–P3); A1 approved from today for `approvedFor`, 2 units,
+    /// used by P1 and P2.
+    func dialysisSeries(_ dir: TemporaryDirectory, approvedFor: String) throws -> Engine {
         let (e, _) = try Fixture.engine(in: dir)
         try Fixture.admit(e, "MRN001")
         for day in [1, 2, 3] {
@@ -116,8 +117,14 @@ import RoundsTestSupport
             try e.submit(.bookProcedure(mrn: "MRN001", kind: .dialysis, resource: "DIAL-1", start: start, end: start + .hours(3), requires: [], title: "Dialysis"))
         }
         try e.submit(line: "auth add P1 payer \"Acme Health\"")
-        try e.submit(line: "auth approve A1 number \"PA-5\" from today to +2d units 2")
+        try e.submit(line: "auth approve A1 number \"PA-5\" from today to +\(approvedFor) units 2")
         try e.submit(line: "auth link A1 P2")
+        return e
+    }
+
+    @Test func bookingOutsideTheApprovedPeriodIsRefused() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let e = try dialysisSeries(dir, approvedFor: "2d")
         // P3 is on day 3, after the period; and both units are used.
         do {
             try e.submit(line: "auth link A1 P3")
@@ -130,15 +137,7 @@ import RoundsTestSupport
 
     @Test func unitsAndPeriodAreChecked() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
-        let (e, _) = try Fixture.engine(in: dir)
-        try Fixture.admit(e, "MRN001")
-        for day in [1, 2, 3] {
-            let start = fixtureStart + .days(Int64(day))
-            try e.submit(.bookProcedure(mrn: "MRN001", kind: .dialysis, resource: "DIAL-1", start: start, end: start + .hours(3), requires: [], title: "Dialysis"))
-        }
-        try e.submit(line: "auth add P1 payer \"Acme Health\"")
-        try e.submit(line: "auth approve A1 number \"PA-5\" from today to +5d units 2")
-        try e.submit(line: "auth link A1 P2")
+        let e = try dialysisSeries(dir, approvedFor: "5d")
         do {
             try e.submit(line: "auth link A1 P3")
             Issue.record("linked beyond the units")
