@@ -53,6 +53,7 @@ extension HospitalState {
             guard let status = procedures[id]?.status, status.isClosed else { return }
             if let appointment = procedures[id]?.external { feeds.procedureByAppointment[appointment] = nil }
             forgetReadiness(of: id)
+            forgetScheduling(of: id)
             HospitalState.discard(id, from: &procedures, keeping: replaying.on, aside: &replaying.items.procedures)
             retiring.archived += 1
         case .message(let id):

@@ -51,6 +51,12 @@ extension HospitalState {
         case .bedAfterSet(let e): procedures[e.procedure].map { [$0.mrn] } ?? []
         case .readinessFlagged(let e): procedures[e.procedure].map { [$0.mrn] } ?? []
         case .documentsRequired: []
+        case .addOnPlanned(let e): [e.request.mrn] + e.options.flatMap(\.moves).compactMap { procedures[$0.procedure]?.mrn }.filter { $0 != e.request.mrn }.uniqued
+        case .planEdited(let e): e.plan.moves.compactMap { procedures[$0.procedure]?.mrn }.uniqued
+        case .planDecided(let e): scheduling.plans[e.id].map { [$0.request.mrn] } ?? []
+        case .procedureMoved(let e): procedures[e.id].map { [$0.mrn] } ?? []
+        case .cancellationRecorded(let e): procedures[e.procedure].map { [$0.mrn] } ?? []
+        case .urgencySet(let e): procedures[e.procedure].map { [$0.mrn] } ?? []
         case .handoverAcknowledged(let e): patients[e.item] != nil ? [e.item] : []
         }
     }

@@ -54,6 +54,7 @@ extension Command {
         case .communicateLab: .critical
         case .orderLab, .collectLab, .receiveLab, .resultLab, .acknowledgeLab, .cancelLab: .labs
         case .bookProcedure, .moveProcedure, .startProcedure, .finishProcedure, .cancelProcedure: .procedures
+        case .planAddOn, .acceptPlan, .editPlan, .keepInPlan, .rejectPlan: .procedures
         case .addPreAuth, .linkPreAuth, .submitPreAuth, .pendPreAuth, .approvePreAuth, .denyPreAuth, .appealPreAuth,
              .verifyEligibility, .recordDocument, .setBedAfter: .procedures
         case .requireDocuments: .policy

@@ -46,7 +46,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .hospitalNamed, .staffRecorded,
              .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
              .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded, .bedAfterSet,
-             .readinessFlagged, .documentsRequired:
+             .readinessFlagged, .documentsRequired,
+             .addOnPlanned, .planEdited, .planDecided, .procedureMoved, .cancellationRecorded, .urgencySet:
             break
         default:
             beds = r.seq
@@ -61,7 +62,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .hospitalNamed, .staffRecorded,
              .unitAdded, .bedAdded, .policySet, .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
              .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded, .bedAfterSet,
-             .readinessFlagged, .documentsRequired:
+             .readinessFlagged, .documentsRequired,
+             .addOnPlanned, .planEdited, .planDecided, .procedureMoved, .cancellationRecorded, .urgencySet:
             break
         default:
             worklist = r.seq
@@ -79,7 +81,7 @@ public struct ChangeMarks: Equatable, Sendable {
              .bedAssigned, .patientTransferred, .bedsSwapped, .patientDischarged, .stayUpdated, .bedStatusChanged,
              .bedBlocked, .bedUnblocked, .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
              .dischargeCancelled, .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded,
-             .bedAfterSet, .readinessFlagged, .documentsRequired:
+             .bedAfterSet, .readinessFlagged, .documentsRequired, .addOnPlanned, .planEdited, .planDecided:
             break
         default:
             labs = r.seq

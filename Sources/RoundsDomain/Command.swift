@@ -52,7 +52,17 @@ public enum Command: Equatable, Sendable {
     case moveProcedure(ProcedureID, start: Timestamp, end: Timestamp, override: String? = nil)
     case startProcedure(ProcedureID)
     case finishProcedure(ProcedureID)
-    case cancelProcedure(ProcedureID, reason: String)
+    /// `avoidable`: whether the cancellation could have been avoided, when someone says.
+    case cancelProcedure(ProcedureID, reason: String, avoidable: Bool? = nil)
+
+    // Add-on cases and the bump cascade (AddOn.swift)
+    case planAddOn(AddOnInput)
+    case acceptPlan(PlanID, option: Int)
+    /// Moves `procedure` in the option to `to`, or cancels it (nil).
+    case editPlan(PlanID, option: Int, ProcedureID, to: PlanSlot?)
+    /// Takes `procedure` out of the option: it stays where it is.
+    case keepInPlan(PlanID, option: Int, ProcedureID)
+    case rejectPlan(PlanID, reason: String)
 
     // Readiness beyond labs (Readiness.swift)
     case addPreAuth(ProcedureID, payer: String, expedited: Bool)
@@ -100,6 +110,31 @@ public enum Command: Equatable, Sendable {
     /// Asks the feed to apply the item's message again (after a location was mapped, a bed
     /// freed or a patient admitted), with an override of the placement rules when given.
     case retryInterfaceItem(InterfaceItemID, override: String?)
+}
+
+/// What `proc add-on` asks for; rooms may name a kind (`OR`) for every room of it.
+public struct AddOnInput: Equatable, Sendable {
+    public var mrn: MRN
+    public var kind: ProcedureKind
+    public var resources: [String]
+    public var urgency: CaseUrgency
+    public var length: Span
+    public var startBy: Timestamp?
+    public var requires: [String]
+    public var title: String?
+    public var after: UnitKind?
+    public init(mrn: MRN, kind: ProcedureKind, resources: [String], urgency: CaseUrgency, length: Span, startBy: Timestamp? = nil,
+                requires: [String] = [], title: String? = nil, after: UnitKind? = nil) {
+        self.mrn = mrn; self.kind = kind; self.resources = resources; self.urgency = urgency; self.length = length
+        self.startBy = startBy; self.requires = requires; self.title = title; self.after = after
+    }
+}
+
+/// A room and a start, where `plan edit` moves a case to.
+public struct PlanSlot: Equatable, Sendable {
+    public var resource: String
+    public var start: Timestamp
+    public init(resource: String, start: Timestamp) { self.resource = resource; self.start = start }
 }
 
 /// What an `ipass` command says about a patient; nil leaves a field as it is.

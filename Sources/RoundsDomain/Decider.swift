@@ -538,11 +538,15 @@ struct Decision {
             guard p.status == .scheduled || p.status == .inprogress else { throw Refusal("procedure \(id) is \(p.status.rawValue)") }
             emit(.procedureStatusChanged(ProcedureStatusChanged(id: id, status: .done, reason: nil)))
 
-        case let .cancelProcedure(id, reason):
+        case let .cancelProcedure(id, reason, avoidable):
             let p = try procedure(id)
             guard p.status == .scheduled || p.status == .inprogress else { throw Refusal("procedure \(id) is \(p.status.rawValue)") }
             try checkText(reason, "the reason", max: 200)
             emit(.procedureStatusChanged(ProcedureStatusChanged(id: id, status: .cancelled, reason: reason)))
+            emit(.cancellationRecorded(CancellationRecorded(procedure: id, reason: reason, within48h: p.start - now < .hours(48), avoidable: avoidable, plan: nil)))
+
+        case .planAddOn, .acceptPlan, .editPlan, .keepInPlan, .rejectPlan:
+            try runAddOn(command)
 
         case let .sendMessage(to, patient, subject, body, urgent):
             try checkAssignee(to)

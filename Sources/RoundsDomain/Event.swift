@@ -76,6 +76,13 @@ public enum Event: Equatable, Sendable {
     case bedAfterSet(BedAfterSet)
     case readinessFlagged(ReadinessFlagged)
     case documentsRequired(DocumentsRequired)
+    /// Add-on cases and the bump cascade (AddOn.swift).
+    case addOnPlanned(AddOnPlanned)
+    case planEdited(PlanEdited)
+    case planDecided(PlanDecided)
+    case procedureMoved(ProcedureMoved)
+    case cancellationRecorded(CancellationRecorded)
+    case urgencySet(UrgencySet)
 }
 
 public struct HospitalNamed: Equatable, Sendable, Encodable { public var name: String; public init(name: String) { self.name = name } }
@@ -236,6 +243,12 @@ extension Event {
         case .bedAfterSet: "procedure.bed-after"
         case .readinessFlagged: "readiness.flagged"
         case .documentsRequired: "policy.documents"
+        case .addOnPlanned: "addon.planned"
+        case .planEdited: "addon.plan-edited"
+        case .planDecided: "addon.plan-decided"
+        case .procedureMoved: "procedure.moved"
+        case .cancellationRecorded: "procedure.cancellation"
+        case .urgencySet: "procedure.urgency"
         }
     }
 
@@ -305,6 +318,12 @@ extension Event {
         case .bedAfterSet(let p): p
         case .readinessFlagged(let p): p
         case .documentsRequired(let p): p
+        case .addOnPlanned(let p): p
+        case .planEdited(let p): p
+        case .planDecided(let p): p
+        case .procedureMoved(let p): p
+        case .cancellationRecorded(let p): p
+        case .urgencySet(let p): p
         }
     }
 }

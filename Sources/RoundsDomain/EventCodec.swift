@@ -381,6 +381,12 @@ extension Event {
         case .bedAfterSet: 61
         case .readinessFlagged: 62
         case .documentsRequired: 63
+        case .addOnPlanned: 64
+        case .planEdited: 65
+        case .planDecided: 66
+        case .procedureMoved: 67
+        case .cancellationRecorded: 68
+        case .urgencySet: 69
         }
     }
 
@@ -468,6 +474,12 @@ extension Event {
         case .bedAfterSet(let e): w.put(e.procedure); w.put(e.kind)
         case .readinessFlagged(let e): w.put(e.procedure); w.put(e.requirement); w.put(e.detail); w.put(e.task)
         case .documentsRequired(let e): w.put(e.kind); w.put(e.documents)
+        case .addOnPlanned(let e): w.put(e.id); w.put(e.request); w.put(e.options)
+        case .planEdited(let e): w.put(e.id); w.put(e.option); w.put(e.plan)
+        case .planDecided(let e): w.put(e.id); w.put(e.option); w.put(e.addOn); w.put(e.reason)
+        case .procedureMoved(let e): w.put(e.id); w.put(e.resource); w.put(e.start); w.put(e.end); w.put(e.plan)
+        case .cancellationRecorded(let e): w.put(e.procedure); w.put(e.reason); w.put(e.within48h); w.put(e.avoidable); w.put(e.plan)
+        case .urgencySet(let e): w.put(e.procedure); w.put(e.urgency); w.put(e.startBy); w.put(e.plan); w.put(e.late)
         }
     }
 
@@ -563,6 +575,12 @@ extension Event {
         case 61: e = .bedAfterSet(BedAfterSet(procedure: try r.get(), kind: try r.get()))
         case 62: e = .readinessFlagged(ReadinessFlagged(procedure: try r.get(), requirement: try r.get(), detail: try r.get(), task: try r.get()))
         case 63: e = .documentsRequired(DocumentsRequired(kind: try r.get(), documents: try r.get()))
+        case 64: e = .addOnPlanned(AddOnPlanned(id: try r.get(), request: try r.get(), options: try r.get()))
+        case 65: e = .planEdited(PlanEdited(id: try r.get(), option: try r.get(), plan: try r.get()))
+        case 66: e = .planDecided(PlanDecided(id: try r.get(), option: try r.get(), addOn: try r.get(), reason: try r.get()))
+        case 67: e = .procedureMoved(ProcedureMoved(id: try r.get(), resource: try r.get(), start: try r.get(), end: try r.get(), plan: try r.get()))
+        case 68: e = .cancellationRecorded(CancellationRecorded(procedure: try r.get(), reason: try r.get(), within48h: try r.get(), avoidable: try r.get(), plan: try r.get()))
+        case 69: e = .urgencySet(UrgencySet(procedure: try r.get(), urgency: try r.get(), startBy: try r.get(), plan: try r.get(), late: try r.get()))
         default: throw CodecError("unknown event type \(type)")
         }
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) unexpected bytes after a \(e.typeName) payload") }

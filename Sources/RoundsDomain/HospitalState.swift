@@ -40,6 +40,8 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var feeds = FeedState()
     /// Pre-authorizations, eligibility, documents and beds for afterwards (Readiness.swift).
     public internal(set) var readiness = ReadinessState()
+    /// Add-on plans, urgencies, owners and cancellations (AddOn.swift).
+    public internal(set) var scheduling = SchedulingState()
     /// Indexes kept by `apply` so that no event scans every bed, task or lab.
     public internal(set) var reservation: [MRN: BedID] = [:]
     public internal(set) var cleaningTask: [BedID: TaskID] = [:]
@@ -306,6 +308,7 @@ public struct HospitalState: Equatable, Sendable {
                                          external: e.external), at: e.id)
             if let appt = e.external { feeds.procedureByAppointment[appt] = e.id }
             scheduledProcedures.insert(e.id)
+            scheduling.bookedBy[e.id] = r.actor
             nextProcedure = max(nextProcedure, e.id.number + 1)
         case .procedureRescheduled(let e):
             guard procedures.contains(e.id) else { anomalies += 1; return }
@@ -355,6 +358,8 @@ public struct HospitalState: Equatable, Sendable {
         case .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded, .bedAfterSet,
              .readinessFlagged, .documentsRequired:
             applyReadiness(r)
+        case .addOnPlanned, .planEdited, .planDecided, .procedureMoved, .cancellationRecorded, .urgencySet:
+            applyScheduling(r)
         case .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined:
             applyHandover(r)
         }

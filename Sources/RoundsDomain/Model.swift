@@ -304,6 +304,10 @@ public struct Policy: Equatable, Sendable, Encodable {
     public var eligibilityAge: Span = .days(3)
     public var documentLead: Span = .hours(24)
     public var historyAndPhysicalAge: Span = .days(30)
+    public var addOnImmediate: Span = .hours(2)
+    public var addOnUrgent: Span = .hours(18)
+    public var addOnExpedited: Span = .hours(72)
+    public var bumpDelay: Span = .hours(4)
 
     public init() {}
 
@@ -326,6 +330,10 @@ public struct Policy: Equatable, Sendable, Encodable {
         case .eligibilityAge: eligibilityAge = Span(milliseconds: value)
         case .documentLead: documentLead = Span(milliseconds: value)
         case .historyAndPhysicalAge: historyAndPhysicalAge = Span(milliseconds: value)
+        case .addOnImmediate: addOnImmediate = Span(milliseconds: value)
+        case .addOnUrgent: addOnUrgent = Span(milliseconds: value)
+        case .addOnExpedited: addOnExpedited = Span(milliseconds: value)
+        case .bumpDelay: bumpDelay = Span(milliseconds: value)
         }
     }
 
@@ -347,6 +355,10 @@ public struct Policy: Equatable, Sendable, Encodable {
         case .eligibilityAge: eligibilityAge.description
         case .documentLead: documentLead.description
         case .historyAndPhysicalAge: historyAndPhysicalAge.description
+        case .addOnImmediate: addOnImmediate.description
+        case .addOnUrgent: addOnUrgent.description
+        case .addOnExpedited: addOnExpedited.description
+        case .bumpDelay: bumpDelay.description
         }
     }
 }

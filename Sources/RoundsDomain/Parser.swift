@@ -28,10 +28,11 @@ public enum CommandParser {
         ("bed", "bed dirty|cleaning|clean|release|unblock BED · bed block BED reason \"…\" [until TIME] · bed add BED unit CODE [attrs isolation,telemetry,bariatric]"),
         ("unit", "unit add CODE name \"…\" kind icu|stepdown|telemetry|medsurg|edholding|pacu|pediatrics|maternity|rehab"),
         ("staff", "staff add LOGIN name \"…\" role ROLE [duty on|off] · staff set LOGIN [name \"…\"] [role ROLE] [duty on|off]"),
-        ("policy", "policy set critical-window|procedure-lead|message-ack-window|stat-grace|urgent-grace|cleaning-window|preauth-lead|preauth-lead-expedited|payer-clock|payer-clock-expedited|appeal-window|eligibility-age|document-lead|hp-age DURATION · policy set elderly-age YEARS · policy documents KIND \"DOC,DOC\"|none"),
+        ("policy", "policy set critical-window|procedure-lead|message-ack-window|stat-grace|urgent-grace|cleaning-window|preauth-lead|preauth-lead-expedited|payer-clock|payer-clock-expedited|appeal-window|eligibility-age|document-lead|hp-age|addon-immediate|addon-urgent|addon-expedited|bump-delay DURATION · policy set elderly-age YEARS · policy documents KIND \"DOC,DOC\"|none"),
         ("task", "task add \"title\" [patient MRN] [priority stat|urgent|routine] [due TIME] [owner LOGIN|@ROLE] [note \"…\"] · task start|done|cancel|reopen|reassign|snooze|wait|note T… (see Docs/COMMANDS.md)"),
         ("lab", "lab order MRN TEST [priority P] [needed-by TIME] · lab collect|receive|ack L… · lab result L… VALUE [units U] [range R] [flag normal|abnormal|critical] · lab communicate L… to \"Name\" role ROLE readback VALUE · lab cancel L… reason \"…\""),
-        ("proc", "proc book MRN KIND RESOURCE at TIME (until TIME | for DURATION) [requires TEST,TEST] [title \"…\"] [after icu|stepdown] · proc move P… at TIME (until TIME | for DURATION) [override \"reason\"] · proc after P… icu|stepdown|none · proc start|done P… · proc cancel P… reason \"…\""),
+        ("proc", "proc book MRN KIND RESOURCE at TIME (until TIME | for DURATION) [requires TEST,TEST] [title \"…\"] [after icu|stepdown] · proc move P… at TIME (until TIME | for DURATION) [override \"reason\"] · proc after P… icu|stepdown|none · proc add-on MRN KIND on ROOM[,ROOM…] urgency immediate|urgent|expedited for DURATION [by TIME] [requires TEST,TEST] [title \"…\"] [after icu|stepdown] · proc start|done P… · proc cancel P… reason \"…\" [avoidable|unavoidable]"),
+        ("plan", "plan accept B… [OPTION] · plan edit B… OPTION P… to ROOM at TIME · plan edit B… OPTION P… cancel|stay · plan reject B… reason \"…\""),
         ("auth", "auth add P… payer \"…\" [expedited] · auth submit A… · auth pend A… [note \"…\"] · auth approve A… number \"…\" from DATE to DATE [units N] · auth deny A… reason \"…\" [appeal-by DATE] · auth appeal A… [note \"…\"] · auth link A… P… [override \"reason\"]"),
         ("elig", "elig MRN payer \"…\" active|inactive [note \"…\"]"),
         ("doc", "doc P… KIND received|signed|missing [dated DATE] (KIND: surgical-consent, anaesthesia-consent, procedure-consent, sedation-consent, blood-consent, history-and-physical, intake-form)"),
@@ -384,6 +385,7 @@ private struct Reader {
         case "task": return try task()
         case "lab": return try lab()
         case "proc": return try procedure()
+        case "plan": return try plan()
         case "auth": return try preAuth()
         case "elig":
             let mrn = try mrn()
@@ -806,13 +808,79 @@ private struct Reader {
         case "done": let id = try id(ProcedureID.self, "procedure"); try end(); return .finishProcedure(id)
         case "cancel":
             let id = try id(ProcedureID.self, "procedure")
+            var reason: String?, avoidable: Bool?
+            try options(["reason", "avoidable", "unavoidable"]) { (r, key) throws(ParseError) in
+                switch key {
+                case "reason": reason = try r.text("reason")
+                default: avoidable = key == "avoidable"
+                }
+            }
+            guard let reason else { throw fail("proc cancel needs reason \"…\"") }
+            return .cancelProcedure(id, reason: reason, avoidable: avoidable)
+        case "add-on", "addon":
+            let mrn = try mrn()
+            let kind = try word(try next("kind"), ProcedureKind.self, "procedure kind")
+            var rooms: [String]?, urgency: CaseUrgency?, length: Span?, by: Timestamp?, requires: [String] = [], title: String?, after: UnitKind?
+            try options(["on", "urgency", "for", "by", "requires", "title", "after"]) { (r, key) throws(ParseError) in
+                switch key {
+                case "on": rooms = try r.next("rooms, e.g. OR-1,OR-2 or OR").split(separator: ",").map(String.init)
+                case "urgency": urgency = try r.word(try r.next("urgency"), CaseUrgency.self, "urgency")
+                case "for": length = try r.span("duration")
+                case "by": by = try r.time("time it must start by")
+                case "requires": requires = try r.next("tests").split(separator: ",").map(String.init)
+                case "title": title = try r.text("title")
+                default: after = try r.word(try r.next("icu or stepdown"), UnitKind.self, "kind of bed for afterwards")
+                }
+            }
+            guard let rooms, !rooms.isEmpty else { throw fail("proc add-on needs on ROOM (or on OR for every OR)") }
+            guard let urgency else { throw fail("proc add-on needs urgency immediate, urgent or expedited") }
+            guard let length else { throw fail("proc add-on needs for DURATION, e.g. for 2h") }
+            return .planAddOn(AddOnInput(mrn: mrn, kind: kind, resources: rooms, urgency: urgency, length: length, startBy: by,
+                                         requires: requires, title: title, after: after))
+        default:
+            throw fail("proc: unknown sub-command '\(sub)'; valid: book, add-on, move, after, start, done, cancel")
+        }
+    }
+
+    mutating func plan() throws(ParseError) -> Command {
+        let sub = try next("sub-command").lowercased()
+        switch sub {
+        case "accept":
+            let id = try id(PlanID.self, "plan")
+            let n = atEnd ? 1 : try option()
+            try end()
+            return .acceptPlan(id, option: n)
+        case "edit":
+            let id = try id(PlanID.self, "plan")
+            let n = try option()
+            let pid = try self.id(ProcedureID.self, "procedure")
+            let what = try next("to ROOM at TIME, cancel or stay").lowercased()
+            switch what {
+            case "cancel": try end(); return .editPlan(id, option: n, pid, to: nil)
+            case "stay": try end(); return .keepInPlan(id, option: n, pid)
+            case "to":
+                let room = try code("room")
+                guard try next("at").lowercased() == "at" else { throw fail("plan edit: to ROOM at TIME") }
+                let t = try time("start time")
+                try end()
+                return .editPlan(id, option: n, pid, to: PlanSlot(resource: room, start: t))
+            default: throw fail("plan edit: after the case, to ROOM at TIME, cancel or stay; not '\(what)'")
+            }
+        case "reject":
+            let id = try id(PlanID.self, "plan")
             var reason: String?
             try options(["reason"]) { (r, _) throws(ParseError) in reason = try r.text("reason") }
-            guard let reason else { throw fail("proc cancel needs reason \"…\"") }
-            return .cancelProcedure(id, reason: reason)
+            guard let reason else { throw fail("plan reject needs reason \"…\"") }
+            return .rejectPlan(id, reason: reason)
         default:
-            throw fail("proc: unknown sub-command '\(sub)'; valid: book, move, after, start, done, cancel")
+            throw fail("plan: unknown sub-command '\(sub)'; valid: accept, edit, reject")
         }
+    }
+
+    mutating func option() throws(ParseError) -> Int {
+        let t = try next("option number")
+        guard let n = Int(t), n >= 1, n <= 99 else { throw fail("'\(t)' is not an option number; options are 1, 2, 3") }
+        return n
     }
 
     /// From the start of the first day to the end of the last, in the hospital's time.

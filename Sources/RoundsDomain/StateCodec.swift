@@ -10,7 +10,7 @@
 extension HospitalState {
     /// Bumped whenever the layout below changes; a snapshot of another version is ignored
     /// (replay falls back to the journal) and replaced by the next one taken.
-    public static let snapshotLayout: UInt32 = 5
+    public static let snapshotLayout: UInt32 = 6
 
     public func writeSnapshot(to w: inout ByteWriter) {
         w.varint(lastSeq); w.put(lastTime); w.put(policy); w.put(unitOrder)
@@ -28,6 +28,7 @@ extension HospitalState {
         w.put(hospitalName)
         feeds.write(to: &w)
         readiness.write(to: &w)
+        scheduling.write(to: &w)
         w.dictionary(reservation); w.dictionary(cleaningTask); w.dictionary(labsByPatient)
         w.put(anomalies)
         retiring.write(to: &w)
@@ -53,6 +54,7 @@ extension HospitalState {
         hospitalName = try r.get()
         feeds = try FeedState(from: &r)
         readiness = try ReadinessState(from: &r)
+        scheduling = try SchedulingState(from: &r)
         reservation = try r.dictionary(); cleaningTask = try r.dictionary(); labsByPatient = try r.dictionary()
         anomalies = try r.get()
         retiring = try RetireQueue(from: &r)
@@ -148,6 +150,7 @@ extension Policy: JournalCodable {
         w.put(criticalWindow); w.put(procedureLead); w.put(messageAckWindow); w.put(statGrace); w.put(urgentGrace)
         w.put(elderlyAge); w.put(cleaningWindow); w.put(breakGlass)
         for s in [preauthLead, preauthLeadExpedited, payerClock, payerClockExpedited, appealWindow, eligibilityAge, documentLead, historyAndPhysicalAge] { w.put(s) }
+        for s in [addOnImmediate, addOnUrgent, addOnExpedited, bumpDelay] { w.put(s) }
     }
     public init(from r: inout ByteReader) throws(CodecError) {
         self.init()
@@ -155,6 +158,7 @@ extension Policy: JournalCodable {
         urgentGrace = try r.get(); elderlyAge = try r.get(); cleaningWindow = try r.get(); breakGlass = try r.get()
         preauthLead = try r.get(); preauthLeadExpedited = try r.get(); payerClock = try r.get(); payerClockExpedited = try r.get()
         appealWindow = try r.get(); eligibilityAge = try r.get(); documentLead = try r.get(); historyAndPhysicalAge = try r.get()
+        addOnImmediate = try r.get(); addOnUrgent = try r.get(); addOnExpedited = try r.get(); bumpDelay = try r.get()
     }
 }
 
@@ -465,5 +469,71 @@ extension ReadinessState {
         for _ in 0..<(try r.count()) { let k: ProcedureKind = try r.get(); let d: [DocumentKind] = try r.get(); requiredDocuments[k] = d }
         nextAuth = try r.get()
         for (procedure, id) in authOf.sorted(by: { $0.key < $1.key }) { users[id, default: []].append(procedure) }
+    }
+}
+
+// MARK: - Scheduling (AddOn.swift)
+
+extension PlanID: SequentialIDCodable {}
+extension CaseUrgency: VocabularyCodable {}
+extension PlanStatus: VocabularyCodable {}
+
+extension AddOnRequest: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(mrn); w.put(kind); w.put(title); w.put(resources); w.put(length); w.put(urgency); w.put(startBy); w.put(requiredTests); w.put(after)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(mrn: try r.get(), kind: try r.get(), title: try r.get(), resources: try r.get(), length: try r.get(), urgency: try r.get(),
+                  startBy: try r.get(), requiredTests: try r.get(), after: try r.get())
+    }
+}
+
+extension PlanMove: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(procedure); w.put(fromResource); w.put(fromStart); w.put(fromEnd); w.put(toResource); w.put(toStart)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(procedure: try r.get(), fromResource: try r.get(), fromStart: try r.get(), fromEnd: try r.get(), toResource: try r.get(), toStart: try r.get())
+        guard (toResource == nil) == (toStart == nil) else { throw CodecError("a move with a room and no time, or a time and no room") }
+    }
+}
+
+extension PlanOption: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(resource); w.put(start); w.put(moves) }
+    public init(from r: inout ByteReader) throws(CodecError) { self.init(resource: try r.get(), start: try r.get(), moves: try r.get()) }
+}
+
+extension AddOnPlan: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(id); w.put(request); w.put(options); w.put(proposedAt); w.put(by); w.put(status); w.put(accepted); w.put(addOn); w.put(reason)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(id: try r.get(), request: try r.get(), options: try r.get(), proposedAt: try r.get(), by: try r.get(), status: try r.get(),
+                  accepted: try r.get(), addOn: try r.get(), reason: try r.get())
+    }
+}
+
+extension Cancellation: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(reason); w.put(within48h); w.put(avoidable); w.put(plan); w.put(at) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(reason: try r.get(), within48h: try r.get(), avoidable: try r.get(), plan: try r.get(), at: try r.get())
+    }
+}
+
+extension CaseUrgencyRecord: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(urgency); w.put(startBy); w.put(plan); w.put(lateTask) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(urgency: try r.get(), startBy: try r.get(), plan: try r.get(), lateTask: try r.get())
+    }
+}
+
+extension SchedulingState {
+    func write(to w: inout ByteWriter) {
+        w.dictionary(plans); w.put(nextPlan); w.dictionary(bookedBy); w.dictionary(urgency); w.dictionary(cancellations); w.dictionary(bumpedBy)
+    }
+    init(from r: inout ByteReader) throws(CodecError) {
+        self.init()
+        plans = try r.dictionary(); nextPlan = try r.get(); bookedBy = try r.dictionary(); urgency = try r.dictionary()
+        cancellations = try r.dictionary(); bumpedBy = try r.dictionary()
     }
 }

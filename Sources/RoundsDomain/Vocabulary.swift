@@ -158,6 +158,15 @@ public enum PolicyKey: String, Vocabulary {
     case documentLead = "document-lead"
     /// How old a history and physical may be at the procedure (default 30 days).
     case historyAndPhysicalAge = "hp-age"
+    /// How soon an immediate add-on must start when no time is given (default 2 h; NELA's category 1).
+    case addOnImmediate = "addon-immediate"
+    /// The same for an urgent add-on (default 18 h; NELA's 2a and 2b).
+    case addOnUrgent = "addon-urgent"
+    /// The same for an expedited add-on (default 72 h: NCEPOD's "days").
+    case addOnExpedited = "addon-expedited"
+    /// How much later than booked a case may start when it makes way for an add-on, before it
+    /// goes to another room or is cancelled (default 4 h).
+    case bumpDelay = "bump-delay"
 }
 
 /// I-PASS illness severity.

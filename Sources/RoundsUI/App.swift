@@ -697,7 +697,15 @@ extension RoundsApp {
             // What the command did first; what the time rules recorded with it (tasks closed or
             // raised) only counted, so the coordinator reads the outcome of their own command.
             let own = records.filter { $0.actor != Rules.actor }
-            let summaries = (own.isEmpty ? records : own).map(\.event.summary)
+            var shown = (own.isEmpty ? records : own).filter { !$0.event.isCompanion }
+            // An accepted plan writes many records; its decision says what happened.
+            if let decided = shown.last(where: { if case .planDecided = $0.event { true } else { false } }) { shown = [decided] }
+            let summaries = shown.map { r in
+                if case .planDecided(let d) = r.event, let n = d.option, let o = state.scheduling.plans[d.id].map({ $0.options[n - 1] }) {
+                    return r.event.summary + (o.moves.isEmpty ? "" : " (\(o.moved) moved, \(o.cancellations) cancelled; owners told, tasks to tell the patients)")
+                }
+                return r.event.summary
+            }
             let byRules = own.isEmpty ? 0 : records.count - own.count
             setStatus("✓ " + (summaries.last.map { _ in summaries.suffix(3).joined(separator: "; ") } ?? "nothing to do")
                       + (byRules > 0 ? " (+\(byRules) recorded by the time rules)" : ""))

@@ -68,7 +68,7 @@ struct FuzzRegressionTests {
 
     @Test("a snapshot body whose count is above Int.max is refused (Fuzz/snapshot, minimised)")
     func snapshotCountAboveIntMax() {
-        let body = Self.bytes("6800001e31054943552d" + "0000000000000000" + "ffffffffffffffff9d6f")
+        let body = Self.bytes("6800001e31054943552d" + "0000000000000000" + "00000000" + "ffffffffffffffff9d6f")
         let result = body.withUnsafeBytes { raw in
             var r = ByteReader(raw)
             return Result { () throws(CodecError) in try HospitalState(snapshot: &r) }

@@ -108,7 +108,7 @@ struct JournalFuzzRegressionTests {
 
     @Test("a snapshot whose state has a count above Int.max is damaged, not read (Fuzz/snapshot)")
     func snapshotIsDamaged() throws {
-        let body = Self.bytes("6800001e31054943552d" + "0000000000000000" + "ffffffffffffffff9d6f")   // lastSeq 104, the policy, then a forged count
+        let body = Self.bytes("6800001e31054943552d" + "0000000000000000" + "00000000" + "ffffffffffffffff9d6f")   // lastSeq 104, the policy (8 + 8 readiness + 4 add-on values), then a forged count
         let file = Self.forgedSnapshot(body)
         let dir = TemporaryDirectory("rounds-fuzz")
         defer { dir.remove() }
