@@ -196,6 +196,7 @@ public struct AddOnPlanner {
     var byResource: [String: [Procedure]] = [:]
     var byPatient: [MRN: [Procedure]] = [:]
     var families: [String: [String]] = [:]
+    var busyByRoom: [String: [(Timestamp, Timestamp)]] = [:]
 
     public init(state: HospitalState, now: Timestamp, request: AddOnRequest) {
         s = state; self.now = now; self.request = request
@@ -204,7 +205,10 @@ public struct AddOnPlanner {
             byResource[p.resource, default: []].append(p)
             byPatient[p.mrn, default: []].append(p)
         }
-        for k in byResource.keys { byResource[k]!.sort { ($0.start, $0.id) < ($1.start, $1.id) } }
+        for k in byResource.keys {
+            byResource[k]!.sort { ($0.start, $0.id) < ($1.start, $1.id) }
+            busyByRoom[k] = byResource[k]!.map { ($0.start, $0.end) }
+        }
         for name in Set(byResource.keys).union(request.resources) { families[Resources.family(name), default: []].append(name) }
         for k in families.keys { families[k]!.sort() }
     }
@@ -247,9 +251,11 @@ public struct AddOnPlanner {
         return t
     }
 
+    /// Up to `limit` options, cheapest first; the earliest start the add-on can have is always
+    /// one of them (an immediate case's team may prefer it to the least disruption).
     public func options(limit: Int = 3) -> [PlanOption] {
         let first = AddOnPlanner.earliest(now)
-        guard first <= request.startBy else { return [] }
+        guard first <= request.startBy, limit > 0 else { return [] }
         var found: [PlanOption] = []
         for room in request.resources {
             let cases = byResource[room] ?? []
@@ -261,8 +267,14 @@ public struct AddOnPlanner {
             }
         }
         found.sort(by: PlanOption.cheaper)
+        // The same check an acceptance makes, on the candidates offered only; one that fails
+        // it is never offered.
+        func passes(_ o: PlanOption) -> Bool { (try? AddOnPlanner.check(o, request: request, in: s, now: now)) != nil }
         var out: [PlanOption] = []
-        for o in found where out.count < limit { out.append(o) }
+        var earliest: PlanOption?
+        for o in found where (earliest == nil || o.start < earliest!.start) && passes(o) { earliest = o }
+        for o in found where out.count < limit - (earliest == nil ? 0 : 1) && o != earliest && passes(o) { out.append(o) }
+        if let earliest { out.append(earliest); out.sort(by: PlanOption.cheaper) }
         return out
     }
 
@@ -292,7 +304,8 @@ public struct AddOnPlanner {
             // Another room of its kind.
             var best: (String, Timestamp)?
             for other in families[Resources.family(c.resource)] ?? [] where other != room {
-                let busy = (byResource[other] ?? []).filter { placed[$0.id] == nil }.map { ($0.start, $0.end) } + (elsewhere[other] ?? [])
+                // Only the add-on's room gives up cases, so another room's own cases all stay.
+                let busy = (busyByRoom[other] ?? []) + (elsewhere[other] ?? [])
                 let at = AddOnPlanner.earliestFit(from: max(c.start, AddOnPlanner.earliest(now)), length: len, busy: busy)
                 guard at - c.start <= limit, authAllows(c, at: at), patientFree(c.mrn, at, at + len, except: c.id, placed: placed) else { continue }
                 if best == nil || at < best!.1 { best = (other, at) }
@@ -306,10 +319,7 @@ public struct AddOnPlanner {
                 placed[c.id] = ("", c.start, c.end)
             }
         }
-        let option = PlanOption(resource: room, start: t, moves: moves)
-        // The same check an acceptance makes; a plan that fails it is never offered.
-        if (try? AddOnPlanner.check(option, request: request, in: s, now: now)) == nil { return nil }
-        return option
+        return PlanOption(resource: room, start: t, moves: moves)
     }
 
     /// Refuses an option that would double-book a room or a patient, start the add-on after its

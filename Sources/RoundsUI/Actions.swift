@@ -11,7 +11,7 @@ public enum ActionID: String, CaseIterable, Sendable {
     case collectLab, resultLab, communicateLab
     case acknowledgeMessage, replyMessage, newMessage
     case interfaceItems, itemDetail, retryItem, overrideItem, dismissItem
-    case schedule, previousDay, nextDay, today, casePatient
+    case schedule, previousDay, nextDay, today, casePatient, nextOption, acceptOption
 }
 
 public enum ActionScope: Equatable, Sendable {
@@ -123,6 +123,8 @@ public enum ActionTable {
         Action(id: .previousDay, title: "previous day", help: "The day before the one shown.", keys: [.char("[")], scope: .schedule, hinted: true),
         Action(id: .nextDay, title: "next day", help: "The day after the one shown.", keys: [.char("]")], scope: .schedule, hinted: true),
         Action(id: .today, title: "today", help: "Back to today.", keys: [.char("t")], scope: .schedule, hinted: true),
+        Action(id: .nextOption, title: "next option", help: "When an add-on plan (proc add-on) waits for a decision: show its next option — where the add-on goes and which cases move or are cancelled.", keys: [.char("v")], scope: .schedule, hinted: false),
+        Action(id: .acceptOption, title: "accept…", help: "Put plan accept B… N for the option shown on the command line; Enter accepts it, Esc leaves it.", keys: [.char("a")], scope: .schedule, hinted: false),
         Action(id: .casePatient, title: "patient", help: "Open the patient view of the selected case's patient.", keys: [.enter, .char("p")], scope: .schedule, hinted: true),
     ]
 

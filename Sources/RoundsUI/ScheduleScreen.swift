@@ -28,9 +28,15 @@ final class ScheduleScreen: AppScreen {
     }
     /// A line of the list: a resource's heading, a case (by index into the cases), or a free
     /// interval between two cases on a resource.
-    enum Line: Equatable { case heading(String, cases: Int, overlapping: Int), item(Int), free(Timestamp, Timestamp) }
+    enum Line: Equatable {
+        case heading(String, cases: Int, overlapping: Int), item(Int), free(Timestamp, Timestamp)
+        /// The open add-on plan's option shown: its heading (0), the add-on (1), each move (2 + n).
+        case plan(Int)
+    }
 
-    struct CacheKey: Equatable { var record: RoundsApp.RecordKey; var day: LocalDate }
+    struct CacheKey: Equatable { var record: RoundsApp.RecordKey; var day: LocalDate; var option: Int = 0 }
+    /// The option of the newest open plan shown (0-based; `v` moves on).
+    var option = 0
     var cache: (key: CacheKey, cases: [Case], notReady: Int)?
     var linesCache: (key: CacheKey, filter: String, lines: [Line], shown: [Int])?
 
@@ -38,7 +44,7 @@ final class ScheduleScreen: AppScreen {
 
     var scope: ActionScope? { .schedule }
     var toggle: ActionID? { .schedule }
-    var hints: [Action] { ActionTable.all.filter { $0.scope == .schedule } + [.filter, .schedule, .help, .quit].map(ActionTable.action) }
+    var hints: [Action] { ActionTable.all.filter { $0.scope == .schedule && $0.hinted } + [.filter, .schedule, .help, .quit].map(ActionTable.action) }
     func nothingHere(_ c: Character) -> String { "'\(c)' does nothing on the schedule; ? lists the keys" }
 
     var today: LocalDate { engine.wallClock.localDate(now) }
@@ -46,7 +52,7 @@ final class ScheduleScreen: AppScreen {
 
     /// The day's cases by resource, then start, then id; computed once per record, minute and day.
     func cases() -> (cases: [Case], notReady: Int) {
-        let key = CacheKey(record: recordKey(), day: shownDay)
+        let key = CacheKey(record: recordKey(), day: shownDay, option: option)
         if let c = cache, c.key == key { return (c.cases, c.notReady) }
         let (cases, notReady) = Self.cases(state, on: key.day, wall: engine.wallClock, now: now)
         cache = (key, cases, notReady)
@@ -89,6 +95,7 @@ final class ScheduleScreen: AppScreen {
         if let c = linesCache, c.key == key, c.filter == filter { return (c.lines, c.shown) }
         let shown = filter.isEmpty ? Array(all.indices) : all.indices.filter { searchText(all[$0]).contains(filter) }
         var lines: [Line] = []
+        if let (_, o) = openPlan() { lines += (0..<(2 + o.moves.count)).map(Line.plan) }
         var n = 0
         while n < shown.count {
             let resource = all[shown[n]].procedure.resource
@@ -111,6 +118,56 @@ final class ScheduleScreen: AppScreen {
         return (lines, shown)
     }
 
+    /// The newest add-on plan waiting for a decision whose add-on or moves fall on the day
+    /// shown, with the option shown.
+    func openPlan() -> (AddOnPlan, PlanOption)? {
+        let key = CacheKey(record: recordKey(), day: shownDay, option: option)
+        if let c = planCache, c.key == key { return c.plan }
+        let found = Self.openPlan(state, on: shownDay, option: option, wall: engine.wallClock)
+        planCache = (key, found)
+        return found
+    }
+    var planCache: (key: CacheKey, plan: (AddOnPlan, PlanOption)?)?
+
+    static func openPlan(_ state: HospitalState, on d: LocalDate, option: Int, wall: WallClock) -> (AddOnPlan, PlanOption)? {
+        for p in state.scheduling.proposed {
+            guard !p.options.isEmpty else { continue }
+            let o = p.options[min(option, p.options.count - 1)]
+            let days = [o.start] + o.moves.flatMap { [$0.fromStart] + ($0.toStart.map { [$0] } ?? []) }
+            if days.contains(where: { wall.localDate($0) == d }) { return (p, o) }
+        }
+        return nil
+    }
+
+    /// What the plan shown does to a case: `→ 12:45 (B1·2)`, `→ OR-3 13:00 (B1·2)`, `✗ CANCELLED BY B1·2`.
+    func planMark(_ p: Procedure) -> String? {
+        guard let (plan, o) = openPlan(), let m = o.moves.first(where: { $0.procedure == p.id }) else { return nil }
+        let n = (plan.options.firstIndex(of: o) ?? 0) + 1
+        let wall = engine.wallClock
+        guard let to = m.toResource, let t = m.toStart else { return "✗ CANCELLED BY PLAN \(plan.id)·\(n)" }
+        return "→ \(to == p.resource ? "" : to + " ")\(wall.hhmm(t)) (plan \(plan.id)·\(n))"
+    }
+
+    /// A plan line's text: the heading, the add-on, or a move.
+    func planLine(_ k: Int, span: (Timestamp, Timestamp) -> String) -> (String, StyleSlot) {
+        guard let (plan, o) = openPlan() else { return ("", .normal) }
+        let n = (plan.options.firstIndex(of: o) ?? 0) + 1
+        let r = plan.request
+        let wall = engine.wallClock
+        switch k {
+        case 0:
+            return ("PLAN \(plan.id) · \(r.urgency.rawValue) add-on, start by \(wall.hhmm(r.startBy)) · option \(n) of \(plan.options.count): \(o.summary { wall.hhmm($0) }) · v next option · a accept", .urgent)
+        case 1:
+            let who = state.patients[r.mrn].map { "\(r.mrn) \(shortName($0.name))" } ?? r.mrn
+            return ("  + \(o.resource) \(span(o.start, o.start + r.length)) ADD-ON \(who) · \(r.kind.rawValue) \"\(r.title)\"", .normal)
+        default:
+            let m = o.moves[k - 2]
+            let p = state.procedures[m.procedure]
+            let who = p.flatMap { state.patients[$0.mrn].map { "\(p!.mrn) \(shortName($0.name))" } } ?? ""
+            return ("  \(m.describe { wall.hhmm($0) }) · \(who) · \(p?.title ?? "")", m.isCancellation ? .urgent : .normal)
+        }
+    }
+
     /// A case's row as text, for the filter.
     func searchText(_ c: Case) -> String {
         let p = c.procedure
@@ -126,6 +183,7 @@ final class ScheduleScreen: AppScreen {
 
     func reasons(_ c: Case) -> String {
         var parts: [String] = []
+        if let mark = planMark(c.procedure) { parts.append(mark) }
         if !c.overlaps.isEmpty { parts.append("‼ OVERLAPS " + c.overlaps.map(\.description).joined(separator: ", ")) }
         parts += c.unmet
         return parts.joined(separator: "; ")
@@ -181,6 +239,12 @@ final class ScheduleScreen: AppScreen {
 
     func perform(_ action: Action) -> Handled {
         switch action.id {
+        case .nextOption:
+            guard let (plan, _) = openPlan() else { unavailable("no add-on plan waits for a decision on \(shownDay); proc add-on … makes one"); return .handled }
+            option = (option + 1) % plan.options.count
+        case .acceptOption:
+            guard let (plan, o) = openPlan() else { unavailable("no add-on plan waits for a decision on \(shownDay)"); return .handled }
+            app.mode = .command(LineEditor("plan accept \(plan.id) \((plan.options.firstIndex(of: o) ?? 0) + 1)"))
         case .previousDay: goTo(shownDay.adding(days: -1))
         case .nextDay: goTo(shownDay.adding(days: 1))
         case .today: goTo(nil)
@@ -274,6 +338,9 @@ final class ScheduleScreen: AppScreen {
             case .heading(let resource, let count, let overlapping):
                 let text = "\(resource) · \(count) case" + (count == 1 ? "" : "s") + (overlapping > 0 ? " · ‼ \(overlapping) overlapping" : "")
                 g.put(drawn(text, g), x: list.x, y: y, style: overlapping > 0 ? .overdue : .unitHeading, maxWidth: list.width)
+            case .plan(let k):
+                let (text, style) = planLine(k, span: span)
+                g.put(drawn(text, g), x: list.x + (k == 0 ? 0 : 1), y: y, style: style == .urgent && k == 0 ? .overdue : style, maxWidth: list.width - (k == 0 ? 0 : 1))
             case .free(let a, let b):
                 let minutes = Int((b - a).milliseconds / 60_000)
                 let length = minutes >= 60 ? "\(minutes / 60)h" + (minutes % 60 > 0 ? (minutes % 60 < 10 ? "0" : "") + "\(minutes % 60)" : "") : "\(minutes) min"

@@ -3,6 +3,7 @@
 //   swift run -c release rounds-bench [replay|durable|all] [--journal PATH] [--beds N] [--days N]
 //   swift run -c release rounds-bench feed [--messages N] [--window N] [--no-python]
 //   swift run -c release rounds-bench schedule [--resources N] [--cases N]
+//   swift run -c release rounds-bench addon [--rooms N] [--cases N]
 //
 // `replay` writes (or reuses) a demo journal with history and replays it with and without
 // SHA-256 chain verification; `durable` times single commands made durable with fdatasync.
@@ -659,6 +660,67 @@ if mode == "schedule" {
     for (w, h) in [(160, 45), (80, 24)] { run("moving", w, h, count: 600) { moving[$0 % moving.count] } }
     // Changing day and back: each computes the day shown again (the cache holds one day).
     run("days", 160, 45, count: 100) { $0 % 2 == 0 ? .char("]") : .char("[") }
+}
+
+if mode == "addon" {
+    // Planning an add-on (AddOnPlanner) on a full day: 60 ORs, 600 cases (10 a room, 50 min
+    // each from 07:00 with 10 min between), every room a candidate. Timed: `options()`, which is
+    // what `proc add-on` runs before it records the plan.
+    let rooms = Int(value("--rooms", "60"))!
+    let cases = Int(value("--cases", "600"))!
+    let path = value("--journal", "\(benchDir)/addon-\(rooms)r-\(cases)c.rj")
+    if access(path, F_OK) != 0 {
+        _ = try DemoHospital.write(to: path, options: DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: 1000, days: 0))
+        let e = try Engine(journalAt: path, actor: "bench", clock: ManualClock(start), wallClock: .utc)
+        e.durable = false
+        e.runsRulesOnSubmit = false
+        // Off the demo's own schedule: only these rooms' cases.
+        var busy = Set<MRN>()
+        e.state.procedures.forEach { if !$0.status.isClosed { busy.insert($0.mrn) } }
+        let patients = Array(e.state.activeStay.keys.sorted()).filter { !busy.contains($0) }
+        var refused = 0
+        for c in 0..<cases {
+            let r = c % rooms, slot = c / rooms
+            let minute = 7 * 60 + slot * 60
+            let at = "\(minute / 60 < 10 ? "0" : "")\(minute / 60):00"
+            if (try? e.submit(line: "proc book \(patients[c % patients.count]) surgery OR-\(r + 1) at \(at) for 50m title \"Case \(c)\"")) == nil { refused += 1 }
+        }
+        try e.sync()
+        emit([("benchmark", "\"addon-write\""), ("procedures", "\(e.state.procedures.count)"), ("refused", "\(refused)")])
+    }
+    let engine = try Engine(journalAt: path, actor: "bench", clock: ManualClock(start), wallClock: .utc, writable: false)
+    let s = engine.state
+    let orRooms = s.knownResources.filter { Resources.family($0) == "OR" }
+    var busy = Set<MRN>()
+    s.procedures.forEach { if !$0.status.isClosed { busy.insert($0.mrn) } }
+    let mrn = Array(s.patients.keys.sorted()).first { !busy.contains($0) }!
+    // (urgency, start-by from 07:00, length, bump delay)
+    let variants: [(String, CaseUrgency, Span, Span, Span)] = [
+        ("immediate-2h", .immediate, .hours(2), .hours(2), .hours(4)),
+        ("urgent-18h", .urgent, .hours(18), .hours(3), .hours(4)),
+        ("urgent-tight-delay", .urgent, .hours(6), .hours(3), .minutes(30)),
+    ]
+    for (name, urgency, by, length, delay) in variants {
+        var state = s
+        var seq = state.lastSeq
+        let supervisor = state.staff.values.first { $0.role == .supervisor }!.login
+        for ev in try Decider.decide(.setPolicy(key: .bumpDelay, value: delay.milliseconds), in: state, at: start, by: supervisor) { seq += 1; state.apply(Recorded(seq: seq, time: start, actor: supervisor, event: ev)) }
+        let request = AddOnRequest(mrn: mrn, kind: .surgery, title: "Add-on", resources: orRooms, length: length, urgency: urgency, startBy: start + by)
+        var samples: [Double] = []
+        var options: [PlanOption] = []
+        for _ in 0..<60 {
+            let t = now()
+            options = AddOnPlanner(state: state, now: start, request: request).options()
+            samples.append(now() - t)
+        }
+        samples.sort()
+        func pct(_ p: Double) -> String { format3(samples[min(samples.count - 1, Int(Double(samples.count) * p))] * 1e3) }
+        let best = options.first
+        emit([("benchmark", "\"addon-plan\""), ("variant", "\"\(name)\""), ("rooms", "\(orRooms.count)"),
+              ("cases", "\(state.scheduledProcedures.count)"), ("runs", "\(samples.count)"), ("p50_ms", pct(0.5)), ("p99_ms", pct(0.99)),
+              ("max_ms", format3(samples.last! * 1e3)), ("options", "\(options.count)"),
+              ("best", "\"\(best.map { "\($0.resource) +\(($0.start - start).minutes)min, \($0.moved) moved, \($0.cancellations) cancelled" } ?? "none")\"")])
+    }
 }
 
 if mode == "table-read" {

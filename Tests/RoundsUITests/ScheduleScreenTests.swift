@@ -110,4 +110,30 @@ func scheduleApp(_ dir: TemporaryDirectory) throws -> (RoundsApp, ManualClock) {
         #expect(allASCII)
         #expect(ascii.contains("!! NOT READY") || ascii.contains("NOT READY"))
     }
+
+    @Test func anOpenAddOnPlanIsShownWithItsMovesAndAcceptedFromTheCommandLine() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scheduleApp(dir)
+        app.submit("proc add-on MRN003 surgery on OR-1 urgency immediate for 2h title \"Laparotomy\"")
+        #expect(app.status.text.contains("plan B1 for an immediate add-on"), "\(app.status.text)")
+        app.handle(.char("K"))
+        let text = app.render(width: 160, height: 45).text
+        #expect(text.contains("PLAN B1 · immediate add-on, start by 09:45 · option 1 of 1: OR-1 at 07:50, 1 moved"), "\(text)")
+        #expect(text.contains("+ OR-1 07:50–09:50 ADD-ON MRN003"))
+        #expect(text.contains("P3 OR-1 08:30 → 09:50 · MRN004"))
+        #expect(text.contains("→ 09:50 (plan B1·1)"), "the moved case's row says where it goes")
+        let narrow = app.render(width: 80, height: 24).text
+        #expect(narrow.contains("PLAN B1"))
+        app.handle(.char("a"))
+        guard case .command(let editor) = app.mode else { Issue.record("no command line"); return }
+        #expect(editor.text == "plan accept B1 1")
+        app.handle(.enter)
+        #expect(app.status.text.hasPrefix("✓ plan B1 option 1 accepted: add-on P"), "\(app.status.text)")
+        #expect(app.status.text.contains("1 moved, 0 cancelled; owners told"))
+        let after = app.render(width: 160, height: 45).text
+        #expect(!after.contains("PLAN B1"), "an accepted plan is no longer shown")
+        #expect(after.contains("Laparotomy"))
+        app.handle(.char("v"))
+        #expect(app.status.text.contains("no add-on plan waits"))
+    }
 }
