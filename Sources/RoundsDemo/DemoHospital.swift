@@ -208,6 +208,8 @@ struct MorningScenario {
     var preop: [String: LabID] = [:]
     var critical: MRN?
     var criticalLab: LabID?
+    /// The ED patient who needs the add-on laparotomy.
+    var addOnPatient: MRN?
 
     init(start: Timestamp, wallClock: WallClock, seed: UInt64, creator: Login) {
         self.start = start
@@ -264,6 +266,26 @@ struct MorningScenario {
             run(.addPreAuth(hip, payer: "Acme Health", expedited: true))
             run(.submitPreAuth(PreAuthID(e.state.readiness.nextAuth - 1)))
             run(.pendPreAuth(PreAuthID(e.state.readiness.nextAuth - 1), note: "Payer asks for the imaging report"))
+            // A full elective list on OR-1 and OR-3, and an ED patient who needs an urgent
+            // laparotomy today: the add-on case to try (Docs/USER-GUIDE.md, "An add-on case").
+            let list = inBed.filter { $0 != mrn }.prefix(6)
+            if list.count == 6, let addOn = inBed.last(where: { !list.contains($0) && $0 != mrn }) {
+                let electives: [(String, Int64, Int64, ProcedureKind, String)] = [
+                    ("OR-1", 60, 150, .surgery, "Knee arthroscopy"), ("OR-1", 165, 255, .surgery, "Inguinal hernia repair"),
+                    ("OR-1", 285, 405, .surgery, "Laparoscopic cholecystectomy"),
+                    ("OR-3", 90, 240, .surgery, "Shoulder replacement"), ("OR-3", 270, 360, .surgery, "Carpal tunnel release"),
+                    ("OR-3", 375, 435, .surgery, "Excision of skin lesion"),
+                ]
+                for ((room, from, to, kind, title), patient) in zip(electives, list) {
+                    sim.leaveAlone.insert(patient)
+                    run(.bookProcedure(mrn: patient, kind: kind, resource: room, start: start + .minutes(from), end: start + .minutes(to), requires: [], title: title))
+                    let id = ProcedureID(e.state.nextProcedure - 1)
+                    run(.verifyEligibility(patient, payer: "Acme Health", active: true, note: nil))
+                    for d in e.state.readiness.documentsNeeded(for: kind) { run(.recordDocument(id, d, d.needsSignature ? .signed : .received, dated: nil)) }
+                }
+                sim.leaveAlone.insert(addOn)
+                addOnPatient = addOn
+            }
             for test in ["K", "HGB", "TS"] {
                 run(.orderLab(mrn: mrn, test: test, priority: .urgent, neededBy: start + .hours(2)))
                 sim.leaveLabsAlone.insert(LabID(e.state.nextLab - 1))
@@ -322,6 +344,12 @@ struct MorningScenario {
             line("bed block \(free[free.count / 2]) reason \"Closed overnight: no nurse to staff it\"")
             line("bed dirty \(free[free.count - 1])")
         case .work:
+            // The add-on case to try: after the simulated night, so nothing closes its task.
+            if let addOn = addOnPatient {
+                run(.addTask(title: "Add-on: urgent laparotomy for \(addOn), 2 h, in OR-1 within 4 h (proc add-on)", patient: addOn,
+                             priority: .urgent, due: start + .minutes(30), owner: .role(.coordinator),
+                             note: "Surgeon's call from the ED: the surgeon is on OR-1's list today. Plan it: proc add-on \(addOn) surgery on OR-1 urgency urgent for 2h by +4h title \"Laparotomy\""))
+            }
             guard inBed.count > 5 else { return }
             run(.addTask(title: "Confirm transport home for \(wallClock.hhmm(start + .hours(4))) discharge", patient: inBed[1], priority: .urgent, due: start + .hours(1), owner: .role(.coordinator), note: nil))
             run(.addTask(title: "Chase insurance pre-authorisation for MRI", patient: inBed[4], priority: .routine, due: start + .hours(4), owner: .person("tnguyen"), note: nil))

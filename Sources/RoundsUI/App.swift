@@ -226,9 +226,13 @@ public final class RoundsApp {
     public func content(_ p: PaneKind) -> PaneContent { panes.content(p) }
     public func selectedRow(_ p: PaneKind) -> PaneContent.Row? { panes.selectedRow(p) }
     /// Lays out the panes' search text in idle polls (`PanesScreen.prepareSearch`).
-    public func prepareSearch(rows: Int = 400) { panes.prepareSearch(rows: rows) }
+    public func prepareSearch(rows: Int = 400) {
+        // On the schedule, its neighbouring days first: `[` and `]` are its next keys.
+        if screen == .schedule, scheduleScreen.prepareAdjacentDays() { return }
+        panes.prepareSearch(rows: rows)
+    }
     /// Whether some pane's search text is still to be laid out (not while locked).
-    public var hasIdleWork: Bool { lock == nil && panes.hasIdleWork }
+    public var hasIdleWork: Bool { lock == nil && (panes.hasIdleWork || screen == .schedule && scheduleScreen.hasIdleWork) }
     /// Bytes the panes' search texts hold (for the benchmark and operations notes).
     public var searchTextMemory: Int { panes.searchTextMemory }
 }
@@ -701,6 +705,12 @@ extension RoundsApp {
             // An accepted plan writes many records; its decision says what happened.
             if let decided = shown.last(where: { if case .planDecided = $0.event { true } else { false } }) { shown = [decided] }
             let summaries = shown.map { r in
+                // Times as the hospital's clock shows them, not the summary's UTC.
+                if case .addOnPlanned(let e) = r.event, let o = e.options.first {
+                    return "plan \(e.id) for an \(e.request.urgency.rawValue) add-on by \(engine.wallClock.hhmm(e.request.startBy)), "
+                        + (e.options.count == 1 ? "one option" : "\(e.options.count) options") + ": 1) \(o.summary { engine.wallClock.hhmm($0) })"
+                        + "; K shows it, or plan accept \(e.id)" + (e.options.count > 1 ? " [1-\(e.options.count)]" : "")
+                }
                 if case .planDecided(let d) = r.event, let n = d.option, let o = state.scheduling.plans[d.id].map({ $0.options[n - 1] }) {
                     return r.event.summary + (o.moves.isEmpty ? "" : " (\(o.moved) moved, \(o.cancellations) cancelled; owners told, tasks to tell the patients)")
                 }

@@ -37,7 +37,10 @@ final class ScheduleScreen: AppScreen {
     struct CacheKey: Equatable { var record: RoundsApp.RecordKey; var day: LocalDate; var option: Int = 0 }
     /// The option of the newest open plan shown (0-based; `v` moves on).
     var option = 0
-    var cache: (key: CacheKey, cases: [Case], notReady: Int)?
+    /// The days worked out for the current record and minute, the one shown first: the day
+    /// shown, and the days either side once idle time has prepared them (`prepareAdjacentDays`),
+    /// so `[` and `]` find them ready. At most three.
+    var days: [(key: CacheKey, cases: [Case], notReady: Int)] = []
     var linesCache: (key: CacheKey, filter: String, lines: [Line], shown: [Int])?
 
     init(app: RoundsApp) { self.app = app }
@@ -52,11 +55,43 @@ final class ScheduleScreen: AppScreen {
 
     /// The day's cases by resource, then start, then id; computed once per record, minute and day.
     func cases() -> (cases: [Case], notReady: Int) {
-        let key = CacheKey(record: recordKey(), day: shownDay, option: option)
-        if let c = cache, c.key == key { return (c.cases, c.notReady) }
+        let key = CacheKey(record: recordKey(), day: shownDay)
+        if let i = days.firstIndex(where: { $0.key == key }) {
+            if i > 0 { days.insert(days.remove(at: i), at: 0) }
+            return (days[0].cases, days[0].notReady)
+        }
         let (cases, notReady) = Self.cases(state, on: key.day, wall: engine.wallClock, now: now)
-        cache = (key, cases, notReady)
+        days.insert((key, cases, notReady), at: 0)
+        keepNearest(key.record)
         return (cases, notReady)
+    }
+
+    /// Keeps this record's three days nearest the one shown, the shown day first.
+    func keepNearest(_ record: RoundsApp.RecordKey) {
+        let shown = shownDay.daysSinceEpoch
+        days = Array(days.filter { $0.key.record == record }
+            .sorted { abs($0.key.day.daysSinceEpoch - shown) < abs($1.key.day.daysSinceEpoch - shown) }.prefix(3))
+    }
+
+    var hasIdleWork: Bool {
+        let record = recordKey()
+        return [shownDay.adding(days: 1), shownDay.adding(days: -1)].contains { d in !days.contains { $0.key == CacheKey(record: record, day: d) } }
+    }
+
+    /// In idle time: works out the day before and the day after the one shown, one per call.
+    /// Whether there was anything to do.
+    func prepareAdjacentDays() -> Bool {
+        let record = recordKey()
+        if days.first?.key.record != record { _ = cases() }
+        for d in [shownDay.adding(days: 1), shownDay.adding(days: -1)] {
+            let key = CacheKey(record: record, day: d)
+            guard !days.contains(where: { $0.key == key }) else { continue }
+            let (cases, notReady) = Self.cases(state, on: d, wall: engine.wallClock, now: now)
+            days.append((key, cases, notReady))
+            keepNearest(record)
+            return true
+        }
+        return false
     }
 
     /// The cases of `day`, as `Reports.schedule` lists them.
@@ -90,7 +125,7 @@ final class ScheduleScreen: AppScreen {
     /// The lines of the list and the cases shown (by index), for the filter; kept per content and filter.
     func lines() -> (lines: [Line], shown: [Int]) {
         let (all, _) = cases()
-        let key = cache!.key
+        let key = CacheKey(record: recordKey(), day: shownDay, option: option)
         let filter = view.filter.lowercased()
         if let c = linesCache, c.key == key, c.filter == filter { return (c.lines, c.shown) }
         let shown = filter.isEmpty ? Array(all.indices) : all.indices.filter { searchText(all[$0]).contains(filter) }
@@ -156,10 +191,11 @@ final class ScheduleScreen: AppScreen {
         let wall = engine.wallClock
         switch k {
         case 0:
-            return ("PLAN \(plan.id) · \(r.urgency.rawValue) add-on, start by \(wall.hhmm(r.startBy)) · option \(n) of \(plan.options.count): \(o.summary { wall.hhmm($0) }) · v next option · a accept", .urgent)
+            return ("PLAN \(plan.id) · \(r.urgency.rawValue) add-on by \(wall.hhmm(r.startBy)) · option \(n) of \(plan.options.count) · v next option · a accept", .urgent)
         case 1:
             let who = state.patients[r.mrn].map { "\(r.mrn) \(shortName($0.name))" } ?? r.mrn
-            return ("  + \(o.resource) \(span(o.start, o.start + r.length)) ADD-ON \(who) · \(r.kind.rawValue) \"\(r.title)\"", .normal)
+            let what = o.moves.isEmpty ? "nothing moves" : [o.moved > 0 ? "\(o.moved) moved" : nil, o.cancellations > 0 ? "\(o.cancellations) cancelled" : nil].compactMap { $0 }.joined(separator: ", ")
+            return ("  + \(o.resource) \(span(o.start, o.start + r.length)) ADD-ON · \(what) · \(who) · \(r.kind.rawValue) \"\(r.title)\"", .normal)
         default:
             let m = o.moves[k - 2]
             let p = state.procedures[m.procedure]

@@ -658,8 +658,26 @@ if mode == "schedule" {
     // Moving: the day's cases are kept; only the rows on screen are formatted.
     let moving: [Key] = [.down, .down, .down, .pageDown, .down, .up, .pageUp, .pageDown, .pageDown, .end, .home]
     for (w, h) in [(160, 45), (80, 24)] { run("moving", w, h, count: 600) { moving[$0 % moving.count] } }
-    // Changing day and back: each computes the day shown again (the cache holds one day).
+    // Changing day. After idle: with the idle work a pause gives in between (the session polls
+    // every 10 ms while there is some; `prepareSearch` is what it runs), untimed — a
+    // coordinator reading a day before going to the next.
+    // Today holds the 2,000 cases: `]` and `[` alternately (the two days stay worked out: a
+    // first visit to a day costs what opening does), then with the clock a minute on before
+    // each key (nothing worked out before counts) and idle time between.
     run("days", 160, 45, count: 100) { $0 % 2 == 0 ? .char("]") : .char("[") }
+    app.handle(.char("t"))
+    var samples: [Double] = []
+    for i in 0..<100 {
+        clock.advance(.minutes(1))
+        while app.hasIdleWork { app.prepareSearch() }
+        let t = now()
+        app.handle(i % 2 == 0 ? .char("]") : .char("["))
+        _ = app.render(width: 160, height: 45)
+        samples.append(now() - t)
+    }
+    samples.sort()
+    emit([("benchmark", "\"schedule-keystroke-to-frame\""), ("keys", "\"days-after-idle\""), ("size", "\"160x45\""), ("count", "\(samples.count)"),
+          ("p50_ms", format3(samples[50] * 1e3)), ("p99_ms", format3(samples[99] * 1e3)), ("max_ms", format3(samples.last! * 1e3))])
 }
 
 if mode == "addon" {

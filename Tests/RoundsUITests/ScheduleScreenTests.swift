@@ -115,11 +115,11 @@ func scheduleApp(_ dir: TemporaryDirectory) throws -> (RoundsApp, ManualClock) {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (app, _) = try scheduleApp(dir)
         app.submit("proc add-on MRN003 surgery on OR-1 urgency immediate for 2h title \"Laparotomy\"")
-        #expect(app.status.text.contains("plan B1 for an immediate add-on"), "\(app.status.text)")
+        #expect(app.status.text == "✓ plan B1 for an immediate add-on by 09:45, one option: 1) OR-1 at 07:50, 1 moved; K shows it, or plan accept B1", "\(app.status.text)")
         app.handle(.char("K"))
         let text = app.render(width: 160, height: 45).text
-        #expect(text.contains("PLAN B1 · immediate add-on, start by 09:45 · option 1 of 1: OR-1 at 07:50, 1 moved"), "\(text)")
-        #expect(text.contains("+ OR-1 07:50–09:50 ADD-ON MRN003"))
+        #expect(text.contains("PLAN B1 · immediate add-on by 09:45 · option 1 of 1 · v next option · a accept"), "\(text)")
+        #expect(text.contains("+ OR-1 07:50–09:50 ADD-ON · 1 moved · MRN003"))
         #expect(text.contains("P3 OR-1 08:30 → 09:50 · MRN004"))
         #expect(text.contains("→ 09:50 (plan B1·1)"), "the moved case's row says where it goes")
         let narrow = app.render(width: 80, height: 24).text
@@ -135,5 +135,25 @@ func scheduleApp(_ dir: TemporaryDirectory) throws -> (RoundsApp, ManualClock) {
         #expect(after.contains("Laparotomy"))
         app.handle(.char("v"))
         #expect(app.status.text.contains("no add-on plan waits"))
+    }
+
+    @Test func idleTimePreparesTheNeighbouringDaysAndTheyReadTheSame() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scheduleApp(dir)
+        app.submit("proc book MRN002 imaging MRI-1 at tomorrow 09:00 for 1h title \"MRI knee\"")
+        app.handle(.char("K"))
+        let today = app.render(width: 160, height: 45).text
+        app.handle(.char("]"))
+        let cold = app.render(width: 160, height: 45).text
+        app.handle(.char("["))
+        #expect(app.hasIdleWork, "the day before is still to do")
+        while app.hasIdleWork { app.prepareSearch() }
+        #expect(app.render(width: 160, height: 45).text == today)
+        app.handle(.char("]"))
+        #expect(app.render(width: 160, height: 45).text == cold, "the prepared day reads as the one worked out on the key")
+        #expect(cold.contains("MRI knee"))
+        // A new record: what was prepared is not used.
+        app.submit("proc book MRN003 imaging MRI-1 at tomorrow 11:00 for 1h title \"MRI spine\"")
+        #expect(app.render(width: 160, height: 45).text.contains("MRI spine"))
     }
 }
