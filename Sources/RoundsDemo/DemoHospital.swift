@@ -135,8 +135,9 @@ public enum DemoHospital {
         // leftover overdue tasks.
         engine.actor = simActor
         for id in engine.state.openTasks.sorted() {
+            // The stories' own tasks (written as the demo) stay; the simulator's go, whoever they are about.
             guard let t = engine.state.tasks[id], t.due < o.start - .hours(1), [.general, .followup].contains(t.kind),
-                  !(t.patient.map { sim.leaveAlone.contains($0) } ?? false) else { continue }
+                  !(t.createdBy == demoActor && (t.patient.map { sim.leaveAlone.contains($0) } ?? false)) else { continue }
             run(.completeTask(id, note: "Done by the night shift", communication: nil))
         }
         // …and told the clinicians of the night's critical results: the morning's own critical
@@ -268,8 +269,13 @@ struct MorningScenario {
             run(.pendPreAuth(PreAuthID(e.state.readiness.nextAuth - 1), note: "Payer asks for the imaging report"))
             // A full elective list on OR-1 and OR-3, and an ED patient who needs an urgent
             // laparotomy today: the add-on case to try (Docs/USER-GUIDE.md, "An add-on case").
-            let list = inBed.filter { $0 != mrn }.prefix(6)
-            if list.count == 6, let addOn = inBed.last(where: { !list.contains($0) && $0 != mrn }) {
+            // Patients with no open task of the night (they are left alone from here on, so the
+            // night shift would not close one).
+            var busy = Set<MRN>()
+            for id in e.state.openTasks { if let p = e.state.tasks[id]?.patient { busy.insert(p) } }
+            let free = inBed.filter { $0 != mrn && !busy.contains($0) }
+            let list = free.prefix(6)
+            if list.count == 6, let addOn = free.last(where: { !list.contains($0) }) {
                 let electives: [(String, Int64, Int64, ProcedureKind, String)] = [
                     ("OR-1", 60, 150, .surgery, "Knee arthroscopy"), ("OR-1", 165, 255, .surgery, "Inguinal hernia repair"),
                     ("OR-1", 285, 405, .surgery, "Laparoscopic cholecystectomy"),

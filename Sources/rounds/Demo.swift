@@ -21,7 +21,7 @@ struct Demo: ParsableCommand {
     @Option(name: .long, help: "Seed for the synthetic data.") var seed: UInt64 = 1
     @Option(name: .long, help: "Number of beds (20–5000).") var beds: Int = 200
     @Option(name: .long, help: "Days of simulated history to write first (0–3650).") var days: Int = 0
-    @Option(name: .long, help: "Start of the morning shift, e.g. \"2026-11-22 07:00\" (default: today 07:00 local).") var at: String?
+    @Option(name: .long, help: "Start of the morning shift, e.g. \"2026-11-22 07:00\" (default: today 07:00 local, or now when that is still to come).") var at: String?
     @Flag(name: .long, help: "Replace an existing demo journal (never a hospital's journal).") var force = false
     @Flag(name: .long, help: "Do not print the census afterwards.") var quiet = false
 
@@ -42,9 +42,13 @@ struct Demo: ParsableCommand {
         return nil
     }
 
+    /// Today's 07:00, or now (to the minute) before then: a demo dated after the clock would
+    /// have every record in the future, and a reader's "now" would show an empty hospital.
     static func defaultStart() -> Timestamp {
         let wall = Host.localWallClock
-        return wall.instant(on: wall.localDate(SystemClock().now()), minuteOfDay: 7 * 60)
+        let now = SystemClock().now()
+        let seven = wall.instant(on: wall.localDate(now), minuteOfDay: 7 * 60)
+        return min(seven, Timestamp(milliseconds: now.milliseconds - now.milliseconds % 60_000))
     }
 
     func validate() throws {
