@@ -63,6 +63,7 @@ extension HospitalState {
         case .stay(let id):
             guard let phase = stays[id]?.phase, phase == .discharged || phase == .cancelled, let mrn = stays[id]?.mrn else { return }
             HospitalState.discard(id, from: &stays, keeping: replaying.on, aside: &replaying.items.stays)
+            barriers.byStay[id] = nil
             retiring.archived += 1
             // Labs kept for the stay go too, unless the patient is back.
             if activeStay[mrn] == nil, let ids = labsByPatient[mrn] {

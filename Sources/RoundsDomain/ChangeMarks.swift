@@ -41,14 +41,16 @@ public struct ChangeMarks: Equatable, Sendable {
             beds = r.seq
         case .taskCreated, .taskStatusChanged, .taskReassigned, .taskRescheduled, .taskNoted, .taskEscalated,
              .labOrdered, .labProgressed, .labResulted, .labAcknowledged, .criticalCommunicated, .labCancelled,
-             .procedureBooked, .procedureRescheduled, .procedureStatusChanged, .procedureNotReady,
+             .procedureBooked, .procedureNotReady,
              .accessRecorded, .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed,
              .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .hospitalNamed, .staffRecorded,
              .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
-             .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded, .bedAfterSet,
+             .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded,
              .readinessFlagged, .documentsRequired:
             break
         default:
+            // Also what moves the bed forecast shown on the board: a case needing a bed
+            // afterwards moved, started, done or cancelled, its bed set, a discharge barrier.
             beds = r.seq
         }
         switch r.event {
@@ -61,7 +63,7 @@ public struct ChangeMarks: Equatable, Sendable {
              .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .hospitalNamed, .staffRecorded,
              .unitAdded, .bedAdded, .policySet, .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
              .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded, .bedAfterSet,
-             .readinessFlagged, .documentsRequired:
+             .readinessFlagged, .documentsRequired, .barrierRecorded, .barrierResolved:
             break
         default:
             worklist = r.seq
@@ -79,7 +81,7 @@ public struct ChangeMarks: Equatable, Sendable {
              .bedAssigned, .patientTransferred, .bedsSwapped, .patientDischarged, .stayUpdated, .bedStatusChanged,
              .bedBlocked, .bedUnblocked, .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
              .dischargeCancelled, .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded,
-             .bedAfterSet, .readinessFlagged, .documentsRequired:
+             .bedAfterSet, .readinessFlagged, .documentsRequired, .barrierRecorded, .barrierResolved:
             break
         default:
             labs = r.seq

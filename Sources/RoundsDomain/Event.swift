@@ -76,6 +76,9 @@ public enum Event: Equatable, Sendable {
     case bedAfterSet(BedAfterSet)
     case readinessFlagged(ReadinessFlagged)
     case documentsRequired(DocumentsRequired)
+    /// Discharge barriers (Forecast.swift).
+    case barrierRecorded(BarrierRecorded)
+    case barrierResolved(BarrierResolved)
 }
 
 public struct HospitalNamed: Equatable, Sendable, Encodable { public var name: String; public init(name: String) { self.name = name } }
@@ -236,6 +239,8 @@ extension Event {
         case .bedAfterSet: "procedure.bed-after"
         case .readinessFlagged: "readiness.flagged"
         case .documentsRequired: "policy.documents"
+        case .barrierRecorded: "barrier.recorded"
+        case .barrierResolved: "barrier.resolved"
         }
     }
 
@@ -305,6 +310,8 @@ extension Event {
         case .bedAfterSet(let p): p
         case .readinessFlagged(let p): p
         case .documentsRequired(let p): p
+        case .barrierRecorded(let p): p
+        case .barrierResolved(let p): p
         }
     }
 }

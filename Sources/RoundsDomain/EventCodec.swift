@@ -381,6 +381,8 @@ extension Event {
         case .bedAfterSet: 61
         case .readinessFlagged: 62
         case .documentsRequired: 63
+        case .barrierRecorded: 70
+        case .barrierResolved: 71
         }
     }
 
@@ -468,6 +470,8 @@ extension Event {
         case .bedAfterSet(let e): w.put(e.procedure); w.put(e.kind)
         case .readinessFlagged(let e): w.put(e.procedure); w.put(e.requirement); w.put(e.detail); w.put(e.task)
         case .documentsRequired(let e): w.put(e.kind); w.put(e.documents)
+        case .barrierRecorded(let e): w.put(e.mrn); w.put(e.stay); w.put(e.kind); w.put(e.note)
+        case .barrierResolved(let e): w.put(e.mrn); w.put(e.stay); w.put(e.kind); w.put(e.note)
         }
     }
 
@@ -563,6 +567,8 @@ extension Event {
         case 61: e = .bedAfterSet(BedAfterSet(procedure: try r.get(), kind: try r.get()))
         case 62: e = .readinessFlagged(ReadinessFlagged(procedure: try r.get(), requirement: try r.get(), detail: try r.get(), task: try r.get()))
         case 63: e = .documentsRequired(DocumentsRequired(kind: try r.get(), documents: try r.get()))
+        case 70: e = .barrierRecorded(BarrierRecorded(mrn: try r.get(), stay: try r.get(), kind: try r.get(), note: try r.get()))
+        case 71: e = .barrierResolved(BarrierResolved(mrn: try r.get(), stay: try r.get(), kind: try r.get(), note: try r.get()))
         default: throw CodecError("unknown event type \(type)")
         }
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) unexpected bytes after a \(e.typeName) payload") }

@@ -66,6 +66,8 @@ extension Event {
         case .bedAfterSet(let e): "\(e.procedure) needs " + (e.kind.map { "a \($0.label) bed afterwards" } ?? "no bed afterwards")
         case .readinessFlagged(let e): "\(e.procedure) not ready (\(e.requirement)); task \(e.task)"
         case .documentsRequired(let e): "documents for \(e.kind.rawValue) set"
+        case .barrierRecorded(let e): "\(e.kind.rawValue) barrier to the discharge of \(e.mrn) recorded"
+        case .barrierResolved(let e): "\(e.kind.rawValue) barrier to the discharge of \(e.mrn) resolved"
         }
     }
 }

@@ -40,6 +40,8 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var feeds = FeedState()
     /// Pre-authorizations, eligibility, documents and beds for afterwards (Readiness.swift).
     public internal(set) var readiness = ReadinessState()
+    /// Discharge barriers of each stay (Forecast.swift).
+    public internal(set) var barriers = BarrierState()
     /// Indexes kept by `apply` so that no event scans every bed, task or lab.
     public internal(set) var reservation: [MRN: BedID] = [:]
     public internal(set) var cleaningTask: [BedID: TaskID] = [:]
@@ -355,6 +357,8 @@ public struct HospitalState: Equatable, Sendable {
         case .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded, .bedAfterSet,
              .readinessFlagged, .documentsRequired:
             applyReadiness(r)
+        case .barrierRecorded, .barrierResolved:
+            applyBarriers(r)
         case .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined:
             applyHandover(r)
         }

@@ -288,6 +288,12 @@ public struct Staff: Equatable, Sendable, Encodable {
 
 /// The values the rules read; see `PolicyKey`.
 public struct Policy: Equatable, Sendable, Encodable {
+    /// A span after midnight as a clock time: "11:00".
+    public static func clock(_ s: Span) -> String {
+        let m = Int(s.milliseconds / 60_000)
+        return "\(pad2(m / 60)):\(pad2(m % 60))"
+    }
+
     public var criticalWindow: Span = .minutes(30)
     public var procedureLead: Span = .hours(4)
     public var messageAckWindow: Span = .minutes(15)
@@ -304,6 +310,8 @@ public struct Policy: Equatable, Sendable, Encodable {
     public var eligibilityAge: Span = .days(3)
     public var documentLead: Span = .hours(24)
     public var historyAndPhysicalAge: Span = .days(30)
+    /// After local midnight: when a discharge with only an expected date is forecast.
+    public var dischargeTime: Span = .hours(11)
 
     public init() {}
 
@@ -326,6 +334,7 @@ public struct Policy: Equatable, Sendable, Encodable {
         case .eligibilityAge: eligibilityAge = Span(milliseconds: value)
         case .documentLead: documentLead = Span(milliseconds: value)
         case .historyAndPhysicalAge: historyAndPhysicalAge = Span(milliseconds: value)
+        case .dischargeTime: dischargeTime = Span(milliseconds: value)
         }
     }
 
@@ -347,6 +356,7 @@ public struct Policy: Equatable, Sendable, Encodable {
         case .eligibilityAge: eligibilityAge.description
         case .documentLead: documentLead.description
         case .historyAndPhysicalAge: historyAndPhysicalAge.description
+        case .dischargeTime: Policy.clock(dischargeTime)
         }
     }
 }

@@ -10,7 +10,7 @@
 extension HospitalState {
     /// Bumped whenever the layout below changes; a snapshot of another version is ignored
     /// (replay falls back to the journal) and replaced by the next one taken.
-    public static let snapshotLayout: UInt32 = 5
+    public static let snapshotLayout: UInt32 = 6
 
     public func writeSnapshot(to w: inout ByteWriter) {
         w.varint(lastSeq); w.put(lastTime); w.put(policy); w.put(unitOrder)
@@ -32,6 +32,9 @@ extension HospitalState {
         w.put(anomalies)
         retiring.write(to: &w)
         for n in [nextStay, nextTask, nextLab, nextMessage, nextProcedure, nextGrant, nextHandover] { w.put(n) }
+        // Layout 6: discharge barriers and the forecast's discharge time, at the end.
+        barriers.write(to: &w)
+        w.put(policy.dischargeTime)
     }
 
     public init(snapshot r: inout ByteReader) throws(CodecError) {
@@ -58,6 +61,8 @@ extension HospitalState {
         retiring = try RetireQueue(from: &r)
         nextStay = try r.get(); nextTask = try r.get(); nextLab = try r.get(); nextMessage = try r.get()
         nextProcedure = try r.get(); nextGrant = try r.get(); nextHandover = try r.get()
+        barriers = try BarrierState(from: &r)
+        policy.dischargeTime = try r.get()
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) bytes left over after the state") }
         // The sender's numbers are kept with the labs and procedures they name.
         labs.forEachNumbered { id, lab in if let order = lab.external { feeds.labByOrder[order] = LabID(id) } }
@@ -465,5 +470,26 @@ extension ReadinessState {
         for _ in 0..<(try r.count()) { let k: ProcedureKind = try r.get(); let d: [DocumentKind] = try r.get(); requiredDocuments[k] = d }
         nextAuth = try r.get()
         for (procedure, id) in authOf.sorted(by: { $0.key < $1.key }) { users[id, default: []].append(procedure) }
+    }
+}
+
+extension BarrierKind: VocabularyCodable {}
+
+extension DischargeBarrier: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(kind); w.put(note); w.put(recordedAt); w.put(recordedBy); w.put(resolvedAt); w.put(resolvedBy); w.put(resolution)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(kind: try r.get(), note: try r.get(), recordedAt: try r.get(), recordedBy: try r.get(), resolvedAt: try r.get(),
+                  resolvedBy: try r.get(), resolution: try r.get())
+    }
+}
+
+extension BarrierState {
+    /// By stay, in key order.
+    func write(to w: inout ByteWriter) { w.dictionary(byStay) }
+    init(from r: inout ByteReader) throws(CodecError) {
+        self.init()
+        byStay = try r.dictionary()
     }
 }

@@ -158,6 +158,9 @@ public enum PolicyKey: String, Vocabulary {
     case documentLead = "document-lead"
     /// How old a history and physical may be at the procedure (default 30 days).
     case historyAndPhysicalAge = "hp-age"
+    /// The local time of day a discharge with only an expected date is forecast to happen
+    /// (default 11:00); set as a clock time, stored as the span after midnight.
+    case dischargeTime = "discharge-time"
 }
 
 /// I-PASS illness severity.

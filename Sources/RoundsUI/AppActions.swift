@@ -364,6 +364,17 @@ extension RoundsApp {
             lines += ["", "Stay \(st.id): \(st.phase == .waiting ? "waiting for a bed since \(w.dateTime(st.requestedAt)) (\(now - st.requestedAt))" : "in bed \(st.bed ?? "?")") from \(st.source.label)",
                       "Attending: \(st.attending ?? "—")   Expected discharge: \(st.expectedDischarge?.description ?? "—")"]
             for move in st.history { lines.append("  \(move.bed) from \(w.dateTime(move.from))" + (move.override.map { " (override: \($0))" } ?? "")) }
+            // Discharge barriers: the open ones first, then what was resolved.
+            let barriers = state.barriers.byStay[st.id] ?? []
+            if !barriers.isEmpty {
+                lines += ["", "Discharge barriers:"]
+                for b in barriers where b.isOpen {
+                    lines.append("  ‼ \(b.kind.rawValue): \(b.note) (recorded \(w.dateTime(b.recordedAt)) by \(b.recordedBy)); discharge not counted in the bed forecast")
+                }
+                for b in barriers where !b.isOpen {
+                    lines.append("  ✓ \(b.kind.rawValue) resolved \(b.resolvedAt.map(w.dateTime) ?? "") by \(b.resolvedBy ?? "?")" + (b.resolution.map { ": \($0)" } ?? "") + " (was: \(b.note))")
+                }
+            }
         } else {
             lines += ["", "Not admitted now."]
         }

@@ -130,7 +130,7 @@ extension Completion {
             // lists by name.
             let numbered = s.activeLabs.compactMap { s.labs[$0] }.filter(\.awaitsCommunication).map(\.id.description)
                 + s.scheduledProcedures.map(\.description)
-            let items = candidates(line, words: ["all-stable", "queue", "blocked", "urgent"] + numbered)
+            let items = candidates(line, words: ["all-stable", "queue", "blocked", "urgent", "forecast"] + numbered)
             return patients(.inBed, current, s) + items.map { ($0, $0) }
         case .bed(let available):
             let beds = s.unitOrder.flatMap { s.beds(in: $0) }.filter { !available || $0.status == .available || $0.status == .reserved }

@@ -328,6 +328,8 @@ public enum BedBoardPane {
             let attrs = b.attributes.map { String($0.rawValue.prefix(3)) }.sorted().joined(separator: ",")
             return [b.id, label, who, precautions, note, attrs]
         } }
+        let forecast = s.bedForecast(at: c.now, wallClock: c.wallClock)
+        let shortUnits = forecast.short.count
         var i = 0
         for (unit, beds) in units {
             var occupied = 0, available = 0
@@ -341,6 +343,11 @@ public enum BedBoardPane {
             if !bedRows.isEmpty || c.filter.isEmpty {
                 rows.append(PaneContent.Row(key: "unit:" + unit.code, cells: ["\(unit.code) · \(unit.name) · \(occupied)/\(beds.count) occupied · \(available) free"],
                                             style: .unitHeading, selectable: false))
+                // The forecast's shortfall, in words under the unit's heading (never by colour alone).
+                if let f = forecast.units.first(where: { $0.unit == unit.code }), f.shortfall > 0 {
+                    rows.append(PaneContent.Row(key: "forecast:" + unit.code, cells: ["‼ Forecast: " + forecast.shortLine(f, c.wallClock)],
+                                                style: .overdue, selectable: false))
+                }
                 rows += bedRows
             }
         }
@@ -390,8 +397,8 @@ public enum BedBoardPane {
             inline = inline.filter { !$0.selectable || matches($0, c.filter) }
         }
         return PaneContent(columns: [.init("Bed", 7, keep: true), .init("Status", 12, keep: true), .init("Patient", 20, priority: 3), .init("Precautions", 12, priority: 2), .init("Note", 20, flexible: true, priority: 1), .init("Attr", 11)],
-                           rows: RowList(rows), summary: "\(free) free · \(queue.count) waiting",
-                           shortSummary: "\(free) free \(queue.count) wait", side: side, sideInline: inline, sortName: sorts[c.sort % sorts.count])
+                           rows: RowList(rows), summary: "\(free) free · \(queue.count) waiting" + (shortUnits > 0 ? " · ‼ \(shortUnits) unit\(shortUnits == 1 ? "" : "s") short in 24 h" : ""),
+                           shortSummary: "\(free) free \(queue.count) wait" + (shortUnits > 0 ? " ‼\(shortUnits) short" : ""), side: side, sideInline: inline, sortName: sorts[c.sort % sorts.count])
     }
 }
 
