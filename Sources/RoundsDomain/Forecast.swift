@@ -237,12 +237,12 @@ public struct BedForecast: Equatable, Sendable {
     /// "now" for the current hour, else the slot's start ("16:00").
     public func label(_ slot: Int, _ wall: WallClock) -> String { slot == 0 ? "now" : wall.hhmm(slotStarts[slot]) }
 
-    /// One line for a unit short of beds: "short 2 beds from 16:00 (1 free, 1 leaving, 4 needed in 24 h)".
+    /// One line for a unit short of beds, in the 24 hours: "short 2 beds from 16:00 (1 free,
+    /// 1 leaving, 4 needed, 1 held)" (held: discharges not counted because of a barrier).
     public func shortLine(_ u: UnitForecast, _ wall: WallClock) -> String {
         guard u.shortfall > 0, let slot = u.shortfallSlot else { return "no shortfall in 24 h" }
-        let leaving = u.totalDischarges
         return "short \(u.shortfall) bed\(u.shortfall == 1 ? "" : "s") \(slot == 0 ? "now" : "from \(label(slot, wall))")"
-            + " (\(u.freeNow) free, \(leaving) leaving, \(u.totalDemand) needed in 24 h" + (u.held > 0 ? "; \(u.held) held by barriers" : "") + ")"
+            + " (\(u.freeNow) free, \(u.totalDischarges) leaving, \(u.totalDemand) needed" + (u.held > 0 ? ", \(u.held) held" : "") + ")"
     }
 }
 

@@ -320,8 +320,11 @@ public enum BedBoardPane {
             var note = ""
             if b.status == .blocked, let block = b.block {
                 note = block.reason + (block.until.map { " until \(wallClock.hhmm($0))" } ?? "")
-            } else if b.status == .occupied, let edd = b.patient.flatMap({ s.stay(of: $0) })?.expectedDischarge {
-                note = edd <= today ? "discharge today" : "EDD \(edd)"
+            } else if b.status == .occupied, let st = b.patient.flatMap({ s.stay(of: $0) }) {
+                if let edd = st.expectedDischarge { note = edd <= today ? "discharge today" : "EDD \(edd)" }
+                // Open discharge barriers, by kind: the discharge is not counted in the forecast.
+                let open = s.barriers.open(st.id)
+                if !open.isEmpty { note = "‼ " + open.map(\.kind.rawValue).joined(separator: ",") + (note.isEmpty ? "" : " · " + note) }
             } else if b.status == .dirty || b.status == .cleaning {
                 note = "for \(age(since: b.since, at: now))"
             }
@@ -345,7 +348,7 @@ public enum BedBoardPane {
                                             style: .unitHeading, selectable: false))
                 // The forecast's shortfall, in words under the unit's heading (never by colour alone).
                 if let f = forecast.units.first(where: { $0.unit == unit.code }), f.shortfall > 0 {
-                    rows.append(PaneContent.Row(key: "forecast:" + unit.code, cells: ["‼ Forecast: " + forecast.shortLine(f, c.wallClock)],
+                    rows.append(PaneContent.Row(key: "forecast:" + unit.code, cells: ["‼ Forecast " + forecast.shortLine(f, c.wallClock)],
                                                 style: .overdue, selectable: false))
                 }
                 rows += bedRows
@@ -369,14 +372,15 @@ public enum BedBoardPane {
                 return ["\(age(since: st.requestedAt, at: now))", p.map { shortName($0.name) } ?? st.mrn, st.source.label, needs.sorted().joined(separator: ",")]
             }
             let st = leaving[i - queue.count]
-            return ["→ \(st.bed)", s.patients[st.mrn].map { shortName($0.name) } ?? st.mrn, "", ""]
+            let held = s.barriers.open(st.id).map(\.kind.rawValue)
+            return ["→ \(st.bed)", s.patients[st.mrn].map { shortName($0.name) } ?? st.mrn, held.isEmpty ? "" : "‼ held", held.joined(separator: ",")]
         } }
         // Inline (a pane too narrow for the side panel): wait in the bed column, source in the
         // status column, needs as precautions.
         let inlineCells = RowFormatter { i in
             let cells = sideCells.cells(i)
             return i < queue.count ? ["", "wait \(cells[0])", cells[1], cells[3], "from \(cells[2])", ""]
-                                   : [String(cells[0].dropFirst(2)), "→ home today", cells[1], "", "", ""]
+                                   : [String(cells[0].dropFirst(2)), cells[2].isEmpty ? "→ home today" : "‼ held", cells[1], cells[3], "", ""]
         }
         var side: [PaneContent.Row] = [PaneContent.Row(key: "title:queue", cells: ["Waiting for a bed (\(queue.count))"], style: .unitHeading, selectable: false)]
         var inline = side

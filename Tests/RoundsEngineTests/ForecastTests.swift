@@ -60,7 +60,7 @@ import RoundsTestSupport
         #expect(icu.available == levels(1, [0: -1, 4: +1, 6: -1, 8: -1]))
         #expect(icu.totalDischarges == 1 && icu.totalDemand == 3 && icu.held == 0)
         #expect(icu.shortfall == 1 && icu.shortfallSlot == 8, "short 1 from 15:00")
-        #expect(f.shortLine(icu, .utc) == "short 1 bed from 15:00 (1 free, 1 leaving, 3 needed in 24 h)")
+        #expect(f.shortLine(icu, .utc) == "short 1 bed from 15:00 (1 free, 1 leaving, 3 needed)")
 
         let w4 = unit(f, "4W")
         #expect(w4.freeNow == 1)
@@ -145,7 +145,7 @@ import RoundsTestSupport
         #expect(unit(f, "ICU").demand[8] == 0)
         // No bed free, MRN005 waiting: short now, until MRN001 leaves at 11:00.
         #expect(unit(f, "ICU").shortfall == 1 && unit(f, "ICU").shortfallSlot == 0)
-        #expect(f.shortLine(unit(f, "ICU"), .utc).hasPrefix("short 1 bed now (0 free, 1 leaving, 1 needed in 24 h"))
+        #expect(f.shortLine(unit(f, "ICU"), .utc).hasPrefix("short 1 bed now (0 free, 1 leaving, 1 needed)"))
     }
 
     @Test func aDischargeClosesTheStaysBarriersAndTheDischargeIsNoLongerForecast() throws {
