@@ -6,7 +6,7 @@ public enum ActionID: String, CaseIterable, Sendable {
     case up, down, pageUp, pageDown, top, bottom, open, patient, findPatient, sort, lock, redraw, supervisor, breakGlass, reviewGrant, discharge, allMessages
     case handover, ipass, changes, timeline, stepBack, stepForward, jumpBack, jumpForward
     case acknowledgeItem, acknowledgeItemWithNote, acknowledgeStable, completeHandover, pauseHandover, startHandover, takeTask
-    case assign, cleaning, block, unblock
+    case assign, cleaning, block, unblock, barrier, resolveBarrier
     case startTask, completeTask, reassignTask, snoozeTask, newTask
     case collectLab, resultLab, communicateLab
     case acknowledgeMessage, replyMessage, newMessage
@@ -91,6 +91,8 @@ public enum ActionTable {
         Action(id: .cleaning, title: "clean", help: "Advance cleaning: a dirty bed to cleaning, a cleaning bed to available.", keys: [.char("c")], scope: .pane(.beds), hinted: true),
         Action(id: .block, title: "block", help: "Take the bed out of service, with a reason and an optional until-time.", keys: [.char("b")], scope: .pane(.beds), hinted: true),
         Action(id: .unblock, title: "unblock", help: "Return a blocked bed to service.", keys: [.char("u")], scope: .pane(.beds), hinted: true),
+        Action(id: .barrier, title: "discharge barrier", help: "Record what holds the selected bed's patient's discharge (transport, equipment, pharmacy, family, placement, other) with a note; while it is open the discharge is not counted in the bed forecast.", keys: [.char("x")], scope: .pane(.beds), hinted: false),
+        Action(id: .resolveBarrier, title: "resolve barrier", help: "Resolve one of the selected bed's patient's open discharge barriers, with an optional note; the forecast counts the discharge again once none is open.", keys: [.char("X")], scope: .pane(.beds), hinted: false),
 
         Action(id: .startTask, title: "start", help: "Mark the task in progress.", keys: [.char("s")], scope: .pane(.worklist), hinted: true),
         Action(id: .completeTask, title: "done", help: "Complete the task (a critical result asks who was told and their read-back).", keys: [.char("d")], scope: .pane(.worklist), hinted: true),

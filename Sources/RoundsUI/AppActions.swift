@@ -36,6 +36,28 @@ extension PanesScreen {
         case .unblock:
             guard key.hasPrefix("bed:") else { unavailable("select a bed"); return }
             submit("bed unblock \(key.dropFirst(4))")
+        case .barrier, .resolveBarrier:
+            guard key.hasPrefix("bed:"), let bed = state.beds[String(key.dropFirst(4))], bed.status == .occupied, let mrn = bed.patient,
+                  let stay = state.stay(of: mrn) else { unavailable("select an occupied bed: a discharge barrier is recorded for the patient in it"); return }
+            let who = state.patients[mrn].map { "\(shortName($0.name)) (\(mrn)) in \(bed.id)" } ?? "\(mrn) in \(bed.id)"
+            let open = state.barriers.open(stay.id).map(\.kind)
+            if id == .barrier {
+                overlay = .form(Form(title: "Discharge barrier for \(who)" + (open.isEmpty ? "" : "; open: \(open.map(\.rawValue).joined(separator: ", "))"), fields: [
+                    Form.Field("Kind", hint: BarrierKind.words) { v in
+                        guard let k = BarrierKind.parse(Substring(v)) else { return "one of: \(BarrierKind.words)" }
+                        return open.contains(k) ? "already open; resolve it first (X)" : nil
+                    },
+                    Form.Field("Note", hint: "what holds the discharge, e.g. ambulance not before 14:00"),
+                ]) { v in "barrier add \(mrn) \(v[0].lowercased()) \(v[1].quoted)" })
+            } else {
+                guard !open.isEmpty else { unavailable("\(mrn) has no open discharge barriers"); return }
+                overlay = .form(Form(title: "Resolve a discharge barrier for \(who)", fields: [
+                    Form.Field("Kind", hint: "open: \(open.map(\.rawValue).joined(separator: ", "))", value: open.count == 1 ? open[0].rawValue : "") { v in
+                        BarrierKind.parse(Substring(v)).map { open.contains($0) } == true ? nil : "open: \(open.map(\.rawValue).joined(separator: ", "))"
+                    },
+                    Form.Field("Note", hint: "optional: how it was sorted", required: false),
+                ]) { v in "barrier resolve \(mrn) \(v[0].lowercased())" + (v[1].isEmpty ? "" : " note \(v[1].quoted)") })
+            }
         case .startTask: submit("task start \(key)")
         case .completeTask: completeTask(key)
         case .reassignTask:

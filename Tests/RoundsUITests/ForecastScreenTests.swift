@@ -61,4 +61,33 @@ import RoundsTestSupport
         #expect(text.contains("‼ transport: Ambulance not before 16:00"))
         #expect(text.contains("✓ pharmacy resolved"))
     }
+
+    @Test func xRecordsABarrierForTheSelectedBedsPatientAndShiftXResolvesIt() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scenarioApp(dir)
+        app.handle(.char("2"))
+        _ = app.render(width: 160, height: 45)
+        while app.selectedRow(.beds)?.key != "bed:4W-02" { app.handle(.down) }
+        app.handle(.char("x"))
+        #expect(app.render(width: 160, height: 45).text.contains("Discharge barrier for"))
+        type(app, "taxi")
+        #expect(app.render(width: 160, height: 45).text.contains("one of: transport, equipment"), "the kind is checked as it is typed")
+        for _ in 0..<4 { app.handle(.backspace) }
+        type(app, "family")
+        app.handle(.tab)
+        type(app, "Son collects after 17:00")
+        app.handle(.enter)
+        let stay = try #require(app.state.stay(of: "MRN003"))
+        #expect(app.state.barriers.open(stay.id).map(\.note) == ["Son collects after 17:00"])
+        app.handle(.char("X"))
+        app.handle(.tab)
+        type(app, "Neighbour drives")
+        app.handle(.enter)
+        #expect(app.state.barriers.open(stay.id).isEmpty)
+        #expect(app.state.barriers.byStay[stay.id]?.first?.resolution == "Neighbour drives")
+        // An empty bed has no patient to hold.
+        while app.selectedRow(.beds)?.key != "bed:4W-03" { app.handle(.down) }
+        app.handle(.char("x"))
+        #expect(app.render(width: 160, height: 45).text.contains("select an occupied bed"))
+    }
 }
