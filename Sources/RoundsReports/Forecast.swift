@@ -23,7 +23,8 @@ enum ForecastTables {
             rows.append([.text(u.unit ?? "All"), .integer(u.freeNow), .integer(u.totalDischarges), .integer(u.held), .integer(u.totalDemand),
                          .integer(u.lowest)] + shortCells(f, u, c))
         }
-        var footer = ["24 h from \(c.wallClock.dateTime(f.slotStarts[0])) to \(c.wallClock.dateTime(f.end)); discharges at \(Policy.clock(f.dischargeTime)) on their expected date; a patient with an open discharge barrier is not counted"]
+        var footer = ["24 h from \(c.wallClock.dateTime(f.slotStarts[0])); discharges at \(Policy.clock(f.dischargeTime)) on their expected date",
+                      "a patient with an open discharge barrier is not counted as a discharge"]
         if f.unplaced > 0 { footer.append("\(f.unplaced) waiting with no unit asked for: counted in All only") }
         return Table(key: onlyShort ? "bed_forecast" : "forecast_by_unit", title: onlyShort ? "Bed forecast, next 24 h (units short of beds)" : "Bed forecast by unit, next 24 h (as at \(c.wallClock.dateTime(c.now)))",
                      columns: [Column("Unit", key: "unit"), Column("Free now", key: "free_now", .integer), Column("Leaving", key: "discharges", .integer),
