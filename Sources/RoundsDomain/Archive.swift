@@ -14,7 +14,7 @@
 ///   ends, because a procedure's pre-procedure check reads the patient's resulted labs;
 /// - a procedure done or cancelled;
 /// - a message sent, once it is not an unacknowledged urgent one;
-/// - a stay discharged or cancelled.
+/// - a stay discharged or cancelled (with its discharge barriers).
 /// Patients (the register of names and dates of birth), beds, units, staff, sessions,
 /// break-glass grants and handovers are never archived.
 extension HospitalState {

@@ -157,6 +157,19 @@ import RoundsTestSupport
         #expect(e.state.openBarriers.isEmpty)
     }
 
+    @Test func aStaysBarriersAreArchivedWithIt() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (e, clock) = try hospital(dir)
+        let stay = try #require(e.state.stay(of: "MRN003")).id
+        try e.submit(line: "discharge MRN003")
+        #expect(e.state.barriers.byStay[stay]?.count == 1, "kept with the discharged stay for its retention")
+        clock.advance(HospitalState.retention + .hours(1))
+        try e.submit(line: "msg send @evs \"a week later\"")
+        #expect(e.state.stays[stay] == nil && e.state.barriers.byStay[stay] == nil)
+        let replayed = try Engine(journalAt: dir.file("hospital.rj"), actor: "carol", clock: clock, wallClock: .utc, writable: false, useSnapshot: false)
+        #expect(replayed.state == e.state)
+    }
+
     @Test func replayAndSnapshotGiveTheSameState() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (e, clock) = try hospital(dir)
