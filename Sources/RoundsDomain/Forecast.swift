@@ -249,7 +249,9 @@ public struct BedForecast: Equatable, Sendable {
 extension HospitalState {
     /// The bed forecast for the 24 hours from the start of `now`'s local hour (the rules are in
     /// the comment at the top of this file). Pure: the same state and moment, the same forecast.
-    public func bedForecast(at now: Timestamp, wallClock: WallClock) -> BedForecast {
+    /// `details: false` leaves the items' words out (the board and the supervisor view need
+    /// only the numbers, recomputed whenever a record could move them).
+    public func bedForecast(at now: Timestamp, wallClock: WallClock, details: Bool = true) -> BedForecast {
         let hours = BedForecast.hours
         let minute = wallClock.minuteOfDay(now)
         let start = now - .minutes(Int64(minute % 60)) - Span(milliseconds: ((now.milliseconds % 60_000) + 60_000) % 60_000)
@@ -268,13 +270,18 @@ extension HospitalState {
         for id in activeStay.values {
             guard let st = stays[id], st.phase == .inBed, let edd = st.expectedDischarge, let bed = st.bed, let unit = beds[bed]?.unit else { continue }
             if edd < today {
-                items.append(ForecastItem(kind: .stale, mrn: st.mrn, unit: unit, at: nil, slot: nil, detail: "in \(bed); expected discharge \(edd) has passed"))
+                items.append(ForecastItem(kind: .stale, mrn: st.mrn, unit: unit, at: nil, slot: nil, detail: details ? "in \(bed); expected discharge \(edd) has passed" : ""))
                 continue
             }
             let expected = wallClock.instant(on: edd, minuteOfDay: dischargeMinute)
             let at = max(expected, now)
             guard let k = slot(at) else { continue }
-            let when = edd == today ? "today" : edd == today.adding(days: 1) ? "tomorrow" : "\(edd)"
+            let when = !details ? "" : edd == today ? "today" : edd == today.adding(days: 1) ? "tomorrow" : "\(edd)"
+            if !details {
+                items.append(ForecastItem(kind: barriers.hasOpen(id) ? .held : .discharge, mrn: st.mrn, unit: unit, at: barriers.hasOpen(id) ? nil : at,
+                                          slot: barriers.hasOpen(id) ? nil : k, detail: ""))
+                continue
+            }
             let open = barriers.open(id)
             if !open.isEmpty {
                 items.append(ForecastItem(kind: .held, mrn: st.mrn, unit: unit, at: nil, slot: nil,
@@ -295,7 +302,7 @@ extension HospitalState {
             guard let k = slot(at) else { continue }
             afterwards.insert(p.mrn)
             items.append(ForecastItem(kind: .bedAfter, mrn: p.mrn, unit: firstOfKind[kind], at: at, slot: k,
-                                      detail: "\(p.id) \(p.title) ends \(wallClock.hhmm(p.end)); needs a\(kind == .icu ? "n" : "") \(kind.bedWord) bed"
+                                      detail: !details ? "" : "\(p.id) \(p.title) ends \(wallClock.hhmm(p.end)); needs a\(kind == .icu ? "n" : "") \(kind.bedWord) bed"
                                           + (firstOfKind[kind] == nil ? " and there is no \(kind.bedWord) unit" : "")))
         }
 
@@ -305,7 +312,7 @@ extension HospitalState {
             let unit = st.wantedUnit.flatMap { units[$0] != nil ? $0 : nil }
             let waited = now - st.requestedAt
             items.append(ForecastItem(kind: st.source == .ed ? .boarder : .waiting, mrn: st.mrn, unit: unit, at: now, slot: 0,
-                                      detail: "waiting \(waited < .seconds(0) ? .seconds(0) : waited) from \(st.source.label)"
+                                      detail: !details ? "" : "waiting \(waited < .seconds(0) ? .seconds(0) : waited) from \(st.source.label)"
                                           + (unit == nil ? (st.wantedUnit.map { "; unit \($0) does not exist" } ?? "; no unit asked for") : "")))
         }
 

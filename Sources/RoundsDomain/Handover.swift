@@ -178,7 +178,7 @@ extension HospitalState {
             items.append(HandoverItem(key: "queue", kind: .placementQueue, required: false, title: "\(queue.count) waiting for a bed",
                                       lines: queue.map { "\($0.mrn) from \($0.source.label), waiting \(now - $0.requestedAt)" + ($0.wantedUnit.map { ", for \($0)" } ?? "") }))
         }
-        let forecast = bedForecast(at: now, wallClock: wallClock)
+        let forecast = bedForecast(at: now, wallClock: wallClock, details: false)
         if !forecast.short.isEmpty {
             items.append(HandoverItem(key: "forecast", kind: .bedForecast, required: false,
                                       title: "\(forecast.short.count) unit\(forecast.short.count == 1 ? "" : "s") short of beds in the next 24 h",

@@ -107,6 +107,7 @@ public enum CompletionSlot: Equatable, Sendable {
         case ("reserve", 1), ("assign", 2), ("transfer", 2): return .bed(available: true)
         case ("lab", 2) where sub == "order", ("proc", 2) where sub == "book": return .patient(.admitted)
         case ("handover", 2) where sub == "ack": return .handoverItem
+        case ("barrier", 2): return .patient(.inBed)
         case ("discharge", _), ("transfer", _), ("assign", _), ("swap", _), ("cancel-admission", _), ("ipass", _), ("patient", _): return .none
         default: return .any
         }

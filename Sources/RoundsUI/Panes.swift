@@ -331,7 +331,7 @@ public enum BedBoardPane {
             let attrs = b.attributes.map { String($0.rawValue.prefix(3)) }.sorted().joined(separator: ",")
             return [b.id, label, who, precautions, note, attrs]
         } }
-        let forecast = s.bedForecast(at: c.now, wallClock: c.wallClock)
+        let forecast = s.bedForecast(at: c.now, wallClock: c.wallClock, details: false)
         let shortUnits = forecast.short.count
         var i = 0
         for (unit, beds) in units {

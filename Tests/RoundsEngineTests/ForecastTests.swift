@@ -82,6 +82,10 @@ import RoundsTestSupport
         #expect(kinds[.waiting] == ["MRN006"])
         #expect(kinds[.bedAfter] == ["MRN004", "MRN007", "MRN008"], "MRN002 is in an ICU bed already")
         #expect(f.items.first { $0.kind == .held }?.detail.contains("pharmacy") == true)
+        // Without the words (the board's and supervisor's forecast): the same numbers.
+        let quick = e.state.bedForecast(at: clock.now(), wallClock: .utc, details: false)
+        #expect(quick.units == f.units && quick.total == f.total && quick.unplaced == f.unplaced)
+        #expect(quick.items.map(\.kind) == f.items.map(\.kind) && quick.items.allSatisfy(\.detail.isEmpty))
     }
 
     @Test func anOpenBarrierHoldsTheDischargeAndResolvingItCountsItAgain() throws {

@@ -90,4 +90,13 @@ import RoundsTestSupport
         app.handle(.char("x"))
         #expect(app.render(width: 160, height: 45).text.contains("select an occupied bed"))
     }
+
+    @Test func theCommandLineCompletesBarrierCommands() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scenarioApp(dir)
+        let s = app.state
+        #expect(Completion.complete("barrier re", s, words: []).0 == "barrier resolve ")
+        #expect(Completion.complete("barrier add nguy", s, words: []).0 == "barrier add MRN001 ", "a patient in a bed, by name")
+        #expect(Completion.options("barrier add ", s, words: []).map(\.word).sorted() == ["MRN001", "MRN003"], "only patients in beds")
+    }
 }
