@@ -6,7 +6,7 @@ public enum ActionID: String, CaseIterable, Sendable {
     case up, down, pageUp, pageDown, top, bottom, open, patient, findPatient, sort, lock, redraw, supervisor, breakGlass, reviewGrant, discharge, allMessages
     case handover, ipass, changes, timeline, stepBack, stepForward, jumpBack, jumpForward
     case acknowledgeItem, acknowledgeItemWithNote, acknowledgeStable, completeHandover, pauseHandover, startHandover, takeTask
-    case assign, cleaning, block, unblock, barrier, resolveBarrier
+    case assign, cleaning, block, unblock, barrier, resolveBarrier, forecast
     case startTask, completeTask, reassignTask, snoozeTask, newTask
     case collectLab, resultLab, communicateLab
     case acknowledgeMessage, replyMessage, newMessage
@@ -92,6 +92,7 @@ public enum ActionTable {
         Action(id: .block, title: "block", help: "Take the bed out of service, with a reason and an optional until-time.", keys: [.char("b")], scope: .pane(.beds), hinted: true),
         Action(id: .unblock, title: "unblock", help: "Return a blocked bed to service.", keys: [.char("u")], scope: .pane(.beds), hinted: true),
         Action(id: .barrier, title: "discharge barrier", help: "Record what holds the selected bed's patient's discharge (transport, equipment, pharmacy, family, placement, other) with a note; while it is open the discharge is not counted in the bed forecast.", keys: [.char("x")], scope: .pane(.beds), hinted: false),
+        Action(id: .forecast, title: "bed forecast", help: "The bed forecast for the selected bed's unit (on a waiting patient or a heading, the whole hospital) for the next 24 hours: free now, hour by hour what leaves and what is needed, the shortfall, and every patient counted or held by a barrier.", keys: [.char("F")], scope: .pane(.beds), hinted: false),
         Action(id: .resolveBarrier, title: "resolve barrier", help: "Resolve one of the selected bed's patient's open discharge barriers, with an optional note; the forecast counts the discharge again once none is open.", keys: [.char("X")], scope: .pane(.beds), hinted: false),
 
         Action(id: .startTask, title: "start", help: "Mark the task in progress.", keys: [.char("s")], scope: .pane(.worklist), hinted: true),

@@ -11,6 +11,11 @@ extension PanesScreen {
     func paneAction(_ id: ActionID) {
         // New items need no selection.
         if id == .newTask { newTask(); return }
+        if id == .forecast {
+            let key = selectedRow(focus)?.key ?? ""
+            showForecast(key.hasPrefix("bed:") ? state.beds[String(key.dropFirst(4))]?.unit : nil)
+            return
+        }
         if id == .newMessage { newMessage(); return }
         guard let row = selectedRow(focus) else { unavailable("nothing selected"); return }
         let key = row.key
@@ -424,5 +429,47 @@ extension RoundsApp {
         audit(.viewed, patient: mrn, detail: "patient view")
         detailSubject = (mrn, nil, true)
         overlay = .detail(title: "Patient \(mrn)", lines: lines, scroll: 0)
+    }
+}
+
+extension PanesScreen {
+    /// The bed forecast of one unit (nil: the whole hospital) as an overlay: the shortfall, the
+    /// hours in which something leaves or is needed, and the patients counted or held.
+    func showForecast(_ unit: UnitCode?) {
+        let w = engine.wallClock
+        let f = state.bedForecast(at: now, wallClock: w)
+        let u = unit.flatMap { code in f.units.first { $0.unit == code } } ?? f.total
+        let name = u.unit.map { "\($0) · \(u.name)" } ?? "The whole hospital"
+        var lines = ["\(name): next 24 h from \(w.dateTime(f.slotStarts[0]))", ""]
+        if u.shortfall > 0 {
+            lines.append("‼ " + f.shortLine(u, w).prefix(1).uppercased() + f.shortLine(u, w).dropFirst())
+        } else {
+            let low = u.available.firstIndex(of: u.lowest) ?? 0
+            lines.append("No shortfall: \(u.freeNow) free now, \(u.totalDischarges) leaving, \(u.totalDemand) needed" + (u.held > 0 ? ", \(u.held) held" : "")
+                         + "; lowest \(u.lowest) free (\(f.label(low, w)))")
+        }
+        if u.unit == nil, f.unplaced > 0 { lines.append("\(f.unplaced) needed with no unit asked for (counted here only)") }
+        lines += ["", "Hour    Leaving  Needed  Available"]
+        for h in 0..<BedForecast.hours where h == 0 || u.discharges[h] > 0 || u.demand[h] > 0 {
+            let label = f.label(h, w)
+            let pad = String(repeating: " ", count: max(0, 8 - label.count))
+            let avail = u.available[h] < 0 ? "‼ \(u.available[h])" : "\(u.available[h])"
+            lines.append("\(label)\(pad)+\(u.discharges[h])       -\(u.demand[h])      \(avail)")
+        }
+        let mine = f.items.filter { u.unit == nil || $0.unit == u.unit }
+        func who(_ mrn: MRN) -> String { state.patients[mrn].map { "\(mrn) \(shortName($0.name))" } ?? mrn }
+        let counted = mine.filter(\.kind.counts)
+        if !counted.isEmpty {
+            lines += ["", "Counted:"]
+            lines += counted.map { "  \($0.slot.map { f.label($0, w) } ?? "")  \($0.kind.rawValue)  \(who($0.mrn))" + ($0.unit == nil ? " (no unit)" : "") + " — \($0.detail)" }
+        }
+        let held = mine.filter { !$0.kind.counts }
+        if !held.isEmpty {
+            lines += ["", "Not counted:"]
+            lines += held.map { "  \($0.kind.rawValue)  \(who($0.mrn)) — \($0.detail)" }
+        }
+        lines += ["", "Discharges at \(Policy.clock(f.dischargeTime)) on the expected date (policy discharge-time); a patient with an open discharge barrier is not counted; waiting patients are needed now, a bed after a case at the hour it ends. x records a barrier, X resolves one."]
+        app.detailSubject = (nil, nil, false)
+        overlay = .detail(title: "Bed forecast · \(u.unit ?? "hospital")", lines: lines, scroll: 0)
     }
 }

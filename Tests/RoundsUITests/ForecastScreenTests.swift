@@ -99,4 +99,24 @@ import RoundsTestSupport
         #expect(Completion.complete("barrier add nguy", s, words: []).0 == "barrier add MRN001 ", "a patient in a bed, by name")
         #expect(Completion.options("barrier add ", s, words: []).map(\.word).sorted() == ["MRN001", "MRN003"], "only patients in beds")
     }
+
+    @Test func fShowsTheSelectedUnitsForecastHourByHour() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let app = try shortICU(dir)
+        app.handle(.char("2"))
+        _ = app.render(width: 160, height: 45)
+        while app.selectedRow(.beds)?.key != "bed:ICU-02" { app.handle(.down) }
+        app.handle(.char("F"))
+        let text = app.render(width: 160, height: 45).text
+        #expect(text.contains("Bed forecast · ICU"))
+        #expect(text.contains("‼ Short 1 bed from 15:00 (3 free, 0 leaving, 4 needed)"))
+        #expect(text.contains("15:00   +0       -1      ‼ -1"))
+        #expect(text.contains("bed-after"))
+        app.handle(.escape)
+        // On 4W: no shortfall.
+        while app.selectedRow(.beds)?.key != "bed:4W-01" { app.handle(.down) }
+        app.handle(.char("F"))
+        let w4 = app.render(width: 160, height: 45).text
+        #expect(w4.contains("No shortfall"))
+    }
 }
