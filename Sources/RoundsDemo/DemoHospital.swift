@@ -195,7 +195,7 @@ public enum DemoHospital {
 struct MorningScenario {
     enum Step: CaseIterable {
         case bookSurgery, preopLabs, waitingSevereSepsis, waitingTransfer, waitingTelemetry, waitingAirborne, waitingDirect,
-             pendingLabs, criticalOrdered, criticalCollected, waitingPACU, waitingED, expectedDischarges, beds, work, criticalResulted,
+             pendingLabs, criticalOrdered, criticalCollected, waitingPACU, waitingED, expectedDischarges, beds, forecast, work, criticalResulted,
              assess, handover
     }
 
@@ -220,7 +220,7 @@ struct MorningScenario {
             .bookSurgery: .hours(9), .preopLabs: .hours(6), .waitingSevereSepsis: .hours(5), .waitingTransfer: .hours(4),
             .waitingTelemetry: .hours(3), .waitingAirborne: .minutes(150), .waitingDirect: .hours(2), .pendingLabs: .minutes(90),
             .criticalOrdered: .minutes(70), .criticalCollected: .minutes(50), .waitingPACU: .minutes(45), .waitingED: .minutes(35),
-            .expectedDischarges: .minutes(33), .beds: .minutes(31), .work: .minutes(25), .criticalResulted: .minutes(12),
+            .expectedDischarges: .minutes(33), .beds: .minutes(31), .forecast: .minutes(30), .work: .minutes(25), .criticalResulted: .minutes(12),
             .assess: .minutes(20), .handover: .minutes(8),
         ]
         schedule = Step.allCases.map { (start - at[$0]!, $0) }.sorted { $0.0 < $1.0 }
@@ -238,10 +238,11 @@ struct MorningScenario {
 
     mutating func perform(_ step: Step, engine e: Engine, sim: inout Simulator, run: (Command) -> Void, line: (String) -> Void) {
         let inBed = occupied(e).filter { !sim.leaveAlone.contains($0) }
-        func wait(_ source: AdmissionSource, _ precautions: Set<Precaution> = [], _ needs: Set<BedAttribute> = []) {
+        func wait(_ source: AdmissionSource, _ precautions: Set<Precaution> = [], _ needs: Set<BedAttribute> = [], unit: UnitCode? = nil) {
             var a = sim.newAdmission(e.state, source: source)
             a.changes.precautions = precautions
             a.needs = needs
+            a.wantedUnit = unit
             sim.leaveAlone.insert(a.mrn)
             run(.admit(a))
         }
@@ -306,9 +307,9 @@ struct MorningScenario {
                 let (v, f) = sim.labValue(lab.test)
                 run(.resultLab(id, value: v, units: nil, range: nil, flag: f == .critical ? .abnormal : f))
             }
-        case .waitingSevereSepsis: wait(.ed, [], [.telemetry])
+        case .waitingSevereSepsis: wait(.ed, [], [.telemetry], unit: "5T")
         case .waitingTransfer: wait(.transfer, [.contact], [.telemetry])
-        case .waitingTelemetry: wait(.ed, [], [.telemetry])
+        case .waitingTelemetry: wait(.ed, [], [.telemetry], unit: "5T")
         case .waitingAirborne: wait(.ed, [.airborne])
         case .waitingDirect: wait(.direct)
         case .waitingPACU: wait(.pacu)
@@ -349,6 +350,36 @@ struct MorningScenario {
             line("bed block \(free[0]) reason \"Bed motor broken — maintenance ticket 4471\" until tomorrow 12:00")
             line("bed block \(free[free.count / 2]) reason \"Closed overnight: no nurse to staff it\"")
             line("bed dirty \(free[free.count - 1])")
+        case .forecast:
+            // Tomorrow's beds: the ICU's two discharges today are held by barriers (transport,
+            // pharmacy), its others are not before tomorrow, ED boarders fill its free beds, so
+            // the hip replacement's ICU bed afterwards leaves it short from midday. A barrier on
+            // a med-surg discharge has been resolved already.
+            let today = wallClock.localDate(start)
+            let now = e.clock.now()
+            guard let icu = e.state.unitOrder.first(where: { e.state.units[$0]?.kind == .icu }) else { return }
+            let icuPatients = e.state.beds(in: icu).filter { $0.status == .occupied }.compactMap(\.patient)
+                .filter { !sim.leaveAlone.contains($0) && $0 != surgical }
+            for (i, mrn) in icuPatients.enumerated() {
+                if i < 2 {
+                    sim.leaveAlone.insert(mrn)
+                    run(.updatePatient(mrn: mrn, changes: PatientChanges(expectedDischarge: .some(today))))
+                    run(i == 0 ? .recordBarrier(mrn, .transport, note: "Ambulance to the nursing home not booked; earliest slot tomorrow")
+                               : .recordBarrier(mrn, .pharmacy, note: "Discharge medications not dispensed: anticoagulant needs a prescriber's sign-off"))
+                } else if e.state.stay(of: mrn)?.expectedDischarge == today {
+                    run(.updatePatient(mrn: mrn, changes: PatientChanges(expectedDischarge: .some(today.adding(days: 1)))))
+                }
+            }
+            let leaving = inBed.filter { !sim.leaveAlone.contains($0) && e.state.stay(of: $0)?.expectedDischarge == today
+                && e.state.stay(of: $0)?.bed.flatMap { e.state.beds[$0]?.unit } != icu }
+            if let family = leaving.first {
+                sim.leaveAlone.insert(family)
+                run(.recordBarrier(family, .family, note: "Daughter can collect only after work"))
+                run(.resolveBarrier(family, .family, note: "Neighbour will collect at 11:00"))
+            }
+            let f = e.state.bedForecast(at: now, wallClock: wallClock)
+            let free = f.units.first { $0.unit == icu }?.available.first ?? 0
+            for _ in 0..<min(8, max(0, free)) { wait(.ed, [], [.telemetry], unit: icu) }
         case .work:
             // The add-on case to try: after the simulated night, so nothing closes its task.
             if let addOn = addOnPatient {

@@ -14,7 +14,7 @@
 ///   ends, because a procedure's pre-procedure check reads the patient's resulted labs;
 /// - a procedure done or cancelled;
 /// - a message sent, once it is not an unacknowledged urgent one;
-/// - a stay discharged or cancelled.
+/// - a stay discharged or cancelled (with its discharge barriers).
 /// Patients (the register of names and dates of birth), beds, units, staff, sessions,
 /// break-glass grants and handovers are never archived.
 extension HospitalState {
@@ -64,6 +64,7 @@ extension HospitalState {
         case .stay(let id):
             guard let phase = stays[id]?.phase, phase == .discharged || phase == .cancelled, let mrn = stays[id]?.mrn else { return }
             HospitalState.discard(id, from: &stays, keeping: replaying.on, aside: &replaying.items.stays)
+            barriers.byStay[id] = nil
             retiring.archived += 1
             // Labs kept for the stay go too, unless the patient is back.
             if activeStay[mrn] == nil, let ids = labsByPatient[mrn] {

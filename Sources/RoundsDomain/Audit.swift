@@ -57,6 +57,8 @@ extension HospitalState {
         case .procedureMoved(let e): procedures[e.id].map { [$0.mrn] } ?? []
         case .cancellationRecorded(let e): procedures[e.procedure].map { [$0.mrn] } ?? []
         case .urgencySet(let e): procedures[e.procedure].map { [$0.mrn] } ?? []
+        case .barrierRecorded(let e): [e.mrn]
+        case .barrierResolved(let e): [e.mrn]
         case .handoverAcknowledged(let e): patients[e.item] != nil ? [e.item] : []
         }
     }
@@ -79,6 +81,8 @@ extension Event {
         case .criticalCommunicated(let e):
             return "critical result \(e.lab) communicated to \(q(e.toldName)) (\(e.toldRole.label)), who read back \(q(e.readBack)); \(e.task) done"
         case .admissionCancelled(let e): return summary + note(e.reason, "reason")
+        case .barrierRecorded(let e): return summary + note(e.note)
+        case .barrierResolved(let e): return summary + note(e.note)
         case .labCancelled(let e): return summary + note(e.reason, "reason")
         case .labResulted(let e):
             let value = "\(e.result.value) \(e.result.units)".trimmingSpaces

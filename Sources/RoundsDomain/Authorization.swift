@@ -48,6 +48,7 @@ extension Command {
         case .setStaff: .roster
         case .setPolicy, .nameHospital: .policy
         case .admit, .updatePatient, .cancelAdmission, .reserve, .releaseReservation, .assign, .transfer, .swap, .discharge: .place
+        case .recordBarrier, .resolveBarrier: .place
         case .markDirty, .startCleaning, .finishCleaning, .block, .unblock: .beds
         case .completeTask(_, _, let communication?) where !communication.toldName.isEmpty: .critical
         case .addTask, .startTask, .waitTask, .completeTask, .cancelTask, .reopenTask, .reassignTask, .snoozeTask, .noteTask: .tasks

@@ -41,15 +41,17 @@ public struct ChangeMarks: Equatable, Sendable {
             beds = r.seq
         case .taskCreated, .taskStatusChanged, .taskReassigned, .taskRescheduled, .taskNoted, .taskEscalated,
              .labOrdered, .labProgressed, .labResulted, .labAcknowledged, .criticalCommunicated, .labCancelled,
-             .procedureBooked, .procedureRescheduled, .procedureStatusChanged, .procedureNotReady,
+             .procedureBooked, .procedureNotReady,
              .accessRecorded, .sessionOpened, .breakGlassStarted, .breakGlassEnded, .breakGlassReviewed,
              .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined, .hospitalNamed, .staffRecorded,
              .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
-             .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded, .bedAfterSet,
+             .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded,
              .readinessFlagged, .documentsRequired,
-             .addOnPlanned, .planEdited, .planDecided, .procedureMoved, .cancellationRecorded, .urgencySet:
+             .addOnPlanned, .planEdited, .planDecided, .cancellationRecorded, .urgencySet:
             break
         default:
+            // Also what moves the bed forecast shown on the board: a case needing a bed
+            // afterwards moved, started, done or cancelled, its bed set, a discharge barrier.
             beds = r.seq
         }
         switch r.event {
@@ -63,7 +65,7 @@ public struct ChangeMarks: Equatable, Sendable {
              .unitAdded, .bedAdded, .policySet, .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
              .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded, .bedAfterSet,
              .readinessFlagged, .documentsRequired,
-             .addOnPlanned, .planEdited, .planDecided, .procedureMoved, .cancellationRecorded, .urgencySet:
+             .addOnPlanned, .planEdited, .planDecided, .procedureMoved, .cancellationRecorded, .urgencySet, .barrierRecorded, .barrierResolved:
             break
         default:
             worklist = r.seq
@@ -81,7 +83,7 @@ public struct ChangeMarks: Equatable, Sendable {
              .bedAssigned, .patientTransferred, .bedsSwapped, .patientDischarged, .stayUpdated, .bedStatusChanged,
              .bedBlocked, .bedUnblocked, .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
              .dischargeCancelled, .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded,
-             .bedAfterSet, .readinessFlagged, .documentsRequired, .addOnPlanned, .planEdited, .planDecided:
+             .bedAfterSet, .readinessFlagged, .documentsRequired, .addOnPlanned, .planEdited, .planDecided, .barrierRecorded, .barrierResolved:
             break
         default:
             labs = r.seq

@@ -7,6 +7,8 @@ public enum ChangeKind: String, CaseIterable, Sendable {
     case taskDone = "task done"
     case taskOverdue = "task overdue"
     case messageToYou = "message to you"
+    /// A discharge barrier recorded or resolved.
+    case barrier = "discharge barrier"
 
     /// Report order: what needs the reader first.
     public var rank: Int {
@@ -18,7 +20,8 @@ public enum ChangeKind: String, CaseIterable, Sendable {
         case .placed: 4
         case .transferred: 5
         case .discharged: 6
-        case .taskDone: 7
+        case .barrier: 7
+        case .taskDone: 8
         }
     }
 }
@@ -47,6 +50,12 @@ extension HospitalState {
             return make(.transferred, "\(who(e.first)) and \(who(e.second)) swapped \(e.firstBed) ↔ \(e.secondBed)")
         case .patientDischarged(let e):
             return make(.discharged, "\(who(e.mrn)) discharged (\(e.disposition.rawValue))" + (e.bed.map { " from \($0)" } ?? ""))
+        case .barrierRecorded(let e):
+            let bed = stay(of: e.mrn)?.bed.map { " in \($0)" } ?? ""
+            return make(.barrier, "\(who(e.mrn))\(bed): \(e.kind.rawValue) barrier to discharge: \(e.note)")
+        case .barrierResolved(let e):
+            let bed = stay(of: e.mrn)?.bed.map { " in \($0)" } ?? ""
+            return make(.barrier, "\(who(e.mrn))\(bed): \(e.kind.rawValue) barrier resolved" + (e.note.map { ": \($0)" } ?? ""))
         case .labResulted(let e) where e.result.flag == .critical:
             guard let l = labs[e.id] else { return nil }
             let bed = stay(of: l.mrn)?.bed.map { " in \($0)" } ?? ""

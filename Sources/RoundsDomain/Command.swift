@@ -77,6 +77,10 @@ public enum Command: Equatable, Sendable {
     case setBedAfter(ProcedureID, UnitKind?)
     case requireDocuments(ProcedureKind, [DocumentKind])
 
+    // Discharge barriers (Forecast.swift)
+    case recordBarrier(MRN, BarrierKind, note: String)
+    case resolveBarrier(MRN, BarrierKind, note: String?)
+
     // Messages
     case sendMessage(to: Assignee, patient: MRN?, subject: String, body: String, urgent: Bool)
     case replyMessage(MessageID, body: String, urgent: Bool)

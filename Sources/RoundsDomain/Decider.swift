@@ -197,6 +197,10 @@ struct Decision {
         case let .setPolicy(key, value):
             if key == .elderlyAge {
                 guard (40...110).contains(value) else { throw Refusal("\(key.rawValue) of \(value) is out of range", hint: "give an age from 40 to 110 years") }
+            } else if key == .dischargeTime {
+                guard value >= 0, value < Span.days(1).milliseconds, value % 60_000 == 0 else {
+                    throw Refusal("\(key.rawValue) is a time of day", hint: "give a clock time from 00:00 to 23:59, e.g. policy set discharge-time 11:00")
+                }
             } else {
                 guard value >= 0, value <= Span.days(2).milliseconds else { throw Refusal("\(key.rawValue) is out of range", hint: "give a duration from 0m to 48h, e.g. 30m") }
                 if key == .criticalWindow || key == .messageAckWindow || key == .breakGlass, value < Span.minutes(1).milliseconds {
@@ -527,6 +531,9 @@ struct Decision {
         case .addPreAuth, .linkPreAuth, .submitPreAuth, .pendPreAuth, .approvePreAuth, .denyPreAuth, .appealPreAuth,
              .verifyEligibility, .recordDocument, .setBedAfter, .requireDocuments:
             try runReadiness(command)
+
+        case .recordBarrier, .resolveBarrier:
+            try runBarriers(command)
 
         case .startProcedure(let id):
             let p = try procedure(id)

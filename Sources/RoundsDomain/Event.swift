@@ -83,6 +83,9 @@ public enum Event: Equatable, Sendable {
     case procedureMoved(ProcedureMoved)
     case cancellationRecorded(CancellationRecorded)
     case urgencySet(UrgencySet)
+    /// Discharge barriers (Forecast.swift).
+    case barrierRecorded(BarrierRecorded)
+    case barrierResolved(BarrierResolved)
 }
 
 public struct HospitalNamed: Equatable, Sendable, Encodable { public var name: String; public init(name: String) { self.name = name } }
@@ -249,6 +252,8 @@ extension Event {
         case .procedureMoved: "procedure.moved"
         case .cancellationRecorded: "procedure.cancellation"
         case .urgencySet: "procedure.urgency"
+        case .barrierRecorded: "barrier.recorded"
+        case .barrierResolved: "barrier.resolved"
         }
     }
 
@@ -324,6 +329,8 @@ extension Event {
         case .procedureMoved(let p): p
         case .cancellationRecorded(let p): p
         case .urgencySet(let p): p
+        case .barrierRecorded(let p): p
+        case .barrierResolved(let p): p
         }
     }
 }

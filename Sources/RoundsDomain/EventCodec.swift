@@ -387,6 +387,8 @@ extension Event {
         case .procedureMoved: 67
         case .cancellationRecorded: 68
         case .urgencySet: 69
+        case .barrierRecorded: 70
+        case .barrierResolved: 71
         }
     }
 
@@ -480,6 +482,8 @@ extension Event {
         case .procedureMoved(let e): w.put(e.id); w.put(e.resource); w.put(e.start); w.put(e.end); w.put(e.plan)
         case .cancellationRecorded(let e): w.put(e.procedure); w.put(e.reason); w.put(e.within48h); w.put(e.avoidable); w.put(e.plan)
         case .urgencySet(let e): w.put(e.procedure); w.put(e.urgency); w.put(e.startBy); w.put(e.plan); w.put(e.late)
+        case .barrierRecorded(let e): w.put(e.mrn); w.put(e.stay); w.put(e.kind); w.put(e.note)
+        case .barrierResolved(let e): w.put(e.mrn); w.put(e.stay); w.put(e.kind); w.put(e.note)
         }
     }
 
@@ -581,6 +585,8 @@ extension Event {
         case 67: e = .procedureMoved(ProcedureMoved(id: try r.get(), resource: try r.get(), start: try r.get(), end: try r.get(), plan: try r.get()))
         case 68: e = .cancellationRecorded(CancellationRecorded(procedure: try r.get(), reason: try r.get(), within48h: try r.get(), avoidable: try r.get(), plan: try r.get()))
         case 69: e = .urgencySet(UrgencySet(procedure: try r.get(), urgency: try r.get(), startBy: try r.get(), plan: try r.get(), late: try r.get()))
+        case 70: e = .barrierRecorded(BarrierRecorded(mrn: try r.get(), stay: try r.get(), kind: try r.get(), note: try r.get()))
+        case 71: e = .barrierResolved(BarrierResolved(mrn: try r.get(), stay: try r.get(), kind: try r.get(), note: try r.get()))
         default: throw CodecError("unknown event type \(type)")
         }
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) unexpected bytes after a \(e.typeName) payload") }

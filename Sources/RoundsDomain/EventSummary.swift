@@ -73,6 +73,8 @@ extension Event {
         case .procedureMoved(let e): "procedure \(e.id) moved to \(e.resource)"
         case .cancellationRecorded(let e): "cancellation of \(e.procedure) recorded (\(e.within48h ? "within 48 h" : "48 h or more before"), \(e.avoidable.map { $0 ? "avoidable" : "not avoidable" } ?? "avoidable not said"))"
         case .urgencySet(let e): e.late.map { "add-on \(e.procedure) has not started by its start-by time; task \($0)" } ?? "\(e.procedure) is an \(e.urgency.rawValue) case, to start by \(e.startBy)"
+        case .barrierRecorded(let e): "\(e.kind.rawValue) barrier to the discharge of \(e.mrn) recorded"
+        case .barrierResolved(let e): "\(e.kind.rawValue) barrier to the discharge of \(e.mrn) resolved"
         }
     }
 }

@@ -74,9 +74,11 @@ public struct HandoverItem: Equatable, Sendable {
     public enum Kind: Equatable, Sendable {
         case patient(Severity?)
         case criticalResult, procedureNotReady, placementQueue, blockedBeds, urgentMessages
+        /// Units the bed forecast says will be short of beds in the next 24 hours.
+        case bedForecast
     }
     /// What the receiver acknowledges: the MRN, a lab or procedure number, or `queue`,
-    /// `blocked`, `urgent`.
+    /// `blocked`, `urgent`, `forecast`.
     public var key: String
     public var kind: Kind
     /// Unstable patients and critical items must be acknowledged before completion.
@@ -140,6 +142,9 @@ extension HospitalState {
                 lines.append("Procedure: \(pr.id) \(pr.title) at \(wallClock.hhmm(pr.start))" + (isReady(pr) ? "" : " — NOT READY: \(unmetRequirements(of: pr, at: now).map(\.detail).joined(separator: "; "))"))
             }
             if let edd = st.expectedDischarge { lines.append("Expected discharge: \(edd)") }
+            for b in barriers.open(sid) {
+                lines.append("Discharge barrier: \(b.kind.rawValue) — \(b.note) (since \(wallClock.hhmm(b.recordedAt)))")
+            }
             let title = "\(bedID) · \(p?.name ?? mrn) · \(mrn)"
             let item = HandoverItem(key: mrn, kind: .patient(st.severity), required: st.severity == .unstable, title: title, lines: lines)
             let rank = st.severity?.rank ?? 2
@@ -172,6 +177,12 @@ extension HospitalState {
         if !queue.isEmpty {
             items.append(HandoverItem(key: "queue", kind: .placementQueue, required: false, title: "\(queue.count) waiting for a bed",
                                       lines: queue.map { "\($0.mrn) from \($0.source.label), waiting \(now - $0.requestedAt)" + ($0.wantedUnit.map { ", for \($0)" } ?? "") }))
+        }
+        let forecast = bedForecast(at: now, wallClock: wallClock, details: false)
+        if !forecast.short.isEmpty {
+            items.append(HandoverItem(key: "forecast", kind: .bedForecast, required: false,
+                                      title: "\(forecast.short.count) unit\(forecast.short.count == 1 ? "" : "s") short of beds in the next 24 h",
+                                      lines: forecast.short.map { "\($0.unit ?? ""): \(forecast.shortLine($0, wallClock))" }))
         }
         let blocked = unitOrder.flatMap { self.beds(in: $0) }.filter { $0.status == .blocked }
         if !blocked.isEmpty {

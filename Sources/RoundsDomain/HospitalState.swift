@@ -42,6 +42,8 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var readiness = ReadinessState()
     /// Add-on plans, urgencies, owners and cancellations (AddOn.swift).
     public internal(set) var scheduling = SchedulingState()
+    /// Discharge barriers of each stay (Forecast.swift).
+    public internal(set) var barriers = BarrierState()
     /// Indexes kept by `apply` so that no event scans every bed, task or lab.
     public internal(set) var reservation: [MRN: BedID] = [:]
     public internal(set) var cleaningTask: [BedID: TaskID] = [:]
@@ -360,6 +362,8 @@ public struct HospitalState: Equatable, Sendable {
             applyReadiness(r)
         case .addOnPlanned, .planEdited, .planDecided, .procedureMoved, .cancellationRecorded, .urgencySet:
             applyScheduling(r)
+        case .barrierRecorded, .barrierResolved:
+            applyBarriers(r)
         case .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined:
             applyHandover(r)
         }

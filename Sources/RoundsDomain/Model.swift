@@ -288,6 +288,12 @@ public struct Staff: Equatable, Sendable, Encodable {
 
 /// The values the rules read; see `PolicyKey`.
 public struct Policy: Equatable, Sendable, Encodable {
+    /// A span after midnight as a clock time: "11:00".
+    public static func clock(_ s: Span) -> String {
+        let m = Int(s.milliseconds / 60_000)
+        return "\(pad2(m / 60)):\(pad2(m % 60))"
+    }
+
     public var criticalWindow: Span = .minutes(30)
     public var procedureLead: Span = .hours(4)
     public var messageAckWindow: Span = .minutes(15)
@@ -308,6 +314,8 @@ public struct Policy: Equatable, Sendable, Encodable {
     public var addOnUrgent: Span = .hours(18)
     public var addOnExpedited: Span = .hours(72)
     public var bumpDelay: Span = .hours(4)
+    /// After local midnight: when a discharge with only an expected date is forecast.
+    public var dischargeTime: Span = .hours(11)
 
     public init() {}
 
@@ -334,6 +342,7 @@ public struct Policy: Equatable, Sendable, Encodable {
         case .addOnUrgent: addOnUrgent = Span(milliseconds: value)
         case .addOnExpedited: addOnExpedited = Span(milliseconds: value)
         case .bumpDelay: bumpDelay = Span(milliseconds: value)
+        case .dischargeTime: dischargeTime = Span(milliseconds: value)
         }
     }
 
@@ -359,6 +368,7 @@ public struct Policy: Equatable, Sendable, Encodable {
         case .addOnUrgent: addOnUrgent.description
         case .addOnExpedited: addOnExpedited.description
         case .bumpDelay: bumpDelay.description
+        case .dischargeTime: Policy.clock(dischargeTime)
         }
     }
 }

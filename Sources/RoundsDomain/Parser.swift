@@ -28,12 +28,13 @@ public enum CommandParser {
         ("bed", "bed dirty|cleaning|clean|release|unblock BED · bed block BED reason \"…\" [until TIME] · bed add BED unit CODE [attrs isolation,telemetry,bariatric]"),
         ("unit", "unit add CODE name \"…\" kind icu|stepdown|telemetry|medsurg|edholding|pacu|pediatrics|maternity|rehab"),
         ("staff", "staff add LOGIN name \"…\" role ROLE [duty on|off] · staff set LOGIN [name \"…\"] [role ROLE] [duty on|off]"),
-        ("policy", "policy set critical-window|procedure-lead|message-ack-window|stat-grace|urgent-grace|cleaning-window|preauth-lead|preauth-lead-expedited|payer-clock|payer-clock-expedited|appeal-window|eligibility-age|document-lead|hp-age|addon-immediate|addon-urgent|addon-expedited|bump-delay DURATION · policy set elderly-age YEARS · policy documents KIND \"DOC,DOC\"|none"),
+        ("policy", "policy set critical-window|procedure-lead|message-ack-window|stat-grace|urgent-grace|cleaning-window|preauth-lead|preauth-lead-expedited|payer-clock|payer-clock-expedited|appeal-window|eligibility-age|document-lead|hp-age|addon-immediate|addon-urgent|addon-expedited|bump-delay DURATION · policy set elderly-age YEARS · policy set discharge-time HH:MM · policy documents KIND \"DOC,DOC\"|none"),
         ("task", "task add \"title\" [patient MRN] [priority stat|urgent|routine] [due TIME] [owner LOGIN|@ROLE] [note \"…\"] · task start|done|cancel|reopen|reassign|snooze|wait|note T… (see Docs/COMMANDS.md)"),
         ("lab", "lab order MRN TEST [priority P] [needed-by TIME] · lab collect|receive|ack L… · lab result L… VALUE [units U] [range R] [flag normal|abnormal|critical] · lab communicate L… to \"Name\" role ROLE readback VALUE · lab cancel L… reason \"…\""),
         ("proc", "proc book MRN KIND RESOURCE at TIME (until TIME | for DURATION) [requires TEST,TEST] [title \"…\"] [after icu|stepdown] · proc move P… at TIME (until TIME | for DURATION) [override \"reason\"] · proc after P… icu|stepdown|none · proc add-on MRN KIND on ROOM[,ROOM…] urgency immediate|urgent|expedited for DURATION [by TIME] [requires TEST,TEST] [title \"…\"] [after icu|stepdown] · proc start|done P… · proc cancel P… reason \"…\" [avoidable|unavoidable]"),
         ("plan", "plan accept B… [OPTION] · plan edit B… OPTION P… to ROOM at TIME · plan edit B… OPTION P… cancel|stay · plan reject B… reason \"…\""),
         ("auth", "auth add P… payer \"…\" [expedited] · auth submit A… · auth pend A… [note \"…\"] · auth approve A… number \"…\" from DATE to DATE [units N] · auth deny A… reason \"…\" [appeal-by DATE] · auth appeal A… [note \"…\"] · auth link A… P… [override \"reason\"]"),
+        ("barrier", "barrier add MRN transport|equipment|pharmacy|family|placement|other \"note\" · barrier resolve MRN KIND [note \"…\"]"),
         ("elig", "elig MRN payer \"…\" active|inactive [note \"…\"]"),
         ("doc", "doc P… KIND received|signed|missing [dated DATE] (KIND: surgical-consent, anaesthesia-consent, procedure-consent, sedation-consent, blood-consent, history-and-physical, intake-form)"),
         ("msg", "msg send LOGIN|@ROLE \"subject\" [about MRN] [urgent] [body \"…\"] · msg reply M… \"text\" [urgent] · msg read|ack M…"),
@@ -379,6 +380,12 @@ private struct Reader {
                 try end()
                 return .setPolicy(key: key, value: years)
             }
+            if key == .dischargeTime {
+                let t = try next("a time of day, HH:MM")
+                guard let minute = CommandParser.parseClock(Substring(t)) else { throw fail("'\(t)' is not a time of day; use HH:MM, e.g. 11:00") }
+                try end()
+                return .setPolicy(key: key, value: Int64(minute) * 60_000)
+            }
             let s = try span("duration")
             try end()
             return .setPolicy(key: key, value: s.milliseconds)
@@ -387,6 +394,19 @@ private struct Reader {
         case "proc": return try procedure()
         case "plan": return try plan()
         case "auth": return try preAuth()
+        case "barrier":
+            let sub = try next("sub-command (add or resolve)").lowercased()
+            guard sub == "add" || sub == "resolve" else { throw fail("barrier: the sub-commands are add and resolve, not '\(sub)'") }
+            let mrn = try mrn()
+            let kind = try word(try next("kind of barrier (\(BarrierKind.words))"), BarrierKind.self, "kind of barrier")
+            if sub == "add" {
+                let note = try text("the note in quotes, e.g. \"ambulance booked for 14:00\"")
+                try end()
+                return .recordBarrier(mrn, kind, note: note)
+            }
+            var note: String?
+            try options(["note"]) { (r, _) throws(ParseError) in note = try r.text("the note in quotes") }
+            return .resolveBarrier(mrn, kind, note: note)
         case "elig":
             let mrn = try mrn()
             var payer: String?, active: Bool?, note: String?

@@ -33,6 +33,9 @@ extension HospitalState {
         w.put(anomalies)
         retiring.write(to: &w)
         for n in [nextStay, nextTask, nextLab, nextMessage, nextProcedure, nextGrant, nextHandover] { w.put(n) }
+        // Layout 6: discharge barriers and the forecast's discharge time, at the end.
+        barriers.write(to: &w)
+        w.put(policy.dischargeTime)
     }
 
     public init(snapshot r: inout ByteReader) throws(CodecError) {
@@ -60,6 +63,8 @@ extension HospitalState {
         retiring = try RetireQueue(from: &r)
         nextStay = try r.get(); nextTask = try r.get(); nextLab = try r.get(); nextMessage = try r.get()
         nextProcedure = try r.get(); nextGrant = try r.get(); nextHandover = try r.get()
+        barriers = try BarrierState(from: &r)
+        policy.dischargeTime = try r.get()
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) bytes left over after the state") }
         // The sender's numbers are kept with the labs and procedures they name.
         labs.forEachNumbered { id, lab in if let order = lab.external { feeds.labByOrder[order] = LabID(id) } }
@@ -535,5 +540,26 @@ extension SchedulingState {
         self.init()
         plans = try r.dictionary(); nextPlan = try r.get(); bookedBy = try r.dictionary(); urgency = try r.dictionary()
         cancellations = try r.dictionary(); bumpedBy = try r.dictionary()
+    }
+}
+
+extension BarrierKind: VocabularyCodable {}
+
+extension DischargeBarrier: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(kind); w.put(note); w.put(recordedAt); w.put(recordedBy); w.put(resolvedAt); w.put(resolvedBy); w.put(resolution)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(kind: try r.get(), note: try r.get(), recordedAt: try r.get(), recordedBy: try r.get(), resolvedAt: try r.get(),
+                  resolvedBy: try r.get(), resolution: try r.get())
+    }
+}
+
+extension BarrierState {
+    /// By stay, in key order.
+    func write(to w: inout ByteWriter) { w.dictionary(byStay) }
+    init(from r: inout ByteReader) throws(CodecError) {
+        self.init()
+        byStay = try r.dictionary()
     }
 }

@@ -167,6 +167,9 @@ public enum PolicyKey: String, Vocabulary {
     /// How much later than booked a case may start when it makes way for an add-on, before it
     /// goes to another room or is cancelled (default 4 h).
     case bumpDelay = "bump-delay"
+    /// The local time of day a discharge with only an expected date is forecast to happen
+    /// (default 11:00); set as a clock time, stored as the span after midnight.
+    case dischargeTime = "discharge-time"
 }
 
 /// I-PASS illness severity.

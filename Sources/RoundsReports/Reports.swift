@@ -2,7 +2,7 @@ import RoundsDomain
 
 /// The supervisor's and scripts' views of the hospital, as tables.
 public enum Report: String, CaseIterable, Sendable {
-    case census, beds, worklist, labs, messages, supervisor, handover, changes, interface, schedule
+    case census, beds, worklist, labs, messages, supervisor, handover, changes, interface, schedule, forecast, barriers
 }
 
 public struct ReportContext: Sendable {
@@ -40,7 +40,7 @@ public func bedLabel(_ status: BedStatus) -> String {
 extension Report {
     /// The reports that are tables of the state; `handover` is a document (HandoverReport) and
     /// `changes` reads the journal (Engine.changes).
-    public static var tabular: [Report] { [.census, .beds, .worklist, .labs, .messages, .supervisor, .interface, .schedule] }
+    public static var tabular: [Report] { [.census, .beds, .worklist, .labs, .messages, .supervisor, .interface, .schedule, .forecast, .barriers] }
 
     /// The heading of the report as one document.
     public var title: String {
@@ -55,6 +55,8 @@ extension Report {
         case .changes: "What changed"
         case .interface: "Interface items"
         case .schedule: "Schedule"
+        case .forecast: "Bed forecast"
+        case .barriers: "Discharge barriers"
         }
     }
 
@@ -69,6 +71,8 @@ extension Report {
         case .supervisor: SupervisorOverview.tables(s, c)
         case .interface: [Reports.interface(s, c)]
         case .schedule: [Reports.schedule(s, c)]
+        case .forecast: ForecastTables.report(s, c)
+        case .barriers: [ForecastTables.barriers(s, c)]
         case .handover, .changes: []
         }
     }

@@ -8,7 +8,7 @@ public enum SupervisorOverview {
     /// text and identifier of a patient (task titles, MRNs, break-glass reasons); beds, numbers
     /// and owners remain (minimum necessary, 45 CFR 164.502(b)).
     public static func tables(_ s: HospitalState, _ c: ReportContext, minimal: Bool = false) -> [Table] {
-        [capacity(s, c), escalations(s, c, minimal: minimal), overdueByOwner(s, c), criticalPastWindow(s, c, minimal: minimal),
+        [capacity(s, c), ForecastTables.byUnit(s.bedForecast(at: c.now, wallClock: c.wallClock, details: false), c, onlyShort: true), escalations(s, c, minimal: minimal), overdueByOwner(s, c), criticalPastWindow(s, c, minimal: minimal),
          breakGlassQueue(s, c, minimal: minimal)]
     }
 

@@ -6,7 +6,7 @@ public enum ActionID: String, CaseIterable, Sendable {
     case up, down, pageUp, pageDown, top, bottom, open, patient, findPatient, sort, lock, redraw, supervisor, breakGlass, reviewGrant, discharge, allMessages
     case handover, ipass, changes, timeline, stepBack, stepForward, jumpBack, jumpForward
     case acknowledgeItem, acknowledgeItemWithNote, acknowledgeStable, completeHandover, pauseHandover, startHandover, takeTask
-    case assign, cleaning, block, unblock
+    case assign, cleaning, block, unblock, barrier, resolveBarrier, forecast
     case startTask, completeTask, reassignTask, snoozeTask, newTask
     case collectLab, resultLab, communicateLab
     case acknowledgeMessage, replyMessage, newMessage
@@ -79,7 +79,7 @@ public enum ActionTable {
         Action(id: .schedule, title: "schedule", help: "The day's cases by resource (OR-1, MRI-1, …): time, patient, kind, title, and ready or ‼ NOT READY with what is missing; ‼ OVERLAPS where two cases share a resource's time, free intervals between cases. K or Esc returns.", keys: [.char("K")], scope: .global, hinted: false),
         Action(id: .handover, title: "handover", help: "The shift handover walkthrough in I-PASS order (unstable patients first, then the unit's critical items); H or Esc returns.", keys: [.char("H")], scope: .global, hinted: true),
         Action(id: .ipass, title: "I-PASS", help: "Record the selected patient's illness severity, summary, an if/then contingency or an awareness note.", keys: [.char("i")], scope: .global, hinted: false),
-        Action(id: .changes, title: "what changed", help: "Since you were last here: admissions, discharges, transfers, critical results, tasks done and gone overdue, messages to you, since your last shift ended.", keys: [.char("W")], scope: .global, hinted: false),
+        Action(id: .changes, title: "what changed", help: "Since you were last here: admissions, discharges, transfers, critical results, tasks done and gone overdue, messages to you, discharge barriers recorded or resolved, since your last shift ended.", keys: [.char("W")], scope: .global, hinted: false),
         Action(id: .timeline, title: "time travel", help: "Step through the last 24 hours and watch the panes change (read-only); T again returns to now.", keys: [.char("T")], scope: .global, hinted: false),
         Action(id: .stepBack, title: "one event back", help: "While time travelling: undo the last event.", keys: [.char("[")], scope: .global, hinted: false),
         Action(id: .stepForward, title: "one event on", help: "While time travelling: replay the next event.", keys: [.char("]")], scope: .global, hinted: false),
@@ -91,6 +91,9 @@ public enum ActionTable {
         Action(id: .cleaning, title: "clean", help: "Advance cleaning: a dirty bed to cleaning, a cleaning bed to available.", keys: [.char("c")], scope: .pane(.beds), hinted: true),
         Action(id: .block, title: "block", help: "Take the bed out of service, with a reason and an optional until-time.", keys: [.char("b")], scope: .pane(.beds), hinted: true),
         Action(id: .unblock, title: "unblock", help: "Return a blocked bed to service.", keys: [.char("u")], scope: .pane(.beds), hinted: true),
+        Action(id: .barrier, title: "discharge barrier", help: "Record what holds the selected bed's patient's discharge (transport, equipment, pharmacy, family, placement, other) with a note; while it is open the discharge is not counted in the bed forecast.", keys: [.char("x")], scope: .pane(.beds), hinted: false),
+        Action(id: .forecast, title: "bed forecast", help: "The bed forecast for the selected bed's unit (on a waiting patient or a heading, the whole hospital) for the next 24 hours: free now, hour by hour what leaves and what is needed, the shortfall, and every patient counted or held by a barrier.", keys: [.char("F")], scope: .pane(.beds), hinted: false),
+        Action(id: .resolveBarrier, title: "resolve barrier", help: "Resolve one of the selected bed's patient's open discharge barriers, with an optional note; the forecast counts the discharge again once none is open.", keys: [.char("X")], scope: .pane(.beds), hinted: false),
 
         Action(id: .startTask, title: "start", help: "Mark the task in progress.", keys: [.char("s")], scope: .pane(.worklist), hinted: true),
         Action(id: .completeTask, title: "done", help: "Complete the task (a critical result asks who was told and their read-back).", keys: [.char("d")], scope: .pane(.worklist), hinted: true),

@@ -471,13 +471,21 @@ extension PanesScreen {
         if p == .beds {
             var c = base
             var rows: [PaneContent.Row] = []
-            var heading: PaneContent.Row?
+            // A unit's heading is its run of rows that cannot be selected (the heading and the
+            // forecast's shortfall under it).
+            var heading: [PaneContent.Row] = []
+            var inHeading = false
             var m = 0
             for (i, row) in base.rows.enumerated() {
-                if !row.selectable { heading = row; continue }
+                if !row.selectable {
+                    if !inHeading { heading = [] }
+                    heading.append(row); inHeading = true
+                    continue
+                }
+                inHeading = false
                 while m < matches.count, matches[m] < i { m += 1 }
                 guard m < matches.count, matches[m] == i else { continue }
-                if let h = heading { rows.append(h); heading = nil }
+                rows += heading; heading = []
                 rows.append(row)
             }
             c.rows = RowList(rows)

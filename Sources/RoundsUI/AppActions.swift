@@ -11,6 +11,11 @@ extension PanesScreen {
     func paneAction(_ id: ActionID) {
         // New items need no selection.
         if id == .newTask { newTask(); return }
+        if id == .forecast {
+            let key = selectedRow(focus)?.key ?? ""
+            showForecast(key.hasPrefix("bed:") ? state.beds[String(key.dropFirst(4))]?.unit : nil)
+            return
+        }
         if id == .newMessage { newMessage(); return }
         guard let row = selectedRow(focus) else { unavailable("nothing selected"); return }
         let key = row.key
@@ -36,6 +41,28 @@ extension PanesScreen {
         case .unblock:
             guard key.hasPrefix("bed:") else { unavailable("select a bed"); return }
             submit("bed unblock \(key.dropFirst(4))")
+        case .barrier, .resolveBarrier:
+            guard key.hasPrefix("bed:"), let bed = state.beds[String(key.dropFirst(4))], bed.status == .occupied, let mrn = bed.patient,
+                  let stay = state.stay(of: mrn) else { unavailable("select an occupied bed: a discharge barrier is recorded for the patient in it"); return }
+            let who = state.patients[mrn].map { "\(shortName($0.name)) (\(mrn)) in \(bed.id)" } ?? "\(mrn) in \(bed.id)"
+            let open = state.barriers.open(stay.id).map(\.kind)
+            if id == .barrier {
+                overlay = .form(Form(title: "Discharge barrier for \(who)" + (open.isEmpty ? "" : "; open: \(open.map(\.rawValue).joined(separator: ", "))"), fields: [
+                    Form.Field("Kind", hint: BarrierKind.words) { v in
+                        guard let k = BarrierKind.parse(Substring(v)) else { return "one of: \(BarrierKind.words)" }
+                        return open.contains(k) ? "already open; resolve it first (X)" : nil
+                    },
+                    Form.Field("Note", hint: "what holds the discharge, e.g. ambulance not before 14:00"),
+                ]) { v in "barrier add \(mrn) \(v[0].lowercased()) \(v[1].quoted)" })
+            } else {
+                guard !open.isEmpty else { unavailable("\(mrn) has no open discharge barriers"); return }
+                overlay = .form(Form(title: "Resolve a discharge barrier for \(who)", fields: [
+                    Form.Field("Kind", hint: "open: \(open.map(\.rawValue).joined(separator: ", "))", value: open.count == 1 ? open[0].rawValue : "") { v in
+                        BarrierKind.parse(Substring(v)).map { open.contains($0) } == true ? nil : "open: \(open.map(\.rawValue).joined(separator: ", "))"
+                    },
+                    Form.Field("Note", hint: "optional: how it was sorted", required: false),
+                ]) { v in "barrier resolve \(mrn) \(v[0].lowercased())" + (v[1].isEmpty ? "" : " note \(v[1].quoted)") })
+            }
         case .startTask: submit("task start \(key)")
         case .completeTask: completeTask(key)
         case .reassignTask:
@@ -364,6 +391,17 @@ extension RoundsApp {
             lines += ["", "Stay \(st.id): \(st.phase == .waiting ? "waiting for a bed since \(w.dateTime(st.requestedAt)) (\(now - st.requestedAt))" : "in bed \(st.bed ?? "?")") from \(st.source.label)",
                       "Attending: \(st.attending ?? "—")   Expected discharge: \(st.expectedDischarge?.description ?? "—")"]
             for move in st.history { lines.append("  \(move.bed) from \(w.dateTime(move.from))" + (move.override.map { " (override: \($0))" } ?? "")) }
+            // Discharge barriers: the open ones first, then what was resolved.
+            let barriers = state.barriers.byStay[st.id] ?? []
+            if !barriers.isEmpty {
+                lines += ["", "Discharge barriers:"]
+                for b in barriers where b.isOpen {
+                    lines.append("  ‼ \(b.kind.rawValue): \(b.note) (recorded \(w.dateTime(b.recordedAt)) by \(b.recordedBy)); discharge not counted in the bed forecast")
+                }
+                for b in barriers where !b.isOpen {
+                    lines.append("  ✓ \(b.kind.rawValue) resolved \(b.resolvedAt.map(w.dateTime) ?? "") by \(b.resolvedBy ?? "?")" + (b.resolution.map { ": \($0)" } ?? "") + " (was: \(b.note))")
+                }
+            }
         } else {
             lines += ["", "Not admitted now."]
         }
@@ -391,5 +429,47 @@ extension RoundsApp {
         audit(.viewed, patient: mrn, detail: "patient view")
         detailSubject = (mrn, nil, true)
         overlay = .detail(title: "Patient \(mrn)", lines: lines, scroll: 0)
+    }
+}
+
+extension PanesScreen {
+    /// The bed forecast of one unit (nil: the whole hospital) as an overlay: the shortfall, the
+    /// hours in which something leaves or is needed, and the patients counted or held.
+    func showForecast(_ unit: UnitCode?) {
+        let w = engine.wallClock
+        let f = state.bedForecast(at: now, wallClock: w)
+        let u = unit.flatMap { code in f.units.first { $0.unit == code } } ?? f.total
+        let name = u.unit.map { "\($0) · \(u.name)" } ?? "The whole hospital"
+        var lines = ["\(name): next 24 h from \(w.dateTime(f.slotStarts[0]))", ""]
+        if u.shortfall > 0 {
+            lines.append("‼ " + f.shortLine(u, w).prefix(1).uppercased() + f.shortLine(u, w).dropFirst())
+        } else {
+            let low = u.available.firstIndex(of: u.lowest) ?? 0
+            lines.append("No shortfall: \(u.freeNow) free now, \(u.totalDischarges) leaving, \(u.totalDemand) needed" + (u.held > 0 ? ", \(u.held) held" : "")
+                         + "; lowest \(u.lowest) free (\(f.label(low, w)))")
+        }
+        if u.unit == nil, f.unplaced > 0 { lines.append("\(f.unplaced) needed with no unit asked for (counted here only)") }
+        lines += ["", "Hour    Leaving  Needed  Available"]
+        for h in 0..<BedForecast.hours where h == 0 || u.discharges[h] > 0 || u.demand[h] > 0 {
+            let label = f.label(h, w)
+            let pad = String(repeating: " ", count: max(0, 8 - label.count))
+            let avail = u.available[h] < 0 ? "‼ \(u.available[h])" : "\(u.available[h])"
+            lines.append("\(label)\(pad)+\(u.discharges[h])       -\(u.demand[h])      \(avail)")
+        }
+        let mine = f.items.filter { u.unit == nil || $0.unit == u.unit }
+        func who(_ mrn: MRN) -> String { state.patients[mrn].map { "\(mrn) \(shortName($0.name))" } ?? mrn }
+        let counted = mine.filter(\.kind.counts)
+        if !counted.isEmpty {
+            lines += ["", "Counted:"]
+            lines += counted.map { "  \($0.slot.map { f.label($0, w) } ?? "")  \($0.kind.rawValue)  \(who($0.mrn))" + ($0.unit == nil ? " (no unit)" : "") + " — \($0.detail)" }
+        }
+        let held = mine.filter { !$0.kind.counts }
+        if !held.isEmpty {
+            lines += ["", "Not counted:"]
+            lines += held.map { "  \($0.kind.rawValue)  \(who($0.mrn)) — \($0.detail)" }
+        }
+        lines += ["", "Discharges at \(Policy.clock(f.dischargeTime)) on the expected date (policy discharge-time); a patient with an open discharge barrier is not counted; waiting patients are needed now, a bed after a case at the hour it ends. x records a barrier, X resolves one."]
+        app.detailSubject = (nil, nil, false)
+        overlay = .detail(title: "Bed forecast · \(u.unit ?? "hospital")", lines: lines, scroll: 0)
     }
 }

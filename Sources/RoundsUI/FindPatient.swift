@@ -107,6 +107,7 @@ public enum CompletionSlot: Equatable, Sendable {
         case ("reserve", 1), ("assign", 2), ("transfer", 2): return .bed(available: true)
         case ("lab", 2) where sub == "order", ("proc", 2) where sub == "book": return .patient(.admitted)
         case ("handover", 2) where sub == "ack": return .handoverItem
+        case ("barrier", 2): return .patient(.inBed)
         case ("discharge", _), ("transfer", _), ("assign", _), ("swap", _), ("cancel-admission", _), ("ipass", _), ("patient", _): return .none
         default: return .any
         }
@@ -130,7 +131,7 @@ extension Completion {
             // lists by name.
             let numbered = s.activeLabs.compactMap { s.labs[$0] }.filter(\.awaitsCommunication).map(\.id.description)
                 + s.scheduledProcedures.map(\.description)
-            let items = candidates(line, words: ["all-stable", "queue", "blocked", "urgent"] + numbered)
+            let items = candidates(line, words: ["all-stable", "queue", "blocked", "urgent", "forecast"] + numbered)
             return patients(.inBed, current, s) + items.map { ($0, $0) }
         case .bed(let available):
             let beds = s.unitOrder.flatMap { s.beds(in: $0) }.filter { !available || $0.status == .available || $0.status == .reserved }

@@ -50,6 +50,7 @@ public enum Completion {
         "proc": ["book", "move", "start", "done", "cancel"],
         "msg": ["send", "reply", "read", "ack"],
         "staff": ["add", "set"], "unit": ["add"], "policy": ["set"],
+        "barrier": ["add", "resolve"],
     ]
 
     /// Candidates for the last word of `line`.

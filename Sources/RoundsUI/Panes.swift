@@ -48,6 +48,9 @@ public struct PaneContent: Sendable {
     /// The same counts in fewer columns, for a tab strip that must hold all four panes at
     /// 80 columns, e.g. `12 open ‼3 late`.
     public var shortSummary: String = ""
+    /// The short summary without what can wait for the pane's own title (the bed forecast's
+    /// units short), for a tab strip that is tight.
+    public var tightSummary: String?
     /// Said in the pane's title after the counts (whose messages these are).
     public var note: String?
     /// Shown beside the rows when the pane is wide enough (the bed board's queue and discharges).
@@ -320,14 +323,19 @@ public enum BedBoardPane {
             var note = ""
             if b.status == .blocked, let block = b.block {
                 note = block.reason + (block.until.map { " until \(wallClock.hhmm($0))" } ?? "")
-            } else if b.status == .occupied, let edd = b.patient.flatMap({ s.stay(of: $0) })?.expectedDischarge {
-                note = edd <= today ? "discharge today" : "EDD \(edd)"
+            } else if b.status == .occupied, let st = b.patient.flatMap({ s.stay(of: $0) }) {
+                if let edd = st.expectedDischarge { note = edd <= today ? "discharge today" : "EDD \(edd)" }
+                // Open discharge barriers, by kind: the discharge is not counted in the forecast.
+                let open = s.barriers.open(st.id)
+                if !open.isEmpty { note = "‼ " + open.map(\.kind.rawValue).joined(separator: ",") + (note.isEmpty ? "" : " · " + note) }
             } else if b.status == .dirty || b.status == .cleaning {
                 note = "for \(age(since: b.since, at: now))"
             }
             let attrs = b.attributes.map { String($0.rawValue.prefix(3)) }.sorted().joined(separator: ",")
             return [b.id, label, who, precautions, note, attrs]
         } }
+        let forecast = s.bedForecast(at: c.now, wallClock: c.wallClock, details: false)
+        let shortUnits = forecast.short.count
         var i = 0
         for (unit, beds) in units {
             var occupied = 0, available = 0
@@ -341,6 +349,11 @@ public enum BedBoardPane {
             if !bedRows.isEmpty || c.filter.isEmpty {
                 rows.append(PaneContent.Row(key: "unit:" + unit.code, cells: ["\(unit.code) · \(unit.name) · \(occupied)/\(beds.count) occupied · \(available) free"],
                                             style: .unitHeading, selectable: false))
+                // The forecast's shortfall, in words under the unit's heading (never by colour alone).
+                if let f = forecast.units.first(where: { $0.unit == unit.code }), f.shortfall > 0 {
+                    rows.append(PaneContent.Row(key: "forecast:" + unit.code, cells: ["‼ Forecast " + forecast.shortLine(f, c.wallClock)],
+                                                style: .overdue, selectable: false))
+                }
                 rows += bedRows
             }
         }
@@ -362,14 +375,15 @@ public enum BedBoardPane {
                 return ["\(age(since: st.requestedAt, at: now))", p.map { shortName($0.name) } ?? st.mrn, st.source.label, needs.sorted().joined(separator: ",")]
             }
             let st = leaving[i - queue.count]
-            return ["→ \(st.bed)", s.patients[st.mrn].map { shortName($0.name) } ?? st.mrn, "", ""]
+            let held = s.barriers.open(st.id).map(\.kind.rawValue)
+            return ["→ \(st.bed)", s.patients[st.mrn].map { shortName($0.name) } ?? st.mrn, held.isEmpty ? "" : "‼ held", held.joined(separator: ",")]
         } }
         // Inline (a pane too narrow for the side panel): wait in the bed column, source in the
         // status column, needs as precautions.
         let inlineCells = RowFormatter { i in
             let cells = sideCells.cells(i)
             return i < queue.count ? ["", "wait \(cells[0])", cells[1], cells[3], "from \(cells[2])", ""]
-                                   : [String(cells[0].dropFirst(2)), "→ home today", cells[1], "", "", ""]
+                                   : [String(cells[0].dropFirst(2)), cells[2].isEmpty ? "→ home today" : "‼ held", cells[1], cells[3], "", ""]
         }
         var side: [PaneContent.Row] = [PaneContent.Row(key: "title:queue", cells: ["Waiting for a bed (\(queue.count))"], style: .unitHeading, selectable: false)]
         var inline = side
@@ -389,9 +403,11 @@ public enum BedBoardPane {
             side = side.filter { !$0.selectable || matches($0, c.filter) }
             inline = inline.filter { !$0.selectable || matches($0, c.filter) }
         }
-        return PaneContent(columns: [.init("Bed", 7, keep: true), .init("Status", 12, keep: true), .init("Patient", 20, priority: 3), .init("Precautions", 12, priority: 2), .init("Note", 20, flexible: true, priority: 1), .init("Attr", 11)],
-                           rows: RowList(rows), summary: "\(free) free · \(queue.count) waiting",
-                           shortSummary: "\(free) free \(queue.count) wait", side: side, sideInline: inline, sortName: sorts[c.sort % sorts.count])
+        var content = PaneContent(columns: [.init("Bed", 7, keep: true), .init("Status", 12, keep: true), .init("Patient", 20, priority: 3), .init("Precautions", 12, priority: 2), .init("Note", 20, flexible: true, priority: 1), .init("Attr", 11)],
+                           rows: RowList(rows), summary: "\(free) free · \(queue.count) waiting" + (shortUnits > 0 ? " · ‼ \(shortUnits) unit\(shortUnits == 1 ? "" : "s") short in 24 h" : ""),
+                           shortSummary: "\(free) free \(queue.count) wait" + (shortUnits > 0 ? " ‼\(shortUnits) short" : ""), side: side, sideInline: inline, sortName: sorts[c.sort % sorts.count])
+        if shortUnits > 0 { content.tightSummary = "\(free) free \(queue.count) wait" }
+        return content
     }
 }
 

@@ -126,8 +126,8 @@ extension RoundsApp {
 extension PanesScreen {
     /// The tab strip: every pane with its counts. When the full titles and counts do not fit,
     /// shorter ones are used (`1 Worklist 152 open ‼31 late`), then short titles, then the
-    /// focused pane's counts are left to its own title just below, then the other titles; the
-    /// counts always stay.
+    /// focused pane's counts are left to its own title just below, then the bed forecast's
+    /// units short, then the other titles; the counts always stay.
     func drawTabs(_ g: inout Grid, y: Int) {
         let contents = PaneKind.allCases.map { p in p == focus ? (shown[p] ?? content(p)) : content(p) }
         let focused = self.focus
@@ -138,6 +138,8 @@ extension PanesScreen {
             { p, c in "\(p.rawValue + 1) \(p.shortTitle) \(c.shortSummary)" },
             // The focused pane's counts are in its own title, just below.
             { p, c in "\(p.rawValue + 1) \(p.shortTitle)" + (p == focused ? "" : " \(c.shortSummary)") },
+            // What can wait for the pane's own title (the bed forecast) goes before the titles do.
+            { p, c in "\(p.rawValue + 1) \(p.shortTitle)" + (p == focused ? "" : " \(c.tightSummary ?? c.shortSummary)") },
             { p, c in "\(p.rawValue + 1)" + (p == focused ? "" : ":\(c.shortSummary)") },
         ]
         var labels: [String] = []

@@ -214,9 +214,29 @@ import Foundation
                        "task start", "task wait", "task done", "task cancel", "task reopen", "task reassign", "task snooze", "task note",
                        "lab order", "lab collect", "lab receive", "lab result", "lab ack", "lab communicate", "lab cancel",
                        "proc book", "proc move", "proc start", "proc done", "proc cancel", "msg send", "msg reply", "msg read", "msg ack",
-                       "staff add", "staff set", "policy set", "break-glass end", "break-glass review", "handover start", "handover ack", "handover take", "handover pause", "handover resume", "handover complete", "handover cancel", "shifts set"] {
+                       "staff add", "staff set", "policy set", "barrier add", "barrier resolve", "break-glass end", "break-glass review", "handover start", "handover ack", "handover take", "handover pause", "handover resume", "handover complete", "handover cancel", "shifts set"] {
             #expect(doc.contains(phrase), "\(phrase) is not documented")
         }
         for key in PolicyKey.allCases { #expect(doc.contains(key.rawValue)) }
+    }
+}
+
+/// Discharge barriers and the forecast's discharge time in the command language.
+@Suite struct BarrierParserTests {
+    @Test func barriersAndTheDischargeTimeParse() throws {
+        #expect(try CommandParser.parse("barrier add mrn001 Transport \"ambulance booked for 14:00\"", context: ctx)
+                == .recordBarrier("MRN001", .transport, note: "ambulance booked for 14:00"))
+        #expect(try CommandParser.parse("barrier resolve MRN001 pharmacy", context: ctx) == .resolveBarrier("MRN001", .pharmacy, note: nil))
+        #expect(try CommandParser.parse("barrier resolve MRN001 other note \"bed delivered\"", context: ctx) == .resolveBarrier("MRN001", .other, note: "bed delivered"))
+        #expect(try CommandParser.parse("policy set discharge-time 10:30", context: ctx) == .setPolicy(key: .dischargeTime, value: 37_800_000))
+    }
+
+    @Test func badBarriersSayWhatIsValid() {
+        #expect(parseError("barrier")?.message.contains("missing sub-command (add or resolve)") == true)
+        #expect(parseError("barrier add MRN001")?.message.contains("missing kind of barrier (transport, equipment, pharmacy, family, placement, other)") == true)
+        #expect(parseError("barrier add MRN001 ride \"x\"")?.message.contains("valid: transport, equipment, pharmacy, family, placement, other") == true)
+        #expect(parseError("barrier resolve MRN001 family because")?.message.contains("expected one of: note") == true)
+        #expect(parseError("barrier add MRN001 family")?.usage?.contains("barrier resolve MRN KIND") == true)
+        #expect(parseError("policy set discharge-time 7")?.message.contains("not a time of day") == true)
     }
 }

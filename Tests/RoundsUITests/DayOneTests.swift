@@ -57,7 +57,7 @@ import RoundsTestSupport
         let (app, _) = try scenarioApp(dir)
         app.handle(.char("?"))
         var seen = ""
-        for _ in 0..<120 {
+        for _ in 0..<200 {   // past the end of the table, which grows with every action
             seen += app.render(width: 100, height: 30).text + "\n"
             app.handle(.down)
         }
