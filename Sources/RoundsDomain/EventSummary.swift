@@ -70,7 +70,7 @@ extension Event {
             "plan \(e.id) for an \(e.request.urgency.rawValue) add-on, \(e.options.count == 1 ? "one option" : "\(e.options.count) options"): 1) \(e.options.first.map { $0.summary { $0.description } } ?? "none"); accept with plan accept \(e.id) [1-\(e.options.count)]"
         case .planEdited(let e): "plan \(e.id) option \(e.option) edited: \(e.plan.summary { $0.description })"
         case .planDecided(let e): e.option.map { "plan \(e.id) option \($0) accepted: add-on \(e.addOn.map(\.description) ?? "?") booked" } ?? "plan \(e.id) rejected"
-        case .procedureMoved(let e): "procedure \(e.id) moved to \(e.resource)"
+        case .procedureMoved(let e): "procedure \(e.id) moved to \(e.resource) at \(e.start)"
         case .cancellationRecorded(let e): "cancellation of \(e.procedure) recorded (\(e.within48h ? "within 48 h" : "48 h or more before"), \(e.avoidable.map { $0 ? "avoidable" : "not avoidable" } ?? "avoidable not said"))"
         case .urgencySet(let e): e.late.map { "add-on \(e.procedure) has not started by its start-by time; task \($0)" } ?? "\(e.procedure) is an \(e.urgency.rawValue) case, to start by \(e.startBy)"
         case .barrierRecorded(let e): "\(e.kind.rawValue) barrier to the discharge of \(e.mrn) recorded"
