@@ -505,17 +505,22 @@ extension Decision {
             emit(.urgencySet(UrgencySet(procedure: addOn, urgency: r.urgency, startBy: r.startBy, plan: id, late: nil)))
             if let after = r.after { emit(.bedAfterSet(BedAfterSet(procedure: addOn, kind: after))) }
             let why = "make way for \(r.urgency.rawValue) add-on \(addOn) (plan \(id))"
+            // Times as the hospital's clock reads them, with the day when it is not today.
+            func when(_ t: Timestamp) -> String {
+                let d = wall.localDate(t)
+                return (d == wall.localDate(now) ? "" : "\(d) ") + wall.hhmm(t)
+            }
             for m in o.moves {
                 guard let c = s.procedures[m.procedure] else { continue }
                 let what: String
                 if let to = m.toResource, let start = m.toStart {
                     emit(.procedureMoved(ProcedureMoved(id: c.id, resource: to, start: start, end: start + (c.end - c.start), plan: id)))
-                    what = "moved from \(c.resource) \(c.start) to \(to) \(start)"
+                    what = "moved from \(c.resource) \(when(c.start)) to \(to) \(when(start))"
                 } else {
                     emit(.procedureStatusChanged(ProcedureStatusChanged(id: c.id, status: .cancelled, reason: "Bumped: \(why)")))
                     emit(.cancellationRecorded(CancellationRecorded(procedure: c.id, reason: "Bumped to \(why)", within48h: c.start - now < .hours(48),
                                                                     avoidable: false, plan: id)))
-                    what = "cancelled (was \(c.resource) \(c.start)); it needs a new date"
+                    what = "cancelled (was \(c.resource) \(when(c.start))); it needs a new date"
                 }
                 // The person who booked it, if on the roster (a feed is told nothing); else the coordinators.
                 var owner: Assignee = .role(.coordinator)
@@ -523,7 +528,7 @@ extension Decision {
                 emit(.messageSent(MessageSent(id: MessageID(nextMessage), to: owner, patient: c.mrn, subject: "\(c.id) \(what)",
                                               body: "\(c.title) for \(c.mrn) was \(what) to \(why).", urgent: c.start - now < .hours(24), replyTo: nil, system: true)))
                 nextMessage += 1
-                _ = newTask("Tell \(c.mrn) that \(c.id) was \(m.isCancellation ? "cancelled and needs a new date" : "moved to \(m.toResource!) \(m.toStart!)")",
+                _ = newTask("Tell \(c.mrn) that \(c.id) was \(m.isCancellation ? "cancelled and needs a new date" : "moved to \(m.toResource!) \(when(m.toStart!))")",
                             kind: .general, priority: c.start - now < .hours(24) ? .urgent : .routine,
                             due: min(max(now + .minutes(30), c.start - .hours(1)), now + .hours(4)), owner: .role(.coordinator), patient: c.mrn, link: .procedure(c.id))
             }

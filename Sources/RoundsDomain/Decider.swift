@@ -2,9 +2,12 @@
 /// that carry it out, or a refusal that says what was wrong and what would be valid, out.
 /// Nothing here changes state; the engine journals the events and then applies them.
 public enum Decider {
-    public static func decide(_ command: Command, in s: HospitalState, at now: Timestamp, by actor: Login) throws(Refusal) -> [Event] {
+    /// `wallClock` only words the times in texts people read (a moved case's message); the
+    /// events' instants do not depend on it.
+    public static func decide(_ command: Command, in s: HospitalState, at now: Timestamp, by actor: Login, wallClock: WallClock = .utc) throws(Refusal) -> [Event] {
         if let refusal = Authorization.refusal(command, actor: actor, in: s, at: now) { throw refusal }
         var d = Decision(s: s, now: now, actor: actor)
+        d.wall = wallClock
         try d.run(command)
         return d.events
     }
@@ -54,6 +57,7 @@ struct Decision {
     let s: HospitalState
     let now: Timestamp
     let actor: Login
+    var wall: WallClock = .utc
     var events: [Event] = []
     var nextTask: Int
     var nextLab: Int

@@ -243,14 +243,14 @@ public final class Engine {
                 var after: [Event] = []
                 do throws(Refusal) {
                     if ruleEvents.isEmpty {
-                        events = try Decider.decide(command, in: state, at: now, by: actor)
+                        events = try Decider.decide(command, in: state, at: now, by: actor, wallClock: wallClock)
                     } else {
                         // Judge the command against the state the rules leave behind. The copy is
                         // dropped before `state` is mutated, so no dictionary is copied on write.
                         var provisional = state
                         var seq = state.lastSeq
                         for e in ruleEvents { seq += 1; provisional.apply(Recorded(seq: seq, time: now, actor: Engine.systemActor, event: e)) }
-                        events = try Decider.decide(command, in: provisional, at: now, by: actor)
+                        events = try Decider.decide(command, in: provisional, at: now, by: actor, wallClock: wallClock)
                     }
                     // What the command itself makes due (a procedure booked inside its lead time
                     // with a lab missing) fires in the same write, not at the next command.
@@ -297,7 +297,7 @@ public final class Engine {
                 var events: [Event] = []
                 for (index, command) in commands.enumerated() {
                     do throws(Refusal) {
-                        let decided = try Decider.decide(command, in: provisional, at: now, by: actor)
+                        let decided = try Decider.decide(command, in: provisional, at: now, by: actor, wallClock: wallClock)
                         applyProvisionally(decided, by: actor)
                         events += decided
                     } catch {
@@ -353,7 +353,7 @@ public final class Engine {
                 var mayMakeDue = false
                 for command in commands {
                     do throws(Refusal) {
-                        let decided = try Decider.decide(command, in: state, at: now, by: actor)
+                        let decided = try Decider.decide(command, in: state, at: now, by: actor, wallClock: wallClock)
                         mayMakeDue = mayMakeDue || decided.contains(where: \.mayMakeRulesDue)
                         results.append(.success(decided.map { record($0, by: actor) }))
                     } catch {

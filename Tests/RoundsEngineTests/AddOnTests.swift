@@ -75,6 +75,7 @@ import RoundsTestSupport
         let told = s.messages.values.filter { $0.to == .person("alice") && $0.system }
         #expect(Set(told.compactMap(\.patient)) == ["MRN001", "MRN002", "MRN003"])
         #expect(told.allSatisfy { $0.subject.contains("moved from OR-1") })
+        #expect(told.contains { $0.subject == "P1 moved from OR-1 08:00 to OR-1 10:00" }, "times as the hospital's clock reads them")
         let tell = s.tasks.values.filter { $0.title.hasPrefix("Tell ") }
         #expect(Set(tell.compactMap(\.patient)) == ["MRN001", "MRN002", "MRN003"])
         #expect(s.scheduling.bumpedBy[ProcedureID(2)] == PlanID(1))
