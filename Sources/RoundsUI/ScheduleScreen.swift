@@ -128,7 +128,16 @@ final class ScheduleScreen: AppScreen {
         let key = CacheKey(record: recordKey(), day: shownDay, option: option)
         let filter = view.filter.lowercased()
         if let c = linesCache, c.key == key, c.filter == filter { return (c.lines, c.shown) }
-        let shown = filter.isEmpty ? Array(all.indices) : all.indices.filter { searchText(all[$0]).contains(filter) }
+        let shown: [Int]
+        if filter.isEmpty {
+            shown = Array(all.indices)
+        } else {
+            // Each case's text is laid out once per day worked out; typing one more letter only
+            // looks again at the cases the shorter filter kept.
+            let texts = searchTexts(all, key)
+            let from = linesCache.flatMap { c in c.key.record == key.record && c.key.day == key.day && !c.filter.isEmpty && filter.hasPrefix(c.filter) ? c.shown : nil }
+            shown = (from ?? Array(all.indices)).filter { texts[$0].contains(filter) }
+        }
         var lines: [Line] = []
         if let (_, o) = openPlan() { lines += (0..<(2 + o.moves.count)).map(Line.plan) }
         var n = 0
@@ -203,6 +212,16 @@ final class ScheduleScreen: AppScreen {
             return ("  \(m.describe { wall.hhmm($0) }) · \(who) · \(p?.title ?? "")", m.isCancellation ? .urgent : .normal)
         }
     }
+
+    /// Every case's search text, for the day and record `key` names.
+    func searchTexts(_ all: [Case], _ key: CacheKey) -> [String] {
+        let day = CacheKey(record: key.record, day: key.day)
+        if let c = searchCache, c.key == day { return c.texts }
+        let texts = all.map(searchText)
+        searchCache = (day, texts)
+        return texts
+    }
+    var searchCache: (key: CacheKey, texts: [String])?
 
     /// A case's row as text, for the filter.
     func searchText(_ c: Case) -> String {

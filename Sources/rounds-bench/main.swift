@@ -661,6 +661,9 @@ if mode == "schedule" {
     // Changing day. After idle: with the idle work a pause gives in between (the session polls
     // every 10 ms while there is some; `prepareSearch` is what it runs), untimed — a
     // coordinator reading a day before going to the next.
+    // Typing a filter (`/`, then `res-15`, Esc), as the coordinator looks for a room.
+    let typing: [Key] = [.char("/"), .char("r"), .char("e"), .char("s"), .char("-"), .char("1"), .char("5"), .escape, .escape]
+    run("filter", 160, 45, count: 450) { typing[$0 % typing.count] }
     // Today holds the 2,000 cases: `]` and `[` alternately (the two days stay worked out: a
     // first visit to a day costs what opening does), then with the clock a minute on before
     // each key (nothing worked out before counts) and idle time between.

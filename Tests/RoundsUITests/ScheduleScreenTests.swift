@@ -97,6 +97,24 @@ func scheduleApp(_ dir: TemporaryDirectory) throws -> (RoundsApp, ManualClock) {
         #expect(app.render(width: 160, height: 45).text.contains("MRI-1"))
     }
 
+    @Test func theFilterNarrowsAsItIsTypedAndWidensWhenShortened() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scheduleApp(dir)
+        app.handle(.char("K"))
+        var counts: [String] = []
+        for typed in ["/o", "r", "-", "1"] {
+            type(app, typed)
+            let text = app.render(width: 160, height: 45).text
+            counts.append(text.components(separatedBy: "filter \"").dropFirst().first.map { String($0.prefix(12)) } ?? "")
+        }
+        // "o" is in almost every case's text; "or-1" only in OR-1's two.
+        #expect(counts.last == "or-1\" (2) · ", "\(counts)")
+        app.handle(.backspace)
+        app.handle(.backspace)
+        let wider = app.render(width: 160, height: 45).text
+        #expect(wider.contains("filter \"or\" (4)"), "shortened, the cases the longer filter left out come back")
+    }
+
     @Test func asciiAndGoldens() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (app, _) = try scheduleApp(dir)
