@@ -288,20 +288,31 @@ extension Reports {
             let auth = s.readiness.authOf[p.id].flatMap { s.readiness.auths[$0] }
             let readyWord = !live ? p.status.rawValue : (unmet.isEmpty ? "ready" : "‼ NOT READY")
             _ = i
+            let cancellation = s.scheduling.cancellations[p.id]
+            let urgency = s.scheduling.urgency(of: p.id)
+            let moved = s.scheduling.bumpedBy[p.id]
+            let changed = cancellation.map { c in
+                "\(c.reason) · \(c.within48h ? "within 48 h" : "48 h or more before") · \(c.avoidable.map { $0 ? "avoidable" : "not avoidable" } ?? "avoidable not said")"
+            } ?? moved.map { "moved by plan \($0)" } ?? ""
             return [.text(p.resource), .time(p.start, shown: wall.hhmm(p.start), wall), .time(p.end, shown: wall.hhmm(p.end), wall), .text(p.id.description),
                     .word(name.map { "\(p.mrn) \($0)" } ?? p.mrn, p.mrn), .text(p.kind.rawValue), .text(p.title), .text(p.status.rawValue),
                     .word(readyWord, live ? (unmet.isEmpty ? "ready" : "not-ready") : p.status.rawValue), .data(.boolean(live && unmet.isEmpty)),
                     .list(unmet.map(\.detail), shown: unmet.map(\.detail).joined(separator: "; ")),
                     .word(auth.map { "\($0.id) \($0.status.rawValue)" } ?? "", auth.map { "\($0.id) \($0.status.rawValue)" }),
                     .word(s.readiness.bedAfter[p.id].map { "\($0.label) bed after" } ?? "", s.readiness.bedAfter[p.id]?.rawValue),
-                    .word(overlaps ? "‼ OVERLAPS" : "", overlaps ? "true" : nil), .data(.boolean(overlaps))]
+                    .word(overlaps ? "‼ OVERLAPS" : "", overlaps ? "true" : nil), .data(.boolean(overlaps)),
+                    .word(urgency == .elective ? "" : urgency.rawValue, urgency.rawValue),
+                    .word(changed, nil), .word("", cancellation?.reason), .data(cancellation.map { .boolean($0.within48h) } ?? .null),
+                    .data(cancellation?.avoidable.map { .boolean($0) } ?? .null), .word("", moved?.description)]
         }
         return Table(key: "schedule", title: "Schedule for \(day) — \(cases.count) cases, \(notReady) not ready (as at \(wall.dateTime(c.now)))",
                      columns: [Column("Resource", key: "resource"), Column("Start", key: "start", .timestamp), Column("End", key: "end", .timestamp),
                                Column("Case", key: "procedure"), Column("Patient", key: "mrn"), Column("Kind", key: "kind"), Column("Title", key: "title"),
                                .data("status", .string), Column("Ready", key: "readiness"), .data("ready", .boolean),
                                Column("Missing", key: "missing", .list), Column("Pre-auth", key: "preauth"), Column("After", key: "bed_after"),
-                               .shown("Conflict"), .data("overlaps", .boolean)],
+                               .shown("Conflict"), .data("overlaps", .boolean), Column("Urgency", key: "urgency"),
+                               .shown("Moved / cancelled"), .data("cancel_reason", .string), .data("cancel_within_48h", .boolean),
+                               .data("cancel_avoidable", .boolean), .data("moved_by_plan", .string)],
                      rows: rows,
                      footer: notReady == 0 ? [] : ["each NOT READY case lists what is missing; see Docs/COMMANDS.md \"What makes a case ready\""])
     }

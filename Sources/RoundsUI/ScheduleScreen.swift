@@ -236,12 +236,22 @@ final class ScheduleScreen: AppScreen {
         return c.unmet.isEmpty ? "✓ ready" : "‼ NOT READY"
     }
 
-    func reasons(_ c: Case) -> String {
+    func reasons(_ c: Case) -> String { (notes(c) + c.unmet).joined(separator: "; ") }
+
+    /// What the row says besides the unmet requirements: the open plan's move, an add-on's
+    /// urgency, why it was cancelled or which plan moved it, overlaps.
+    func notes(_ c: Case) -> [String] {
         var parts: [String] = []
         if let mark = planMark(c.procedure) { parts.append(mark) }
+        let sched = state.scheduling
+        if let u = sched.urgency[c.procedure.id], c.live { parts.append("\(u.urgency.rawValue.uppercased()) add-on, start by \(engine.wallClock.hhmm(u.startBy))") }
+        if let cancel = sched.cancellations[c.procedure.id], c.procedure.status == .cancelled {
+            parts.append("\(cancel.reason) (\(cancel.within48h ? "within 48 h" : "48 h or more before")\(cancel.avoidable.map { $0 ? ", avoidable" : ", not avoidable" } ?? ""))")
+        } else if let plan = sched.bumpedBy[c.procedure.id], c.live {
+            parts.append("moved by plan \(plan)")
+        }
         if !c.overlaps.isEmpty { parts.append("‼ OVERLAPS " + c.overlaps.map(\.description).joined(separator: ", ")) }
-        parts += c.unmet
-        return parts.joined(separator: "; ")
+        return parts
     }
 
     func patientText(_ p: Procedure) -> String {
@@ -443,8 +453,9 @@ final class ScheduleScreen: AppScreen {
         let p = c.procedure
         let name = state.patients[p.mrn].map { "\(p.mrn) \($0.name)" } ?? p.mrn
         let head = "\(p.id) \(p.resource) \(span(p.start, p.end)) · \(p.kind.rawValue) \"\(p.title)\" · \(name) · \(readyWord(c))"
-        let why = reasons(c)
-        let text = why.isEmpty ? (c.live ? "Every requirement met." : "Case \(p.status.rawValue).") : (c.unmet.isEmpty ? "" : "Missing: ") + why
+        let notes = notes(c).joined(separator: "; ")
+        var text = c.unmet.isEmpty ? (c.live ? "Every requirement met." : "Case \(p.status.rawValue).") : "Missing: " + c.unmet.joined(separator: "; ")
+        if !notes.isEmpty { text = notes + " · " + text }
         var wrapped = TextWidth.wrap(drawn(text, g), width: width)
         if wrapped.count > room {
             wrapped = Array(wrapped.prefix(room))
