@@ -41,7 +41,6 @@ final class ScheduleScreen: AppScreen {
     /// shown, and the days either side once idle time has prepared them (`prepareAdjacentDays`),
     /// so `[` and `]` find them ready. At most three.
     var days: [(key: CacheKey, cases: [Case], notReady: Int)] = []
-    var linesCache: (key: CacheKey, filter: String, lines: [Line], shown: [Int])?
 
     init(app: RoundsApp) { self.app = app }
 
@@ -75,7 +74,11 @@ final class ScheduleScreen: AppScreen {
 
     var hasIdleWork: Bool {
         let record = recordKey()
-        return [shownDay.adding(days: 1), shownDay.adding(days: -1)].contains { d in !days.contains { $0.key == CacheKey(record: record, day: d) } }
+        let filter = view.filter.lowercased()
+        return [shownDay.adding(days: 1), shownDay.adding(days: -1)].contains { d in
+            !days.contains { $0.key == CacheKey(record: record, day: d) }
+                || !linesCaches.contains { $0.key == CacheKey(record: record, day: d, option: option) && $0.filter == filter }
+        } || !searchCaches.contains { $0.key == CacheKey(record: record, day: shownDay) }
     }
 
     /// In idle time: works out the day before and the day after the one shown, one per call.
@@ -83,12 +86,27 @@ final class ScheduleScreen: AppScreen {
     func prepareAdjacentDays() -> Bool {
         let record = recordKey()
         if days.first?.key.record != record { _ = cases() }
+        // The shown day's search texts, so that the first letter of a filter only searches.
+        if let shown = days.first, !searchCaches.contains(where: { $0.key == shown.key }) {
+            _ = searchTexts(shown.cases, shown.key)
+            return true
+        }
         for d in [shownDay.adding(days: 1), shownDay.adding(days: -1)] {
             let key = CacheKey(record: record, day: d)
             guard !days.contains(where: { $0.key == key }) else { continue }
             let (cases, notReady) = Self.cases(state, on: d, wall: engine.wallClock, now: now)
             days.append((key, cases, notReady))
             keepNearest(record)
+            return true
+        }
+        // Then their lines, so that the first frame of the day after only formats its rows.
+        for d in [shownDay.adding(days: 1), shownDay.adding(days: -1)] {
+            let key = CacheKey(record: record, day: d, option: option)
+            guard let day = days.first(where: { $0.key == CacheKey(record: record, day: d) }),
+                  !linesCaches.contains(where: { $0.key == key && $0.filter == view.filter.lowercased() }) else { continue }
+            _ = lines(on: d, day.cases)
+            // Kept behind the day shown's.
+            if linesCaches.count > 1 { linesCaches.append(linesCaches.removeFirst()) }
             return true
         }
         return false
@@ -123,11 +141,14 @@ final class ScheduleScreen: AppScreen {
     }
 
     /// The lines of the list and the cases shown (by index), for the filter; kept per content and filter.
-    func lines() -> (lines: [Line], shown: [Int]) {
-        let (all, _) = cases()
-        let key = CacheKey(record: recordKey(), day: shownDay, option: option)
+    func lines() -> (lines: [Line], shown: [Int]) { lines(on: shownDay, cases().cases) }
+
+    /// The lines of `day`'s list for the filter; the last three worked out are kept (the day
+    /// shown and, after idle time, its neighbours).
+    func lines(on day: LocalDate, _ all: [Case]) -> (lines: [Line], shown: [Int]) {
+        let key = CacheKey(record: recordKey(), day: day, option: option)
         let filter = view.filter.lowercased()
-        if let c = linesCache, c.key == key, c.filter == filter { return (c.lines, c.shown) }
+        if let c = linesCaches.first(where: { $0.key == key && $0.filter == filter }) { return (c.lines, c.shown) }
         let shown: [Int]
         if filter.isEmpty {
             shown = Array(all.indices)
@@ -135,11 +156,16 @@ final class ScheduleScreen: AppScreen {
             // Each case's text is laid out once per day worked out; typing one more letter only
             // looks again at the cases the shorter filter kept.
             let texts = searchTexts(all, key)
-            let from = linesCache.flatMap { c in c.key.record == key.record && c.key.day == key.day && !c.filter.isEmpty && filter.hasPrefix(c.filter) ? c.shown : nil }
-            shown = (from ?? Array(all.indices)).filter { texts[$0].contains(filter) }
+            let from = linesCaches.first { c in c.key.record == key.record && c.key.day == day && !c.filter.isEmpty && filter.hasPrefix(c.filter) }?.shown
+            let needle = Array(filter.utf8)
+            if needle.allSatisfy({ $0 < 0x80 }) {
+                shown = (from ?? Array(all.indices)).filter { Self.bytes(texts[$0], contain: needle) }
+            } else {
+                shown = (from ?? Array(all.indices)).filter { String(decoding: texts[$0], as: UTF8.self).contains(filter) }
+            }
         }
         var lines: [Line] = []
-        if let (_, o) = openPlan() { lines += (0..<(2 + o.moves.count)).map(Line.plan) }
+        if let (_, o) = openPlan(on: day) { lines += (0..<(2 + o.moves.count)).map(Line.plan) }
         var n = 0
         while n < shown.count {
             let resource = all[shown[n]].procedure.resource
@@ -158,16 +184,45 @@ final class ScheduleScreen: AppScreen {
             }
             n = m
         }
-        linesCache = (key, filter, lines, shown)
+        linesCaches.insert((key, filter, lines, shown), at: 0)
+        // At most five: those for another filter go first (the day shown and its neighbours
+        // for this filter always fit, so idle time never works the same lines out twice).
+        if linesCaches.count > 5 {
+            let stale = linesCaches.lastIndex { $0.filter != filter } ?? linesCaches.count - 1
+            linesCaches.remove(at: stale)
+        }
         return (lines, shown)
+    }
+    var linesCaches: [(key: CacheKey, filter: String, lines: [Line], shown: [Int])] = []
+
+    /// Whether `needle` (ASCII) occurs in `text` (UTF-8): an ASCII byte never matches part of a
+    /// longer character, so bytes compare as characters do.
+    static func bytes(_ text: [UInt8], contain needle: [UInt8]) -> Bool {
+        guard let first = needle.first, text.count >= needle.count else { return needle.isEmpty }
+        return text.withUnsafeBufferPointer { t in
+            needle.withUnsafeBufferPointer { n in
+                var i = 0
+                let last = t.count - n.count
+                while i <= last {
+                    if t[i] == first {
+                        var k = 1
+                        while k < n.count, t[i + k] == n[k] { k += 1 }
+                        if k == n.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
     }
 
     /// The newest add-on plan waiting for a decision whose add-on or moves fall on the day
     /// shown, with the option shown.
-    func openPlan() -> (AddOnPlan, PlanOption)? {
-        let key = CacheKey(record: recordKey(), day: shownDay, option: option)
+    func openPlan() -> (AddOnPlan, PlanOption)? { openPlan(on: shownDay) }
+    func openPlan(on day: LocalDate) -> (AddOnPlan, PlanOption)? {
+        let key = CacheKey(record: recordKey(), day: day, option: option)
         if let c = planCache, c.key == key { return c.plan }
-        let found = Self.openPlan(state, on: shownDay, option: option, wall: engine.wallClock)
+        let found = Self.openPlan(state, on: day, option: option, wall: engine.wallClock)
         planCache = (key, found)
         return found
     }
@@ -214,14 +269,15 @@ final class ScheduleScreen: AppScreen {
     }
 
     /// Every case's search text, for the day and record `key` names.
-    func searchTexts(_ all: [Case], _ key: CacheKey) -> [String] {
+    func searchTexts(_ all: [Case], _ key: CacheKey) -> [[UInt8]] {
         let day = CacheKey(record: key.record, day: key.day)
-        if let c = searchCache, c.key == day { return c.texts }
-        let texts = all.map(searchText)
-        searchCache = (day, texts)
+        if let c = searchCaches.first(where: { $0.key == day }) { return c.texts }
+        let texts = all.map { Array(searchText($0).utf8) }
+        searchCaches.insert((day, texts), at: 0)
+        if searchCaches.count > 3 { searchCaches.removeLast() }
         return texts
     }
-    var searchCache: (key: CacheKey, texts: [String])?
+    var searchCaches: [(key: CacheKey, texts: [[UInt8]])] = []
 
     /// A case's row as text, for the filter.
     func searchText(_ c: Case) -> String {

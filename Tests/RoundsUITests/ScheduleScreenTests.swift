@@ -170,6 +170,21 @@ func scheduleApp(_ dir: TemporaryDirectory) throws -> (RoundsApp, ManualClock) {
         app.handle(.char("]"))
         #expect(app.render(width: 160, height: 45).text == cold, "the prepared day reads as the one worked out on the key")
         #expect(cold.contains("MRI knee"))
+        // With a filter typed, idle time prepares the filtered days too, and then stops.
+        type(app, "/or")
+        app.handle(.enter)
+        var polls = 0
+        while app.hasIdleWork, polls < 50 { app.prepareSearch(); polls += 1 }
+        #expect(polls < 50 && !app.hasIdleWork, "idle work ends (\(polls) polls)")
+        app.handle(.char("["))
+        #expect(app.render(width: 160, height: 45).text.contains("filter \"or\" (4)"))
+        // A filter that is not ASCII is searched as characters.
+        app.handle(.escape)
+        type(app, "/nguyễn")
+        app.handle(.enter)
+        #expect(app.render(width: 160, height: 45).text.contains("filter \"nguyễn\" (3)"))
+        app.handle(.escape)
+        app.handle(.char("]"))
         // A new record: what was prepared is not used.
         app.submit("proc book MRN003 imaging MRI-1 at tomorrow 11:00 for 1h title \"MRI spine\"")
         #expect(app.render(width: 160, height: 45).text.contains("MRI spine"))
