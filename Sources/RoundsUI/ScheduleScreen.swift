@@ -34,7 +34,11 @@ final class ScheduleScreen: AppScreen {
         case plan(Int)
     }
 
-    struct CacheKey: Equatable { var record: RoundsApp.RecordKey; var day: LocalDate; var option: Int = 0 }
+    struct CacheKey: Equatable { var record: RoundsApp.RecordKey; var day: LocalDate; var option: Int = 0; var sort: Int = 0 }
+    /// `o`: by room (the default, with a heading per room), by start time, or not ready first
+    /// (then by start); the last two are one list with the room in a column.
+    var sort = 0
+    static let sorts = ["by room", "by start time", "not ready first"]
     /// The option of the newest open plan shown (0-based; `v` moves on).
     var option = 0
     /// The days worked out for the current record and minute, the one shown first: the day
@@ -77,7 +81,7 @@ final class ScheduleScreen: AppScreen {
         let filter = view.filter.lowercased()
         return [shownDay.adding(days: 1), shownDay.adding(days: -1)].contains { d in
             !days.contains { $0.key == CacheKey(record: record, day: d) }
-                || !linesCaches.contains { $0.key == CacheKey(record: record, day: d, option: option) && $0.filter == filter }
+                || !linesCaches.contains { $0.key == CacheKey(record: record, day: d, option: option, sort: sort) && $0.filter == filter }
         } || !searchCaches.contains { $0.key == CacheKey(record: record, day: shownDay) }
     }
 
@@ -101,7 +105,7 @@ final class ScheduleScreen: AppScreen {
         }
         // Then their lines, so that the first frame of the day after only formats its rows.
         for d in [shownDay.adding(days: 1), shownDay.adding(days: -1)] {
-            let key = CacheKey(record: record, day: d, option: option)
+            let key = CacheKey(record: record, day: d, option: option, sort: sort)
             guard let day = days.first(where: { $0.key == CacheKey(record: record, day: d) }),
                   !linesCaches.contains(where: { $0.key == key && $0.filter == view.filter.lowercased() }) else { continue }
             _ = lines(on: d, day.cases)
@@ -146,17 +150,17 @@ final class ScheduleScreen: AppScreen {
     /// The lines of `day`'s list for the filter; the last three worked out are kept (the day
     /// shown and, after idle time, its neighbours).
     func lines(on day: LocalDate, _ all: [Case]) -> (lines: [Line], shown: [Int]) {
-        let key = CacheKey(record: recordKey(), day: day, option: option)
+        let key = CacheKey(record: recordKey(), day: day, option: option, sort: sort)
         let filter = view.filter.lowercased()
         if let c = linesCaches.first(where: { $0.key == key && $0.filter == filter }) { return (c.lines, c.shown) }
-        let shown: [Int]
+        var shown: [Int]
         if filter.isEmpty {
             shown = Array(all.indices)
         } else {
             // Each case's text is laid out once per day worked out; typing one more letter only
             // looks again at the cases the shorter filter kept.
             let texts = searchTexts(all, key)
-            let from = linesCaches.first { c in c.key.record == key.record && c.key.day == day && !c.filter.isEmpty && filter.hasPrefix(c.filter) }?.shown
+            let from = linesCaches.first { c in c.key.record == key.record && c.key.day == day && c.key.sort == sort && !c.filter.isEmpty && filter.hasPrefix(c.filter) }?.shown
             let needle = Array(filter.utf8)
             if needle.allSatisfy({ $0 < 0x80 }) {
                 shown = (from ?? Array(all.indices)).filter { Self.bytes(texts[$0], contain: needle) }
@@ -166,6 +170,16 @@ final class ScheduleScreen: AppScreen {
         }
         var lines: [Line] = []
         if let (_, o) = openPlan(on: day) { lines += (0..<(2 + o.moves.count)).map(Line.plan) }
+        if sort != 0 {
+            func late(_ c: Case) -> Int { c.live && (!c.unmet.isEmpty || !c.overlaps.isEmpty) ? 0 : 1 }
+            shown.sort { a, b in
+                let (p, q) = (all[a].procedure, all[b].procedure)
+                if sort == 2, late(all[a]) != late(all[b]) { return late(all[a]) < late(all[b]) }
+                return (p.start, p.resource, p.id) < (q.start, q.resource, q.id)
+            }
+            lines += shown.map(Line.item)
+            return remember(key, filter, lines, shown)
+        }
         var n = 0
         while n < shown.count {
             let resource = all[shown[n]].procedure.resource
@@ -184,6 +198,10 @@ final class ScheduleScreen: AppScreen {
             }
             n = m
         }
+        return remember(key, filter, lines, shown)
+    }
+
+    func remember(_ key: CacheKey, _ filter: String, _ lines: [Line], _ shown: [Int]) -> (lines: [Line], shown: [Int]) {
         linesCaches.insert((key, filter, lines, shown), at: 0)
         // At most five: those for another filter go first (the day shown and its neighbours
         // for this filter always fit, so idle time never works the same lines out twice).
@@ -381,7 +399,10 @@ final class ScheduleScreen: AppScreen {
             guard state.patients[mrn] != nil else { unavailable("patient \(mrn) is not known here"); return .handled }
             openPatient(mrn)
         case .filter: app.mode = .filter(LineEditor(view.filter))
-        case .sort: setStatus("the schedule is by resource, then start time", error: true)
+        case .sort:
+            sort = (sort + 1) % Self.sorts.count
+            view.top = 0
+            setStatus("schedule \(Self.sorts[sort])")
         case .focusWorklist, .focusBeds, .focusLabs, .focusMessages, .nextPane, .previousPane:
             return app.returnToPanes(action)
         case .discharge, .ipass:
@@ -401,6 +422,7 @@ final class ScheduleScreen: AppScreen {
         let (lines, shown) = lines()
         let d = shownDay
         var title = "Schedule · \(Self.weekday(d)) \(d)" + (d == today ? " (today)" : "") + " · \(all.count) case" + (all.count == 1 ? "" : "s")
+        if sort != 0 { title += " · \(Self.sorts[sort])" }
         title += notReady > 0 ? " · ‼ \(notReady) not ready" : ""
         if !view.filter.isEmpty { title += " · filter \"\(view.filter)\" (\(shown.count))" }
         // The keys when they fit (the hint bar lists them too).
@@ -435,6 +457,7 @@ final class ScheduleScreen: AppScreen {
         let wide = list.width >= 100
         let patientWidth = wide ? 24 : 17
         var columns: [(String, Int)] = [("Time", 11)]
+        if sort != 0 { columns.append(("Room", max(4, min(10, all.map { $0.procedure.resource.count }.max() ?? 4)))) }
         if wide { columns.append(("Case", max(4, all.map { $0.procedure.id.description.count }.max() ?? 4))) }
         columns.append(("Patient", patientWidth))
         if wide { columns.append(("Kind", 10)) }
@@ -475,6 +498,7 @@ final class ScheduleScreen: AppScreen {
                 if !c.overlaps.isEmpty { style = .overdue }
                 if isSelected { style = .selected; g.fill(Rect(x: list.x, y: y, width: list.width, height: 1), style: style) }
                 var cells = [span(p.start, p.end)]
+                if sort != 0 { cells.append(p.resource) }
                 if wide { cells.append(p.id.description) }
                 cells.append(patientText(p))
                 if wide { cells.append(p.kind.rawValue) }

@@ -115,6 +115,27 @@ func scheduleApp(_ dir: TemporaryDirectory) throws -> (RoundsApp, ManualClock) {
         #expect(wider.contains("filter \"or\" (4)"), "shortened, the cases the longer filter left out come back")
     }
 
+    @Test func oSortsByStartTimeThenNotReadyFirstThenByRoom() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, _) = try scheduleApp(dir)
+        app.handle(.char("K"))
+        func order() -> [String] {
+            app.render(width: 160, height: 45).text.split(separator: "\n").compactMap { line in
+                line.firstMatch(of: /│[ ▶](\d\d:\d\d)–\d\d:\d\d (\S+) +(P\d)/).map { "\($0.2) \($0.1) \($0.3)" }
+            }
+        }
+        app.handle(.char("o"))
+        #expect(app.status.text == "schedule by start time")
+        #expect(app.render(width: 160, height: 45).text.contains("· by start time"))
+        // One list in start order, the room in its own column.
+        #expect(order() == ["OR-1 08:30 P3", "MRI-1 10:00 P2", "MRI-1 13:00 P6", "OR-2 13:00 P1", "OR-1 14:00 P4", "OR-2 14:00 P5"], "\(order())")
+        app.handle(.char("o"))
+        // Not ready (or overlapping) first: P3, P1, P5; then the rest by start.
+        #expect(order() == ["OR-1 08:30 P3", "OR-2 13:00 P1", "OR-2 14:00 P5", "MRI-1 10:00 P2", "MRI-1 13:00 P6", "OR-1 14:00 P4"], "\(order())")
+        app.handle(.char("o"))
+        #expect(app.render(width: 160, height: 45).text.contains("OR-1 · 2 cases"), "back to a heading per room")
+    }
+
     @Test func asciiAndGoldens() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (app, _) = try scheduleApp(dir)
