@@ -227,12 +227,16 @@ public final class RoundsApp {
     public func selectedRow(_ p: PaneKind) -> PaneContent.Row? { panes.selectedRow(p) }
     /// Lays out the panes' search text in idle polls (`PanesScreen.prepareSearch`).
     public func prepareSearch(rows: Int = 400) {
+        // The header's counts for a new minute or record, before the next key needs them.
+        if headerCache?.key != recordKey() { _ = headerCounts() }
         // On the schedule, its neighbouring days first: `[` and `]` are its next keys.
         if screen == .schedule, scheduleScreen.prepareAdjacentDays() { return }
         panes.prepareSearch(rows: rows)
     }
     /// Whether some pane's search text is still to be laid out (not while locked).
-    public var hasIdleWork: Bool { lock == nil && (panes.hasIdleWork || screen == .schedule && scheduleScreen.hasIdleWork) }
+    public var hasIdleWork: Bool {
+        lock == nil && (headerCache?.key != recordKey() || panes.hasIdleWork || screen == .schedule && scheduleScreen.hasIdleWork)
+    }
     /// Bytes the panes' search texts hold (for the benchmark and operations notes).
     public var searchTextMemory: Int { panes.searchTextMemory }
 }
