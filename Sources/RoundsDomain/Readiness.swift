@@ -436,7 +436,10 @@ extension Rules {
         // (whatever the time; the flagged are few).
         for id in s.readiness.flagged.keys.sorted() {
             guard let flags = s.readiness.flagged[id] else { continue }
-            let open = flags.filter { s.tasks[$0.value].map { !$0.status.isClosed } ?? false }
+            // A loop, not `filter`: a closure reading `s` took a copy of the whole state each
+            // time (seen in a profile of the feed's writes).
+            var open: [String: TaskID] = [:]
+            for (key, task) in flags where s.tasks[task].map({ !$0.status.isClosed }) ?? false { open[key] = task }
             guard !open.isEmpty else { continue }
             guard let p = s.procedures[id], p.status == .scheduled else {
                 let why = s.procedures[id].map { "\(id) is \($0.status.rawValue)" } ?? "\(id) is no longer held"

@@ -305,6 +305,8 @@ extension PanesScreen {
         return c
     }
 
+    struct ForecastKey: Equatable { var seq: UInt64; var past: Bool; var minute: Int64 }
+
     /// Pane `p`'s content, as at `time` when given (the next minute's, laid out ahead).
     func compute(_ p: PaneKind, filter: String, at time: Timestamp? = nil) -> PaneContent {
         var ctx = context(p)
@@ -312,7 +314,15 @@ extension PanesScreen {
         if let time { ctx.now = time }
         switch p {
         case .worklist: return WorklistPane.content(state, ctx)
-        case .beds: return BedBoardPane.content(state, ctx)
+        case .beds:
+            // Kept per record and moment: sorting or filtering the board reuses it.
+            let key = ForecastKey(seq: state.lastSeq, past: app.timeline != nil, minute: ctx.now.milliseconds / 60_000)
+            if let f = forecastCache, f.key == key { ctx.forecast = f.forecast } else {
+                let f = state.bedForecast(at: ctx.now, wallClock: ctx.wallClock, details: false)
+                forecastCache = (key, f)
+                ctx.forecast = f
+            }
+            return BedBoardPane.content(state, ctx)
         case .labs: return LabsPane.content(state, ctx)
         case .messages:
             // The live state's messages are indexed by reader as they arrive; the past's are looked at.

@@ -132,6 +132,9 @@ public struct PaneContext: Sendable {
     /// Where rows formatted later read the hospital from. The app passes its live state:
     /// a formatter holding a copy would make the next change copy every table (copy on write).
     var source: StateSource?
+    /// The bed forecast for `now`, when the caller keeps one (a sort or filter of the board
+    /// does not work it out again).
+    var forecast: BedForecast?
     public init(now: Timestamp, wallClock: WallClock, sort: Int = 0, filter: String = "") {
         self.now = now; self.wallClock = wallClock; self.sort = sort; self.filter = filter
     }
@@ -334,7 +337,7 @@ public enum BedBoardPane {
             let attrs = b.attributes.map { String($0.rawValue.prefix(3)) }.sorted().joined(separator: ",")
             return [b.id, label, who, precautions, note, attrs]
         } }
-        let forecast = s.bedForecast(at: c.now, wallClock: c.wallClock, details: false)
+        let forecast = c.forecast ?? s.bedForecast(at: c.now, wallClock: c.wallClock, details: false)
         let shortUnits = forecast.short.count
         var i = 0
         for (unit, beds) in units {

@@ -13,6 +13,8 @@ final class PanesScreen: AppScreen {
     var shown: [PaneKind: PaneContent] = [:]
     var pageSize: [PaneKind: Int] = [:]
     var contentCache: [PaneKind: (key: ContentKey, content: PaneContent)] = [:]
+    /// The bed board's forecast for a record and minute (`compute`).
+    var forecastCache: (key: ForecastKey, forecast: BedForecast)?
     /// Per pane, the unfiltered content and its rows' text laid out for searching, kept while
     /// a filter is typed (the key is the content's, with an empty filter).
     var searchCache: [PaneKind: Search] = [:]

@@ -746,6 +746,28 @@ if mode == "addon" {
     }
 }
 
+if mode == "forecast" {
+    // The bed forecast the bed board shows (`bedForecast(details: false)`) on a 1,000-bed demo.
+    let path = value("--journal", "\(benchDir)/forecast-1000b.rj")
+    if access(path, F_OK) != 0 {
+        _ = try DemoHospital.write(to: path, options: DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: 1000, days: 0))
+    }
+    let engine = try Engine(journalAt: path, actor: "bench", clock: ManualClock(start), wallClock: .utc, writable: false)
+    let s = engine.state
+    for (name, wall, details) in [("utc", WallClock.utc, false), ("local", Host.localWallClock, false), ("local-details", Host.localWallClock, true)] {
+        var samples: [Double] = []
+        var short = 0
+        for _ in 0..<200 {
+            let t = now()
+            short = s.bedForecast(at: start, wallClock: wall, details: details).short.count
+            samples.append(now() - t)
+        }
+        samples.sort()
+        emit([("benchmark", "\"bed-forecast\""), ("variant", "\"\(name)\""), ("stays", "\(s.activeStay.count)"), ("short_units", "\(short)"),
+              ("p50_ms", format3(samples[100] * 1e3)), ("p99_ms", format3(samples[198] * 1e3))])
+    }
+}
+
 if mode == "table-read" {
     // One read of one field of a held message, `messages[id]?.sentAt`, as the panes and the
     // time rules do it: the item is lent in place, not copied (IDTable.swift).
