@@ -209,7 +209,7 @@ struct MorningScenario {
     var preop: [String: LabID] = [:]
     var critical: MRN?
     var criticalLab: LabID?
-    /// The ED patient who needs the add-on laparotomy.
+    /// The ward patient who needs the add-on laparotomy.
     var addOnPatient: MRN?
 
     init(start: Timestamp, wallClock: WallClock, seed: UInt64, creator: Login) {
@@ -268,13 +268,19 @@ struct MorningScenario {
             run(.addPreAuth(hip, payer: "Acme Health", expedited: true))
             run(.submitPreAuth(PreAuthID(e.state.readiness.nextAuth - 1)))
             run(.pendPreAuth(PreAuthID(e.state.readiness.nextAuth - 1), note: "Payer asks for the imaging report"))
-            // A full elective list on OR-1 and OR-3, and an ED patient who needs an urgent
+            // A full elective list on OR-1 and OR-3, and a ward patient who needs an urgent
             // laparotomy today: the add-on case to try (Docs/USER-GUIDE.md, "An add-on case").
             // Patients with no open task of the night (they are left alone from here on, so the
             // night shift would not close one).
+            // Ward patients (not ICU or step-down, whose beds the forecast story counts), in
+            // for their operation: not going home today.
             var busy = Set<MRN>()
             for id in e.state.openTasks { if let p = e.state.tasks[id]?.patient { busy.insert(p) } }
-            let free = inBed.filter { $0 != mrn && !busy.contains($0) }
+            let ward: Set<UnitKind> = [.medsurg, .telemetry]
+            let free = inBed.filter { m in
+                m != mrn && !busy.contains(m)
+                    && (e.state.stay(of: m)?.bed.flatMap { e.state.beds[$0]?.unit }.flatMap { e.state.units[$0]?.kind }).map(ward.contains) == true
+            }
             let list = free.prefix(6)
             if list.count == 6, let addOn = free.last(where: { !list.contains($0) }) {
                 let electives: [(String, Int64, Int64, ProcedureKind, String)] = [
@@ -285,6 +291,7 @@ struct MorningScenario {
                 ]
                 for ((room, from, to, kind, title), patient) in zip(electives, list) {
                     sim.leaveAlone.insert(patient)
+                    run(.updatePatient(mrn: patient, changes: PatientChanges(expectedDischarge: .some(wallClock.localDate(start).adding(days: 2)))))
                     run(.bookProcedure(mrn: patient, kind: kind, resource: room, start: start + .minutes(from), end: start + .minutes(to), requires: [], title: title))
                     let id = ProcedureID(e.state.nextProcedure - 1)
                     run(.verifyEligibility(patient, payer: "Acme Health", active: true, note: nil))
@@ -385,7 +392,7 @@ struct MorningScenario {
             if let addOn = addOnPatient {
                 run(.addTask(title: "Add-on: urgent laparotomy for \(addOn), 2 h, in OR-1 within 4 h (proc add-on)", patient: addOn,
                              priority: .urgent, due: start + .minutes(30), owner: .role(.coordinator),
-                             note: "Surgeon's call from the ED: the surgeon is on OR-1's list today. Plan it: proc add-on \(addOn) surgery on OR-1 urgency urgent for 2h by +4h title \"Laparotomy\""))
+                             note: "Surgeon's call after the ward round: the surgeon is on OR-1's list today. Plan it: proc add-on \(addOn) surgery on OR-1 urgency urgent for 2h by +4h title \"Laparotomy\""))
             }
             guard inBed.count > 5 else { return }
             run(.addTask(title: "Confirm transport home for \(wallClock.hhmm(start + .hours(4))) discharge", patient: inBed[1], priority: .urgent, due: start + .hours(1), owner: .role(.coordinator), note: nil))

@@ -328,7 +328,7 @@ extension Decision {
             guard !p.status.isClosed else { throw Refusal("procedure \(pid) is \(p.status.rawValue)", hint: "a pre-authorization is for a procedure still to happen") }
             try checkText(payer, "the payer", max: 80)
             if let existing = s.readiness.authOf[pid] {
-                throw Refusal("procedure \(pid) already uses pre-authorization \(existing)", hint: "see it with auth show \(existing)")
+                throw Refusal("procedure \(pid) already uses pre-authorization \(existing)", hint: "its state is in the patient view (Enter on the patient) and in rounds report schedule; change it with auth submit|approve|deny \(existing)")
             }
             emit(.preAuthRecorded(PreAuthRecorded(id: PreAuthID(s.readiness.nextAuth), procedure: pid, mrn: p.mrn, payer: payer, expedited: expedited)))
 

@@ -416,9 +416,17 @@ extension RoundsApp {
         if !tasks.isEmpty { lines += ["", "Open tasks:"] + tasks.map { "  \($0.id) \($0.priority.rawValue) due \(w.hhmm($0.due)) \($0.title)" } }
         let procs = state.procedures.values.filter { $0.mrn == mrn && ($0.status == .scheduled || $0.status == .inprogress) }
         if !procs.isEmpty {
-            lines += ["", "Procedures:"] + procs.map { pr in
-                let missing = state.missingTests(for: pr)
-                return "  \(pr.id) \(pr.title) · \(w.dateTime(pr.start))" + (missing.isEmpty ? "  ready" : "  NOT READY: missing \(missing.joined(separator: ", "))")
+            // Ready as the schedule says it: every requirement (Readiness.swift), not only labs.
+            lines += ["", "Procedures:"] + procs.sorted { $0.start < $1.start }.flatMap { pr -> [String] in
+                let unmet = pr.status == .scheduled ? state.unmetRequirements(of: pr, at: now).map(\.detail) : []
+                var line = "  \(pr.id) \(pr.title) · \(pr.resource) \(w.dateTime(pr.start))–\(w.hhmm(pr.end))"
+                if let u = state.scheduling.urgency[pr.id] { line += " · \(u.urgency.rawValue) add-on" }
+                line += pr.status == .inprogress ? "  in progress" : unmet.isEmpty ? "  ready" : "  NOT READY: " + unmet.joined(separator: "; ")
+                var more = [line]
+                if let a = state.readiness.authOf[pr.id].flatMap({ state.readiness.auths[$0] }) {
+                    more.append("    pre-auth \(a.id) \(a.payer): \(a.status.rawValue)" + (a.number.map { " \($0)" } ?? ""))
+                }
+                return more
             }
         }
         // Messages about the patient that are this user's business (or all, for a supervisor

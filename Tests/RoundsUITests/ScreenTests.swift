@@ -310,7 +310,8 @@ import RoundsTestSupport
         #expect(text.contains("Patient MRN003"))
         #expect(text.contains("in bed 4W-02"))
         #expect(text.contains("L3 TS ordered"))
-        #expect(text.contains("NOT READY: missing TS"))
+        #expect(text.contains("NOT READY: labs TS not resulted"), "every requirement, as the schedule says it")
+        #expect(text.contains("P1 Surgery on OR-2 · OR-2 "))
         #expect(text.contains("Chase pre-authorisation"))
     }
 }
