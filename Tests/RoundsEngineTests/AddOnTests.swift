@@ -2,6 +2,7 @@ import Testing
 import RoundsDomain
 import RoundsEngine
 import RoundsTestSupport
+import RoundsDemo
 
 /// Add-on cases and the bump cascade (AddOn.swift, Docs/COMMANDS.md "Add-on cases"): the plan,
 /// its options, acceptance in one decision, edits, and the rules a plan may never break.
@@ -235,7 +236,7 @@ import RoundsTestSupport
     /// Random days: whatever the schedule, an accepted option never double-books a room or a
     /// patient, never starts past its limit, and tells the owner of every case it moves.
     @Test func randomDaysNeverBreakTheRules() throws {
-        var rng = SplitMix(seed: 19)
+        var rng = SeededRandom(seed: 19)   // RoundsDemo's SplitMix64: a failing round replays
         for round in 0..<40 {
             var s = HospitalState()
             var seq: UInt64 = 0
@@ -272,18 +273,5 @@ import RoundsTestSupport
                 }
             }
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing round can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
