@@ -109,8 +109,6 @@ final class ScheduleScreen: AppScreen {
             guard let day = days.first(where: { $0.key == CacheKey(record: record, day: d) }),
                   !linesCaches.contains(where: { $0.key == key && $0.filter == view.filter.lowercased() }) else { continue }
             _ = lines(on: d, day.cases)
-            // Kept behind the day shown's.
-            if linesCaches.count > 1 { linesCaches.append(linesCaches.removeFirst()) }
             return true
         }
         return false
@@ -202,12 +200,18 @@ final class ScheduleScreen: AppScreen {
     }
 
     func remember(_ key: CacheKey, _ filter: String, _ lines: [Line], _ shown: [Int]) -> (lines: [Line], shown: [Int]) {
+        // Lines of an older record or minute are never used again.
+        linesCaches.removeAll { $0.key.record != key.record }
         linesCaches.insert((key, filter, lines, shown), at: 0)
-        // At most five: those for another filter go first (the day shown and its neighbours
-        // for this filter always fit, so idle time never works the same lines out twice).
+        // At most five. The day shown and its neighbours, for this filter, sort and option, are
+        // always kept (they are what idle time prepares: evicting one of them would have it
+        // work the same lines out again and again); the oldest of the others goes first.
         if linesCaches.count > 5 {
-            let stale = linesCaches.lastIndex { $0.filter != filter } ?? linesCaches.count - 1
-            linesCaches.remove(at: stale)
+            let shownDay = shownDay.daysSinceEpoch
+            let wanted = { (c: (key: CacheKey, filter: String, lines: [Line], shown: [Int])) in
+                c.filter == filter && c.key.option == key.option && c.key.sort == key.sort && abs(c.key.day.daysSinceEpoch - shownDay) <= 1
+            }
+            if let stale = linesCaches.lastIndex(where: { !wanted($0) }) { linesCaches.remove(at: stale) }
         }
         return (lines, shown)
     }

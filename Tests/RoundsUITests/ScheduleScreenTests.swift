@@ -210,4 +210,22 @@ func scheduleApp(_ dir: TemporaryDirectory) throws -> (RoundsApp, ManualClock) {
         app.submit("proc book MRN003 imaging MRI-1 at tomorrow 11:00 for 1h title \"MRI spine\"")
         #expect(app.render(width: 160, height: 45).text.contains("MRI spine"))
     }
+
+    /// Idle time on the schedule ends, minute after minute and day after day. (Its cache of
+    /// lines once evicted the day it had just prepared when it held five entries, so a session
+    /// left on the schedule worked the same two days out every 10 ms, for ever.)
+    @Test func idleWorkOnTheScheduleEndsEveryMinute() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, clock) = try scheduleApp(dir)
+        app.handle(.char("K"))
+        for step in 0..<24 {
+            clock.advance(.minutes(1))
+            app.handle(step % 3 == 0 ? .char("]") : step % 3 == 1 ? .char("[") : .char("o"))
+            _ = app.render(width: 160, height: 45)
+            var polls = 0
+            while app.hasIdleWork, polls < 20 { app.prepareSearch(); polls += 1 }
+            #expect(!app.hasIdleWork, "step \(step): idle work still to do after \(polls) polls")
+            #expect(app.screen == .schedule)
+        }
+    }
 }
