@@ -185,7 +185,7 @@ extension HospitalState {
         if !p.requiredTests.isEmpty {
             let missing = missingTests(for: p)
             out.append(Requirement(key: "labs", met: missing.isEmpty,
-                                   detail: missing.isEmpty ? "labs \(p.requiredTests.joined(separator: ", ")) resulted" : "labs \(missing.joined(separator: ", ")) not resulted",
+                                   detail: !details ? "" : missing.isEmpty ? "labs \(p.requiredTests.joined(separator: ", ")) resulted" : "labs \(missing.joined(separator: ", ")) not resulted",
                                    lead: policy.procedureLead))
         }
         if let id = readiness.authOf[p.id], let a = readiness.auths[id] {
@@ -224,8 +224,11 @@ extension HospitalState {
     }
 
     /// The requirements not met, for a procedure that is still to happen.
+    /// (Worked out without details first: most cases on a day are ready, and the schedule asks
+    /// this of every case on the day it shows.)
     public func unmetRequirements(of p: Procedure, at now: Timestamp) -> [Requirement] {
-        requirements(of: p, at: now).filter { !$0.met }
+        guard requirements(of: p, at: now, details: false).contains(where: { !$0.met }) else { return [] }
+        return requirements(of: p, at: now).filter { !$0.met }
     }
 
     func authRequirement(_ a: PreAuth, for p: Procedure, details: Bool = true) -> Requirement {

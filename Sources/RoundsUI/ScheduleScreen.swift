@@ -119,9 +119,16 @@ final class ScheduleScreen: AppScreen {
         let from = wall.instant(on: day, minuteOfDay: 0), to = wall.instant(on: day.adding(days: 1), minuteOfDay: 0)
         var procs: [Procedure] = []
         s.procedures.forEach { if $0.start < to && $0.end > from { procs.append($0) } }
-        procs.sort { ($0.resource, $0.start, $0.id) < ($1.resource, $1.start, $1.id) }
+        // Sorted by index (a procedure is large to move), resources compared as bytes first.
+        let keys = procs.map { (Array($0.resource.utf8), $0.start, $0.id) }
+        let order = keys.indices.sorted { a, b in
+            let (x, y) = (keys[a], keys[b])
+            if x.0 != y.0 { return x.0.lexicographicallyPrecedes(y.0) }
+            return (x.1, x.2) < (y.1, y.2)
+        }
         var notReady = 0
-        var out = procs.map { p -> Case in
+        var out = order.map { i -> Case in
+            let p = procs[i]
             let live = p.status == .scheduled
             let unmet = live ? s.unmetRequirements(of: p, at: now).map(\.detail) : []
             if !unmet.isEmpty { notReady += 1 }
