@@ -12,13 +12,17 @@ import Darwin
 ///
 /// While the app has idle work (search text to lay out, `RoundsApp.hasIdleWork`) it polls
 /// every 10 ms instead of every 250 ms, so the work is done in small slices between keys; a
-/// key waits for at most one slice. The frame is drawn after a key, after a poll that found a
-/// change, and at least every quarter second (the header's clock).
+/// key waits for at most one slice. The journal is read at most every 250 ms (a poll in
+/// between only does idle work): under a feed writing every few milliseconds, reading it on
+/// every 10 ms poll would catch up and draw a frame each time and leave no slice for idle
+/// work. The frame is drawn after a key, after a poll that found a change, and at least every
+/// quarter second (the header's clock).
 public enum TerminalSession {
     public static func run(_ app: RoundsApp, terminal: CursesTerminal, background: () -> Void = {}) {
         defer { terminal.restore() }
         var redraw = true
         var drawn = 0.0
+        var read = 0.0
         while app.running && terminal.stopRequested == 0 {
             // The size is checked on every pass, not only when SIGWINCH says it changed.
             if terminal.checkSize() { redraw = true }
@@ -33,7 +37,9 @@ public enum TerminalSession {
                 redraw = true
                 continue
             }
-            redraw = app.poll()
+            let refresh = seconds() - read >= 0.25
+            if refresh { read = seconds() }
+            redraw = app.poll(refresh: refresh)
             background()
         }
     }

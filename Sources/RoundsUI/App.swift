@@ -179,10 +179,13 @@ public final class RoundsApp {
 
     // MARK: - Live
 
-    /// Picks up other processes' records and fires due time rules (every five seconds).
-    /// Returns true when the hospital changed.
+    /// Picks up other processes' records and fires due time rules (every five seconds), then,
+    /// when nothing changed, does a slice of idle work. `refresh: false` skips the journal:
+    /// the terminal session reads it every 250 ms, and polls every 10 ms between while there
+    /// is idle work, so a feed writing every few milliseconds does not turn every slice into a
+    /// catch-up and a frame (and idle work is never starved). Returns true when the hospital changed.
     @discardableResult
-    public func poll() -> Bool {
+    public func poll(refresh: Bool = true) -> Bool {
         var changed = false
         if lock == nil, let limit = idleLock, engine.clock.now() - lastActivity >= limit {
             lockNow(why: "after \(limit) without a key")
@@ -191,7 +194,7 @@ public final class RoundsApp {
         // A screen may change by itself (a wall display turns its page every ten seconds).
         if shownScreen.poll() { changed = true }
         do {
-            if engine.journal.mayHaveNewRecords { changed = try engine.refresh() > 0 }
+            if refresh, engine.journal.mayHaveNewRecords { changed = try engine.refresh() > 0 }
             if changed { interfaceScreen.followRetries() }
             if engine.journal.writable, now - lastTick >= .seconds(5) {
                 lastTick = now
@@ -295,6 +298,10 @@ extension PanesScreen {
             searchCache[p] = next
             searchAhead[p] = nil
             c = next.content
+        } else if let next = sortAhead, next.key == key {
+            // `o`: the next sort, worked out in idle time.
+            c = next.content
+            sortAhead = nil
         } else if !key.filter.isEmpty {
             c = filtered(p, key)
         } else {
@@ -308,10 +315,11 @@ extension PanesScreen {
     struct ForecastKey: Equatable { var seq: UInt64; var past: Bool; var minute: Int64 }
 
     /// Pane `p`'s content, as at `time` when given (the next minute's, laid out ahead).
-    func compute(_ p: PaneKind, filter: String, at time: Timestamp? = nil) -> PaneContent {
+    func compute(_ p: PaneKind, filter: String, at time: Timestamp? = nil, sort: Int? = nil) -> PaneContent {
         var ctx = context(p)
         ctx.filter = filter
         if let time { ctx.now = time }
+        if let sort { ctx.sort = sort }
         switch p {
         case .worklist: return WorklistPane.content(state, ctx)
         case .beds:
@@ -431,6 +439,11 @@ extension PanesScreen {
     /// millisecond at 1,000 beds). After a record changes a pane, its text is laid out again
     /// over the next polls (the terminal loop polls every 10 ms while `hasIdleWork`).
     func prepareSearch(rows: Int = 400) {
+        // The focused pane in its next sort first: one piece of work, and `o` is a key away.
+        if let key = sortAheadKey, sortAhead?.key != key {
+            sortAhead = (key, compute(focus, filter: "", sort: key.sort))
+            return
+        }
         var budget = rows
         for (p, key, ahead) in searchWork {
             guard let cached = ahead ? searchAhead[p] : searchCache[p], cached.key == key else {
@@ -446,10 +459,20 @@ extension PanesScreen {
     /// Whether some pane's search text is not laid out for its current content or the next
     /// minute's.
     var hasIdleWork: Bool {
-        searchWork.contains { p, key, ahead in
+        if let key = sortAheadKey, sortAhead?.key != key { return true }
+        return searchWork.contains { p, key, ahead in
             guard let search = ahead ? searchAhead[p] : searchCache[p], search.key == key else { return true }
             return !search.isComplete
         }
+    }
+
+    /// The focused pane's content in the sort `o` gives next, while it has no filter (a
+    /// filtered pane in another sort needs that sort's search text first).
+    var sortAheadKey: ContentKey? {
+        guard views[focus]!.filter.isEmpty else { return nil }
+        var key = contentKey(focus)
+        key.sort += 1
+        return key
     }
 
     /// The texts idle polls keep laid out, in order: each pane's for now (the focused pane

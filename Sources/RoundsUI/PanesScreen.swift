@@ -22,6 +22,9 @@ final class PanesScreen: AppScreen {
     /// when the minute turns over, a filter (or a filtered pane) finds its text ready instead
     /// of laying out every row again. Dropped when a record changes the pane first.
     var searchAhead: [PaneKind: Search] = [:]
+    /// The focused pane's content in its next sort, worked out in idle polls (`sortAheadKey`),
+    /// so `o` on the 1,000-bed board draws instead of sorting it again.
+    var sortAhead: (key: ContentKey, content: PaneContent)?
     struct Search {
         var key: ContentKey
         var content: PaneContent

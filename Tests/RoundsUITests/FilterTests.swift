@@ -67,12 +67,37 @@ import RoundsTestSupport
         #expect(app.content(pane).rows.count == app.panes.compute(pane, filter: "").rows.count)
     }
 
+    /// `o` after idle time shows the next sort worked out ahead, the same as worked out on the key.
+    @Test func theNextSortWorkedOutAheadReadsAsTheOneWorkedOutOnTheKey() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (app, clock) = try demoApp(dir, beds: 60)
+        app.idleLock = nil
+        for pane in PaneKind.allCases {
+            app.focus = pane
+            for round in 0..<3 {
+                if round == 1 { try app.engine.submit(line: "task add \"Sort ahead \(pane)\" due +30m"); app.poll() }
+                if round == 2 { clock.advance(.minutes(1)) }
+                for _ in 0..<2_000 where app.hasIdleWork { app.prepareSearch(rows: 400) }
+                let ahead = try #require(app.panes.sortAhead)
+                #expect(ahead.key == { var k = app.panes.contentKey(pane); k.sort += 1; return k }())
+                app.handle(.char("o"))
+                #expect(app.panes.sortAhead == nil, "\(pane): the content worked out ahead was used")
+                let shown = app.render(width: 160, height: 45).text
+                app.panes.contentCache[pane] = nil
+                app.panes.searchCache[pane] = nil
+                #expect(app.render(width: 160, height: 45).text == shown, "\(pane), round \(round): the same as worked out on the key")
+            }
+        }
+    }
+
     @Test func idlePollsLayOutTheTextInSlicesAndFilteringAgreesWithIt() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (app, clock) = try demoApp(dir, beds: 60)
         app.idleLock = nil
         let total = app.panes.compute(.worklist, filter: "").rows.count
         #expect(total > 6)
+        app.prepareSearch(rows: 5)
+        #expect(app.panes.sortAhead?.key.sort == 1 && app.panes.searchCache[.worklist] == nil, "first the focused pane in its next sort, alone")
         app.prepareSearch(rows: 5)
         #expect(app.panes.searchCache[.worklist]?.laidOut == 0, "the focused pane's rows listed in a slice of their own")
         app.prepareSearch(rows: 5)
@@ -100,6 +125,7 @@ import RoundsTestSupport
         // A task added: the other rows' text is reused, the text is whole at once.
         let reused = app.panes.reusedTexts
         try app.engine.submit(line: "task add \"Filter slices\" due +45m")
+        app.prepareSearch(rows: 5) // the worklist in its next sort first
         app.prepareSearch(rows: 5)
         app.prepareSearch(rows: 5)
         #expect(app.panes.searchCache[.worklist]?.isComplete == true && app.panes.reusedTexts == reused + 1,
@@ -109,6 +135,7 @@ import RoundsTestSupport
         let bed = try #require(app.state.beds.values.filter { $0.status == .available }.map(\.id).min())
         try app.engine.submit(line: "bed dirty \(bed)")
         let after = app.panes.compute(.worklist, filter: "").rows.count
+        app.prepareSearch(rows: after / 2) // the next sort
         app.prepareSearch(rows: after / 2)
         app.prepareSearch(rows: after / 2)
         #expect(app.panes.searchCache[.worklist]?.laidOut == after / 2)
