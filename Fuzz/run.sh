@@ -72,7 +72,8 @@ build_module() {
     echo "$stamp" > "$BUILD/CJournal.stamp"
     return 0
   fi
-  srcs=("$ROOT/Sources/$name"/*.swift)
+  # Every source of the module, in its area folders too (Sources/RoundsDomain/Beds/…), in a fixed order.
+  mapfile -t srcs < <(find "$ROOT/Sources/$name" -name '*.swift' | LC_ALL=C sort)
   stamp="$(stamp_of "${srcs[@]}" $( [ "$name" = RoundsJournal ] && echo "$BUILD/RoundsDomain.stamp $BUILD/CJournal.stamp" ) $( [ "$name" = RoundsHL7 ] && echo "$BUILD/RoundsDomain.stamp $BUILD/HL7v2.stamp" ))"
   stale "$BUILD/$name" "$stamp" || return 0
   echo "fuzz: compiling $name (${#srcs[@]} files)" >&2

@@ -1,4 +1,4 @@
-// Fuzz target: CSV import (Sources/RoundsDomain/Import.swift): `CSV.parse` and `Import.plan`
+// Fuzz target: CSV import (Sources/RoundsDomain/Hospital/Import.swift): `CSV.parse` and `Import.plan`
 // for units, beds and staff against a small hospital. Input: a kind byte, then the file.
 @testable import RoundsDomain
 

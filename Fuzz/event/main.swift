@@ -1,4 +1,4 @@
-// Fuzz target: one event payload as a journal record carries it (Sources/RoundsDomain/EventCodec.swift).
+// Fuzz target: one event payload as a journal record carries it (Sources/RoundsDomain/Hospital/EventCodec.swift).
 // Input: type code (1 byte) + payload. A payload either decodes or is refused with a CodecError;
 // one that decodes must encode to bytes that decode to the same event, and apply to a hospital.
 @testable import RoundsDomain

@@ -1,5 +1,5 @@
 // Fuzz target: a message from the network through the mapping to the domain's feed actions and
-// the decision on a small hospital (Sources/RoundsHL7/Mapper.swift, Sources/RoundsDomain/Feeds.swift).
+// the decision on a small hospital (Sources/RoundsHL7/Mapper.swift, Sources/RoundsDomain/Feeds/Feeds.swift).
 // Whatever parses maps to a submission, a rejection or no reply; a submission is decided (applied,
 // held or refused) and its events apply, without trapping.
 import HL7v2

@@ -1,4 +1,4 @@
-// Fuzz target: the command language (`:` line and `rounds exec`), Sources/RoundsDomain/Parser.swift.
+// Fuzz target: the command language (`:` line and `rounds exec`), Sources/RoundsDomain/Hospital/Parser.swift and each area folder's …Commands.swift.
 // Any bytes, read as UTF-8 the way a terminal line is: parse must answer a command or a ParseError.
 import RoundsDomain
 

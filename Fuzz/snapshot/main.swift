@@ -1,5 +1,5 @@
 // Fuzz target: the snapshot reader (Sources/RoundsJournal/Snapshot.swift and the state codec,
-// Sources/RoundsDomain/StateCodec.swift). Input: a mode byte, then
+// Sources/RoundsDomain/Hospital/StateCodec.swift). Input: a mode byte, then
 //   mode 0: a state body alone, read by HospitalState(snapshot:);
 //   mode 1: a whole snapshot file whose body length and two checksums are put right first
 //           (someone edited the file and recomputed them), read by Snapshot.parse;

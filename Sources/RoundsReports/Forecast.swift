@@ -1,7 +1,7 @@
 import RoundsDomain
 
 /// Tomorrow's beds as tables: the forecast by unit, by unit and hour, what each patient adds,
-/// and the open discharge barriers. The rules are the domain's (RoundsDomain/Forecast.swift).
+/// and the open discharge barriers. The rules are the domain's (RoundsDomain/Beds/Forecast.swift).
 enum ForecastTables {
     /// `rounds report forecast`: by unit, by hour, the patients counted, the open barriers.
     static func report(_ s: HospitalState, _ c: ReportContext) -> [Table] {

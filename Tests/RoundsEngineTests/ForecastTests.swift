@@ -4,7 +4,7 @@ import RoundsEngine
 import RoundsJournal
 import RoundsTestSupport
 
-/// Tomorrow's beds (RoundsDomain/Forecast.swift): the forecast's arithmetic on a small hospital
+/// Tomorrow's beds (RoundsDomain/Beds/Forecast.swift): the forecast's arithmetic on a small hospital
 /// worked out by hand, discharge barriers holding discharges, beds needed after procedures, the
 /// shortfall's hour; the barrier commands' refusals; replay and snapshots.
 @Suite struct ForecastTests {
