@@ -140,7 +140,13 @@ func smallHospital(_ dir: TemporaryDirectory) throws -> String {
         t.send("a")
         t.waitFor("Who goes into E2E-01?")
         t.send("/")   // no effect inside the picker; choose the waiting test patient
-        for _ in 0..<40 where !t.screen.contains("▶ E2E001") { t.send("Down"); Thread.sleep(forTimeInterval: 0.03) }
+        // One Down at a time, each drawn before the next (on a loaded machine Downs sent every
+        // 30 ms went past the patient before the screen showed it).
+        for _ in 0..<40 where !t.screen.contains("▶ E2E001") {
+            let before = t.screen
+            t.send("Down")
+            _ = waitUntil(2) { t.screen != before }
+        }
         t.waitFor("▶ E2E001")
         t.send("Enter")
         t.waitFor("E2E001 assigned to bed E2E-01")

@@ -8,8 +8,10 @@ import RoundsTestSupport
 
 /// Synthetic messages written from the standard (v2.5.1 field positions), through the mapping
 /// and the real engine on the fixture hospital (units ICU and 4W, beds 4W-01…4W-04, ICU-01…04).
-struct FeedHarness {
-    let dir = TemporaryDirectory()
+final class FeedHarness {
+    let dir: TemporaryDirectory
+    // The hospital's directory goes with the harness (it was left in /tmp by every run).
+    deinit { dir.remove() }
     let engine: Engine
     let clock: ManualClock
     var mapper: FeedMapper
@@ -36,6 +38,8 @@ struct FeedHarness {
     """
 
     init(mapping: String = FeedHarness.mapping) throws {
+        let dir = TemporaryDirectory()
+        self.dir = dir
         let (e, c) = try Fixture.engine(in: dir)
         e.actor = "sam"
         try e.submit(line: "staff add hl7adt name \"ADT feed\" role feed")
