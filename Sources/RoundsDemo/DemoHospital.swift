@@ -196,7 +196,7 @@ struct MorningScenario {
     enum Step: CaseIterable {
         case bookSurgery, preopLabs, waitingSevereSepsis, waitingTransfer, waitingTelemetry, waitingAirborne, waitingDirect,
              pendingLabs, criticalOrdered, criticalCollected, waitingPACU, waitingED, expectedDischarges, beds, forecast, work, criticalResulted,
-             assess, handover
+             assess, handover, referrals
     }
 
     let start: Timestamp
@@ -211,6 +211,8 @@ struct MorningScenario {
     var criticalLab: LabID?
     /// The ward patient who needs the add-on laparotomy.
     var addOnPatient: MRN?
+    /// The neurology referral whose report arrives during the night.
+    var neurology: ReferralID?
 
     init(start: Timestamp, wallClock: WallClock, seed: UInt64, creator: Login) {
         self.start = start
@@ -221,7 +223,7 @@ struct MorningScenario {
             .waitingTelemetry: .hours(3), .waitingAirborne: .minutes(150), .waitingDirect: .hours(2), .pendingLabs: .minutes(90),
             .criticalOrdered: .minutes(70), .criticalCollected: .minutes(50), .waitingPACU: .minutes(45), .waitingED: .minutes(35),
             .expectedDischarges: .minutes(33), .beds: .minutes(31), .forecast: .minutes(30), .work: .minutes(25), .criticalResulted: .minutes(12),
-            .assess: .minutes(20), .handover: .minutes(8),
+            .assess: .minutes(20), .handover: .minutes(8), .referrals: .minutes(500),
         ]
         schedule = Step.allCases.map { (start - at[$0]!, $0) }.sorted { $0.0 < $1.0 }
     }
@@ -357,6 +359,31 @@ struct MorningScenario {
             line("bed block \(free[0]) reason \"Bed motor broken — maintenance ticket 4471\" until tomorrow 12:00")
             line("bed block \(free[free.count / 2]) reason \"Closed overnight: no nurse to staff it\"")
             line("bed dirty \(free[free.count - 1])")
+        case .referrals:
+            // Open loops: an urgent echo the service could not schedule, past its clinically
+            // indicated time (its chase task is on the worklist at 07:00); an outside MRI booked
+            // for today; a high-risk oncology referral not yet received; a scope with partial
+            // results; a neurology opinion whose report has closed the loop.
+            guard inBed.count >= 10 else { return }
+            let gap = inBed.count / 5
+            let who = (0..<5).map { inBed[$0 * gap + gap / 2] }
+            for mrn in who { sim.leaveAlone.insert(mrn) }
+            let first = e.state.referrals.next
+            let ids = (0..<5).map { ReferralID(first + $0) }
+            run(.sendReferral(ReferralRequest(mrn: who[0], service: "Cardiology", reason: "New systolic murmur: echo and cardiology opinion before discharge",
+                                              urgency: .urgent, due: start - .hours(1), specialist: "Dr Osei", clinician: "Dr Amelia Kovács")))
+            run(.updateReferral(ids[0], .received, appointment: nil, note: nil, override: nil))
+            run(.updateReferral(ids[0], .unable, appointment: nil, note: "No echo slot before Thursday", override: nil))
+            run(.sendReferral(ReferralRequest(mrn: who[1], service: "Outside MRI", reason: "MRI lumbar spine: new leg weakness", urgency: .stat, external: true)))
+            run(.updateReferral(ids[1], .received, appointment: nil, note: nil, override: nil))
+            run(.updateReferral(ids[1], .scheduled, appointment: start + .hours(5), note: "Booked by phone; transport needed", override: nil))
+            run(.sendReferral(ReferralRequest(mrn: who[2], service: "Oncology", reason: "Suspicious lung mass on CT", urgency: .urgent, highRisk: true)))
+            run(.sendReferral(ReferralRequest(mrn: who[3], service: "Gastroenterology", reason: "Iron-deficiency anaemia: upper and lower scope")))
+            run(.updateReferral(ids[3], .received, appointment: nil, note: nil, override: nil))
+            run(.updateReferral(ids[3], .partial, appointment: nil, note: "Gastroscopy normal; colonoscopy biopsy histology to follow", override: nil))
+            run(.sendReferral(ReferralRequest(mrn: who[4], service: "Neurology", reason: "Transient confusion: opinion on EEG", specialist: "Dr Ngata")))
+            run(.updateReferral(ids[4], .received, appointment: nil, note: nil, override: nil))
+            neurology = ids[4]
         case .forecast:
             // Tomorrow's beds: the ICU's two discharges today are held by barriers (transport,
             // pharmacy), its others are not before tomorrow, ED boarders fill its free beds, so
@@ -388,6 +415,10 @@ struct MorningScenario {
             let free = f.units.first { $0.unit == icu }?.available.first ?? 0
             for _ in 0..<min(8, max(0, free)) { wait(.ed, [], [.telemetry], unit: icu) }
         case .work:
+            // The neurology report arrived in the night: that loop is closed.
+            if let id = neurology, e.state.referrals[id]?.isOpen == true {
+                run(.updateReferral(id, .reported, appointment: nil, note: "EEG normal; no antiepileptic; outpatient follow-up not needed", override: nil))
+            }
             // The add-on case to try: after the simulated night, so nothing closes its task.
             if let addOn = addOnPatient {
                 run(.addTask(title: "Add-on: urgent laparotomy for \(addOn), 2 h, in OR-1 within 4 h (proc add-on)", patient: addOn,

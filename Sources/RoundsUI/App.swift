@@ -43,6 +43,8 @@ public enum Screen: CaseIterable, Sendable {
     case interface
     /// The day's schedule: cases by resource, ready or not.
     case schedule
+    /// Open loops: referrals waiting for their report.
+    case loops
 }
 
 public enum InputMode: Sendable {
@@ -79,6 +81,7 @@ public final class RoundsApp {
     lazy var supervisorScreen = SupervisorScreen(app: self)
     lazy var handoverScreen = HandoverScreen(app: self)
     lazy var interfaceScreen = InterfaceScreen(app: self)
+    lazy var loopsScreen = LoopsScreen(app: self)
     lazy var scheduleScreen = ScheduleScreen(app: self)
     /// A wall display (`--wall`): read-only, the supervisor view with no patient identifiers or
     /// free text, never locked (it shows nothing a passer-by may not see).

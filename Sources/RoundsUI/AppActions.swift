@@ -429,6 +429,13 @@ extension RoundsApp {
                 return more
             }
         }
+        // Referrals: the open ones (overdue marked), then the last closed ones.
+        let referrals = state.referrals.of(mrn)
+        if !referrals.isEmpty {
+            lines += ["", "Referrals:"]
+            for r in referrals.filter(\.isOpen) { lines.append("  " + referralLine(r)) }
+            for r in referrals.filter({ !$0.isOpen }).suffix(5) { lines.append("  " + referralLine(r)) }
+        }
         // Messages about the patient that are this user's business (or all, for a supervisor
         // who has switched the messages pane to all).
         let me = engine.actor, role = myRole, all = views[.messages]!.allMessages
@@ -479,5 +486,25 @@ extension PanesScreen {
         lines += ["", "Discharges at \(Policy.clock(f.dischargeTime)) on the expected date (policy discharge-time); a patient with an open discharge barrier is not counted; waiting patients are needed now, a bed after a case at the hour it ends. x records a barrier, X resolves one."]
         app.detailSubject = (nil, nil, false)
         overlay = .detail(title: "Bed forecast · \(u.unit ?? "hospital")", lines: lines, scroll: 0)
+    }
+}
+
+extension RoundsApp {
+    /// One referral in a line, as the patient view and the referrals screen say it: never by
+    /// colour alone (‼ overdue, ✓ loop closed, ✗ closed without a report).
+    func referralLine(_ r: Referral) -> String {
+        let w = engine.wallClock
+        let mark = r.isOverdue(at: now) ? "‼" : r.status == .complete ? "✓" : r.isOpen ? "○" : "✗"
+        var line = "\(mark) \(r.id) to \(r.destination), \(r.urgency.rawValue), \(r.status.rawValue)"
+        if r.status == .scheduled, let a = r.appointment { line += ", appointment \(w.dateTime(a))" }
+        if let u = r.unableReason, r.isOpen { line += ", unable to schedule: \(u)" }
+        if r.isOpen {
+            line += r.isOverdue(at: now) ? " — OVERDUE since \(w.dateTime(r.due))" : " — report due \(w.dateTime(r.due))"
+        } else if r.status == .complete, let at = r.reportedAt {
+            line += " — report \(w.dateTime(at)): \(r.report ?? "")"
+        } else if let last = r.history.last {
+            line += " \(w.dateTime(last.at))" + (last.note.map { ": \($0)" } ?? "")
+        }
+        return line
     }
 }

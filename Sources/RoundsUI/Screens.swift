@@ -87,6 +87,7 @@ extension RoundsApp {
         case .handover: handoverScreen
         case .interface: interfaceScreen
         case .schedule: scheduleScreen
+        case .loops: loopsScreen
         }
     }
 

@@ -10,14 +10,15 @@ extension ReportFormat: ExpressibleByArgument {}
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print a report: census, beds, worklist, labs, messages, supervisor, interface, schedule, forecast, barriers, handover or changes.",
+        abstract: "Print a report: census, beds, worklist, labs, messages, supervisor, interface, schedule, forecast, barriers, referrals, handover or changes.",
         discussion: """
-        census, beds, worklist, labs, messages, supervisor, interface, schedule, forecast and barriers are tables (text, csv, json, \
+        census, beds, worklist, labs, messages, supervisor, interface, schedule, forecast, barriers and referrals are tables (text, csv, json, \
         markdown, html); interface lists the open interface items (with --all, the resolved ones \
         too), never the messages themselves; schedule lists a day's cases by resource (--date, \
         default today), each ready or not ready with what is missing; forecast is the bed forecast \
         for the next 24 hours by unit and by hour, the patients it counts and the open discharge \
-        barriers; barriers lists the open discharge barriers alone. handover is the I-PASS walkthrough as a document for paper or screen (text, \
+        barriers; barriers lists the open discharge barriers alone; referrals lists the open referrals with their age and \
+        overdue flag, and by service the time to the report and the share of loops closed. handover is the I-PASS walkthrough as a document for paper or screen (text, \
         markdown, html). changes lists what changed for a user since a time or since their last \
         shift ended (--since last-shift, the default). --at TIME shows the hospital as it was then. \
         Every report is recorded in the journal as an export before it is printed. JSON and CSV \

@@ -161,7 +161,11 @@ func adtA01(_ id: String, _ mrn: String) -> String {
         var acknowledged: [String] = []
         var sentAll: [String] = []
         var next = 0
-        for round in 0..<12 {
+        // Twelve rounds; on a loaded machine a listener may be killed before it acknowledged
+        // anything in all of them, so up to twelve more, each waiting longer, until one has.
+        var round = 0
+        while round < 12 || (acknowledged.isEmpty && round < 24) {
+            defer { round += 1 }
             let listener = try ListenerProcess(journal: j, config: config)
             let file = dir.file("round\(round).hl7")
             var text = ""
@@ -175,7 +179,7 @@ func adtA01(_ id: String, _ mrn: String) -> String {
             sender.standardOutput = out
             sender.standardError = FileHandle.nullDevice
             try sender.run()
-            Thread.sleep(forTimeInterval: Double(20 + (round * 37) % 90) / 1000)
+            Thread.sleep(forTimeInterval: round < 12 ? Double(20 + (round * 37) % 90) / 1000 : Double(round - 11) * 0.25)
             listener.kill9()
             let data = out.fileHandleForReading.readDataToEndOfFile()
             sender.waitUntilExit()

@@ -59,6 +59,9 @@ extension HospitalState {
         case .urgencySet(let e): procedures[e.procedure].map { [$0.mrn] } ?? []
         case .barrierRecorded(let e): [e.mrn]
         case .barrierResolved(let e): [e.mrn]
+        case .referralSent(let e): [e.mrn]
+        case .referralUpdated(let e): referrals[e.id].map { [$0.mrn] } ?? []
+        case .referralOverdue(let e): referrals[e.id].map { [$0.mrn] } ?? []
         case .handoverAcknowledged(let e): patients[e.item] != nil ? [e.item] : []
         }
     }
@@ -83,6 +86,8 @@ extension Event {
         case .admissionCancelled(let e): return summary + note(e.reason, "reason")
         case .barrierRecorded(let e): return summary + note(e.note)
         case .barrierResolved(let e): return summary + note(e.note)
+        case .referralSent(let e): return summary + note(e.reason, "reason") + (e.clinician.map { "; clinician: \(q($0))" } ?? "")
+        case .referralUpdated(let e): return summary + note(e.note)
         case .labCancelled(let e): return summary + note(e.reason, "reason")
         case .labResulted(let e):
             let value = "\(e.result.value) \(e.result.units)".trimmingSpaces

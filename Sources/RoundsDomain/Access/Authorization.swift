@@ -16,16 +16,17 @@ public enum Permission: String, Vocabulary {
     case assess = "record I-PASS assessments"
     case feed = "apply messages from the hospital's systems"
     case interface = "resolve interface items"
+    case referrals = "track referrals"
 }
 
 extension Role {
     public var permissions: Set<Permission> {
         switch self {
         case .supervisor: Set(Permission.allCases)
-        case .coordinator: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .configure, .handover, .assess, .interface]
-        case .chargenurse: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .handover, .assess, .interface]
+        case .coordinator: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .configure, .handover, .assess, .interface, .referrals]
+        case .chargenurse: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .handover, .assess, .interface, .referrals]
         case .nurse: [.tasks, .labs, .critical, .messages, .assess]
-        case .physician: [.tasks, .labs, .critical, .procedures, .messages, .assess]
+        case .physician: [.tasks, .labs, .critical, .procedures, .messages, .assess, .referrals]
         case .lab: [.labs, .messages]
         case .evs: [.beds, .messages]
         case .transport: [.tasks, .messages]
@@ -66,6 +67,7 @@ extension Command {
         case .setShifts: .policy
         case .feedMessage: .feed
         case .dismissInterfaceItem, .retryInterfaceItem: .interface
+        case .sendReferral, .updateReferral: .referrals
         }
     }
 }

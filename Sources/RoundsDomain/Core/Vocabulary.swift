@@ -81,6 +81,8 @@ public enum TaskKind: String, Vocabulary {
     case readiness
     /// Chasing a payer, or appealing a denial.
     case preauth = "pre-auth"
+    /// Chasing a referral whose report is overdue (Referrals/).
+    case referral
 }
 
 public enum LabStatus: String, Vocabulary {

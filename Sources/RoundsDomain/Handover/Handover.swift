@@ -121,6 +121,8 @@ extension HospitalState {
         for id in openTasks { if let t = tasks[id], let mrn = t.patient { tasksOf[mrn, default: []].append(t) } }
         var proceduresOf: [MRN: [Procedure]] = [:]
         for id in scheduledProcedures { if let pr = procedures[id], pr.end >= now { proceduresOf[pr.mrn, default: []].append(pr) } }
+        var referralsOf: [MRN: [Referral]] = [:]
+        for r in referrals.open { referralsOf[r.mrn, default: []].append(r) }
         for (mrn, sid) in activeStay {
             guard let st = stays[sid], st.phase == .inBed, let bedID = st.bed else { continue }
             let p = patients[mrn]
@@ -144,6 +146,11 @@ extension HospitalState {
             if let edd = st.expectedDischarge { lines.append("Expected discharge: \(edd)") }
             for b in barriers.open(sid) {
                 lines.append("Discharge barrier: \(b.kind.rawValue) — \(b.note) (since \(wallClock.hhmm(b.recordedAt)))")
+            }
+            for r in referralsOf[mrn] ?? [] {
+                lines.append("Referral: \(r.id) to \(r.destination), \(r.urgency.rawValue), \(r.status.rawValue)"
+                             + ((r.status == .scheduled ? r.appointment : nil).map { " for \(wallClock.dateTime($0))" } ?? "")
+                             + (r.isOverdue(at: now) ? " — OVERDUE since \(wallClock.dateTime(r.due))" : ", report due \(wallClock.dateTime(r.due))"))
             }
             let title = "\(bedID) · \(p?.name ?? mrn) · \(mrn)"
             let item = HandoverItem(key: mrn, kind: .patient(st.severity), required: st.severity == .unstable, title: title, lines: lines)

@@ -47,7 +47,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
              .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded,
              .readinessFlagged, .documentsRequired,
-             .addOnPlanned, .planEdited, .planDecided, .cancellationRecorded, .urgencySet:
+             .addOnPlanned, .planEdited, .planDecided, .cancellationRecorded, .urgencySet,
+             .referralSent, .referralUpdated, .referralOverdue:
             break
         default:
             // Also what moves the bed forecast shown on the board: a case needing a bed
@@ -65,7 +66,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .unitAdded, .bedAdded, .policySet, .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
              .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded, .bedAfterSet,
              .readinessFlagged, .documentsRequired,
-             .addOnPlanned, .planEdited, .planDecided, .procedureMoved, .cancellationRecorded, .urgencySet, .barrierRecorded, .barrierResolved:
+             .addOnPlanned, .planEdited, .planDecided, .procedureMoved, .cancellationRecorded, .urgencySet, .barrierRecorded, .barrierResolved,
+             .referralSent, .referralUpdated, .referralOverdue:
             break
         default:
             worklist = r.seq
@@ -83,7 +85,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .bedAssigned, .patientTransferred, .bedsSwapped, .patientDischarged, .stayUpdated, .bedStatusChanged,
              .bedBlocked, .bedUnblocked, .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
              .dischargeCancelled, .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded,
-             .bedAfterSet, .readinessFlagged, .documentsRequired, .addOnPlanned, .planEdited, .planDecided, .barrierRecorded, .barrierResolved:
+             .bedAfterSet, .readinessFlagged, .documentsRequired, .addOnPlanned, .planEdited, .planDecided, .barrierRecorded, .barrierResolved,
+             .referralSent, .referralUpdated, .referralOverdue:
             break
         default:
             labs = r.seq

@@ -9,6 +9,8 @@ public enum ChangeKind: String, CaseIterable, Sendable {
     case messageToYou = "message to you"
     /// A discharge barrier recorded or resolved.
     case barrier = "discharge barrier"
+    /// A referral sent, overdue, closed by its report, or closed otherwise.
+    case referral
 
     /// Report order: what needs the reader first.
     public var rank: Int {
@@ -21,7 +23,8 @@ public enum ChangeKind: String, CaseIterable, Sendable {
         case .transferred: 5
         case .discharged: 6
         case .barrier: 7
-        case .taskDone: 8
+        case .referral: 8
+        case .taskDone: 9
         }
     }
 }
@@ -56,6 +59,15 @@ extension HospitalState {
         case .barrierResolved(let e):
             let bed = stay(of: e.mrn)?.bed.map { " in \($0)" } ?? ""
             return make(.barrier, "\(who(e.mrn))\(bed): \(e.kind.rawValue) barrier resolved" + (e.note.map { ": \($0)" } ?? ""))
+        case .referralSent(let e):
+            return make(.referral, "\(e.id) \(who(e.mrn)) referred to \(e.service)\(e.external ? " (external)" : "") (\(e.urgency.rawValue))")
+        case .referralUpdated(let e) where e.step != .received && e.step != .scheduled:
+            guard let ref = referrals[e.id] else { return nil }
+            let what = e.step == .reported ? "report received: loop closed" : e.step.rawValue
+            return make(.referral, "\(e.id) \(who(ref.mrn)) to \(ref.destination): \(what)" + (e.note.map { " — \($0)" } ?? ""))
+        case .referralOverdue(let e):
+            guard let ref = referrals[e.id] else { return nil }
+            return make(.referral, "\(e.id) \(who(ref.mrn)) to \(ref.destination) overdue: no report yet; \(e.task) raised to chase it")
         case .labResulted(let e) where e.result.flag == .critical:
             guard let l = labs[e.id] else { return nil }
             let bed = stay(of: l.mrn)?.bed.map { " in \($0)" } ?? ""

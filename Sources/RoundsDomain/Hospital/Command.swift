@@ -81,6 +81,10 @@ public enum Command: Equatable, Sendable {
     case recordBarrier(MRN, BarrierKind, note: String)
     case resolveBarrier(MRN, BarrierKind, note: String?)
 
+    // Referrals (Referrals/)
+    case sendReferral(ReferralRequest)
+    case updateReferral(ReferralID, ReferralStep, appointment: Timestamp?, note: String?, override: String?)
+
     // Messages
     case sendMessage(to: Assignee, patient: MRN?, subject: String, body: String, urgent: Bool)
     case replyMessage(MessageID, body: String, urgent: Bool)

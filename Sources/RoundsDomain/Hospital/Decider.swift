@@ -198,6 +198,9 @@ struct Decision {
         case .recordBarrier, .resolveBarrier:
             try runBarriers(command)
 
+        case .sendReferral, .updateReferral:
+            try runReferrals(command)
+
         case .planAddOn, .acceptPlan, .editPlan, .keepInPlan, .rejectPlan:
             try runAddOn(command)
 

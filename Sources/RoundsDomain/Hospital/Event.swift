@@ -86,6 +86,10 @@ public enum Event: Equatable, Sendable {
     /// Discharge barriers (Forecast.swift).
     case barrierRecorded(BarrierRecorded)
     case barrierResolved(BarrierResolved)
+    /// Referrals (Referrals/).
+    case referralSent(ReferralSent)
+    case referralUpdated(ReferralUpdated)
+    case referralOverdue(ReferralOverdue)
 }
 
 public struct HospitalNamed: Equatable, Sendable, Encodable { public var name: String; public init(name: String) { self.name = name } }
@@ -177,6 +181,9 @@ extension Event {
         case .urgencySet: "procedure.urgency"
         case .barrierRecorded: "barrier.recorded"
         case .barrierResolved: "barrier.resolved"
+        case .referralSent: "referral.sent"
+        case .referralUpdated: "referral.updated"
+        case .referralOverdue: "referral.overdue"
         }
     }
 
@@ -254,6 +261,9 @@ extension Event {
         case .urgencySet(let p): p
         case .barrierRecorded(let p): p
         case .barrierResolved(let p): p
+        case .referralSent(let p): p
+        case .referralUpdated(let p): p
+        case .referralOverdue(let p): p
         }
     }
 }

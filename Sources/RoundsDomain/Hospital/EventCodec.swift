@@ -188,6 +188,9 @@ extension Disposition: VocabularyCodable {}
 extension Priority: VocabularyCodable {}
 extension TaskStatus: VocabularyCodable {}
 extension TaskKind: VocabularyCodable {}
+extension ReferralUrgency: VocabularyCodable {}
+extension ReferralStep: VocabularyCodable {}
+extension ReferralStatus: VocabularyCodable {}
 extension LabStatus: VocabularyCodable {}
 extension ResultFlag: VocabularyCodable {}
 extension ProcedureKind: VocabularyCodable {}
@@ -230,6 +233,7 @@ extension SequentialIDCodable {
     public func write(to w: inout ByteWriter) { w.varint(UInt64(number)) }
     public init(from r: inout ByteReader) throws(CodecError) { self.init(Int(try r.varint() & 0x7FFF_FFFF)) }
 }
+extension ReferralID: SequentialIDCodable {}
 extension TaskID: SequentialIDCodable {}
 extension LabID: SequentialIDCodable {}
 extension MessageID: SequentialIDCodable {}
@@ -273,6 +277,7 @@ extension TaskLink: JournalCodable {
         case .bed(let id): w.u8(4); w.put(id)
         case .stay(let id): w.u8(5); w.put(id)
         case .task(let id): w.u8(6); w.put(id)
+        case .referral(let id): w.u8(7); w.put(id)
         }
     }
     public init(from r: inout ByteReader) throws(CodecError) {
@@ -284,6 +289,7 @@ extension TaskLink: JournalCodable {
         case 4: self = .bed(try r.get())
         case 5: self = .stay(try r.get())
         case 6: self = .task(try r.get())
+        case 7: self = .referral(try r.get())
         default: throw CodecError("bad task link tag")
         }
     }
@@ -389,6 +395,9 @@ extension Event {
         case .urgencySet: 69
         case .barrierRecorded: 70
         case .barrierResolved: 71
+        case .referralSent: 72
+        case .referralUpdated: 73
+        case .referralOverdue: 74
         }
     }
 
@@ -484,6 +493,11 @@ extension Event {
         case .urgencySet(let e): w.put(e.procedure); w.put(e.urgency); w.put(e.startBy); w.put(e.plan); w.put(e.late)
         case .barrierRecorded(let e): w.put(e.mrn); w.put(e.stay); w.put(e.kind); w.put(e.note)
         case .barrierResolved(let e): w.put(e.mrn); w.put(e.stay); w.put(e.kind); w.put(e.note)
+        case .referralSent(let e):
+            w.put(e.id); w.put(e.mrn); w.put(e.service); w.put(e.specialist); w.put(e.external); w.put(e.reason); w.put(e.urgency); w.put(e.due)
+            w.put(e.highRisk); w.put(e.clinician)
+        case .referralUpdated(let e): w.put(e.id); w.put(e.step); w.put(e.appointment); w.put(e.due); w.put(e.note)
+        case .referralOverdue(let e): w.put(e.id); w.put(e.task)
         }
     }
 
@@ -587,6 +601,10 @@ extension Event {
         case 69: e = .urgencySet(UrgencySet(procedure: try r.get(), urgency: try r.get(), startBy: try r.get(), plan: try r.get(), late: try r.get()))
         case 70: e = .barrierRecorded(BarrierRecorded(mrn: try r.get(), stay: try r.get(), kind: try r.get(), note: try r.get()))
         case 71: e = .barrierResolved(BarrierResolved(mrn: try r.get(), stay: try r.get(), kind: try r.get(), note: try r.get()))
+        case 72: e = .referralSent(ReferralSent(id: try r.get(), mrn: try r.get(), service: try r.get(), specialist: try r.get(), external: try r.get(),
+                                                reason: try r.get(), urgency: try r.get(), due: try r.get(), highRisk: try r.get(), clinician: try r.get()))
+        case 73: e = .referralUpdated(ReferralUpdated(id: try r.get(), step: try r.get(), appointment: try r.get(), due: try r.get(), note: try r.get()))
+        case 74: e = .referralOverdue(ReferralOverdue(id: try r.get(), task: try r.get()))
         default: throw CodecError("unknown event type \(type)")
         }
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) unexpected bytes after a \(e.typeName) payload") }

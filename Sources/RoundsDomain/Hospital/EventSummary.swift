@@ -75,6 +75,9 @@ extension Event {
         case .urgencySet(let e): e.late.map { "add-on \(e.procedure) has not started by its start-by time; task \($0)" } ?? "\(e.procedure) is an \(e.urgency.rawValue) case, to start by \(e.startBy)"
         case .barrierRecorded(let e): "\(e.kind.rawValue) barrier to the discharge of \(e.mrn) recorded"
         case .barrierResolved(let e): "\(e.kind.rawValue) barrier to the discharge of \(e.mrn) resolved"
+        case .referralSent(let e): "referral \(e.id) of \(e.mrn) to \(e.service)\(e.external ? " (external)" : "") sent, \(e.urgency.rawValue), due \(e.due)\(e.highRisk ? ", high risk" : "")"
+        case .referralUpdated(let e): "referral \(e.id) \(e.step.rawValue)" + (e.appointment.map { " for \($0)" } ?? "") + (e.due.map { "; due again \($0)" } ?? "")
+        case .referralOverdue(let e): "referral \(e.id) overdue; task \(e.task)"
         }
     }
 }

@@ -44,6 +44,8 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var scheduling = SchedulingState()
     /// Discharge barriers of each stay (Forecast.swift).
     public internal(set) var barriers = BarrierState()
+    /// Referrals and consultations (Referrals/).
+    public internal(set) var referrals = ReferralState()
     /// Indexes kept by `apply` so that no event scans every bed, task or lab.
     public internal(set) var reservation: [MRN: BedID] = [:]
     public internal(set) var cleaningTask: [BedID: TaskID] = [:]
@@ -155,6 +157,8 @@ public struct HospitalState: Equatable, Sendable {
             applyScheduling(r)
         case .barrierRecorded, .barrierResolved:
             applyBarriers(r)
+        case .referralSent, .referralUpdated, .referralOverdue:
+            applyReferrals(r)
         case .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined:
             applyHandover(r)
         }

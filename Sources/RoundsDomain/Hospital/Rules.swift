@@ -102,6 +102,8 @@ public enum Rules {
         events += readinessDue(in: s, at: now, nextTask: &nextTask)
         // Add-ons not started by their start-by time (AddOn.swift).
         events += addOnsLate(in: s, at: now, nextTask: &nextTask)
+        // Referrals past their due time, or never received (Referrals/).
+        events += referralsDue(in: s, at: now, nextTask: &nextTask)
 
         // Blocks that have reached their until-time return the bed to service.
         // In unit and bed order, reading each bed's status in place.

@@ -10,7 +10,7 @@
 extension HospitalState {
     /// Bumped whenever the layout below changes; a snapshot of another version is ignored
     /// (replay falls back to the journal) and replaced by the next one taken.
-    public static let snapshotLayout: UInt32 = 6
+    public static let snapshotLayout: UInt32 = 7
 
     public func writeSnapshot(to w: inout ByteWriter) {
         w.varint(lastSeq); w.put(lastTime); w.put(policy); w.put(unitOrder)
@@ -36,6 +36,8 @@ extension HospitalState {
         // Layout 6: discharge barriers and the forecast's discharge time, at the end.
         barriers.write(to: &w)
         w.put(policy.dischargeTime)
+        // Layout 7: referrals.
+        referrals.write(to: &w)
     }
 
     public init(snapshot r: inout ByteReader) throws(CodecError) {
@@ -65,6 +67,7 @@ extension HospitalState {
         nextProcedure = try r.get(); nextGrant = try r.get(); nextHandover = try r.get()
         barriers = try BarrierState(from: &r)
         policy.dischargeTime = try r.get()
+        referrals = try ReferralState(from: &r)
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) bytes left over after the state") }
         // The sender's numbers are kept with the labs and procedures they name.
         labs.forEachNumbered { id, lab in if let order = lab.external { feeds.labByOrder[order] = LabID(id) } }
@@ -561,5 +564,35 @@ extension BarrierState {
     init(from r: inout ByteReader) throws(CodecError) {
         self.init()
         byStay = try r.dictionary()
+    }
+}
+
+extension ReferralEntry: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(step); w.put(at); w.put(by); w.put(note) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(step: try r.get(), at: try r.get(), by: try r.get(), note: try r.get())
+    }
+}
+
+extension Referral: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(id); w.put(mrn); w.put(service); w.put(specialist); w.put(external); w.put(reason); w.put(urgency); w.put(due); w.put(highRisk)
+        w.put(clinician); w.put(sentAt); w.put(sentBy); w.put(status); w.put(appointment); w.put(unableReason); w.put(report); w.put(reportedAt)
+        w.put(overdueTask); w.put(history)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(id: try r.get(), mrn: try r.get(), service: try r.get(), specialist: try r.get(), external: try r.get(), reason: try r.get(),
+                  urgency: try r.get(), due: try r.get(), highRisk: try r.get(), clinician: try r.get(), sentAt: try r.get(), sentBy: try r.get(),
+                  status: try r.get(), appointment: try r.get(), unableReason: try r.get(), report: try r.get(), reportedAt: try r.get(),
+                  overdueTask: try r.get(), history: try r.get())
+    }
+}
+
+extension ReferralState {
+    /// By id, in key order, then the next number.
+    func write(to w: inout ByteWriter) { w.dictionary(byID); w.put(next) }
+    init(from r: inout ByteReader) throws(CodecError) {
+        self.init()
+        byID = try r.dictionary(); next = try r.get()
     }
 }

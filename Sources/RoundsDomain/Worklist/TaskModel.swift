@@ -9,6 +9,7 @@ public enum TaskLink: Hashable, Sendable, Encodable, CustomStringConvertible {
     case bed(BedID)
     case stay(StayID)
     case task(TaskID)
+    case referral(ReferralID)
 
     public var description: String {
         switch self {
@@ -19,6 +20,7 @@ public enum TaskLink: Hashable, Sendable, Encodable, CustomStringConvertible {
         case .bed(let id): "bed " + id
         case .stay(let id): id.description
         case .task(let id): id.description
+        case .referral(let id): id.description
         }
     }
     public func encode(to encoder: any Encoder) throws {
