@@ -419,6 +419,22 @@ struct MorningScenario {
             if let id = neurology, e.state.referrals[id]?.isOpen == true {
                 run(.updateReferral(id, .reported, appointment: nil, note: "EEG normal; no antiepileptic; outpatient follow-up not needed", override: nil))
             }
+            // Complaints: a daughter upset by her mother's wait in the ED for a bed (a step
+            // already taken), and a written grievance about discharge information.
+            let waiting = e.state.activeStay.values.compactMap { e.state.stays[$0] }.filter { $0.phase == .waiting }.sorted { $0.id < $1.id }
+            if let st = waiting.first {
+                var q = ComplaintRequest(summary: "Her mother has waited on a trolley in the ED since last night with no word on a bed")
+                q.source = .family; q.channel = .verbal; q.category = .waiting; q.patient = st.mrn; q.complainant = "Daughter (next of kin)"
+                q.about = [st.id.description]
+                let id = ComplaintID(e.state.complaints.next)
+                run(.recordComplaint(q))
+                run(.updateComplaint(id, .noted, note: "Apologised; explained the ICU bed forecast; will call her when a bed is assigned", next: nil, closing: nil))
+            }
+            if inBed.count > 12 {
+                var q = ComplaintRequest(summary: "Letter: was told three different discharge dates by three staff members")
+                q.source = .patient; q.channel = .written; q.category = .communication; q.patient = inBed[12]; q.owner = .role(.supervisor)
+                run(.recordComplaint(q))
+            }
             // The add-on case to try: after the simulated night, so nothing closes its task.
             if let addOn = addOnPatient {
                 run(.addTask(title: "Add-on: urgent laparotomy for \(addOn), 2 h, in OR-1 within 4 h (proc add-on)", patient: addOn,

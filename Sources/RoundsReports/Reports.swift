@@ -2,7 +2,7 @@ import RoundsDomain
 
 /// The supervisor's and scripts' views of the hospital, as tables.
 public enum Report: String, CaseIterable, Sendable {
-    case census, beds, worklist, labs, messages, supervisor, handover, changes, interface, schedule, forecast, barriers, referrals
+    case census, beds, worklist, labs, messages, supervisor, handover, changes, interface, schedule, forecast, barriers, referrals, complaints, notice
 }
 
 public struct ReportContext: Sendable {
@@ -40,7 +40,7 @@ public func bedLabel(_ status: BedStatus) -> String {
 extension Report {
     /// The reports that are tables of the state; `handover` is a document (HandoverReport) and
     /// `changes` reads the journal (Engine.changes).
-    public static var tabular: [Report] { [.census, .beds, .worklist, .labs, .messages, .supervisor, .interface, .schedule, .forecast, .barriers, .referrals] }
+    public static var tabular: [Report] { [.census, .beds, .worklist, .labs, .messages, .supervisor, .interface, .schedule, .forecast, .barriers, .referrals, .complaints] }
 
     /// The heading of the report as one document.
     public var title: String {
@@ -58,6 +58,8 @@ extension Report {
         case .forecast: "Bed forecast"
         case .barriers: "Discharge barriers"
         case .referrals: "Referrals"
+        case .complaints: "Complaints"
+        case .notice: "Complaint notice"
         }
     }
 
@@ -75,7 +77,8 @@ extension Report {
         case .forecast: ForecastTables.report(s, c)
         case .barriers: [ForecastTables.barriers(s, c)]
         case .referrals: ReferralTables.report(s, c)
-        case .handover, .changes: []
+        case .complaints: ComplaintTables.report(s, c)
+        case .handover, .changes, .notice: []
         }
     }
 }

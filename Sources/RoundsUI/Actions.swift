@@ -12,7 +12,7 @@ public enum ActionID: String, CaseIterable, Sendable {
     case acknowledgeMessage, replyMessage, newMessage
     case interfaceItems, itemDetail, retryItem, overrideItem, dismissItem
     case schedule, previousDay, nextDay, today, casePatient, nextOption, acceptOption
-    case loops, loopPatient, receiveReferral, scheduleReferral, unableReferral, reportReferral, closeReferral, newReferral, showClosedLoops
+    case loops, loopPatient, loopSection, loopReceive, loopStep, loopUnable, loopClose, loopCancel, loopNew, loopClosedToo
 }
 
 public enum ActionScope: Equatable, Sendable {
@@ -34,7 +34,7 @@ public enum ActionScope: Equatable, Sendable {
         case .handover: "Handover walkthrough"
         case .interface: "Interface items"
         case .schedule: "Schedule"
-        case .loops: "Open loops (referrals)"
+        case .loops: "Open loops (referrals, complaints)"
         }
     }
 
@@ -80,7 +80,7 @@ public enum ActionTable {
         Action(id: .breakGlass, title: "break glass", help: "Emergency access: do what your role does not allow, giving a reason. Time-boxed, shown in a banner, recorded and reviewed by a supervisor.", keys: [.char("!")], scope: .global, hinted: false),
         Action(id: .reviewGrant, title: "review break-glass", help: "Supervisors: review a break-glass use that has ended (appropriate, inappropriate, follow-up).", keys: [.char("R")], scope: .global, hinted: false),
         Action(id: .interfaceItems, title: "interface items", help: "Messages from the hospital's systems that Rounds' rules refused (interface items): open ones first, then those resolved in the last 7 days; retry or dismiss them there. I or Esc returns.", keys: [.char("I")], scope: .global, hinted: false),
-        Action(id: .loops, title: "open loops", help: "Open loops: the referrals waiting for a specialist's report, overdue first, with their age and due time; record each step there (received, scheduled, unable to schedule, the report that closes the loop). O or Esc returns.", keys: [.char("O")], scope: .global, hinted: false),
+        Action(id: .loops, title: "open loops", help: "Open loops: the referrals waiting for a specialist's report and the complaints waiting for a response (v switches), overdue first, with their age and due time; record each step there. O or Esc returns.", keys: [.char("O")], scope: .global, hinted: false),
         Action(id: .schedule, title: "schedule", help: "The day's cases by resource (OR-1, MRI-1, …): time, patient, kind, title, and ready or ‼ NOT READY with what is missing; ‼ OVERLAPS where two cases share a resource's time, free intervals between cases. K or Esc returns.", keys: [.char("K")], scope: .global, hinted: false),
         Action(id: .handover, title: "handover", help: "The shift handover walkthrough in I-PASS order (unstable patients first, then the unit's critical items); H or Esc returns.", keys: [.char("H")], scope: .global, hinted: true),
         Action(id: .ipass, title: "I-PASS", help: "Record the selected patient's illness severity, summary, an if/then contingency or an awareness note.", keys: [.char("i")], scope: .global, hinted: false),
@@ -134,14 +134,15 @@ public enum ActionTable {
         Action(id: .nextOption, title: "next option", help: "When an add-on plan (proc add-on) waits for a decision: show its next option — where the add-on goes and which cases move or are cancelled.", keys: [.char("v")], scope: .schedule, hinted: false),
         Action(id: .acceptOption, title: "accept…", help: "Put plan accept B… N for the option shown on the command line; Enter accepts it, Esc leaves it.", keys: [.char("a")], scope: .schedule, hinted: false),
         Action(id: .casePatient, title: "patient", help: "Open the patient view of the selected case's patient.", keys: [.enter, .char("p")], scope: .schedule, hinted: true),
-        Action(id: .loopPatient, title: "patient", help: "Open the selected referral's patient.", keys: [.enter], scope: .loops, hinted: false),
-        Action(id: .receiveReferral, title: "received", help: "The service has received the selected referral (pending → active): puts ref receive R… on the command line.", keys: [.char("r")], scope: .loops, hinted: true),
-        Action(id: .scheduleReferral, title: "schedule", help: "Record the appointment: puts ref schedule R… at on the command line for the time.", keys: [.char("s")], scope: .loops, hinted: true),
-        Action(id: .unableReferral, title: "unable", help: "The service cannot schedule it: puts ref unable R… reason on the command line for the reason.", keys: [.char("u")], scope: .loops, hinted: false),
-        Action(id: .reportReferral, title: "report", help: "The specialist's report is received and the loop closes: puts ref report R… on the command line for its summary (its overdue task closes too).", keys: [.char("e")], scope: .loops, hinted: true),
-        Action(id: .closeReferral, title: "cancel", help: "Cancel (or, by editing the word, discontinue) the selected referral with a reason; a high-risk referral also needs override \"reviewed by …\".", keys: [.char("x")], scope: .loops, hinted: false),
-        Action(id: .newReferral, title: "new referral", help: "Start a referral for the selected referral's patient: puts ref add MRN to on the command line.", keys: [.char("n")], scope: .loops, hinted: true),
-        Action(id: .showClosedLoops, title: "closed too", help: "Also list the referrals closed in the last 30 days (complete, discontinued, cancelled, expired), or only the open ones.", keys: [.char("a")], scope: .loops, hinted: false),
+        Action(id: .loopPatient, title: "patient", help: "Open the selected item's patient.", keys: [.enter], scope: .loops, hinted: false),
+        Action(id: .loopSection, title: "referrals / complaints", help: "Switch between the open referrals and the open complaints.", keys: [.char("v")], scope: .loops, hinted: true),
+        Action(id: .loopReceive, title: "received / notice", help: "Referral: the service has received it (ref receive R…). Complaint: the \"still working on it\" notice was sent (complaint notice C… \"…\" [next DATE]), which starts its clock again.", keys: [.char("r")], scope: .loops, hinted: true),
+        Action(id: .loopStep, title: "schedule / step", help: "Referral: the appointment is booked (ref schedule R… at TIME). Complaint: a step taken in the investigation (complaint note C… \"…\").", keys: [.char("s")], scope: .loops, hinted: true),
+        Action(id: .loopUnable, title: "unable / grievance", help: "Referral: it cannot be scheduled, with the reason (ref unable R… reason \"…\"). Complaint: declare it a grievance (complaint grievance C…).", keys: [.char("u")], scope: .loops, hinted: false),
+        Action(id: .loopClose, title: "close the loop", help: "Referral: the specialist's report is received and the loop closes (ref report R… \"…\"). Complaint: close it with the written notice's content (complaint close C… contact \"…\" steps \"…\" result \"…\"). Its overdue task closes too.", keys: [.char("e")], scope: .loops, hinted: true),
+        Action(id: .loopCancel, title: "cancel / withdraw", help: "Referral: cancel it with a reason (or edit to discontinue; a high-risk referral also needs override \"reviewed by …\"). Complaint: withdrawn by the complainant, with the reason.", keys: [.char("x")], scope: .loops, hinted: false),
+        Action(id: .loopNew, title: "new", help: "Start a referral (ref add MRN to …) or log a complaint (complaint add \"…\" patient MRN …) for the selected item's patient, on the command line.", keys: [.char("n")], scope: .loops, hinted: true),
+        Action(id: .loopClosedToo, title: "closed too", help: "Also list what was closed in the last 30 days, or only what is open.", keys: [.char("a")], scope: .loops, hinted: false),
     ]
 
     /// The action a key means in a pane: pane actions first, then global ones.

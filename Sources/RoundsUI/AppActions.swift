@@ -436,6 +436,11 @@ extension RoundsApp {
             for r in referrals.filter(\.isOpen) { lines.append("  " + referralLine(r)) }
             for r in referrals.filter({ !$0.isOpen }).suffix(5) { lines.append("  " + referralLine(r)) }
         }
+        let complaints = state.complaints.of(mrn)
+        if !complaints.isEmpty {
+            lines += ["", "Complaints:"]
+            for c in complaints.filter(\.isOpen) + complaints.filter({ !$0.isOpen }).suffix(3) { lines.append("  " + complaintLine(c)) }
+        }
         // Messages about the patient that are this user's business (or all, for a supervisor
         // who has switched the messages pane to all).
         let me = engine.actor, role = myRole, all = views[.messages]!.allMessages
@@ -504,6 +509,21 @@ extension RoundsApp {
             line += " — report \(w.dateTime(at)): \(r.report ?? "")"
         } else if let last = r.history.last {
             line += " \(w.dateTime(last.at))" + (last.note.map { ": \($0)" } ?? "")
+        }
+        return line
+    }
+}
+
+extension RoundsApp {
+    /// One complaint in a line: ‼ response overdue, ○ open, ✓ closed, ✗ withdrawn.
+    func complaintLine(_ c: Complaint) -> String {
+        let w = engine.wallClock
+        let mark = c.isOverdue(at: now) ? "‼" : c.isOpen ? "○" : c.status == .closed ? "✓" : "✗"
+        var line = "\(mark) \(c.id) \(c.grievance ? "grievance" : "complaint") (\(c.category.rawValue), \(c.channel.rawValue), from \(c.source.rawValue)), \(c.status.rawValue): \(c.summary)"
+        if c.isOpen {
+            line += c.isOverdue(at: now) ? " — response OVERDUE since \(w.dateTime(c.responseDue))" : " — response due \(w.dateTime(c.responseDue))"
+        } else if let r = c.resolution {
+            line += " — completed \(r.completed): \(r.result)"
         }
         return line
     }

@@ -1,17 +1,43 @@
 import RoundsDomain
 import RoundsEngine
 
-/// Open loops (O): what was asked of someone outside the ward and must come back. Today the
-/// referrals: the open ones, overdue first then by due time, and (with `a`) those closed in the
-/// last 30 days. Keys put the matching `ref` command on the command line with the selected
-/// referral filled in, so what is typed is the command language, checked by the one decider.
+/// Open loops (O): what was asked of someone and must come back. Two sections, `v` switches:
+/// the referrals (waiting for the specialist's report) and the complaints (waiting for a
+/// response). Open ones overdue first, then by due time; with `a` also those closed in the last
+/// 30 days. Keys put the matching command on the command line with the selected item filled
+/// in, so what is typed is the command language, checked by the one decider.
 final class LoopsScreen: AppScreen {
+    enum Section: CaseIterable { case referrals, complaints
+        var title: String { self == .referrals ? "referrals" : "complaints" }
+    }
+
+    /// One line of the list, whatever the section.
+    struct Row {
+        var id: String
+        var open: Bool
+        var overdue: Bool
+        /// ✓ closed as hoped (the report received, the complaint resolved), ✗ otherwise.
+        var closedWell: Bool
+        var status: String
+        var kind: String
+        var since: Timestamp
+        var due: Timestamp
+        var closedAt: Timestamp?
+        var mrn: MRN?
+        var what: String
+    }
+
     unowned let app: RoundsApp
     let id = Screen.loops
-    var view = PaneView()
-    /// Also list the referrals closed in the last 30 days.
+    var section = Section.referrals
+    var views: [Section: PaneView] = [.referrals: PaneView(), .complaints: PaneView()]
+    var view: PaneView {
+        get { views[section]! }
+        set { views[section] = newValue }
+    }
+    /// Also list what was closed in the last 30 days.
     var showClosed = false
-    var cache: (key: RoundsApp.RecordKey, closed: Bool, list: [Referral], open: Int)?
+    var cache: (key: RoundsApp.RecordKey, section: Section, closed: Bool, list: [Row], open: Int)?
 
     init(app: RoundsApp) { self.app = app }
 
@@ -21,45 +47,60 @@ final class LoopsScreen: AppScreen {
     func draw(into g: inout Grid, body: Rect) { drawLoops(&g, body) }
     func nothingHere(_ c: Character) -> String { "'\(c)' does nothing on the open loops screen; ? lists the keys" }
 
-    /// The referrals as listed: open ones overdue first, then by due time; then, with `a`, the
+    /// The section's rows: open ones overdue first, then by due time; then, with `a`, the
     /// closed in the last 30 days, latest first. Kept per record and minute.
-    func referrals() -> (list: [Referral], open: Int) {
+    func rows() -> (list: [Row], open: Int) {
         let key = recordKey()
-        if let c = cache, c.key == key, c.closed == showClosed { return (c.list, c.open) }
+        if let c = cache, c.key == key, c.section == section, c.closed == showClosed { return (c.list, c.open) }
         let s = state, t = now
-        let open = s.referrals.open.sorted { a, b in
-            let la = a.isOverdue(at: t), lb = b.isOverdue(at: t)
-            return la != lb ? la : (a.due, a.id) < (b.due, b.id)
+        var all: [Row]
+        switch section {
+        case .referrals:
+            all = s.referrals.byID.values.map { r in
+                Row(id: r.id.description, open: r.isOpen, overdue: r.isOverdue(at: t), closedWell: r.status == .complete, status: r.status.rawValue,
+                    kind: r.urgency.rawValue, since: r.sentAt, due: r.due, closedAt: r.closedAt, mrn: r.mrn,
+                    what: r.destination + (r.highRisk ? " · HIGH RISK" : ""))
+            }
+        case .complaints:
+            all = s.complaints.byID.values.map { c in
+                Row(id: c.id.description, open: c.isOpen, overdue: c.isOverdue(at: t), closedWell: c.status == .closed, status: c.status.rawValue,
+                    kind: c.category.rawValue, since: c.receivedAt, due: c.responseDue, closedAt: c.closedAt, mrn: c.patient,
+                    what: (c.grievance ? "grievance: " : "") + c.summary)
+            }
         }
-        var closed: [Referral] = []
+        func number(_ id: String) -> Int { Int(id.dropFirst()) ?? 0 }
+        let open = all.filter(\.open).sorted { a, b in
+            a.overdue != b.overdue ? a.overdue : (a.due, number(a.id)) < (b.due, number(b.id))
+        }
+        var closed: [Row] = []
         if showClosed {
-            closed = s.referrals.byID.values.filter { r in r.closedAt.map { $0 >= t - .days(30) } ?? false }
-                .sorted { ($0.closedAt!, $0.id) > ($1.closedAt!, $1.id) }
+            closed = all.filter { r in r.closedAt.map { $0 >= t - .days(30) } ?? false }
+                .sorted { ($0.closedAt!, number($0.id)) > ($1.closedAt!, number($1.id)) }
         }
-        cache = (key, showClosed, open + closed, open.count)
+        cache = (key, section, showClosed, open + closed, open.count)
         return (open + closed, open.count)
     }
 
-    func selected() -> Referral? {
-        let list = referrals().list
+    func selected() -> Row? {
+        let list = rows().list
         guard !list.isEmpty else { return nil }
-        if let key = view.selected, let i = list.firstIndex(where: { $0.id.description == key }) {
+        if let key = view.selected, let i = list.firstIndex(where: { $0.id == key }) {
             view.selectedIndex = i
             return list[i]
         }
         let i = min(view.selectedIndex, list.count - 1)
         view.selectedIndex = i
-        view.selected = list[i].id.description
+        view.selected = list[i].id
         return list[i]
     }
 
     func move(_ delta: Int) {
-        let list = referrals().list
+        let list = rows().list
         guard !list.isEmpty else { return }
         _ = selected()
         let i = max(0, min(list.count - 1, view.selectedIndex + delta))
         view.selectedIndex = i
-        view.selected = list[i].id.description
+        view.selected = list[i].id
     }
 
     func handle(_ key: Key) -> Handled {
@@ -85,23 +126,42 @@ final class LoopsScreen: AppScreen {
         case .bottom: move(1_000_000)
         case .focusWorklist, .focusBeds, .focusLabs, .focusMessages, .nextPane, .previousPane:
             return app.returnToPanes(action)
-        case .showClosedLoops:
+        case .loopSection:
+            section = section == .referrals ? .complaints : .referrals
+            setStatus("Open loops: \(section.title)")
+        case .loopClosedToo:
             showClosed.toggle()
-            setStatus(showClosed ? "Showing referrals closed in the last 30 days too" : "Showing open referrals only")
-        case .newReferral:
+            setStatus(showClosed ? "Showing what was closed in the last 30 days too" : "Showing what is open only")
+        case .loopNew:
             let mrn = selected()?.mrn
-            prefill("ref add \(mrn.map { "\($0) " } ?? "")to ", "Type the service in quotes, then reason \"…\" [urgency stat|urgent|routine] [due DATE] [external]; Enter sends, Esc cancels")
+            if section == .referrals {
+                prefill("ref add \(mrn.map { "\($0) " } ?? "")to ", "Type the service in quotes, then reason \"…\" [urgency stat|urgent|routine] [due DATE] [external]; Enter sends, Esc cancels")
+            } else {
+                prefill("complaint add ", "Type the complaint in quotes, then [from patient|family|other] [via verbal|phone|written|email] [category …]"
+                        + (mrn.map { " patient \($0)" } ?? " [patient MRN]") + " [about S12,P3]; Enter sends")
+            }
         case .loopPatient, .patient:
-            guard let r = selected() else { unavailable("there are no referrals to open"); return .handled }
-            openPatient(r.mrn)
-        case .receiveReferral, .scheduleReferral, .unableReferral, .reportReferral, .closeReferral:
-            guard let r = selected() else { unavailable("there are no referrals; n makes one"); return .handled }
-            switch action.id {
-            case .receiveReferral: prefill("ref receive \(r.id)", "Enter records that the service received \(r.id)")
-            case .scheduleReferral: prefill("ref schedule \(r.id) at ", "Type the appointment's time (tomorrow 10:00, 2026-12-03 14:30); Enter sends")
-            case .unableReferral: prefill("ref unable \(r.id) reason ", "Type why it cannot be scheduled, in quotes; Enter sends")
-            case .reportReferral: prefill("ref report \(r.id) ", "Type the report's summary in quotes: the loop closes; (ref partial \(r.id) \"…\" for partial results)")
-            default: prefill("ref cancel \(r.id) reason ", "Type the reason in quotes (or change cancel to discontinue)" + (r.highRisk ? "; high risk: add override \"reviewed by …\"" : ""))
+            guard let mrn = selected()?.mrn else { unavailable(selected() == nil ? "there is nothing to open" : "this complaint names no patient"); return .handled }
+            openPatient(mrn)
+        case .loopReceive, .loopStep, .loopUnable, .loopClose, .loopCancel:
+            guard let row = selected() else { unavailable("there are no \(section.title); n makes one"); return .handled }
+            if section == .referrals {
+                let high = state.referrals[ReferralID(Int(row.id.dropFirst()) ?? 0)]?.highRisk ?? false
+                switch action.id {
+                case .loopReceive: prefill("ref receive \(row.id)", "Enter records that the service received \(row.id)")
+                case .loopStep: prefill("ref schedule \(row.id) at ", "Type the appointment's time (tomorrow 10:00, 2026-12-03 14:30); Enter sends")
+                case .loopUnable: prefill("ref unable \(row.id) reason ", "Type why it cannot be scheduled, in quotes; Enter sends")
+                case .loopClose: prefill("ref report \(row.id) ", "Type the report's summary in quotes: the loop closes (ref partial \(row.id) \"…\" for partial results)")
+                default: prefill("ref cancel \(row.id) reason ", "Type the reason in quotes (or change cancel to discontinue)" + (high ? "; high risk: add override \"reviewed by …\"" : ""))
+                }
+            } else {
+                switch action.id {
+                case .loopReceive: prefill("complaint notice \(row.id) ", "Type what the \"still working on it\" notice said, in quotes [next DATE]; the clock starts again")
+                case .loopStep: prefill("complaint note \(row.id) ", "Type the step taken, in quotes; Enter sends")
+                case .loopUnable: prefill("complaint grievance \(row.id)", "Enter declares \(row.id) a grievance")
+                case .loopClose: prefill("complaint close \(row.id) contact ", "Type: \"contact\" steps \"steps taken\" result \"the result\" [completed DATE]; then rounds report notice --id \(row.id) prints the notice")
+                default: prefill("complaint withdraw \(row.id) reason ", "Type why it was withdrawn, in quotes; Enter sends")
+                }
             }
         case .filter, .sort, .discharge, .ipass:
             setStatus("\(action.title) works in the panes; O returns to them", error: true)
@@ -111,8 +171,36 @@ final class LoopsScreen: AppScreen {
         return .handled
     }
 
+    /// The selected item in full.
+    func detailLines(_ row: Row) -> [String] {
+        switch section {
+        case .referrals:
+            guard let r = state.referrals[ReferralID(Int(row.id.dropFirst()) ?? 0)] else { return [] }
+            return referralLines(r)
+        case .complaints:
+            guard let c = state.complaints[ComplaintID(Int(row.id.dropFirst()) ?? 0)] else { return [] }
+            return complaintLines(c)
+        }
+    }
+
+    func complaintLines(_ c: Complaint) -> [String] {
+        let w = engine.wallClock
+        var lines = [app.complaintLine(c)]
+        if let mrn = c.patient {
+            let bed = state.stay(of: mrn).map { $0.bed.map { "in bed \($0)" } ?? "waiting for a bed" } ?? "not admitted now"
+            lines.append("Patient: \(state.patients[mrn].map { "\(mrn) \($0.name)" } ?? mrn) (\(bed))")
+        }
+        if let name = c.complainant { lines.append("From: \(name) (\(c.source.rawValue))") }
+        lines.append("Received \(w.dateTime(c.receivedAt)) by \(c.receivedBy) · owner \(c.owner)" + (c.about.isEmpty ? "" : " · about \(c.about.joined(separator: ", "))"))
+        if c.notices > 0 { lines.append("\"Still working on it\" notices sent: \(c.notices)") }
+        if let t = c.overdueTask { lines.append("Notice task: \(t)" + (state.tasks[t].map { " (\($0.status.rawValue))" } ?? "")) }
+        if let r = c.resolution { lines.append("Notice: contact \(r.contact); steps: \(r.steps); result: \(r.result); completed \(r.completed)") }
+        for h in c.history { lines.append("  \(w.dateTime(h.at)) \(h.by): \(h.step.rawValue)" + (h.note.map { " — \($0)" } ?? "")) }
+        return lines
+    }
+
     /// A referral in full: what was asked, of whom, and every step.
-    func detailLines(_ r: Referral) -> [String] {
+    func referralLines(_ r: Referral) -> [String] {
         let w = engine.wallClock
         var lines = [app.referralLine(r)]
         let who = state.patients[r.mrn].map { "\(r.mrn) \($0.name)" } ?? r.mrn
@@ -129,16 +217,19 @@ final class LoopsScreen: AppScreen {
     }
 
     func drawLoops(_ g: inout Grid, _ body: Rect) {
-        let (list, open) = referrals()
-        let overdue = list.prefix(open).filter { $0.isOverdue(at: now) }.count
-        let title = "Open loops · referrals: " + (open > 0 ? "\(open) open" : "none open") + (overdue > 0 ? " · ‼ \(overdue) overdue" : "")
-            + (showClosed ? " · closed in 30 days: \(list.count - open)" : "") + " · O or Esc returns"
+        let (list, open) = rows()
+        let overdue = list.prefix(open).filter(\.overdue).count
+        let other = section == .referrals ? "complaints" : "referrals"
+        let title = "Open loops · \(section.title): " + (open > 0 ? "\(open) open" : "none open") + (overdue > 0 ? " · ‼ \(overdue) overdue" : "")
+            + (showClosed ? " · closed in 30 days: \(list.count - open)" : "") + " · v \(other) · O or Esc returns"
         g.box(body, title: title, style: .borderFocused, titleStyle: .paneTitleFocused)
         let inner = body.inner
         guard inner.width > 20, inner.height > 3 else { return }
         guard !list.isEmpty else {
-            g.put(showClosed ? "No referrals open or closed in the last 30 days." : "No open referrals.", x: inner.x + 1, y: inner.y + 1, style: .dim, maxWidth: inner.width - 2)
-            g.put("n starts one: ref add MRN to \"Service\" reason \"…\"; a shows the recently closed.", x: inner.x + 1, y: inner.y + 2, style: .dim, maxWidth: inner.width - 2)
+            let none = section == .referrals ? "No open referrals." : "No open complaints."
+            g.put(showClosed ? "Nothing open or closed in the last 30 days." : none, x: inner.x + 1, y: inner.y + 1, style: .dim, maxWidth: inner.width - 2)
+            let how = section == .referrals ? "n starts one: ref add MRN to \"Service\" reason \"…\"" : "n logs one: complaint add \"…\" patient MRN category …"
+            g.put(how + "; a shows the recently closed; v switches to \(other).", x: inner.x + 1, y: inner.y + 2, style: .dim, maxWidth: inner.width - 2)
             return
         }
         let chosen = selected()
@@ -153,29 +244,31 @@ final class LoopsScreen: AppScreen {
         top = max(0, min(top, max(0, list.count - visible)))
         view.top = top
         let w = engine.wallClock
-        let patientWidth = area.width >= 90 ? 20 : 14
-        let columns: [(String, Int)] = [("Ref", 5), ("Status", 17), ("Urgency", 7), ("Age", 6), ("Due", 11), ("Patient", patientWidth)]
+        // Narrow: the patient by MRN alone, the category shortened, so what it is about has room.
+        let narrow = area.width < 100
+        let patientWidth = narrow ? 10 : 20
+        let kindWidth = section == .referrals ? 7 : narrow ? 9 : 13
+        let columns: [(String, Int)] = [("Ref", 5), ("Status", section == .referrals ? 17 : 15), (section == .referrals ? "Urgency" : "Category", kindWidth), ("Age", 6), ("Due", 11), ("Patient", patientWidth)]
         var x = area.x
         for (heading, width) in columns { g.putPadded(heading, x: x, y: area.y, width: width, style: .columnHeading); x += width + 1 }
-        g.put("To", x: x, y: area.y, style: .columnHeading, maxWidth: max(0, area.x + area.width - x))
+        g.put(section == .referrals ? "To" : "Complaint", x: x, y: area.y, style: .columnHeading, maxWidth: max(0, area.x + area.width - x))
         for (n, r) in list.dropFirst(top).prefix(visible).enumerated() {
             let y = area.y + 1 + n
-            let late = r.isOverdue(at: now)
             let isSelected = r.id == chosen?.id
-            var style: StyleSlot = late ? .urgent : (r.isOpen ? .normal : .dim)
+            var style: StyleSlot = r.overdue ? .urgent : (r.open ? .normal : .dim)
             if isSelected { style = .selected; g.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style) }
-            let mark = late ? "‼ " : r.status == .complete ? "✓ " : r.isOpen ? "○ " : "✗ "
-            let due = r.isOpen ? (late ? "late \(now - r.due)" : w.localDate(r.due) == w.localDate(now) ? "today \(w.hhmm(r.due))" : "\(w.localDate(r.due))")
-                               : (r.closedAt.map { "\(w.localDate($0))" } ?? "")
-            let who = state.patients[r.mrn].map { "\(r.mrn) \(shortName($0.name))" } ?? r.mrn
-            let cells = [r.id.description, mark + r.status.rawValue, r.urgency.rawValue, "\(age(since: r.sentAt, at: now))", due, who]
+            let mark = r.overdue ? "‼ " : r.open ? "○ " : r.closedWell ? "✓ " : "✗ "
+            let due = r.open ? (r.overdue ? "late \(now - r.due)" : w.localDate(r.due) == w.localDate(now) ? "today \(w.hhmm(r.due))" : "\(w.localDate(r.due))")
+                             : (r.closedAt.map { "\(w.localDate($0))" } ?? "")
+            let who = r.mrn.map { mrn in narrow ? mrn : state.patients[mrn].map { "\(mrn) \(shortName($0.name))" } ?? mrn } ?? ""
+            let cells = [r.id, mark + r.status, r.kind, "\(age(since: r.since, at: now))", due, who]
             var cx = area.x
             for (cell, (_, width)) in zip(cells, columns) {
                 g.putPadded(TextWidth.truncate(drawn(cell, g), to: width, ascii: g.ascii), x: cx, y: y, width: width, style: style)
                 cx += width + 1
             }
             let rest = area.x + area.width - 1 - cx
-            if rest > 0 { g.putPadded(TextWidth.truncate(drawn(r.destination + (r.highRisk ? " · HIGH RISK" : ""), g), to: rest, ascii: g.ascii), x: cx, y: y, width: rest, style: style) }
+            if rest > 0 { g.putPadded(TextWidth.truncate(drawn(r.what, g), to: rest, ascii: g.ascii), x: cx, y: y, width: rest, style: style) }
             if isSelected { g.put(g.ascii ? ">" : "▶", x: area.x + area.width - 1, y: y, style: style) }
         }
         if list.count > visible {
@@ -193,7 +286,9 @@ final class LoopsScreen: AppScreen {
         }
         var y = wide ? preview.y : preview.y + 1
         var text = detailLines(r).enumerated().map { ($0.element, $0.offset == 0 ? StyleSlot.unitHeading : .normal) }
-        text.append(((r.isOpen ? "r received · s schedule · u unable · e report (closes the loop) · x cancel · " : "") + "p patient · n new · a closed too", .dim))
+        let keys = section == .referrals ? "r received · s schedule · u unable · e report (closes the loop) · x cancel · "
+                                         : "r notice sent · s step taken · u grievance · e close with the notice · x withdraw · "
+        text.append(((r.open ? keys : "") + "p patient · n new · a closed too · v \(other)", .dim))
         for (line, style) in text {
             for part in TextWidth.wrap(drawn(line, g), width: preview.width - 1, indent: 2) {
                 guard y < preview.y + preview.height else { return }

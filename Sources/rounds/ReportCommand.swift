@@ -10,15 +10,16 @@ extension ReportFormat: ExpressibleByArgument {}
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print a report: census, beds, worklist, labs, messages, supervisor, interface, schedule, forecast, barriers, referrals, handover or changes.",
+        abstract: "Print a report: census, beds, worklist, labs, messages, supervisor, interface, schedule, forecast, barriers, referrals, complaints, notice, handover or changes.",
         discussion: """
-        census, beds, worklist, labs, messages, supervisor, interface, schedule, forecast, barriers and referrals are tables (text, csv, json, \
+        census, beds, worklist, labs, messages, supervisor, interface, schedule, forecast, barriers, referrals and complaints are tables (text, csv, json, \
         markdown, html); interface lists the open interface items (with --all, the resolved ones \
         too), never the messages themselves; schedule lists a day's cases by resource (--date, \
         default today), each ready or not ready with what is missing; forecast is the bed forecast \
         for the next 24 hours by unit and by hour, the patients it counts and the open discharge \
         barriers; barriers lists the open discharge barriers alone; referrals lists the open referrals with their age and \
-        overdue flag, and by service the time to the report and the share of loops closed. handover is the I-PASS walkthrough as a document for paper or screen (text, \
+        overdue flag, and by service the time to the report and the share of loops closed; complaints lists the open complaints with their response clock and those \
+        closed in 30 days. notice --id C… prints a closed complaint's written notice (text, markdown, html). handover is the I-PASS walkthrough as a document for paper or screen (text, \
         markdown, html). changes lists what changed for a user since a time or since their last \
         shift ended (--since last-shift, the default). --at TIME shows the hospital as it was then. \
         Every report is recorded in the journal as an export before it is printed. JSON and CSV \
@@ -37,11 +38,17 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "changes: for this login (messages to them and their role); default: you.") var user: String?
     @Option(name: .long, help: "Show the hospital as it was at this time (not for changes).") var at: String?
     @Option(name: .long, help: "schedule: the day (2026-11-23, today, tomorrow, +2d); default today.") var date: String?
+    @Option(name: .long, help: "notice: the complaint (C…).") var id: String?
     @Flag(name: .long, help: "messages: every message, not only those to you, your role or from you (supervisors; recorded in the audit). interface: resolved items too, not only the open ones.") var all = false
     @Flag(name: .long, help: "A journal damaged in the middle: report on the records before the damage, marked PARTIAL (the file is not changed).") var upToDamage = false
 
     func validate() throws {
         if report == .handover, [.csv, .json].contains(format) { throw ValidationError("the handover report is a document: --format text, markdown or html") }
+        if report == .notice {
+            if [.csv, .json].contains(format) { throw ValidationError("the notice is a document: --format text, markdown or html") }
+            guard let id else { throw ValidationError("the notice needs --id C… (the closed complaint whose written notice to print)") }
+            guard ComplaintID.parse(Substring(id)) != nil else { throw ValidationError("--id '\(id.terminalSafe)' is not a complaint; give it as C12") }
+        } else if id != nil { throw ValidationError("--id applies to the notice report") }
         if report == .changes, at != nil { throw ValidationError("--at does not apply to changes; use --since") }
         if report != .changes, since != nil || user != nil { throw ValidationError("--since and --user apply to the changes report") }
         if let since, since != "last-shift", TimeArgument.parse(since) == nil {
@@ -58,7 +65,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         try ReportCommand.print(report, journal: Paths.journal(journal), format: format, since: since, user: user, at: at.flatMap(TimeArgument.parse),
                                 allMessages: all && report == .messages, allItems: all && report == .interface, day: date.flatMap(ReportCommand.day),
-                                upToDamage: upToDamage)
+                                upToDamage: upToDamage, complaint: id.flatMap { ComplaintID.parse(Substring($0)) })
     }
 
     /// A day as the command language reads one, in this machine's time zone.
@@ -67,7 +74,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     static func print(_ report: Report, journal path: String, format: ReportFormat, since: String? = nil, user: String? = nil, at: Timestamp? = nil,
-                      allMessages: Bool = false, allItems: Bool = false, day: LocalDate? = nil, upToDamage: Bool = false) throws {
+                      allMessages: Bool = false, allItems: Bool = false, day: LocalDate? = nil, upToDamage: Bool = false, complaint: ComplaintID? = nil) throws {
         // A damaged journal is read up to the damage only when asked, and never written.
         let partial = upToDamage ? try PartialRead.check(path) : nil
         // Exports are audited: the report is noted in the journal before anything is printed.
@@ -83,11 +90,11 @@ struct ReportCommand: ParsableCommand {
                 warn("rounds: refused: only a supervisor may list every message (--all); without it the report lists the messages to you, to your role and from you")
                 throw Exit(code: 1)
             }
-            let detail = "report \(report.rawValue) \(format.rawValue)" + (at.map { " at \(Host.localWallClock.dateTime($0))" } ?? "") + (allMessages || allItems ? " all" : "")
+            let detail = "report \(report.rawValue) \(format.rawValue)" + (at.map { " at \(Host.localWallClock.dateTime($0))" } ?? "") + (allMessages || allItems ? " all" : "") + (complaint.map { " \($0)" } ?? "")
             if let partial {
                 try partial.recordExport(detail: detail, program: "report")
             } else {
-                try engine.recordAccess(.exported, patient: nil, detail: detail)
+                try engine.recordAccess(.exported, patient: complaint.flatMap { engine.state.complaints[$0]?.patient }, detail: detail)
             }
         } catch let exit as Exit {
             throw exit
@@ -110,6 +117,8 @@ struct ReportCommand: ParsableCommand {
         switch report {
         case .handover:
             text = HandoverReport.render(state, context, format: format)
+        case .notice:
+            do { text = try ComplaintNotice.render(state, id: complaint!, context, format: format) } catch { warn("rounds: \(error)"); throw Exit(code: 1) }
         case .changes:
             let who = user ?? engine.actor
             let from = (since == nil || since == "last-shift") ? state.lastShiftEnd(of: who, now: now, wallClock: engine.wallClock) : TimeArgument.parse(since!)!

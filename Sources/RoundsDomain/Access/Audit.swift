@@ -62,6 +62,9 @@ extension HospitalState {
         case .referralSent(let e): [e.mrn]
         case .referralUpdated(let e): referrals[e.id].map { [$0.mrn] } ?? []
         case .referralOverdue(let e): referrals[e.id].map { [$0.mrn] } ?? []
+        case .complaintRecorded(let e): e.patient.map { [$0] } ?? []
+        case .complaintUpdated(let e): complaints[e.id]?.patient.map { [$0] } ?? []
+        case .complaintOverdue(let e): complaints[e.id]?.patient.map { [$0] } ?? []
         case .handoverAcknowledged(let e): patients[e.item] != nil ? [e.item] : []
         }
     }
@@ -88,6 +91,9 @@ extension Event {
         case .barrierResolved(let e): return summary + note(e.note)
         case .referralSent(let e): return summary + note(e.reason, "reason") + (e.clinician.map { "; clinician: \(q($0))" } ?? "")
         case .referralUpdated(let e): return summary + note(e.note)
+        case .complaintRecorded(let e): return summary + ": " + q(e.summary) + (e.complainant.map { "; from \(q($0))" } ?? "")
+        case .complaintUpdated(let e):
+            return summary + note(e.note) + (e.resolution.map { "; contact: \(q($0.contact)); steps: \(q($0.steps)); result: \(q($0.result)); completed \($0.completed)" } ?? "")
         case .labCancelled(let e): return summary + note(e.reason, "reason")
         case .labResulted(let e):
             let value = "\(e.result.value) \(e.result.units)".trimmingSpaces

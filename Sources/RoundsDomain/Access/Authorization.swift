@@ -17,15 +17,16 @@ public enum Permission: String, Vocabulary {
     case feed = "apply messages from the hospital's systems"
     case interface = "resolve interface items"
     case referrals = "track referrals"
+    case complaints = "handle complaints"
 }
 
 extension Role {
     public var permissions: Set<Permission> {
         switch self {
         case .supervisor: Set(Permission.allCases)
-        case .coordinator: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .configure, .handover, .assess, .interface, .referrals]
-        case .chargenurse: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .handover, .assess, .interface, .referrals]
-        case .nurse: [.tasks, .labs, .critical, .messages, .assess]
+        case .coordinator: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .configure, .handover, .assess, .interface, .referrals, .complaints]
+        case .chargenurse: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .handover, .assess, .interface, .referrals, .complaints]
+        case .nurse: [.tasks, .labs, .critical, .messages, .assess, .complaints]
         case .physician: [.tasks, .labs, .critical, .procedures, .messages, .assess, .referrals]
         case .lab: [.labs, .messages]
         case .evs: [.beds, .messages]
@@ -68,6 +69,7 @@ extension Command {
         case .feedMessage: .feed
         case .dismissInterfaceItem, .retryInterfaceItem: .interface
         case .sendReferral, .updateReferral: .referrals
+        case .recordComplaint, .updateComplaint: .complaints
         }
     }
 }

@@ -83,6 +83,8 @@ public enum TaskKind: String, Vocabulary {
     case preauth = "pre-auth"
     /// Chasing a referral whose report is overdue (Referrals/).
     case referral
+    /// Sending a complaint's "still working on it" notice (Complaints/).
+    case complaint
 }
 
 public enum LabStatus: String, Vocabulary {

@@ -123,6 +123,8 @@ extension HospitalState {
         for id in scheduledProcedures { if let pr = procedures[id], pr.end >= now { proceduresOf[pr.mrn, default: []].append(pr) } }
         var referralsOf: [MRN: [Referral]] = [:]
         for r in referrals.open { referralsOf[r.mrn, default: []].append(r) }
+        var complaintsOf: [MRN: [Complaint]] = [:]
+        for c in complaints.open { if let mrn = c.patient { complaintsOf[mrn, default: []].append(c) } }
         for (mrn, sid) in activeStay {
             guard let st = stays[sid], st.phase == .inBed, let bedID = st.bed else { continue }
             let p = patients[mrn]
@@ -151,6 +153,10 @@ extension HospitalState {
                 lines.append("Referral: \(r.id) to \(r.destination), \(r.urgency.rawValue), \(r.status.rawValue)"
                              + ((r.status == .scheduled ? r.appointment : nil).map { " for \(wallClock.dateTime($0))" } ?? "")
                              + (r.isOverdue(at: now) ? " — OVERDUE since \(wallClock.dateTime(r.due))" : ", report due \(wallClock.dateTime(r.due))"))
+            }
+            for c in complaintsOf[mrn] ?? [] {
+                lines.append("Complaint: \(c.id) \(c.grievance ? "grievance" : "complaint") (\(c.category.rawValue)) from \(c.source.rawValue), \(c.status.rawValue), owner \(c.owner)"
+                             + (c.isOverdue(at: now) ? " — response OVERDUE since \(wallClock.dateTime(c.responseDue))" : ", response due \(wallClock.dateTime(c.responseDue))"))
             }
             let title = "\(bedID) · \(p?.name ?? mrn) · \(mrn)"
             let item = HandoverItem(key: mrn, kind: .patient(st.severity), required: st.severity == .unstable, title: title, lines: lines)

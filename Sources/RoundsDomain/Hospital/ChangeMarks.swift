@@ -48,7 +48,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded,
              .readinessFlagged, .documentsRequired,
              .addOnPlanned, .planEdited, .planDecided, .cancellationRecorded, .urgencySet,
-             .referralSent, .referralUpdated, .referralOverdue:
+             .referralSent, .referralUpdated, .referralOverdue,
+             .complaintRecorded, .complaintUpdated, .complaintOverdue:
             break
         default:
             // Also what moves the bed forecast shown on the board: a case needing a bed
@@ -67,7 +68,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded, .bedAfterSet,
              .readinessFlagged, .documentsRequired,
              .addOnPlanned, .planEdited, .planDecided, .procedureMoved, .cancellationRecorded, .urgencySet, .barrierRecorded, .barrierResolved,
-             .referralSent, .referralUpdated, .referralOverdue:
+             .referralSent, .referralUpdated, .referralOverdue,
+             .complaintRecorded, .complaintUpdated, .complaintOverdue:
             break
         default:
             worklist = r.seq
@@ -86,7 +88,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .bedBlocked, .bedUnblocked, .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved,
              .dischargeCancelled, .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded,
              .bedAfterSet, .readinessFlagged, .documentsRequired, .addOnPlanned, .planEdited, .planDecided, .barrierRecorded, .barrierResolved,
-             .referralSent, .referralUpdated, .referralOverdue:
+             .referralSent, .referralUpdated, .referralOverdue,
+             .complaintRecorded, .complaintUpdated, .complaintOverdue:
             break
         default:
             labs = r.seq

@@ -11,6 +11,8 @@ public enum ChangeKind: String, CaseIterable, Sendable {
     case barrier = "discharge barrier"
     /// A referral sent, overdue, closed by its report, or closed otherwise.
     case referral
+    /// A complaint logged, gone past its response time, or closed.
+    case complaint
 
     /// Report order: what needs the reader first.
     public var rank: Int {
@@ -24,7 +26,8 @@ public enum ChangeKind: String, CaseIterable, Sendable {
         case .discharged: 6
         case .barrier: 7
         case .referral: 8
-        case .taskDone: 9
+        case .complaint: 9
+        case .taskDone: 10
         }
     }
 }
@@ -68,6 +71,12 @@ extension HospitalState {
         case .referralOverdue(let e):
             guard let ref = referrals[e.id] else { return nil }
             return make(.referral, "\(e.id) \(who(ref.mrn)) to \(ref.destination) overdue: no report yet; \(e.task) raised to chase it")
+        case .complaintRecorded(let e):
+            return make(.complaint, "\(e.id) \(e.grievance ? "grievance" : "complaint") (\(e.category.rawValue)) from \(e.source.rawValue)" + (e.patient.map { " about \(who($0))" } ?? "") + ": \(e.summary)")
+        case .complaintUpdated(let e) where e.step == .closed || e.step == .withdrawn || e.step == .reopened:
+            return make(.complaint, "\(e.id) complaint \(e.step.rawValue)" + (e.note.map { ": \($0)" } ?? "") + (e.resolution.map { ": \($0.result)" } ?? ""))
+        case .complaintOverdue(let e):
+            return make(.complaint, "\(e.id) complaint past its response time; \(e.task) raised to send the notice")
         case .labResulted(let e) where e.result.flag == .critical:
             guard let l = labs[e.id] else { return nil }
             let bed = stay(of: l.mrn)?.bed.map { " in \($0)" } ?? ""

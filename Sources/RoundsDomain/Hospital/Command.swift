@@ -85,6 +85,10 @@ public enum Command: Equatable, Sendable {
     case sendReferral(ReferralRequest)
     case updateReferral(ReferralID, ReferralStep, appointment: Timestamp?, note: String?, override: String?)
 
+    // Complaints (Complaints/)
+    case recordComplaint(ComplaintRequest)
+    case updateComplaint(ComplaintID, ComplaintStep, note: String?, next: Timestamp?, closing: ComplaintClosing?)
+
     // Messages
     case sendMessage(to: Assignee, patient: MRN?, subject: String, body: String, urgent: Bool)
     case replyMessage(MessageID, body: String, urgent: Bool)

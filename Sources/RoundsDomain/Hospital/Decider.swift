@@ -201,6 +201,9 @@ struct Decision {
         case .sendReferral, .updateReferral:
             try runReferrals(command)
 
+        case .recordComplaint, .updateComplaint:
+            try runComplaints(command)
+
         case .planAddOn, .acceptPlan, .editPlan, .keepInPlan, .rejectPlan:
             try runAddOn(command)
 

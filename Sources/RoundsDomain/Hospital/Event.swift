@@ -90,6 +90,10 @@ public enum Event: Equatable, Sendable {
     case referralSent(ReferralSent)
     case referralUpdated(ReferralUpdated)
     case referralOverdue(ReferralOverdue)
+    /// Complaints (Complaints/).
+    case complaintRecorded(ComplaintRecorded)
+    case complaintUpdated(ComplaintUpdated)
+    case complaintOverdue(ComplaintOverdue)
 }
 
 public struct HospitalNamed: Equatable, Sendable, Encodable { public var name: String; public init(name: String) { self.name = name } }
@@ -184,6 +188,9 @@ extension Event {
         case .referralSent: "referral.sent"
         case .referralUpdated: "referral.updated"
         case .referralOverdue: "referral.overdue"
+        case .complaintRecorded: "complaint.recorded"
+        case .complaintUpdated: "complaint.updated"
+        case .complaintOverdue: "complaint.overdue"
         }
     }
 
@@ -264,6 +271,9 @@ extension Event {
         case .referralSent(let p): p
         case .referralUpdated(let p): p
         case .referralOverdue(let p): p
+        case .complaintRecorded(let p): p
+        case .complaintUpdated(let p): p
+        case .complaintOverdue(let p): p
         }
     }
 }

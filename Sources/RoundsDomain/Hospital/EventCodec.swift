@@ -191,6 +191,11 @@ extension TaskKind: VocabularyCodable {}
 extension ReferralUrgency: VocabularyCodable {}
 extension ReferralStep: VocabularyCodable {}
 extension ReferralStatus: VocabularyCodable {}
+extension ComplaintSource: VocabularyCodable {}
+extension ComplaintChannel: VocabularyCodable {}
+extension ComplaintCategory: VocabularyCodable {}
+extension ComplaintStatus: VocabularyCodable {}
+extension ComplaintStep: VocabularyCodable {}
 extension LabStatus: VocabularyCodable {}
 extension ResultFlag: VocabularyCodable {}
 extension ProcedureKind: VocabularyCodable {}
@@ -234,6 +239,7 @@ extension SequentialIDCodable {
     public init(from r: inout ByteReader) throws(CodecError) { self.init(Int(try r.varint() & 0x7FFF_FFFF)) }
 }
 extension ReferralID: SequentialIDCodable {}
+extension ComplaintID: SequentialIDCodable {}
 extension TaskID: SequentialIDCodable {}
 extension LabID: SequentialIDCodable {}
 extension MessageID: SequentialIDCodable {}
@@ -278,6 +284,7 @@ extension TaskLink: JournalCodable {
         case .stay(let id): w.u8(5); w.put(id)
         case .task(let id): w.u8(6); w.put(id)
         case .referral(let id): w.u8(7); w.put(id)
+        case .complaint(let id): w.u8(8); w.put(id)
         }
     }
     public init(from r: inout ByteReader) throws(CodecError) {
@@ -290,6 +297,7 @@ extension TaskLink: JournalCodable {
         case 5: self = .stay(try r.get())
         case 6: self = .task(try r.get())
         case 7: self = .referral(try r.get())
+        case 8: self = .complaint(try r.get())
         default: throw CodecError("bad task link tag")
         }
     }
@@ -398,6 +406,9 @@ extension Event {
         case .referralSent: 72
         case .referralUpdated: 73
         case .referralOverdue: 74
+        case .complaintRecorded: 75
+        case .complaintUpdated: 76
+        case .complaintOverdue: 77
         }
     }
 
@@ -498,6 +509,11 @@ extension Event {
             w.put(e.highRisk); w.put(e.clinician)
         case .referralUpdated(let e): w.put(e.id); w.put(e.step); w.put(e.appointment); w.put(e.due); w.put(e.note)
         case .referralOverdue(let e): w.put(e.id); w.put(e.task)
+        case .complaintRecorded(let e):
+            w.put(e.id); w.put(e.summary); w.put(e.source); w.put(e.channel); w.put(e.category); w.put(e.patient); w.put(e.complainant); w.put(e.owner)
+            w.put(e.about); w.put(e.grievance); w.put(e.responseDue)
+        case .complaintUpdated(let e): w.put(e.id); w.put(e.step); w.put(e.note); w.put(e.due); w.put(e.resolution)
+        case .complaintOverdue(let e): w.put(e.id); w.put(e.task)
         }
     }
 
@@ -605,9 +621,21 @@ extension Event {
                                                 reason: try r.get(), urgency: try r.get(), due: try r.get(), highRisk: try r.get(), clinician: try r.get()))
         case 73: e = .referralUpdated(ReferralUpdated(id: try r.get(), step: try r.get(), appointment: try r.get(), due: try r.get(), note: try r.get()))
         case 74: e = .referralOverdue(ReferralOverdue(id: try r.get(), task: try r.get()))
+        case 75: e = .complaintRecorded(ComplaintRecorded(id: try r.get(), summary: try r.get(), source: try r.get(), channel: try r.get(), category: try r.get(),
+                                                          patient: try r.get(), complainant: try r.get(), owner: try r.get(), about: try r.get(),
+                                                          grievance: try r.get(), responseDue: try r.get()))
+        case 76: e = .complaintUpdated(ComplaintUpdated(id: try r.get(), step: try r.get(), note: try r.get(), due: try r.get(), resolution: try r.get()))
+        case 77: e = .complaintOverdue(ComplaintOverdue(id: try r.get(), task: try r.get()))
         default: throw CodecError("unknown event type \(type)")
         }
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) unexpected bytes after a \(e.typeName) payload") }
         return e
+    }
+}
+
+extension ComplaintResolution: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(contact); w.put(steps); w.put(result); w.put(completed) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(contact: try r.get(), steps: try r.get(), result: try r.get(), completed: try r.get())
     }
 }

@@ -78,6 +78,9 @@ extension Event {
         case .referralSent(let e): "referral \(e.id) of \(e.mrn) to \(e.service)\(e.external ? " (external)" : "") sent, \(e.urgency.rawValue), due \(e.due)\(e.highRisk ? ", high risk" : "")"
         case .referralUpdated(let e): "referral \(e.id) \(e.step.rawValue)" + (e.appointment.map { " for \($0)" } ?? "") + (e.due.map { "; due again \($0)" } ?? "")
         case .referralOverdue(let e): "referral \(e.id) overdue; task \(e.task)"
+        case .complaintRecorded(let e): "\(e.grievance ? "grievance" : "complaint") \(e.id) (\(e.category.rawValue), \(e.channel.rawValue), from \(e.source.rawValue))" + (e.patient.map { " about \($0)" } ?? "") + " logged"
+        case .complaintUpdated(let e): "complaint \(e.id) \(e.step.rawValue)" + (e.due.map { "; next response due \($0)" } ?? "")
+        case .complaintOverdue(let e): "complaint \(e.id): no response within its time; task \(e.task)"
         }
     }
 }

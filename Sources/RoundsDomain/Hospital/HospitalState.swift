@@ -46,6 +46,8 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var barriers = BarrierState()
     /// Referrals and consultations (Referrals/).
     public internal(set) var referrals = ReferralState()
+    /// Complaints and grievances (Complaints/).
+    public internal(set) var complaints = ComplaintState()
     /// Indexes kept by `apply` so that no event scans every bed, task or lab.
     public internal(set) var reservation: [MRN: BedID] = [:]
     public internal(set) var cleaningTask: [BedID: TaskID] = [:]
@@ -159,6 +161,8 @@ public struct HospitalState: Equatable, Sendable {
             applyBarriers(r)
         case .referralSent, .referralUpdated, .referralOverdue:
             applyReferrals(r)
+        case .complaintRecorded, .complaintUpdated, .complaintOverdue:
+            applyComplaints(r)
         case .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined:
             applyHandover(r)
         }

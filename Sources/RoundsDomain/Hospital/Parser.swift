@@ -36,6 +36,7 @@ public enum CommandParser {
         ("auth", "auth add P… payer \"…\" [expedited] · auth submit A… · auth pend A… [note \"…\"] · auth approve A… number \"…\" from DATE to DATE [units N] · auth deny A… reason \"…\" [appeal-by DATE] · auth appeal A… [note \"…\"] · auth link A… P… [override \"reason\"]"),
         ("barrier", "barrier add MRN transport|equipment|pharmacy|family|placement|other \"note\" · barrier resolve MRN KIND [note \"…\"]"),
         ("ref", "ref add MRN to \"Service\" reason \"…\" [urgency stat|urgent|routine] [due TIME|DATE] [specialist \"…\"] [external] [high-risk] [clinician \"…\"] · ref receive R… · ref schedule R… at TIME · ref unable R… reason \"…\" · ref partial|report R… \"…\" · ref discontinue|cancel R… reason \"…\" [override \"review\"] · ref reopen R… note \"…\""),
+        ("complaint", "complaint add \"…\" [from patient|family|other] [via verbal|phone|written|email] [category CAT] [patient MRN] [name \"…\"] [owner LOGIN|@ROLE] [about S12,P3,#1234] [grievance] · complaint note C… \"…\" · complaint notice C… \"…\" [next DATE] · complaint grievance C… · complaint close C… contact \"…\" steps \"…\" result \"…\" [completed DATE] · complaint withdraw C… reason \"…\" · complaint reopen C… note \"…\""),
         ("elig", "elig MRN payer \"…\" active|inactive [note \"…\"]"),
         ("doc", "doc P… KIND received|signed|missing [dated DATE] (KIND: surgical-consent, anaesthesia-consent, procedure-consent, sedation-consent, blood-consent, history-and-physical, intake-form)"),
         ("msg", "msg send LOGIN|@ROLE \"subject\" [about MRN] [urgent] [body \"…\"] · msg reply M… \"text\" [urgent] · msg read|ack M…"),
@@ -399,6 +400,7 @@ struct CommandReader {
         case "plan": return try plan()
         case "auth": return try preAuth()
         case "ref": return try referral()
+        case "complaint": return try complaint()
         case "barrier":
             let sub = try next("sub-command (add or resolve)").lowercased()
             guard sub == "add" || sub == "resolve" else { throw fail("barrier: the sub-commands are add and resolve, not '\(sub)'") }

@@ -104,6 +104,8 @@ public enum Rules {
         events += addOnsLate(in: s, at: now, nextTask: &nextTask)
         // Referrals past their due time, or never received (Referrals/).
         events += referralsDue(in: s, at: now, nextTask: &nextTask)
+        // Complaints past their response time (Complaints/).
+        events += complaintsDue(in: s, at: now, nextTask: &nextTask)
 
         // Blocks that have reached their until-time return the bed to service.
         // In unit and bed order, reading each bed's status in place.

@@ -10,7 +10,7 @@
 extension HospitalState {
     /// Bumped whenever the layout below changes; a snapshot of another version is ignored
     /// (replay falls back to the journal) and replaced by the next one taken.
-    public static let snapshotLayout: UInt32 = 7
+    public static let snapshotLayout: UInt32 = 8
 
     public func writeSnapshot(to w: inout ByteWriter) {
         w.varint(lastSeq); w.put(lastTime); w.put(policy); w.put(unitOrder)
@@ -38,6 +38,8 @@ extension HospitalState {
         w.put(policy.dischargeTime)
         // Layout 7: referrals.
         referrals.write(to: &w)
+        // Layout 8: complaints.
+        complaints.write(to: &w)
     }
 
     public init(snapshot r: inout ByteReader) throws(CodecError) {
@@ -68,6 +70,7 @@ extension HospitalState {
         barriers = try BarrierState(from: &r)
         policy.dischargeTime = try r.get()
         referrals = try ReferralState(from: &r)
+        complaints = try ComplaintState(from: &r)
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) bytes left over after the state") }
         // The sender's numbers are kept with the labs and procedures they name.
         labs.forEachNumbered { id, lab in if let order = lab.external { feeds.labByOrder[order] = LabID(id) } }
@@ -590,6 +593,35 @@ extension Referral: JournalCodable {
 
 extension ReferralState {
     /// By id, in key order, then the next number.
+    func write(to w: inout ByteWriter) { w.dictionary(byID); w.put(next) }
+    init(from r: inout ByteReader) throws(CodecError) {
+        self.init()
+        byID = try r.dictionary(); next = try r.get()
+    }
+}
+
+extension ComplaintEntry: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(step); w.put(at); w.put(by); w.put(note) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(step: try r.get(), at: try r.get(), by: try r.get(), note: try r.get())
+    }
+}
+
+extension Complaint: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(id); w.put(summary); w.put(source); w.put(channel); w.put(category); w.put(patient); w.put(complainant); w.put(owner); w.put(about)
+        w.put(receivedAt); w.put(receivedBy); w.put(grievance); w.put(status); w.put(responseDue); w.put(notices); w.put(overdueTask); w.put(resolution)
+        w.put(history)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(id: try r.get(), summary: try r.get(), source: try r.get(), channel: try r.get(), category: try r.get(), patient: try r.get(),
+                  complainant: try r.get(), owner: try r.get(), about: try r.get(), receivedAt: try r.get(), receivedBy: try r.get(),
+                  grievance: try r.get(), status: try r.get(), responseDue: try r.get(), notices: try r.get(), overdueTask: try r.get(),
+                  resolution: try r.get(), history: try r.get())
+    }
+}
+
+extension ComplaintState {
     func write(to w: inout ByteWriter) { w.dictionary(byID); w.put(next) }
     init(from r: inout ByteReader) throws(CodecError) {
         self.init()

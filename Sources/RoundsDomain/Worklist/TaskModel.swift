@@ -10,6 +10,7 @@ public enum TaskLink: Hashable, Sendable, Encodable, CustomStringConvertible {
     case stay(StayID)
     case task(TaskID)
     case referral(ReferralID)
+    case complaint(ComplaintID)
 
     public var description: String {
         switch self {
@@ -21,6 +22,7 @@ public enum TaskLink: Hashable, Sendable, Encodable, CustomStringConvertible {
         case .stay(let id): id.description
         case .task(let id): id.description
         case .referral(let id): id.description
+        case .complaint(let id): id.description
         }
     }
     public func encode(to encoder: any Encoder) throws {
