@@ -213,6 +213,8 @@ struct MorningScenario {
     var addOnPatient: MRN?
     /// The neurology referral whose report arrives during the night.
     var neurology: ReferralID?
+    /// The patient discharged last evening who comes back through the ED this morning.
+    var readmitted: MRN?
 
     init(start: Timestamp, wallClock: WallClock, seed: UInt64, creator: Login) {
         self.start = start
@@ -384,6 +386,15 @@ struct MorningScenario {
             run(.sendReferral(ReferralRequest(mrn: who[4], service: "Neurology", reason: "Transient confusion: opinion on EEG", specialist: "Dr Ngata")))
             run(.updateReferral(ids[4], .received, appointment: nil, note: nil, override: nil))
             neurology = ids[4]
+            // Follow-up and a readmission: a patient who lives alone goes home last evening
+            // (a follow-up call is due), and comes back through the ED at 06:35.
+            let home = inBed[min(inBed.count - 1, 4 * gap + gap / 2 + 1)]
+            if !who.contains(home) {
+                sim.leaveAlone.insert(home)
+                run(.updatePatient(mrn: home, changes: PatientChanges(livesAlone: true)))
+                run(.discharge(mrn: home, disposition: .home))
+                readmitted = home
+            }
         case .forecast:
             // Tomorrow's beds: the ICU's two discharges today are held by barriers (transport,
             // pharmacy), its others are not before tomorrow, ED boarders fill its free beds, so
@@ -415,6 +426,8 @@ struct MorningScenario {
             let free = f.units.first { $0.unit == icu }?.available.first ?? 0
             for _ in 0..<min(8, max(0, free)) { wait(.ed, [], [.telemetry], unit: icu) }
         case .work:
+            // Back through the ED, eight hours after going home: a readmission.
+            if let mrn = readmitted, e.state.stay(of: mrn) == nil { line("admit \(mrn) from ed") }
             // The neurology report arrived in the night: that loop is closed.
             if let id = neurology, e.state.referrals[id]?.isOpen == true {
                 run(.updateReferral(id, .reported, appointment: nil, note: "EEG normal; no antiepileptic; outpatient follow-up not needed", override: nil))

@@ -45,6 +45,23 @@ final class CommitFile {
         close(fd)
     }
 
+    /// How far the journal open at `journalFD` was once synced to disk, by its commit file (read,
+    /// not mapped), whatever process or boot of the host wrote it: nil when there is no commit
+    /// file or it describes another file. The value only rises while the file is the same (a
+    /// failed sync cuts the journal back to it), so bytes below it were made durable: zeros
+    /// there are damage, never a torn tail.
+    static func syncedFloor(journalPath: String, journalFD: Int32) -> Int? {
+        var st = stat()
+        guard fstat(journalFD, &st) == 0 else { return nil }
+        let fd = Glibc.open(CommitFile.path(for: journalPath), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var words = [UInt64](repeating: 0, count: 5)
+        let n = words.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 40, 0) }
+        guard n == 40, words[0] == CommitFile.magic, words[1] == UInt64(st.st_ino), words[2] == UInt64(st.st_dev) else { return nil }
+        return Int(clamping: words[4])
+    }
+
     /// Opens (a writer creates) the commit file of the journal open at `journalFD`. Every
     /// process holds a shared `flock` on it while it has the journal open, so the last one to
     /// close can tell that it is the last (`isLastUser`). Nil for a reader when there is none.

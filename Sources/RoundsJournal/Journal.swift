@@ -450,6 +450,10 @@ public final class Journal {
             if stamp.size == size && age >= 50_000_000 { zeroTail = (offset, stamp) }
             return .end
         }
+        // Below what the commit file says was synced, nothing can have been lost to a crash.
+        if let floor = CommitFile.syncedFloor(journalPath: path, journalFD: fd), offset < floor {
+            return .corrupt(JournalDamage(offset: offset, seq: position.nextSeq, reason: "zero bytes where a record should start, inside what had been synced to disk (up to byte \(floor)), followed by more records"))
+        }
         if end - offset <= Journal.preallocationStep {
             return .partialTail(offset: offset, length: end - offset, reason: "zero bytes where the next record should start, then \(end - offset) bytes of records never made durable (a crash)")
         }

@@ -34,7 +34,7 @@ public enum ActionScope: Equatable, Sendable {
         case .handover: "Handover walkthrough"
         case .interface: "Interface items"
         case .schedule: "Schedule"
-        case .loops: "Open loops (referrals, complaints)"
+        case .loops: "Open loops (referrals, complaints, follow-ups)"
         }
     }
 
@@ -80,7 +80,7 @@ public enum ActionTable {
         Action(id: .breakGlass, title: "break glass", help: "Emergency access: do what your role does not allow, giving a reason. Time-boxed, shown in a banner, recorded and reviewed by a supervisor.", keys: [.char("!")], scope: .global, hinted: false),
         Action(id: .reviewGrant, title: "review break-glass", help: "Supervisors: review a break-glass use that has ended (appropriate, inappropriate, follow-up).", keys: [.char("R")], scope: .global, hinted: false),
         Action(id: .interfaceItems, title: "interface items", help: "Messages from the hospital's systems that Rounds' rules refused (interface items): open ones first, then those resolved in the last 7 days; retry or dismiss them there. I or Esc returns.", keys: [.char("I")], scope: .global, hinted: false),
-        Action(id: .loops, title: "open loops", help: "Open loops: the referrals waiting for a specialist's report and the complaints waiting for a response (v switches), overdue first, with their age and due time; record each step there. O or Esc returns.", keys: [.char("O")], scope: .global, hinted: false),
+        Action(id: .loops, title: "open loops", help: "Open loops: the referrals waiting for a specialist's report, the complaints waiting for a response and the follow-ups after discharge (v switches), overdue first, with their age and due time; record each step there. O or Esc returns.", keys: [.char("O")], scope: .global, hinted: false),
         Action(id: .schedule, title: "schedule", help: "The day's cases by resource (OR-1, MRI-1, …): time, patient, kind, title, and ready or ‼ NOT READY with what is missing; ‼ OVERLAPS where two cases share a resource's time, free intervals between cases. K or Esc returns.", keys: [.char("K")], scope: .global, hinted: false),
         Action(id: .handover, title: "handover", help: "The shift handover walkthrough in I-PASS order (unstable patients first, then the unit's critical items); H or Esc returns.", keys: [.char("H")], scope: .global, hinted: true),
         Action(id: .ipass, title: "I-PASS", help: "Record the selected patient's illness severity, summary, an if/then contingency or an awareness note.", keys: [.char("i")], scope: .global, hinted: false),
@@ -135,12 +135,12 @@ public enum ActionTable {
         Action(id: .acceptOption, title: "accept…", help: "Put plan accept B… N for the option shown on the command line; Enter accepts it, Esc leaves it.", keys: [.char("a")], scope: .schedule, hinted: false),
         Action(id: .casePatient, title: "patient", help: "Open the patient view of the selected case's patient.", keys: [.enter, .char("p")], scope: .schedule, hinted: true),
         Action(id: .loopPatient, title: "patient", help: "Open the selected item's patient.", keys: [.enter], scope: .loops, hinted: false),
-        Action(id: .loopSection, title: "referrals / complaints", help: "Switch between the open referrals and the open complaints.", keys: [.char("v")], scope: .loops, hinted: true),
-        Action(id: .loopReceive, title: "received / notice", help: "Referral: the service has received it (ref receive R…). Complaint: the \"still working on it\" notice was sent (complaint notice C… \"…\" [next DATE]), which starts its clock again.", keys: [.char("r")], scope: .loops, hinted: true),
-        Action(id: .loopStep, title: "schedule / step", help: "Referral: the appointment is booked (ref schedule R… at TIME). Complaint: a step taken in the investigation (complaint note C… \"…\").", keys: [.char("s")], scope: .loops, hinted: true),
-        Action(id: .loopUnable, title: "unable / grievance", help: "Referral: it cannot be scheduled, with the reason (ref unable R… reason \"…\"). Complaint: declare it a grievance (complaint grievance C…).", keys: [.char("u")], scope: .loops, hinted: false),
-        Action(id: .loopClose, title: "close the loop", help: "Referral: the specialist's report is received and the loop closes (ref report R… \"…\"). Complaint: close it with the written notice's content (complaint close C… contact \"…\" steps \"…\" result \"…\"). Its overdue task closes too.", keys: [.char("e")], scope: .loops, hinted: true),
-        Action(id: .loopCancel, title: "cancel / withdraw", help: "Referral: cancel it with a reason (or edit to discontinue; a high-risk referral also needs override \"reviewed by …\"). Complaint: withdrawn by the complainant, with the reason.", keys: [.char("x")], scope: .loops, hinted: false),
+        Action(id: .loopSection, title: "next section", help: "Switch between the referrals, the complaints and the follow-ups after discharge.", keys: [.char("v")], scope: .loops, hinted: true),
+        Action(id: .loopReceive, title: "received / notice", help: "Referral: the service has received it (ref receive R…). Complaint: the \"still working on it\" notice was sent (complaint notice C… \"…\" [next DATE]), which starts its clock again. Follow-up: the patient was reached (followup call F… reached).", keys: [.char("r")], scope: .loops, hinted: true),
+        Action(id: .loopStep, title: "schedule / step", help: "Referral: the appointment is booked (ref schedule R… at TIME). Complaint: a step taken in the investigation (complaint note C… \"…\"). Follow-up: the visit is booked (followup visit F… at TIME).", keys: [.char("s")], scope: .loops, hinted: true),
+        Action(id: .loopUnable, title: "unable / grievance", help: "Referral: it cannot be scheduled, with the reason (ref unable R… reason \"…\"). Complaint: declare it a grievance (complaint grievance C…). Follow-up: a call that did not reach them (followup call F… voicemail|no-answer|wrong-number; it does not count).", keys: [.char("u")], scope: .loops, hinted: false),
+        Action(id: .loopClose, title: "close the loop", help: "Referral: the specialist's report is received and the loop closes (ref report R… \"…\"). Complaint: close it with the written notice's content (complaint close C… contact \"…\" steps \"…\" result \"…\"). Follow-up: the visit was attended (followup visit F… attended|missed). Its overdue task closes too.", keys: [.char("e")], scope: .loops, hinted: true),
+        Action(id: .loopCancel, title: "cancel / withdraw", help: "Referral: cancel it with a reason (or edit to discontinue; a high-risk referral also needs override \"reviewed by …\"). Complaint: withdrawn by the complainant, with the reason. Follow-up: closed with the reason (declined, moved away).", keys: [.char("x")], scope: .loops, hinted: false),
         Action(id: .loopNew, title: "new", help: "Start a referral (ref add MRN to …) or log a complaint (complaint add \"…\" patient MRN …) for the selected item's patient, on the command line.", keys: [.char("n")], scope: .loops, hinted: true),
         Action(id: .loopClosedToo, title: "closed too", help: "Also list what was closed in the last 30 days, or only what is open.", keys: [.char("a")], scope: .loops, hinted: false),
     ]

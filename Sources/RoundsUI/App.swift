@@ -732,7 +732,7 @@ extension RoundsApp {
     /// How many cases the schedule screen's day has (benchmarks and tests).
     public var scheduleCases: Int { scheduleScreen.cases().cases.count }
 
-    func follow(_ then: FollowUp?) {
+    func follow(_ then: AfterForm?) {
         switch then {
         case .nextHandoverItem?: handoverScreen.moveHandover(1)
         case .awaitRetry(let id, let attempts)?: interfaceScreen.awaitedRetries[id] = attempts

@@ -436,6 +436,14 @@ extension RoundsApp {
             for r in referrals.filter(\.isOpen) { lines.append("  " + referralLine(r)) }
             for r in referrals.filter({ !$0.isOpen }).suffix(5) { lines.append("  " + referralLine(r)) }
         }
+        if let st = state.stay(of: mrn), let re = state.followUps.readmissions[st.id] {
+            lines += ["", "‼ Readmission: back \(re.admittedAt - re.previousDischarge) after the discharge of \(w.dateTime(re.previousDischarge)) (stay \(re.previous))"]
+        }
+        let followUps = state.followUps.of(mrn)
+        if !followUps.isEmpty {
+            lines += ["", "Follow-up after discharge:"]
+            for f in followUps.suffix(3) { lines.append("  " + followUpLine(f)) }
+        }
         let complaints = state.complaints.of(mrn)
         if !complaints.isEmpty {
             lines += ["", "Complaints:"]
@@ -526,5 +534,25 @@ extension RoundsApp {
             line += " — completed \(r.completed): \(r.result)"
         }
         return line
+    }
+}
+
+extension RoundsApp {
+    /// One follow-up in a line: ‼ late (call or visit), ○ open, ✓ done, ✗ closed.
+    func followUpLine(_ f: FollowUp) -> String {
+        let w = engine.wallClock
+        let late = f.callLate(at: now) || f.visitLate(at: now)
+        let mark = late ? "‼" : f.isOpen ? "○" : f.status == .done ? "✓" : "✗"
+        var parts = ["\(mark) \(f.id) after discharge \(w.dateTime(f.dischargedAt)), \(f.status.rawValue), \(f.lace.description)"]
+        parts.append(f.reachedAt.map { "reached \(w.dateTime($0))" }
+                     ?? "not reached (\(f.attempts) attempt\(f.attempts == 1 ? "" : "s")); call by \(w.dateTime(f.callDue))" + (f.callLate(at: now) ? " LATE" : ""))
+        if let v = f.visitAt {
+            parts.append("visit \(w.dateTime(v))" + (f.visitWith.map { " with \($0)" } ?? "") + (v > f.visitDue ? " (outside the \(f.windowDays)-day window)" : "")
+                         + (f.visitAttended == true ? ", attended" : ""))
+        } else {
+            parts.append("no visit booked; within \(f.windowDays) days: by \(w.dateTime(f.visitDue))" + (f.visitLate(at: now) ? " LATE" : ""))
+        }
+        if let back = f.readmittedAt { parts.append("READMITTED \(w.dateTime(back))") }
+        return parts.joined(separator: " · ")
     }
 }

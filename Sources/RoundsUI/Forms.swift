@@ -40,7 +40,7 @@ public struct Form: Sendable {
     /// Builds the command line from the field values (in order).
     public var build: @Sendable ([String]) -> String
     /// What happens after the command is accepted.
-    public var then: FollowUp?
+    public var then: AfterForm?
 
     public init(title: String, fields: [Field], build: @escaping @Sendable ([String]) -> String) {
         self.title = title; self.fields = fields; self.build = build
@@ -81,7 +81,7 @@ extension String {
 }
 
 /// What to do after a form's or a confirmation's command is accepted.
-public enum FollowUp: Sendable {
+public enum AfterForm: Sendable {
     /// The handover walkthrough moves to its next item.
     case nextHandoverItem
     /// The outcome of a retry of this interface item (tried `attempts` times so far) is said
@@ -98,7 +98,7 @@ public struct Confirmation: Sendable {
     public var command: String
     /// The status line on success, instead of the records' summaries.
     public var done: String?
-    public var then: FollowUp?
+    public var then: AfterForm?
 }
 
 /// Finding a patient anywhere in the hospital by name or MRN, as it is typed.

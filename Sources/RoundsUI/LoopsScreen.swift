@@ -7,8 +7,16 @@ import RoundsEngine
 /// 30 days. Keys put the matching command on the command line with the selected item filled
 /// in, so what is typed is the command language, checked by the one decider.
 final class LoopsScreen: AppScreen {
-    enum Section: CaseIterable { case referrals, complaints
-        var title: String { self == .referrals ? "referrals" : "complaints" }
+    enum Section: CaseIterable {
+        case referrals, complaints, followUps
+        var title: String {
+            switch self {
+            case .referrals: "referrals"
+            case .complaints: "complaints"
+            case .followUps: "follow-ups"
+            }
+        }
+        var next: Section { Section.allCases[(Section.allCases.firstIndex(of: self)! + 1) % Section.allCases.count] }
     }
 
     /// One line of the list, whatever the section.
@@ -30,7 +38,7 @@ final class LoopsScreen: AppScreen {
     unowned let app: RoundsApp
     let id = Screen.loops
     var section = Section.referrals
-    var views: [Section: PaneView] = [.referrals: PaneView(), .complaints: PaneView()]
+    var views: [Section: PaneView] = [.referrals: PaneView(), .complaints: PaneView(), .followUps: PaneView()]
     var view: PaneView {
         get { views[section]! }
         set { views[section] = newValue }
@@ -66,6 +74,14 @@ final class LoopsScreen: AppScreen {
                 Row(id: c.id.description, open: c.isOpen, overdue: c.isOverdue(at: t), closedWell: c.status == .closed, status: c.status.rawValue,
                     kind: c.category.rawValue, since: c.receivedAt, due: c.responseDue, closedAt: c.closedAt, mrn: c.patient,
                     what: (c.grievance ? "grievance: " : "") + c.summary)
+            }
+        case .followUps:
+            all = s.followUps.byID.values.map { f in
+                let stage = f.status != .open ? f.status.rawValue : f.reachedAt == nil ? "to call" : f.visitAt == nil ? "reached" : "visit booked"
+                return Row(id: f.id.description, open: f.isOpen, overdue: f.callLate(at: t) || f.visitLate(at: t), closedWell: f.status == .done,
+                           status: stage, kind: "LACE \(f.lace.total)", since: f.dischargedAt, due: f.reachedAt == nil ? f.callDue : f.visitDue,
+                           closedAt: f.isOpen ? nil : f.history.last?.at, mrn: f.mrn,
+                           what: (f.readmittedAt != nil ? "READMITTED · " : "") + f.reasons.joined(separator: ", "))
             }
         }
         func number(_ id: String) -> Int { Int(id.dropFirst()) ?? 0 }
@@ -127,14 +143,16 @@ final class LoopsScreen: AppScreen {
         case .focusWorklist, .focusBeds, .focusLabs, .focusMessages, .nextPane, .previousPane:
             return app.returnToPanes(action)
         case .loopSection:
-            section = section == .referrals ? .complaints : .referrals
+            section = section.next
             setStatus("Open loops: \(section.title)")
         case .loopClosedToo:
             showClosed.toggle()
             setStatus(showClosed ? "Showing what was closed in the last 30 days too" : "Showing what is open only")
         case .loopNew:
             let mrn = selected()?.mrn
-            if section == .referrals {
+            if section == .followUps {
+                unavailable("a follow-up is opened by the discharge of a vulnerable or high-risk patient")
+            } else if section == .referrals {
                 prefill("ref add \(mrn.map { "\($0) " } ?? "")to ", "Type the service in quotes, then reason \"…\" [urgency stat|urgent|routine] [due DATE] [external]; Enter sends, Esc cancels")
             } else {
                 prefill("complaint add ", "Type the complaint in quotes, then [from patient|family|other] [via verbal|phone|written|email] [category …]"
@@ -144,8 +162,16 @@ final class LoopsScreen: AppScreen {
             guard let mrn = selected()?.mrn else { unavailable(selected() == nil ? "there is nothing to open" : "this complaint names no patient"); return .handled }
             openPatient(mrn)
         case .loopReceive, .loopStep, .loopUnable, .loopClose, .loopCancel:
-            guard let row = selected() else { unavailable("there are no \(section.title); n makes one"); return .handled }
-            if section == .referrals {
+            guard let row = selected() else { unavailable("there are no \(section.title)" + (section == .followUps ? "" : "; n makes one")); return .handled }
+            if section == .followUps {
+                switch action.id {
+                case .loopReceive: prefill("followup call \(row.id) reached", "Enter records that \(row.mrn ?? "the patient") was reached (add note \"…\" if you like)")
+                case .loopUnable: prefill("followup call \(row.id) voicemail", "Enter records a call that did not reach them (change to no-answer or wrong-number); it does not count")
+                case .loopStep: prefill("followup visit \(row.id) at ", "Type the booked visit's time [with \"clinic or doctor\"]; Enter sends")
+                case .loopClose: prefill("followup visit \(row.id) attended", "Enter records the visit attended (or change to missed)")
+                default: prefill("followup close \(row.id) reason ", "Type why it is closed (declined, moved away), in quotes")
+                }
+            } else if section == .referrals {
                 let high = state.referrals[ReferralID(Int(row.id.dropFirst()) ?? 0)]?.highRisk ?? false
                 switch action.id {
                 case .loopReceive: prefill("ref receive \(row.id)", "Enter records that the service received \(row.id)")
@@ -180,6 +206,14 @@ final class LoopsScreen: AppScreen {
         case .complaints:
             guard let c = state.complaints[ComplaintID(Int(row.id.dropFirst()) ?? 0)] else { return [] }
             return complaintLines(c)
+        case .followUps:
+            guard let f = state.followUps[FollowUpID(Int(row.id.dropFirst()) ?? 0)] else { return [] }
+            let w = engine.wallClock
+            var lines = [app.followUpLine(f), "Patient: \(state.patients[f.mrn].map { "\(f.mrn) \($0.name)" } ?? f.mrn) · stay \(f.stay)",
+                         "Why: \(f.reasons.joined(separator: ", ")) · C (Charlson) is not known to Rounds and counts 0"]
+            lines.append("Call task \(f.callTask)" + (f.visitTask.map { " · visit task \($0)" } ?? ""))
+            for h in f.history { lines.append("  \(w.dateTime(h.at)) \(h.by): \(h.step.rawValue)" + (h.note.map { " — \($0)" } ?? "")) }
+            return lines
         }
     }
 
@@ -219,16 +253,20 @@ final class LoopsScreen: AppScreen {
     func drawLoops(_ g: inout Grid, _ body: Rect) {
         let (list, open) = rows()
         let overdue = list.prefix(open).filter(\.overdue).count
-        let other = section == .referrals ? "complaints" : "referrals"
+        let other = section.next.title
         let title = "Open loops · \(section.title): " + (open > 0 ? "\(open) open" : "none open") + (overdue > 0 ? " · ‼ \(overdue) overdue" : "")
             + (showClosed ? " · closed in 30 days: \(list.count - open)" : "") + " · v \(other) · O or Esc returns"
         g.box(body, title: title, style: .borderFocused, titleStyle: .paneTitleFocused)
         let inner = body.inner
         guard inner.width > 20, inner.height > 3 else { return }
         guard !list.isEmpty else {
-            let none = section == .referrals ? "No open referrals." : "No open complaints."
+            let none = "No open \(section.title)."
             g.put(showClosed ? "Nothing open or closed in the last 30 days." : none, x: inner.x + 1, y: inner.y + 1, style: .dim, maxWidth: inner.width - 2)
-            let how = section == .referrals ? "n starts one: ref add MRN to \"Service\" reason \"…\"" : "n logs one: complaint add \"…\" patient MRN category …"
+            let how = switch section {
+            case .referrals: "n starts one: ref add MRN to \"Service\" reason \"…\""
+            case .complaints: "n logs one: complaint add \"…\" patient MRN category …"
+            case .followUps: "a discharge of a vulnerable or high-risk patient opens one"
+            }
             g.put(how + "; a shows the recently closed; v switches to \(other).", x: inner.x + 1, y: inner.y + 2, style: .dim, maxWidth: inner.width - 2)
             return
         }
@@ -247,11 +285,12 @@ final class LoopsScreen: AppScreen {
         // Narrow: the patient by MRN alone, the category shortened, so what it is about has room.
         let narrow = area.width < 100
         let patientWidth = narrow ? 10 : 20
-        let kindWidth = section == .referrals ? 7 : narrow ? 9 : 13
-        let columns: [(String, Int)] = [("Ref", 5), ("Status", section == .referrals ? 17 : 15), (section == .referrals ? "Urgency" : "Category", kindWidth), ("Age", 6), ("Due", 11), ("Patient", patientWidth)]
+        let kindWidth = section == .referrals ? 7 : section == .followUps ? 7 : narrow ? 9 : 13
+        let kindHeading = switch section { case .referrals: "Urgency"; case .complaints: "Category"; case .followUps: "Risk" }
+        let columns: [(String, Int)] = [("Ref", 5), ("Status", section == .referrals ? 17 : 15), (kindHeading, kindWidth), ("Age", 6), ("Due", 11), ("Patient", patientWidth)]
         var x = area.x
         for (heading, width) in columns { g.putPadded(heading, x: x, y: area.y, width: width, style: .columnHeading); x += width + 1 }
-        g.put(section == .referrals ? "To" : "Complaint", x: x, y: area.y, style: .columnHeading, maxWidth: max(0, area.x + area.width - x))
+        g.put(section == .referrals ? "To" : section == .complaints ? "Complaint" : "Why", x: x, y: area.y, style: .columnHeading, maxWidth: max(0, area.x + area.width - x))
         for (n, r) in list.dropFirst(top).prefix(visible).enumerated() {
             let y = area.y + 1 + n
             let isSelected = r.id == chosen?.id
@@ -286,8 +325,11 @@ final class LoopsScreen: AppScreen {
         }
         var y = wide ? preview.y : preview.y + 1
         var text = detailLines(r).enumerated().map { ($0.element, $0.offset == 0 ? StyleSlot.unitHeading : .normal) }
-        let keys = section == .referrals ? "r received · s schedule · u unable · e report (closes the loop) · x cancel · "
-                                         : "r notice sent · s step taken · u grievance · e close with the notice · x withdraw · "
+        let keys = switch section {
+        case .referrals: "r received · s schedule · u unable · e report (closes the loop) · x cancel · "
+        case .complaints: "r notice sent · s step taken · u grievance · e close with the notice · x withdraw · "
+        case .followUps: "r reached · u not reached · s visit booked · e visit attended · x close · "
+        }
         text.append(((r.open ? keys : "") + "p patient · n new · a closed too · v \(other)", .dim))
         for (line, style) in text {
             for part in TextWidth.wrap(drawn(line, g), width: preview.width - 1, indent: 2) {

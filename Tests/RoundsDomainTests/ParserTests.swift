@@ -214,7 +214,7 @@ import Foundation
                        "task start", "task wait", "task done", "task cancel", "task reopen", "task reassign", "task snooze", "task note",
                        "lab order", "lab collect", "lab receive", "lab result", "lab ack", "lab communicate", "lab cancel",
                        "proc book", "proc move", "proc start", "proc done", "proc cancel", "msg send", "msg reply", "msg read", "msg ack",
-                       "staff add", "staff set", "policy set", "barrier add", "barrier resolve", "ref add", "ref receive", "ref schedule", "ref unable", "ref partial", "ref report", "ref discontinue", "ref cancel", "ref reopen", "complaint add", "complaint note", "complaint notice", "complaint grievance", "complaint close", "complaint withdraw", "complaint reopen", "break-glass end", "break-glass review", "handover start", "handover ack", "handover take", "handover pause", "handover resume", "handover complete", "handover cancel", "shifts set"] {
+                       "staff add", "staff set", "policy set", "barrier add", "barrier resolve", "ref add", "ref receive", "ref schedule", "ref unable", "ref partial", "ref report", "ref discontinue", "ref cancel", "ref reopen", "complaint add", "complaint note", "complaint notice", "complaint grievance", "complaint close", "complaint withdraw", "complaint reopen", "followup call", "followup visit", "followup close", "break-glass end", "break-glass review", "handover start", "handover ack", "handover take", "handover pause", "handover resume", "handover complete", "handover cancel", "shifts set"] {
             #expect(doc.contains(phrase), "\(phrase) is not documented")
         }
         for key in PolicyKey.allCases { #expect(doc.contains(key.rawValue)) }

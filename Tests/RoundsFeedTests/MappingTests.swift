@@ -424,6 +424,8 @@ extension String {
         let followUp = try #require(h.state.tasks.values.first { $0.kind == .followup && $0.patient == "MRN903" })
         try h.send(FeedHarness.message("ADT^A13", "3", [FeedHarness.pid("MRN903", dob: "19300101"), "PV1|1|I|4W^^02"]))
         #expect(h.state.tasks[followUp.id]?.status == .cancelled)
+        #expect(h.state.followUps.of("MRN903").map(\.status) == [.closed], "the follow-up of a discharge that did not happen is closed")
+        #expect(h.state.followUps.visits["MRN903"]?.last?.dischargedAt == nil, "the visit is open again")
     }
 
     @Test func cancellingATransferReturnsToTheBedJustLeft() throws {

@@ -301,6 +301,29 @@ func recordOffsets(_ bytes: [UInt8]) -> [Int] {
         #expect(throws: JournalError.self) { try replay(path) }
     }
 
+    /// Zeros over records the commit file says were synced (a block of the disk read back as
+    /// zeros) are damage even near the end: calling them a torn tail would move acknowledged
+    /// records out of the hospital. Without a commit file for this journal, the old rule holds.
+    @Test func zerosBelowWhatWasSyncedAreDamageNotATornTail() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let (path, _) = try sampleJournal(dir)
+        // Open and close as a writer so the commit file records the synced end.
+        _ = try replay(path, writable: true)
+        var bytes = readFile(path)
+        // The first record becomes zeros.
+        let firstLength = Int(bytes[16]) | Int(bytes[17]) << 8
+        for i in 16..<(16 + 12 + firstLength) { bytes[i] = 0 }
+        writeFile(path, bytes)
+        let verify = try Journal.verify(at: path)
+        guard case .damaged(let d) = verify.verdict else { Issue.record("not damage: \(verify.verdict)"); return }
+        #expect(d.offset == 16 && d.reason.contains("inside what had been synced to disk"))
+        #expect(throws: JournalError.self) { try replay(path, writable: true) }
+        #expect(readFile(path) == bytes, "nothing moved aside")
+        // The commit file gone (or another file's): zeros then records within a step are a torn tail.
+        unlink(path + ".commit")
+        if case .tornTail = try Journal.verify(at: path).verdict {} else { Issue.record("without a commit file: expected a torn tail") }
+    }
+
     @Test func writerAppendsCleanlyAfterMovingATornTailAside() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let (path, written) = try sampleJournal(dir)

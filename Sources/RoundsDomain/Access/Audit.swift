@@ -65,6 +65,9 @@ extension HospitalState {
         case .complaintRecorded(let e): e.patient.map { [$0] } ?? []
         case .complaintUpdated(let e): complaints[e.id]?.patient.map { [$0] } ?? []
         case .complaintOverdue(let e): complaints[e.id]?.patient.map { [$0] } ?? []
+        case .followUpOpened(let e): [e.mrn]
+        case .followUpUpdated(let e): followUps[e.id].map { [$0.mrn] } ?? []
+        case .followUpOverdue(let e): followUps[e.id].map { [$0.mrn] } ?? []
         case .handoverAcknowledged(let e): patients[e.item] != nil ? [e.item] : []
         }
     }
@@ -91,6 +94,7 @@ extension Event {
         case .barrierResolved(let e): return summary + note(e.note)
         case .referralSent(let e): return summary + note(e.reason, "reason") + (e.clinician.map { "; clinician: \(q($0))" } ?? "")
         case .referralUpdated(let e): return summary + note(e.note)
+        case .followUpUpdated(let e): return summary + note(e.note) + (e.with.map { "; with \(q($0))" } ?? "")
         case .complaintRecorded(let e): return summary + ": " + q(e.summary) + (e.complainant.map { "; from \(q($0))" } ?? "")
         case .complaintUpdated(let e):
             return summary + note(e.note) + (e.resolution.map { "; contact: \(q($0.contact)); steps: \(q($0.steps)); result: \(q($0.result)); completed \($0.completed)" } ?? "")

@@ -70,6 +70,7 @@ extension Command {
         case .dismissInterfaceItem, .retryInterfaceItem: .interface
         case .sendReferral, .updateReferral: .referrals
         case .recordComplaint, .updateComplaint: .complaints
+        case .updateFollowUp: .tasks
         }
     }
 }

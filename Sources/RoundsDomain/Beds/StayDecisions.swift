@@ -74,14 +74,8 @@ extension Decision {
             guard st.phase == .inBed, let b = st.bed else { throw Refusal("\(mrn) is still waiting for a bed", hint: "use cancel-admission \(mrn) reason \"…\" to take them off the queue") }
             emit(.patientDischarged(PatientDischarged(mrn: mrn, stay: st.id, bed: b, disposition: disposition)))
             raiseCleaning(bed: b)
-            if disposition != .deceased, let p = s.patients[mrn] {
-                let reasons = vulnerability(p)
-                if !reasons.isEmpty {
-                    _ = newTask("Follow-up call or appointment after discharge (\(reasons.joined(separator: ", ")))",
-                                kind: .followup, priority: .urgent, due: now + .hours(24), owner: .role(.coordinator),
-                                patient: mrn, link: .stay(st.id))
-                }
-            }
+            // A vulnerable or high-risk patient is followed up (FollowUps/).
+            if disposition != .deceased, let p = s.patients[mrn] { openFollowUp(st, p) }
 
         case .markDirty(let id):
             let b = try bed(id)

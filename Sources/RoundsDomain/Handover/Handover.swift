@@ -154,6 +154,9 @@ extension HospitalState {
                              + ((r.status == .scheduled ? r.appointment : nil).map { " for \(wallClock.dateTime($0))" } ?? "")
                              + (r.isOverdue(at: now) ? " — OVERDUE since \(wallClock.dateTime(r.due))" : ", report due \(wallClock.dateTime(r.due))"))
             }
+            if let re = followUps.readmissions[sid] {
+                lines.append("Readmission: back \(re.admittedAt - re.previousDischarge) after discharge \(wallClock.dateTime(re.previousDischarge)) (stay \(re.previous))")
+            }
             for c in complaintsOf[mrn] ?? [] {
                 lines.append("Complaint: \(c.id) \(c.grievance ? "grievance" : "complaint") (\(c.category.rawValue)) from \(c.source.rawValue), \(c.status.rawValue), owner \(c.owner)"
                              + (c.isOverdue(at: now) ? " — response OVERDUE since \(wallClock.dateTime(c.responseDue))" : ", response due \(wallClock.dateTime(c.responseDue))"))

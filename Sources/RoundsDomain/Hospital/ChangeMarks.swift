@@ -49,7 +49,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .readinessFlagged, .documentsRequired,
              .addOnPlanned, .planEdited, .planDecided, .cancellationRecorded, .urgencySet,
              .referralSent, .referralUpdated, .referralOverdue,
-             .complaintRecorded, .complaintUpdated, .complaintOverdue:
+             .complaintRecorded, .complaintUpdated, .complaintOverdue,
+             .followUpOpened, .followUpUpdated, .followUpOverdue:
             break
         default:
             // Also what moves the bed forecast shown on the board: a case needing a bed
@@ -69,7 +70,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .readinessFlagged, .documentsRequired,
              .addOnPlanned, .planEdited, .planDecided, .procedureMoved, .cancellationRecorded, .urgencySet, .barrierRecorded, .barrierResolved,
              .referralSent, .referralUpdated, .referralOverdue,
-             .complaintRecorded, .complaintUpdated, .complaintOverdue:
+             .complaintRecorded, .complaintUpdated, .complaintOverdue,
+             .followUpOpened, .followUpUpdated, .followUpOverdue:
             break
         default:
             worklist = r.seq
@@ -89,7 +91,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .dischargeCancelled, .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded,
              .bedAfterSet, .readinessFlagged, .documentsRequired, .addOnPlanned, .planEdited, .planDecided, .barrierRecorded, .barrierResolved,
              .referralSent, .referralUpdated, .referralOverdue,
-             .complaintRecorded, .complaintUpdated, .complaintOverdue:
+             .complaintRecorded, .complaintUpdated, .complaintOverdue,
+             .followUpOpened, .followUpUpdated, .followUpOverdue:
             break
         default:
             labs = r.seq

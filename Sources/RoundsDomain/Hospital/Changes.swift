@@ -13,6 +13,8 @@ public enum ChangeKind: String, CaseIterable, Sendable {
     case referral
     /// A complaint logged, gone past its response time, or closed.
     case complaint
+    /// A follow-up opened at discharge, its visit not booked in time, or closed.
+    case followUp = "follow-up"
 
     /// Report order: what needs the reader first.
     public var rank: Int {
@@ -27,7 +29,8 @@ public enum ChangeKind: String, CaseIterable, Sendable {
         case .barrier: 7
         case .referral: 8
         case .complaint: 9
-        case .taskDone: 10
+        case .followUp: 10
+        case .taskDone: 11
         }
     }
 }
@@ -47,7 +50,8 @@ extension HospitalState {
         func make(_ kind: ChangeKind, _ text: String) -> Change { Change(seq: r.seq, time: r.time, actor: r.actor, kind: kind, text: text) }
         switch r.event {
         case .admissionRequested(let e):
-            return make(.admitted, "\(who(e.mrn)) admitted from \(e.source.label)" + (e.wantedUnit.map { " for \($0)" } ?? ""))
+            let again = recentDischarge(of: e.mrn, at: r.time).flatMap(\.dischargedAt).map { " — READMISSION: discharged \(r.time - $0) before" } ?? ""
+            return make(.admitted, "\(who(e.mrn)) admitted from \(e.source.label)" + (e.wantedUnit.map { " for \($0)" } ?? "") + again)
         case .bedAssigned(let e):
             return make(.placed, "\(who(e.mrn)) into bed \(e.bed)" + (e.override != nil ? " (override)" : ""))
         case .patientTransferred(let e):
@@ -75,6 +79,14 @@ extension HospitalState {
             return make(.complaint, "\(e.id) \(e.grievance ? "grievance" : "complaint") (\(e.category.rawValue)) from \(e.source.rawValue)" + (e.patient.map { " about \(who($0))" } ?? "") + ": \(e.summary)")
         case .complaintUpdated(let e) where e.step == .closed || e.step == .withdrawn || e.step == .reopened:
             return make(.complaint, "\(e.id) complaint \(e.step.rawValue)" + (e.note.map { ": \($0)" } ?? "") + (e.resolution.map { ": \($0.result)" } ?? ""))
+        case .followUpOpened(let e):
+            return make(.followUp, "\(e.id) \(who(e.mrn)) to be followed up after discharge (\(e.reasons.joined(separator: ", "))): \(e.lace.description)")
+        case .followUpOverdue(let e):
+            guard let f = followUps[e.id] else { return nil }
+            return make(.followUp, "\(e.id) \(who(f.mrn)): no visit booked within \(f.windowDays) days of discharge; \(e.task) raised")
+        case .followUpUpdated(let e) where e.step == .closed || e.step == .reached:
+            guard let f = followUps[e.id] else { return nil }
+            return make(.followUp, "\(e.id) \(who(f.mrn)): " + (e.step == .reached ? "reached after discharge" : "closed") + (e.note.map { " — \($0)" } ?? ""))
         case .complaintOverdue(let e):
             return make(.complaint, "\(e.id) complaint past its response time; \(e.task) raised to send the notice")
         case .labResulted(let e) where e.result.flag == .critical:

@@ -89,6 +89,9 @@ public enum Command: Equatable, Sendable {
     case recordComplaint(ComplaintRequest)
     case updateComplaint(ComplaintID, ComplaintStep, note: String?, next: Timestamp?, closing: ComplaintClosing?)
 
+    // Follow-up after discharge (FollowUps/)
+    case updateFollowUp(FollowUpID, FollowUpStep, at: Timestamp?, with: String?, note: String?)
+
     // Messages
     case sendMessage(to: Assignee, patient: MRN?, subject: String, body: String, urgent: Bool)
     case replyMessage(MessageID, body: String, urgent: Bool)

@@ -204,6 +204,9 @@ struct Decision {
         case .recordComplaint, .updateComplaint:
             try runComplaints(command)
 
+        case .updateFollowUp:
+            try runFollowUps(command)
+
         case .planAddOn, .acceptPlan, .editPlan, .keepInPlan, .rejectPlan:
             try runAddOn(command)
 

@@ -94,6 +94,10 @@ public enum Event: Equatable, Sendable {
     case complaintRecorded(ComplaintRecorded)
     case complaintUpdated(ComplaintUpdated)
     case complaintOverdue(ComplaintOverdue)
+    /// Follow-up after discharge (FollowUps/).
+    case followUpOpened(FollowUpOpened)
+    case followUpUpdated(FollowUpUpdated)
+    case followUpOverdue(FollowUpOverdue)
 }
 
 public struct HospitalNamed: Equatable, Sendable, Encodable { public var name: String; public init(name: String) { self.name = name } }
@@ -191,6 +195,9 @@ extension Event {
         case .complaintRecorded: "complaint.recorded"
         case .complaintUpdated: "complaint.updated"
         case .complaintOverdue: "complaint.overdue"
+        case .followUpOpened: "followup.opened"
+        case .followUpUpdated: "followup.updated"
+        case .followUpOverdue: "followup.overdue"
         }
     }
 
@@ -274,6 +281,9 @@ extension Event {
         case .complaintRecorded(let p): p
         case .complaintUpdated(let p): p
         case .complaintOverdue(let p): p
+        case .followUpOpened(let p): p
+        case .followUpUpdated(let p): p
+        case .followUpOverdue(let p): p
         }
     }
 }

@@ -196,6 +196,8 @@ extension ComplaintChannel: VocabularyCodable {}
 extension ComplaintCategory: VocabularyCodable {}
 extension ComplaintStatus: VocabularyCodable {}
 extension ComplaintStep: VocabularyCodable {}
+extension FollowUpStatus: VocabularyCodable {}
+extension FollowUpStep: VocabularyCodable {}
 extension LabStatus: VocabularyCodable {}
 extension ResultFlag: VocabularyCodable {}
 extension ProcedureKind: VocabularyCodable {}
@@ -240,6 +242,7 @@ extension SequentialIDCodable {
 }
 extension ReferralID: SequentialIDCodable {}
 extension ComplaintID: SequentialIDCodable {}
+extension FollowUpID: SequentialIDCodable {}
 extension TaskID: SequentialIDCodable {}
 extension LabID: SequentialIDCodable {}
 extension MessageID: SequentialIDCodable {}
@@ -285,6 +288,7 @@ extension TaskLink: JournalCodable {
         case .task(let id): w.u8(6); w.put(id)
         case .referral(let id): w.u8(7); w.put(id)
         case .complaint(let id): w.u8(8); w.put(id)
+        case .followUp(let id): w.u8(9); w.put(id)
         }
     }
     public init(from r: inout ByteReader) throws(CodecError) {
@@ -298,6 +302,7 @@ extension TaskLink: JournalCodable {
         case 6: self = .task(try r.get())
         case 7: self = .referral(try r.get())
         case 8: self = .complaint(try r.get())
+        case 9: self = .followUp(try r.get())
         default: throw CodecError("bad task link tag")
         }
     }
@@ -409,6 +414,9 @@ extension Event {
         case .complaintRecorded: 75
         case .complaintUpdated: 76
         case .complaintOverdue: 77
+        case .followUpOpened: 78
+        case .followUpUpdated: 79
+        case .followUpOverdue: 80
         }
     }
 
@@ -514,6 +522,10 @@ extension Event {
             w.put(e.about); w.put(e.grievance); w.put(e.responseDue)
         case .complaintUpdated(let e): w.put(e.id); w.put(e.step); w.put(e.note); w.put(e.due); w.put(e.resolution)
         case .complaintOverdue(let e): w.put(e.id); w.put(e.task)
+        case .followUpOpened(let e):
+            w.put(e.id); w.put(e.mrn); w.put(e.stay); w.put(e.lace); w.put(e.reasons); w.put(e.callDue); w.put(e.visitDue); w.put(e.task)
+        case .followUpUpdated(let e): w.put(e.id); w.put(e.step); w.put(e.at); w.put(e.with); w.put(e.note)
+        case .followUpOverdue(let e): w.put(e.id); w.put(e.task)
         }
     }
 
@@ -626,6 +638,10 @@ extension Event {
                                                           grievance: try r.get(), responseDue: try r.get()))
         case 76: e = .complaintUpdated(ComplaintUpdated(id: try r.get(), step: try r.get(), note: try r.get(), due: try r.get(), resolution: try r.get()))
         case 77: e = .complaintOverdue(ComplaintOverdue(id: try r.get(), task: try r.get()))
+        case 78: e = .followUpOpened(FollowUpOpened(id: try r.get(), mrn: try r.get(), stay: try r.get(), lace: try r.get(), reasons: try r.get(),
+                                                    callDue: try r.get(), visitDue: try r.get(), task: try r.get()))
+        case 79: e = .followUpUpdated(FollowUpUpdated(id: try r.get(), step: try r.get(), at: try r.get(), with: try r.get(), note: try r.get()))
+        case 80: e = .followUpOverdue(FollowUpOverdue(id: try r.get(), task: try r.get()))
         default: throw CodecError("unknown event type \(type)")
         }
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) unexpected bytes after a \(e.typeName) payload") }
@@ -637,5 +653,12 @@ extension ComplaintResolution: JournalCodable {
     public func write(to w: inout ByteWriter) { w.put(contact); w.put(steps); w.put(result); w.put(completed) }
     public init(from r: inout ByteReader) throws(CodecError) {
         self.init(contact: try r.get(), steps: try r.get(), result: try r.get(), completed: try r.get())
+    }
+}
+
+extension LaceScore: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(length); w.put(acuity); w.put(comorbidity); w.put(emergency) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(length: try r.get(), acuity: try r.get(), comorbidity: try r.get(), emergency: try r.get())
     }
 }

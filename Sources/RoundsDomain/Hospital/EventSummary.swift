@@ -81,6 +81,9 @@ extension Event {
         case .complaintRecorded(let e): "\(e.grievance ? "grievance" : "complaint") \(e.id) (\(e.category.rawValue), \(e.channel.rawValue), from \(e.source.rawValue))" + (e.patient.map { " about \($0)" } ?? "") + " logged"
         case .complaintUpdated(let e): "complaint \(e.id) \(e.step.rawValue)" + (e.due.map { "; next response due \($0)" } ?? "")
         case .complaintOverdue(let e): "complaint \(e.id): no response within its time; task \(e.task)"
+        case .followUpOpened(let e): "follow-up \(e.id) of \(e.mrn) opened at discharge (\(e.lace.description)); call task \(e.task)"
+        case .followUpUpdated(let e): "follow-up \(e.id) \(e.step.rawValue)" + (e.at.map { " for \($0)" } ?? "")
+        case .followUpOverdue(let e): "follow-up \(e.id): no visit booked in its window; task \(e.task)"
         }
     }
 }

@@ -48,6 +48,8 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var referrals = ReferralState()
     /// Complaints and grievances (Complaints/).
     public internal(set) var complaints = ComplaintState()
+    /// Follow-up after discharge, patients' recent visits and readmissions (FollowUps/).
+    public internal(set) var followUps = FollowUpState()
     /// Indexes kept by `apply` so that no event scans every bed, task or lab.
     public internal(set) var reservation: [MRN: BedID] = [:]
     public internal(set) var cleaningTask: [BedID: TaskID] = [:]
@@ -137,6 +139,7 @@ public struct HospitalState: Equatable, Sendable {
             applySetup(r, at: now)
         case .patientRecorded, .admissionRequested, .admissionCancelled, .bedReserved, .reservationReleased, .bedAssigned, .patientTransferred, .bedsSwapped, .patientDischarged, .stayUpdated, .bedStatusChanged, .bedBlocked, .bedUnblocked:
             applyStays(r, at: now)
+            noteVisit(r)
         case .taskCreated, .taskStatusChanged, .taskReassigned, .taskRescheduled, .taskNoted, .taskEscalated:
             applyWorklist(r, at: now)
         case .labOrdered, .labProgressed, .labResulted, .labAcknowledged, .criticalCommunicated, .labCancelled:
@@ -152,6 +155,7 @@ public struct HospitalState: Equatable, Sendable {
             applyAccess(r)
         case .feedReceived, .interfaceItemRaised, .interfaceRetryRequested, .interfaceItemResolved, .dischargeCancelled, .patientMerged:
             applyFeed(r)
+            noteVisit(r)
         case .preAuthRecorded, .preAuthChanged, .preAuthLinked, .preAuthOverdue, .eligibilityVerified, .documentRecorded, .bedAfterSet,
              .readinessFlagged, .documentsRequired:
             applyReadiness(r)
@@ -163,6 +167,8 @@ public struct HospitalState: Equatable, Sendable {
             applyReferrals(r)
         case .complaintRecorded, .complaintUpdated, .complaintOverdue:
             applyComplaints(r)
+        case .followUpOpened, .followUpUpdated, .followUpOverdue:
+            applyFollowUps(r)
         case .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined:
             applyHandover(r)
         }

@@ -106,6 +106,8 @@ public enum Rules {
         events += referralsDue(in: s, at: now, nextTask: &nextTask)
         // Complaints past their response time (Complaints/).
         events += complaintsDue(in: s, at: now, nextTask: &nextTask)
+        // Follow-up visits not booked inside their window (FollowUps/).
+        events += followUpsDue(in: s, at: now, nextTask: &nextTask)
 
         // Blocks that have reached their until-time return the bed to service.
         // In unit and bed order, reading each bed's status in place.

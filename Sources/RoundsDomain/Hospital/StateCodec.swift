@@ -10,7 +10,7 @@
 extension HospitalState {
     /// Bumped whenever the layout below changes; a snapshot of another version is ignored
     /// (replay falls back to the journal) and replaced by the next one taken.
-    public static let snapshotLayout: UInt32 = 8
+    public static let snapshotLayout: UInt32 = 9
 
     public func writeSnapshot(to w: inout ByteWriter) {
         w.varint(lastSeq); w.put(lastTime); w.put(policy); w.put(unitOrder)
@@ -40,6 +40,8 @@ extension HospitalState {
         referrals.write(to: &w)
         // Layout 8: complaints.
         complaints.write(to: &w)
+        // Layout 9: follow-ups, visits, readmissions.
+        followUps.write(to: &w)
     }
 
     public init(snapshot r: inout ByteReader) throws(CodecError) {
@@ -71,6 +73,7 @@ extension HospitalState {
         policy.dischargeTime = try r.get()
         referrals = try ReferralState(from: &r)
         complaints = try ComplaintState(from: &r)
+        followUps = try FollowUpState(from: &r)
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) bytes left over after the state") }
         // The sender's numbers are kept with the labs and procedures they name.
         labs.forEachNumbered { id, lab in if let order = lab.external { feeds.labByOrder[order] = LabID(id) } }
@@ -626,5 +629,48 @@ extension ComplaintState {
     init(from r: inout ByteReader) throws(CodecError) {
         self.init()
         byID = try r.dictionary(); next = try r.get()
+    }
+}
+
+extension FollowUpEntry: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(step); w.put(at); w.put(by); w.put(note) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(step: try r.get(), at: try r.get(), by: try r.get(), note: try r.get())
+    }
+}
+
+extension FollowUp: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(id); w.put(mrn); w.put(stay); w.put(dischargedAt); w.put(lace); w.put(reasons); w.put(callDue); w.put(visitDue); w.put(callTask)
+        w.put(reachedAt); w.put(attempts); w.put(visitAt); w.put(visitWith); w.put(visitAttended); w.put(visitTask); w.put(readmittedAt)
+        w.put(readmission); w.put(status); w.put(history)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(id: try r.get(), mrn: try r.get(), stay: try r.get(), dischargedAt: try r.get(), lace: try r.get(), reasons: try r.get(),
+                  callDue: try r.get(), visitDue: try r.get(), callTask: try r.get(), reachedAt: try r.get(), attempts: try r.get(),
+                  visitAt: try r.get(), visitWith: try r.get(), visitAttended: try r.get(), visitTask: try r.get(), readmittedAt: try r.get(),
+                  readmission: try r.get(), status: try r.get(), history: try r.get())
+    }
+}
+
+extension Visit: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(stay); w.put(arrivedAt); w.put(fromED); w.put(dischargedAt) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(stay: try r.get(), arrivedAt: try r.get(), fromED: try r.get(), dischargedAt: try r.get())
+    }
+}
+
+extension Readmission: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(stay); w.put(previous); w.put(previousDischarge); w.put(admittedAt) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(stay: try r.get(), previous: try r.get(), previousDischarge: try r.get(), admittedAt: try r.get())
+    }
+}
+
+extension FollowUpState {
+    func write(to w: inout ByteWriter) { w.dictionary(byID); w.put(next); w.dictionary(visits); w.dictionary(readmissions) }
+    init(from r: inout ByteReader) throws(CodecError) {
+        self.init()
+        byID = try r.dictionary(); next = try r.get(); visits = try r.dictionary(); readmissions = try r.dictionary()
     }
 }

@@ -11,6 +11,7 @@ public enum TaskLink: Hashable, Sendable, Encodable, CustomStringConvertible {
     case task(TaskID)
     case referral(ReferralID)
     case complaint(ComplaintID)
+    case followUp(FollowUpID)
 
     public var description: String {
         switch self {
@@ -23,6 +24,7 @@ public enum TaskLink: Hashable, Sendable, Encodable, CustomStringConvertible {
         case .task(let id): id.description
         case .referral(let id): id.description
         case .complaint(let id): id.description
+        case .followUp(let id): id.description
         }
     }
     public func encode(to encoder: any Encoder) throws {
