@@ -386,6 +386,18 @@ struct MorningScenario {
             run(.sendReferral(ReferralRequest(mrn: who[4], service: "Neurology", reason: "Transient confusion: opinion on EEG", specialist: "Dr Ngata")))
             run(.updateReferral(ids[4], .received, appointment: nil, note: nil, override: nil))
             neurology = ids[4]
+            // Research: a heart-failure trial; one of its patients is in a bed with visit V3's
+            // window open today (on the worklist), V2 was done a day late (a deviation), and the
+            // consent was amended to v2 since he signed v1 (a re-consent task).
+            let today = wallClock.localDate(start)
+            line("study add HF-TRIAL name \"Heart failure nurse-led titration\" pi \"Dr Rahul Mehta\" approved-until \(today.adding(days: 20)) consent \"v1\" visits \"V1:0, V2:7±1, V3:14±2, V4:28±3\"")
+            if let trial = inBed.first(where: { !who.contains($0) }) {
+                sim.leaveAlone.insert(trial)
+                line("study enroll \(trial) HF-TRIAL anchor \(today.adding(days: -14)) arm \"nurse-led\"")
+                line("study visit \(trial) HF-TRIAL V1 done at \(today.adding(days: -14)) 10:00")
+                line("study visit \(trial) HF-TRIAL V2 done at \(today.adding(days: -5)) 10:00 note \"Transport failed the day before\"")
+                line("study amend HF-TRIAL consent \"v2\" note \"Amendment 3: extra blood sample at V4\"")
+            }
             // Follow-up and a readmission: a patient who lives alone goes home last evening
             // (a follow-up call is due), and comes back through the ED at 06:35.
             let home = inBed[min(inBed.count - 1, 4 * gap + gap / 2 + 1)]

@@ -55,7 +55,7 @@ public struct Simulator: Sendable {
         while taskCursor < s.nextTask {
             let id = TaskID(taskCursor)
             guard s.openTasks.contains(id), let t = s.tasks[id] else { taskCursor += 1; continue }
-            if t.kind == .criticalresult || t.kind == .cleaning || (t.patient.map { leaveAlone.contains($0) } ?? false) { taskCursor += 1; continue }
+            if t.kind == .criticalresult || t.kind == .cleaning || [.research, .referral, .complaint].contains(t.kind) || (t.patient.map { leaveAlone.contains($0) } ?? false) { taskCursor += 1; continue }
             break
         }
         if taskCursor < s.nextTask, let t = s.tasks[TaskID(taskCursor)], now - t.createdAt > .hours(24) {
@@ -274,7 +274,8 @@ public struct Simulator: Sendable {
         }
         guard let id = someMember(s.openTasks, next: s.nextTask), let t = s.tasks[id] else { return nil }
         switch t.kind {
-        case .criticalresult, .cleaning: return nil
+        // Closed by recording what they ask for (a report, a notice, a visit), never by hand here.
+        case .criticalresult, .cleaning, .research, .referral, .complaint: return nil
         case .missinglab:
             if case .procedure(let p) = t.link, let proc = s.procedures[p], leaveAlone.contains(proc.mrn) { return nil }
             if case .procedure(let p) = t.link, let proc = s.procedures[p] {

@@ -25,7 +25,7 @@ extension Engine {
             let now = max(clock.now(), state.lastTime)
             let event = Event.accessRecorded(AccessRecorded(kind: kind, patient: patient, detail: String(detail.prefix(200))))
             // Whoever looks sees what is due now: rules that came due fire first, as the engine's.
-            let rules = runsRulesOnSubmit ? Rules.due(in: state, at: now) : []
+            let rules = runsRulesOnSubmit ? Rules.due(in: state, at: now, wallClock: wallClock) : []
             return try commit([event], at: now, rulesBefore: rules).last
         }
     }

@@ -238,7 +238,7 @@ public final class Engine {
             result = try writing { () throws(JournalError) -> Result<[Recorded], Refusal> in
                 try journal.catchUp { state.apply($0) }
                 let now = max(clock.now(), state.lastTime)
-                let ruleEvents = runsRulesOnSubmit ? Rules.due(in: state, at: now) : []
+                let ruleEvents = runsRulesOnSubmit ? Rules.due(in: state, at: now, wallClock: wallClock) : []
                 let events: [Event]
                 var after: [Event] = []
                 do throws(Refusal) {
@@ -287,7 +287,7 @@ public final class Engine {
             result = try writing { () throws(JournalError) -> Result<[Recorded], BatchError> in
                 try journal.catchUp { state.apply($0) }
                 let now = max(clock.now(), state.lastTime)
-                let rules = runsRulesOnSubmit ? Rules.due(in: state, at: now) : []
+                let rules = runsRulesOnSubmit ? Rules.due(in: state, at: now, wallClock: wallClock) : []
                 var provisional = state
                 var seq = state.lastSeq
                 func applyProvisionally(_ list: [Event], by who: Login) {
@@ -305,7 +305,7 @@ public final class Engine {
                     }
                 }
                 // What the batch itself made due fires in the same write.
-                let after = runsRulesOnSubmit ? Rules.due(in: provisional, at: now) : []
+                let after = runsRulesOnSubmit ? Rules.due(in: provisional, at: now, wallClock: wallClock) : []
                 guard !rules.isEmpty || !events.isEmpty || !after.isEmpty else { return .success([]) }
                 return .success(try commit(events, at: now, rulesBefore: rules, rulesAfter: after))
             }
@@ -348,7 +348,7 @@ public final class Engine {
                     session = seq + 1
                     _ = record(.sessionOpened(origin), by: actor)
                 }
-                if runsRulesOnSubmit { for e in Rules.due(in: state, at: now) { _ = record(e, by: Engine.systemActor) } }
+                if runsRulesOnSubmit { for e in Rules.due(in: state, at: now, wallClock: wallClock) { _ = record(e, by: Engine.systemActor) } }
                 var results: [Result<[Recorded], Refusal>] = []
                 var mayMakeDue = false
                 for command in commands {
@@ -360,7 +360,7 @@ public final class Engine {
                         results.append(.failure(error))
                     }
                 }
-                if runsRulesOnSubmit && mayMakeDue { for e in Rules.due(in: state, at: now) { _ = record(e, by: Engine.systemActor) } }
+                if runsRulesOnSubmit && mayMakeDue { for e in Rules.due(in: state, at: now, wallClock: wallClock) { _ = record(e, by: Engine.systemActor) } }
                 guard !entries.isEmpty else { return results }
                 // From here the state is ahead of the journal until the append is durable.
                 poisoned = .unusable(journal.path, reason: "records were applied in memory before they were durable, and their append failed")
@@ -387,7 +387,7 @@ public final class Engine {
         try writing { () throws(JournalError) -> [Recorded] in
             try journal.catchUp { state.apply($0) }
             let now = max(clock.now(), state.lastTime)
-            let events = Rules.due(in: state, at: now)
+            let events = Rules.due(in: state, at: now, wallClock: wallClock)
             guard !events.isEmpty else { return [] }
             return try commit([], at: now, rulesBefore: events)
         }
@@ -425,7 +425,7 @@ public final class Engine {
         var seq = state.lastSeq
         for e in before { seq += 1; provisional.apply(Recorded(seq: seq, time: now, actor: Engine.systemActor, event: e)) }
         for e in events { seq += 1; provisional.apply(Recorded(seq: seq, time: now, actor: actor, event: e)) }
-        return Rules.due(in: provisional, at: now)
+        return Rules.due(in: provisional, at: now, wallClock: wallClock)
     }
 
     /// Appends `events` (call inside `writing`, caught up), with what the time rules fired

@@ -163,7 +163,7 @@ public final class RoundsApp {
     private func projected(_ s: HospitalState, key: ProjectionKey, at time: Timestamp) -> HospitalState {
         if key != projectionKey {
             projectionKey = key
-            let p = Rules.projected(s, at: max(time, s.lastTime))
+            let p = Rules.projected(s, at: max(time, s.lastTime), wallClock: engine.wallClock)
             projectedState = p.lastSeq == s.lastSeq ? nil : p
         }
         return projectedState ?? s

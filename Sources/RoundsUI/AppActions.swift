@@ -439,6 +439,20 @@ extension RoundsApp {
         if let st = state.stay(of: mrn), let re = state.followUps.readmissions[st.id] {
             lines += ["", "‼ Readmission: back \(re.admittedAt - re.previousDischarge) after the discharge of \(w.dateTime(re.previousDischarge)) (stay \(re.previous))"]
         }
+        let studies = state.research.of(mrn)
+        if !studies.isEmpty {
+            lines += ["", "Research:"]
+            for e in studies {
+                let st = state.research.studies[e.study]
+                lines.append("  ◆ \(e.study) \(st?.name ?? "") · \(e.status.rawValue) · anchor \(e.anchor)" + (e.arm.map { " · arm \($0)" } ?? "")
+                             + " · consent \(e.consentVersion)" + (st.map { $0.consentVersion != e.consentVersion ? " (RE-CONSENT to \($0.consentVersion))" : "" } ?? ""))
+                for v in st?.plan ?? [] {
+                    let w = st!.window(v, anchor: e.anchor)
+                    let done = e.visits[v.name].map { r in " — \(r.outcome.rawValue) \(engine.wallClock.localDate(r.at))" + (r.deviation.map { " ‼ DEVIATION: \($0)" } ?? "") } ?? ""
+                    lines.append("    \(v.label): \(w.first)–\(w.last)\(done)")
+                }
+            }
+        }
         let followUps = state.followUps.of(mrn)
         if !followUps.isEmpty {
             lines += ["", "Follow-up after discharge:"]

@@ -331,6 +331,8 @@ public enum BedBoardPane {
                 // Open discharge barriers, by kind: the discharge is not counted in the forecast.
                 let open = s.barriers.open(st.id)
                 if !open.isEmpty { note = "‼ " + open.map(\.kind.rawValue).joined(separator: ",") + (note.isEmpty ? "" : " · " + note) }
+                // A trial patient (Research/): the study, before anything else.
+                if let studies = s.research.onStudy[st.mrn] { note = "◆ " + studies.joined(separator: ",") + (note.isEmpty ? "" : " · " + note) }
             } else if b.status == .dirty || b.status == .cleaning {
                 note = "for \(age(since: b.since, at: now))"
             }

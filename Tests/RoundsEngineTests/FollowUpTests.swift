@@ -164,7 +164,7 @@ import RoundsTestSupport
             return try HospitalState(snapshot: &r)
         }
         #expect(decoded == e.state && decoded.followUps == e.state.followUps)
-        #expect(HospitalState.snapshotLayout == 9)
+        #expect(HospitalState.snapshotLayout >= 9)
     }
 
     @Test func followUpEventsRoundTripThroughTheCodec() throws {

@@ -68,6 +68,10 @@ extension HospitalState {
         case .followUpOpened(let e): [e.mrn]
         case .followUpUpdated(let e): followUps[e.id].map { [$0.mrn] } ?? []
         case .followUpOverdue(let e): followUps[e.id].map { [$0.mrn] } ?? []
+        case .studyRecorded, .studyChanged: []
+        case .patientEnrolled(let e): [e.mrn]
+        case .enrollmentUpdated(let e): [e.mrn]
+        case .researchTaskRaised(let e): e.mrn.map { [$0] } ?? []
         case .handoverAcknowledged(let e): patients[e.item] != nil ? [e.item] : []
         }
     }
@@ -94,6 +98,8 @@ extension Event {
         case .barrierResolved(let e): return summary + note(e.note)
         case .referralSent(let e): return summary + note(e.reason, "reason") + (e.clinician.map { "; clinician: \(q($0))" } ?? "")
         case .referralUpdated(let e): return summary + note(e.note)
+        case .enrollmentUpdated(let e): return summary + (e.deviation.map { "; deviation: \(q($0))" } ?? "") + note(e.note)
+        case .studyChanged(let e): return summary + note(e.note)
         case .followUpUpdated(let e): return summary + note(e.note) + (e.with.map { "; with \(q($0))" } ?? "")
         case .complaintRecorded(let e): return summary + ": " + q(e.summary) + (e.complainant.map { "; from \(q($0))" } ?? "")
         case .complaintUpdated(let e):

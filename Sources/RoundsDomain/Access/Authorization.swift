@@ -18,16 +18,17 @@ public enum Permission: String, Vocabulary {
     case interface = "resolve interface items"
     case referrals = "track referrals"
     case complaints = "handle complaints"
+    case research = "coordinate research visits"
 }
 
 extension Role {
     public var permissions: Set<Permission> {
         switch self {
         case .supervisor: Set(Permission.allCases)
-        case .coordinator: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .configure, .handover, .assess, .interface, .referrals, .complaints]
+        case .coordinator: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .configure, .handover, .assess, .interface, .referrals, .complaints, .research]
         case .chargenurse: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .handover, .assess, .interface, .referrals, .complaints]
         case .nurse: [.tasks, .labs, .critical, .messages, .assess, .complaints]
-        case .physician: [.tasks, .labs, .critical, .procedures, .messages, .assess, .referrals]
+        case .physician: [.tasks, .labs, .critical, .procedures, .messages, .assess, .referrals, .research]
         case .lab: [.labs, .messages]
         case .evs: [.beds, .messages]
         case .transport: [.tasks, .messages]
@@ -71,6 +72,8 @@ extension Command {
         case .sendReferral, .updateReferral: .referrals
         case .recordComplaint, .updateComplaint: .complaints
         case .updateFollowUp: .tasks
+        case .research(.add), .research(.renew), .research(.amend): .research
+        case .research: .research
         }
     }
 }

@@ -85,6 +85,8 @@ public enum TaskKind: String, Vocabulary {
     case referral
     /// Sending a complaint's "still working on it" notice (Complaints/).
     case complaint
+    /// A study's continuing review, a study visit during a stay, a consent to sign again (Research/).
+    case research
 }
 
 public enum LabStatus: String, Vocabulary {

@@ -154,6 +154,15 @@ extension HospitalState {
                              + ((r.status == .scheduled ? r.appointment : nil).map { " for \(wallClock.dateTime($0))" } ?? "")
                              + (r.isOverdue(at: now) ? " — OVERDUE since \(wallClock.dateTime(r.due))" : ", report due \(wallClock.dateTime(r.due))"))
             }
+            for code in research.onStudy[mrn] ?? [] {
+                guard let e = research.enrollment(code, mrn), let study = research.studies[code] else { continue }
+                let next = study.plan.first { e.visits[$0.name] == nil }.map { v -> String in
+                    let w = study.window(v, anchor: e.anchor)
+                    return "; next \(v.name) window \(w.first)–\(w.last)"
+                } ?? ""
+                lines.append("Research: on study \(code) (\(study.investigator))" + (e.arm.map { ", arm \($0)" } ?? "") + next
+                             + (e.consentVersion != study.consentVersion ? "; RE-CONSENT to \(study.consentVersion) needed" : ""))
+            }
             if let re = followUps.readmissions[sid] {
                 lines.append("Readmission: back \(re.admittedAt - re.previousDischarge) after discharge \(wallClock.dateTime(re.previousDischarge)) (stay \(re.previous))")
             }

@@ -50,7 +50,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .addOnPlanned, .planEdited, .planDecided, .cancellationRecorded, .urgencySet,
              .referralSent, .referralUpdated, .referralOverdue,
              .complaintRecorded, .complaintUpdated, .complaintOverdue,
-             .followUpOpened, .followUpUpdated, .followUpOverdue:
+             .followUpOpened, .followUpUpdated, .followUpOverdue,
+             .studyRecorded, .studyChanged, .researchTaskRaised:
             break
         default:
             // Also what moves the bed forecast shown on the board: a case needing a bed
@@ -71,7 +72,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .addOnPlanned, .planEdited, .planDecided, .procedureMoved, .cancellationRecorded, .urgencySet, .barrierRecorded, .barrierResolved,
              .referralSent, .referralUpdated, .referralOverdue,
              .complaintRecorded, .complaintUpdated, .complaintOverdue,
-             .followUpOpened, .followUpUpdated, .followUpOverdue:
+             .followUpOpened, .followUpUpdated, .followUpOverdue,
+             .studyRecorded, .studyChanged, .patientEnrolled, .enrollmentUpdated, .researchTaskRaised:
             break
         default:
             worklist = r.seq
@@ -92,7 +94,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .bedAfterSet, .readinessFlagged, .documentsRequired, .addOnPlanned, .planEdited, .planDecided, .barrierRecorded, .barrierResolved,
              .referralSent, .referralUpdated, .referralOverdue,
              .complaintRecorded, .complaintUpdated, .complaintOverdue,
-             .followUpOpened, .followUpUpdated, .followUpOverdue:
+             .followUpOpened, .followUpUpdated, .followUpOverdue,
+             .studyRecorded, .studyChanged, .patientEnrolled, .enrollmentUpdated, .researchTaskRaised:
             break
         default:
             labs = r.seq

@@ -92,6 +92,9 @@ public enum Command: Equatable, Sendable {
     // Follow-up after discharge (FollowUps/)
     case updateFollowUp(FollowUpID, FollowUpStep, at: Timestamp?, with: String?, note: String?)
 
+    // Research visits (Research/)
+    case research(ResearchCommand)
+
     // Messages
     case sendMessage(to: Assignee, patient: MRN?, subject: String, body: String, urgent: Bool)
     case replyMessage(MessageID, body: String, urgent: Bool)

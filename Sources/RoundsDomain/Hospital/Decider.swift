@@ -207,6 +207,9 @@ struct Decision {
         case .updateFollowUp:
             try runFollowUps(command)
 
+        case .research:
+            try runResearch(command)
+
         case .planAddOn, .acceptPlan, .editPlan, .keepInPlan, .rejectPlan:
             try runAddOn(command)
 

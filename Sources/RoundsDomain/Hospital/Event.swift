@@ -98,6 +98,12 @@ public enum Event: Equatable, Sendable {
     case followUpOpened(FollowUpOpened)
     case followUpUpdated(FollowUpUpdated)
     case followUpOverdue(FollowUpOverdue)
+    /// Research visits (Research/).
+    case studyRecorded(StudyRecorded)
+    case studyChanged(StudyChanged)
+    case patientEnrolled(PatientEnrolled)
+    case enrollmentUpdated(EnrollmentUpdated)
+    case researchTaskRaised(ResearchTaskRaised)
 }
 
 public struct HospitalNamed: Equatable, Sendable, Encodable { public var name: String; public init(name: String) { self.name = name } }
@@ -198,6 +204,11 @@ extension Event {
         case .followUpOpened: "followup.opened"
         case .followUpUpdated: "followup.updated"
         case .followUpOverdue: "followup.overdue"
+        case .studyRecorded: "study.recorded"
+        case .studyChanged: "study.changed"
+        case .patientEnrolled: "study.enrolled"
+        case .enrollmentUpdated: "study.enrolment-updated"
+        case .researchTaskRaised: "study.task"
         }
     }
 
@@ -284,6 +295,11 @@ extension Event {
         case .followUpOpened(let p): p
         case .followUpUpdated(let p): p
         case .followUpOverdue(let p): p
+        case .studyRecorded(let p): p
+        case .studyChanged(let p): p
+        case .patientEnrolled(let p): p
+        case .enrollmentUpdated(let p): p
+        case .researchTaskRaised(let p): p
         }
     }
 }

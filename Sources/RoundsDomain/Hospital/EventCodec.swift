@@ -198,6 +198,8 @@ extension ComplaintStatus: VocabularyCodable {}
 extension ComplaintStep: VocabularyCodable {}
 extension FollowUpStatus: VocabularyCodable {}
 extension FollowUpStep: VocabularyCodable {}
+extension EnrollmentStatus: VocabularyCodable {}
+extension StudyVisitOutcome: VocabularyCodable {}
 extension LabStatus: VocabularyCodable {}
 extension ResultFlag: VocabularyCodable {}
 extension ProcedureKind: VocabularyCodable {}
@@ -417,6 +419,11 @@ extension Event {
         case .followUpOpened: 78
         case .followUpUpdated: 79
         case .followUpOverdue: 80
+        case .studyRecorded: 81
+        case .studyChanged: 82
+        case .patientEnrolled: 83
+        case .enrollmentUpdated: 84
+        case .researchTaskRaised: 85
         }
     }
 
@@ -526,6 +533,12 @@ extension Event {
             w.put(e.id); w.put(e.mrn); w.put(e.stay); w.put(e.lace); w.put(e.reasons); w.put(e.callDue); w.put(e.visitDue); w.put(e.task)
         case .followUpUpdated(let e): w.put(e.id); w.put(e.step); w.put(e.at); w.put(e.with); w.put(e.note)
         case .followUpOverdue(let e): w.put(e.id); w.put(e.task)
+        case .studyRecorded(let e): w.put(e.code); w.put(e.name); w.put(e.investigator); w.put(e.approvedUntil); w.put(e.consentVersion); w.put(e.plan)
+        case .studyChanged(let e): w.put(e.code); w.put(e.approvedUntil); w.put(e.consentVersion); w.put(e.note)
+        case .patientEnrolled(let e): w.put(e.study); w.put(e.mrn); w.put(e.anchor); w.put(e.arm); w.put(e.consentVersion)
+        case .enrollmentUpdated(let e):
+            w.put(e.study); w.put(e.mrn); w.put(e.visit); w.put(e.outcome); w.put(e.at); w.put(e.deviation); w.put(e.consentVersion); w.put(e.ended); w.put(e.note)
+        case .researchTaskRaised(let e): w.put(e.study); w.put(e.mrn); w.put(e.purpose); w.put(e.task)
         }
     }
 
@@ -642,6 +655,13 @@ extension Event {
                                                     callDue: try r.get(), visitDue: try r.get(), task: try r.get()))
         case 79: e = .followUpUpdated(FollowUpUpdated(id: try r.get(), step: try r.get(), at: try r.get(), with: try r.get(), note: try r.get()))
         case 80: e = .followUpOverdue(FollowUpOverdue(id: try r.get(), task: try r.get()))
+        case 81: e = .studyRecorded(StudyRecorded(code: try r.get(), name: try r.get(), investigator: try r.get(), approvedUntil: try r.get(),
+                                                  consentVersion: try r.get(), plan: try r.get()))
+        case 82: e = .studyChanged(StudyChanged(code: try r.get(), approvedUntil: try r.get(), consentVersion: try r.get(), note: try r.get()))
+        case 83: e = .patientEnrolled(PatientEnrolled(study: try r.get(), mrn: try r.get(), anchor: try r.get(), arm: try r.get(), consentVersion: try r.get()))
+        case 84: e = .enrollmentUpdated(EnrollmentUpdated(study: try r.get(), mrn: try r.get(), visit: try r.get(), outcome: try r.get(), at: try r.get(),
+                                                          deviation: try r.get(), consentVersion: try r.get(), ended: try r.get(), note: try r.get()))
+        case 85: e = .researchTaskRaised(ResearchTaskRaised(study: try r.get(), mrn: try r.get(), purpose: try r.get(), task: try r.get()))
         default: throw CodecError("unknown event type \(type)")
         }
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) unexpected bytes after a \(e.typeName) payload") }
@@ -661,4 +681,9 @@ extension LaceScore: JournalCodable {
     public init(from r: inout ByteReader) throws(CodecError) {
         self.init(length: try r.get(), acuity: try r.get(), comorbidity: try r.get(), emergency: try r.get())
     }
+}
+
+extension StudyVisitPlan: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(name); w.put(day); w.put(window) }
+    public init(from r: inout ByteReader) throws(CodecError) { self.init(name: try r.get(), day: try r.get(), window: try r.get()) }
 }

@@ -84,6 +84,11 @@ extension Event {
         case .followUpOpened(let e): "follow-up \(e.id) of \(e.mrn) opened at discharge (\(e.lace.description)); call task \(e.task)"
         case .followUpUpdated(let e): "follow-up \(e.id) \(e.step.rawValue)" + (e.at.map { " for \($0)" } ?? "")
         case .followUpOverdue(let e): "follow-up \(e.id): no visit booked in its window; task \(e.task)"
+        case .studyRecorded(let e): "study \(e.code) added (\(e.plan.count) visits, approved until \(e.approvedUntil), consent \(e.consentVersion))"
+        case .studyChanged(let e): "study \(e.code)" + (e.approvedUntil.map { " approved until \($0)" } ?? "") + (e.consentVersion.map { " consent amended to \($0)" } ?? "")
+        case .patientEnrolled(let e): "\(e.mrn) enrolled in \(e.study) from \(e.anchor)" + (e.arm.map { ", arm \($0)" } ?? "")
+        case .enrollmentUpdated(let e): "\(e.mrn) in \(e.study): " + ([e.visit.map { v in "\(v) \(e.outcome?.rawValue ?? "")" + (e.deviation != nil ? " (DEVIATION)" : "") }, e.consentVersion.map { "consent \($0) signed" }, e.ended.map { "enrolment \($0.rawValue)" }].compactMap { $0 }.joined(separator: "; "))
+        case .researchTaskRaised(let e): "study \(e.study)" + (e.mrn.map { " for \($0)" } ?? "") + ": \(e.purpose) task \(e.task)"
         }
     }
 }

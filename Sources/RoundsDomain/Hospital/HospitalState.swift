@@ -50,6 +50,8 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var complaints = ComplaintState()
     /// Follow-up after discharge, patients' recent visits and readmissions (FollowUps/).
     public internal(set) var followUps = FollowUpState()
+    /// Studies, enrolments, visits and deviations (Research/).
+    public internal(set) var research = ResearchState()
     /// Indexes kept by `apply` so that no event scans every bed, task or lab.
     public internal(set) var reservation: [MRN: BedID] = [:]
     public internal(set) var cleaningTask: [BedID: TaskID] = [:]
@@ -169,6 +171,8 @@ public struct HospitalState: Equatable, Sendable {
             applyComplaints(r)
         case .followUpOpened, .followUpUpdated, .followUpOverdue:
             applyFollowUps(r)
+        case .studyRecorded, .studyChanged, .patientEnrolled, .enrollmentUpdated, .researchTaskRaised:
+            applyResearch(r)
         case .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined:
             applyHandover(r)
         }

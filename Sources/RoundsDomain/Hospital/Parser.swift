@@ -38,6 +38,7 @@ public enum CommandParser {
         ("ref", "ref add MRN to \"Service\" reason \"…\" [urgency stat|urgent|routine] [due TIME|DATE] [specialist \"…\"] [external] [high-risk] [clinician \"…\"] · ref receive R… · ref schedule R… at TIME · ref unable R… reason \"…\" · ref partial|report R… \"…\" · ref discontinue|cancel R… reason \"…\" [override \"review\"] · ref reopen R… note \"…\""),
         ("complaint", "complaint add \"…\" [from patient|family|other] [via verbal|phone|written|email] [category CAT] [patient MRN] [name \"…\"] [owner LOGIN|@ROLE] [about S12,P3,#1234] [grievance] · complaint note C… \"…\" · complaint notice C… \"…\" [next DATE] · complaint grievance C… · complaint close C… contact \"…\" steps \"…\" result \"…\" [completed DATE] · complaint withdraw C… reason \"…\" · complaint reopen C… note \"…\""),
         ("followup", "followup call F… reached|voicemail|no-answer|wrong-number [note \"…\"] · followup visit F… at TIME [with \"…\"] · followup visit F… attended|missed [note \"…\"] · followup close F… reason \"…\""),
+        ("study", "study add CODE name \"…\" pi \"…\" approved-until DATE visits \"V1:0, V2:7±2\" [consent \"v1\"] · study renew CODE until DATE · study amend CODE consent \"v2\" · study enroll MRN CODE anchor DATE [arm \"…\"] [consent \"v1\"] · study visit MRN CODE VISIT done [at TIME] | missed [note \"…\"] · study consent MRN CODE \"v2\" · study end MRN CODE completed|withdrawn [note \"…\"]"),
         ("elig", "elig MRN payer \"…\" active|inactive [note \"…\"]"),
         ("doc", "doc P… KIND received|signed|missing [dated DATE] (KIND: surgical-consent, anaesthesia-consent, procedure-consent, sedation-consent, blood-consent, history-and-physical, intake-form)"),
         ("msg", "msg send LOGIN|@ROLE \"subject\" [about MRN] [urgent] [body \"…\"] · msg reply M… \"text\" [urgent] · msg read|ack M…"),
@@ -403,6 +404,7 @@ struct CommandReader {
         case "ref": return try referral()
         case "complaint": return try complaint()
         case "followup": return try followUp()
+        case "study": return try study()
         case "barrier":
             let sub = try next("sub-command (add or resolve)").lowercased()
             guard sub == "add" || sub == "resolve" else { throw fail("barrier: the sub-commands are add and resolve, not '\(sub)'") }

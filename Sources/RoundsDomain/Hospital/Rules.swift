@@ -11,12 +11,12 @@ public enum Rules {
     /// fire now applied (under `actor`), as the next writer will record it. Reports of a past
     /// moment (`--at`) and sessions that cannot write show what was due then, not what a
     /// writer happened to record later.
-    public static func projected(_ s: HospitalState, at now: Timestamp) -> HospitalState {
+    public static func projected(_ s: HospitalState, at now: Timestamp, wallClock: WallClock = .utc) -> HospitalState {
         var state = s
         // A rule's events can make another due at the same instant (a task raised past its
         // due time escalates); three rounds reach every chain the rules have.
         for _ in 0..<3 {
-            let events = due(in: state, at: now)
+            let events = due(in: state, at: now, wallClock: wallClock)
             if events.isEmpty { break }
             let time = max(now, state.lastTime)
             var seq = state.lastSeq
@@ -25,7 +25,8 @@ public enum Rules {
         return state
     }
 
-    public static func due(in s: HospitalState, at now: Timestamp) -> [Event] {
+    /// `wallClock` gives the local day for rules counted in days (research visit windows).
+    public static func due(in s: HospitalState, at now: Timestamp, wallClock: WallClock = .utc) -> [Event] {
         var events: [Event] = []
         var nextTask = s.nextTask
         var nextMessage = s.nextMessage
@@ -108,6 +109,8 @@ public enum Rules {
         events += complaintsDue(in: s, at: now, nextTask: &nextTask)
         // Follow-up visits not booked inside their window (FollowUps/).
         events += followUpsDue(in: s, at: now, nextTask: &nextTask)
+        // Research: continuing reviews, visits during a stay, consents to sign again (Research/).
+        events += researchDue(in: s, at: now, wallClock: wallClock, nextTask: &nextTask)
 
         // Blocks that have reached their until-time return the bed to service.
         // In unit and bed order, reading each bed's status in place.

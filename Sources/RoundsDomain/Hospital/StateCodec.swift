@@ -10,7 +10,7 @@
 extension HospitalState {
     /// Bumped whenever the layout below changes; a snapshot of another version is ignored
     /// (replay falls back to the journal) and replaced by the next one taken.
-    public static let snapshotLayout: UInt32 = 9
+    public static let snapshotLayout: UInt32 = 10
 
     public func writeSnapshot(to w: inout ByteWriter) {
         w.varint(lastSeq); w.put(lastTime); w.put(policy); w.put(unitOrder)
@@ -42,6 +42,8 @@ extension HospitalState {
         complaints.write(to: &w)
         // Layout 9: follow-ups, visits, readmissions.
         followUps.write(to: &w)
+        // Layout 10: research.
+        research.write(to: &w)
     }
 
     public init(snapshot r: inout ByteReader) throws(CodecError) {
@@ -74,6 +76,7 @@ extension HospitalState {
         referrals = try ReferralState(from: &r)
         complaints = try ComplaintState(from: &r)
         followUps = try FollowUpState(from: &r)
+        research = try ResearchState(from: &r)
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) bytes left over after the state") }
         // The sender's numbers are kept with the labs and procedures they name.
         labs.forEachNumbered { id, lab in if let order = lab.external { feeds.labByOrder[order] = LabID(id) } }
@@ -672,5 +675,41 @@ extension FollowUpState {
     init(from r: inout ByteReader) throws(CodecError) {
         self.init()
         byID = try r.dictionary(); next = try r.get(); visits = try r.dictionary(); readmissions = try r.dictionary()
+    }
+}
+
+extension Study: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(code); w.put(name); w.put(investigator); w.put(approvedUntil); w.put(consentVersion); w.put(plan); w.put(reviewTask); w.put(reviewFor)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(code: try r.get(), name: try r.get(), investigator: try r.get(), approvedUntil: try r.get(), consentVersion: try r.get(),
+                  plan: try r.get(), reviewTask: try r.get(), reviewFor: try r.get())
+    }
+}
+
+extension StudyVisitRecord: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(outcome); w.put(at); w.put(deviation); w.put(note) }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(outcome: try r.get(), at: try r.get(), deviation: try r.get(), note: try r.get())
+    }
+}
+
+extension Enrollment: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(mrn); w.put(study); w.put(anchor); w.put(arm); w.put(consentVersion); w.put(status); w.put(enrolledAt); w.dictionary(visits)
+        w.dictionary(tasks); w.put(endNote)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(mrn: try r.get(), study: try r.get(), anchor: try r.get(), arm: try r.get(), consentVersion: try r.get(), status: try r.get(),
+                  enrolledAt: try r.get(), visits: try r.dictionary(), tasks: try r.dictionary(), endNote: try r.get())
+    }
+}
+
+extension ResearchState {
+    func write(to w: inout ByteWriter) { w.dictionary(studies); w.dictionary(enrollments); w.dictionary(onStudy) }
+    init(from r: inout ByteReader) throws(CodecError) {
+        self.init()
+        studies = try r.dictionary(); enrollments = try r.dictionary(); onStudy = try r.dictionary()
     }
 }
