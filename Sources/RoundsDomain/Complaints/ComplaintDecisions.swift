@@ -98,7 +98,7 @@ extension Rules {
     /// working on it" notice), in id order.
     static func complaintsDue(in s: HospitalState, at now: Timestamp, nextTask: inout Int) -> [Event] {
         var events: [Event] = []
-        for id in s.complaints.byID.keys.sorted() {
+        for id in s.complaints.openIDs.sorted() {
             guard let c = s.complaints[id], c.isOpen, c.overdueTask == nil, now >= c.responseDue else { continue }
             let task = TaskID(nextTask)
             nextTask += 1

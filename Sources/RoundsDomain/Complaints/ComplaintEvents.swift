@@ -2,6 +2,13 @@
 
 extension HospitalState {
     mutating func applyComplaints(_ r: Recorded) {
+        defer {
+            switch r.event {
+            case .complaintRecorded(let e): complaints.refreshOpen(e.id)
+            case .complaintUpdated(let e): complaints.refreshOpen(e.id)
+            default: break
+            }
+        }
         switch r.event {
         case .complaintRecorded(let e):
             complaints.byID[e.id] = Complaint(id: e.id, summary: e.summary, source: e.source, channel: e.channel, category: e.category, patient: e.patient,

@@ -103,10 +103,13 @@ public struct Complaint: Equatable, Sendable, Encodable {
 public struct ComplaintState: Equatable, Sendable {
     public internal(set) var byID: [ComplaintID: Complaint] = [:]
     public internal(set) var next = 1
+    /// The open ones, kept by `apply` (the time rule looks only at these on every write).
+    public internal(set) var openIDs: Set<ComplaintID> = []
     public init() {}
+    mutating func refreshOpen(_ id: ComplaintID) { if byID[id]?.isOpen == true { openIDs.insert(id) } else { openIDs.remove(id) } }
     public subscript(id: ComplaintID) -> Complaint? { byID[id] }
     public func of(_ mrn: MRN) -> [Complaint] { byID.values.filter { $0.patient == mrn }.sorted { $0.id < $1.id } }
-    public var open: [Complaint] { byID.values.filter(\.isOpen).sorted { $0.id < $1.id } }
+    public var open: [Complaint] { openIDs.sorted().compactMap { byID[$0] } }
 }
 
 /// The time a response is due in after the complaint is received, and after each notice.

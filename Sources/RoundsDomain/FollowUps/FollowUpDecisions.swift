@@ -93,7 +93,7 @@ extension Rules {
     /// raises one task to book it, due at the window's end. In id order.
     static func followUpsDue(in s: HospitalState, at now: Timestamp, nextTask: inout Int) -> [Event] {
         var events: [Event] = []
-        for id in s.followUps.byID.keys.sorted() {
+        for id in s.followUps.openIDs.sorted() {
             guard let f = s.followUps[id], f.isOpen, f.visitTask == nil, now >= f.visitDue - .days(2),
                   f.visitAt.map({ $0 > f.visitDue }) ?? true else { continue }
             let task = TaskID(nextTask)

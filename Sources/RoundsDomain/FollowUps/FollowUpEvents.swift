@@ -10,6 +10,13 @@ extension HospitalState {
     }
 
     mutating func applyFollowUps(_ r: Recorded) {
+        defer {
+            switch r.event {
+            case .followUpOpened(let e): followUps.refreshOpen(e.id)
+            case .followUpUpdated(let e): followUps.refreshOpen(e.id)
+            default: break
+            }
+        }
         switch r.event {
         case .followUpOpened(let e):
             followUps.byID[e.id] = FollowUp(id: e.id, mrn: e.mrn, stay: e.stay, dischargedAt: r.time, lace: e.lace, reasons: e.reasons, callDue: e.callDue,
@@ -69,6 +76,7 @@ extension HospitalState {
             for (id, f) in followUps.byID where f.stay == e.stay && f.isOpen {
                 followUps.byID[id]?.status = .closed
                 followUps.byID[id]?.history.append(FollowUpEntry(step: .closed, at: now, by: r.actor, note: "Discharge cancelled"))
+                followUps.refreshOpen(id)
             }
         default:
             break

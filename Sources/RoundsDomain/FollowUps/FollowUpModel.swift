@@ -143,10 +143,13 @@ public struct FollowUpState: Equatable, Sendable {
     public internal(set) var visits: [MRN: [Visit]] = [:]
     /// Readmissions by the new stay.
     public internal(set) var readmissions: [StayID: Readmission] = [:]
+    /// The open ones, kept by `apply` (the time rule looks only at these on every write).
+    public internal(set) var openIDs: Set<FollowUpID> = []
     public init() {}
+    mutating func refreshOpen(_ id: FollowUpID) { if byID[id]?.isOpen == true { openIDs.insert(id) } else { openIDs.remove(id) } }
     public subscript(id: FollowUpID) -> FollowUp? { byID[id] }
     public func of(_ mrn: MRN) -> [FollowUp] { byID.values.filter { $0.mrn == mrn }.sorted { $0.id < $1.id } }
-    public var open: [FollowUp] { byID.values.filter(\.isOpen).sorted { $0.id < $1.id } }
+    public var open: [FollowUp] { openIDs.sorted().compactMap { byID[$0] } }
 }
 
 /// How long visits are kept for the score's ED visits, and the readmission window.

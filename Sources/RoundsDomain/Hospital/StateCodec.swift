@@ -603,6 +603,7 @@ extension ReferralState {
     init(from r: inout ByteReader) throws(CodecError) {
         self.init()
         byID = try r.dictionary(); next = try r.get()
+        for (id, x) in byID where x.isOpen { openIDs.insert(id) }
     }
 }
 
@@ -632,6 +633,7 @@ extension ComplaintState {
     init(from r: inout ByteReader) throws(CodecError) {
         self.init()
         byID = try r.dictionary(); next = try r.get()
+        for (id, x) in byID where x.isOpen { openIDs.insert(id) }
     }
 }
 
@@ -675,6 +677,7 @@ extension FollowUpState {
     init(from r: inout ByteReader) throws(CodecError) {
         self.init()
         byID = try r.dictionary(); next = try r.get(); visits = try r.dictionary(); readmissions = try r.dictionary()
+        for (id, x) in byID where x.isOpen { openIDs.insert(id) }
     }
 }
 

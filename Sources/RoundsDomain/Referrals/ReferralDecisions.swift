@@ -85,7 +85,7 @@ extension Rules {
     /// received expire. In id order.
     static func referralsDue(in s: HospitalState, at now: Timestamp, nextTask: inout Int) -> [Event] {
         var events: [Event] = []
-        for id in s.referrals.byID.keys.sorted() {
+        for id in s.referrals.openIDs.sorted() {
             guard let r = s.referrals[id], r.isOpen else { continue }
             if r.status == .pending, now >= r.sentAt + referralExpiry {
                 events.append(.referralUpdated(ReferralUpdated(id: id, step: .expired, note: "not received within \(referralExpiry) of being sent")))

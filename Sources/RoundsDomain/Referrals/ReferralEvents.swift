@@ -2,6 +2,13 @@
 
 extension HospitalState {
     mutating func applyReferrals(_ r: Recorded) {
+        defer {
+            switch r.event {
+            case .referralSent(let e): referrals.refreshOpen(e.id)
+            case .referralUpdated(let e): referrals.refreshOpen(e.id)
+            default: break
+            }
+        }
         switch r.event {
         case .referralSent(let e):
             referrals.byID[e.id] = Referral(id: e.id, mrn: e.mrn, service: e.service, specialist: e.specialist, external: e.external, reason: e.reason,

@@ -125,13 +125,16 @@ public struct Referral: Equatable, Sendable, Encodable {
 public struct ReferralState: Equatable, Sendable {
     public internal(set) var byID: [ReferralID: Referral] = [:]
     public internal(set) var next = 1
+    /// The open ones, kept by `apply` (the time rule looks only at these on every write).
+    public internal(set) var openIDs: Set<ReferralID> = []
     public init() {}
+    mutating func refreshOpen(_ id: ReferralID) { if byID[id]?.isOpen == true { openIDs.insert(id) } else { openIDs.remove(id) } }
 
     public subscript(id: ReferralID) -> Referral? { byID[id] }
     /// A patient's referrals, oldest first.
     public func of(_ mrn: MRN) -> [Referral] { byID.values.filter { $0.mrn == mrn }.sorted { $0.id < $1.id } }
     /// The open referrals, oldest first.
-    public var open: [Referral] { byID.values.filter(\.isOpen).sorted { $0.id < $1.id } }
+    public var open: [Referral] { openIDs.sorted().compactMap { byID[$0] } }
 }
 
 /// Pending this long after it was sent, never received: expired by the time rule.
