@@ -9,7 +9,28 @@ public enum SupervisorOverview {
     /// and owners remain (minimum necessary, 45 CFR 164.502(b)).
     public static func tables(_ s: HospitalState, _ c: ReportContext, minimal: Bool = false) -> [Table] {
         [capacity(s, c), ForecastTables.byUnit(s.bedForecast(at: c.now, wallClock: c.wallClock, details: false), c, onlyShort: true), escalations(s, c, minimal: minimal), overdueByOwner(s, c), criticalPastWindow(s, c, minimal: minimal),
-         breakGlassQueue(s, c, minimal: minimal)]
+         breakGlassQueue(s, c, minimal: minimal), openLoops(s, c)]
+    }
+
+    /// What was asked of others and has not come back, and what is late: counts only (fit for
+    /// a wall display); the open loops screen (O) and the reports list them.
+    static func openLoops(_ s: HospitalState, _ c: ReportContext) -> Table {
+        let now = c.now
+        let referrals = s.referrals.open, complaints = s.complaints.open, followUps = s.followUps.open
+        let onStudy = s.research.enrollments.values.filter { $0.status == .onStudy }
+        let studyTasks = s.research.studies.values.compactMap(\.reviewTask) + onStudy.flatMap { $0.tasks.values }
+        let studyLate = studyTasks.filter { id in s.tasks[id].map { !$0.status.isClosed && $0.due <= now } ?? false }.count
+        func late(_ n: Int) -> Cell { .integer(n > 0 ? "‼ \(n)" : "0", n) }
+        let rows: [[Cell]] = [
+            [.word("Referrals (report due)", "referrals"), .integer(referrals.count), late(referrals.filter { $0.isOverdue(at: now) }.count), .text("rounds report referrals")],
+            [.word("Complaints (response due)", "complaints"), .integer(complaints.count), late(complaints.filter { $0.isOverdue(at: now) }.count), .text("rounds report complaints")],
+            [.word("Follow-ups after discharge (call, visit)", "followups"), .integer(followUps.count),
+             late(followUps.filter { $0.callLate(at: now) || $0.visitLate(at: now) }.count), .text("rounds report followups")],
+            [.word("Research (patients on study; review, visit, consent tasks)", "research"), .integer(onStudy.count), late(studyLate), .text("rounds report research")],
+        ]
+        return Table(key: "open_loops", title: "Open loops",
+                     columns: [Column("What", key: "kind"), Column("Open", key: "open", .integer), Column("Late", key: "late", .integer), Column("Listed by", key: "report")],
+                     rows: rows, footer: ["O opens the open loops screen (v: referrals, complaints, follow-ups)"])
     }
 
     static func capacity(_ s: HospitalState, _ c: ReportContext) -> Table {
