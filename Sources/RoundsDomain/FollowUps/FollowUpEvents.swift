@@ -22,6 +22,7 @@ extension HospitalState {
             followUps.byID[e.id] = FollowUp(id: e.id, mrn: e.mrn, stay: e.stay, dischargedAt: r.time, lace: e.lace, reasons: e.reasons, callDue: e.callDue,
                                             visitDue: e.visitDue, callTask: e.task, attempts: 0, status: .open, history: [])
             followUps.next = max(followUps.next, e.id.number + 1)
+            followUps.byStay[e.stay] = e.id
         case .followUpUpdated(let e):
             guard var f = followUps.byID[e.id] else { anomalies += 1; return }
             f.history.append(FollowUpEntry(step: e.step, at: r.time, by: r.actor, note: e.note ?? e.with))
@@ -53,15 +54,17 @@ extension HospitalState {
             list.removeAll { $0.dischargedAt.map { $0 < now - visitMemory } ?? false }
             if let last = recentDischarge(of: e.mrn, at: now), let out = last.dischargedAt {
                 followUps.readmissions[e.stay] = Readmission(stay: e.stay, previous: last.stay, previousDischarge: out, admittedAt: now)
-                for (id, f) in followUps.byID where f.stay == last.stay && f.readmission == nil {
+                if let id = followUps.byStay[last.stay], followUps.byID[id]?.readmission == nil {
                     followUps.byID[id]?.readmittedAt = now
                     followUps.byID[id]?.readmission = e.stay
                 }
             }
             list.append(Visit(stay: e.stay, arrivedAt: now, fromED: e.source == .ed, dischargedAt: nil))
             followUps.visits[e.mrn] = list
-            // Readmissions older than the visits kept are forgotten with them.
-            if followUps.readmissions.count > 64 {
+            // Readmissions older than the visits kept are forgotten with them: looked over when
+            // their number reaches a power of two (so each admission costs O(1) on average).
+            let n = followUps.readmissions.count
+            if n >= 64, n & (n - 1) == 0 {
                 followUps.readmissions = followUps.readmissions.filter { $0.value.admittedAt >= now - visitMemory }
             }
         case .patientDischarged(let e):
@@ -73,7 +76,7 @@ extension HospitalState {
             followUps.readmissions[e.stay] = nil
         case .dischargeCancelled(let e):
             if let i = followUps.visits[e.mrn]?.firstIndex(where: { $0.stay == e.stay }) { followUps.visits[e.mrn]![i].dischargedAt = nil }
-            for (id, f) in followUps.byID where f.stay == e.stay && f.isOpen {
+            if let id = followUps.byStay[e.stay], followUps.byID[id]?.isOpen == true {
                 followUps.byID[id]?.status = .closed
                 followUps.byID[id]?.history.append(FollowUpEntry(step: .closed, at: now, by: r.actor, note: "Discharge cancelled"))
                 followUps.refreshOpen(id)

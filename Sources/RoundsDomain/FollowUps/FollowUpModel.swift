@@ -145,6 +145,8 @@ public struct FollowUpState: Equatable, Sendable {
     public internal(set) var readmissions: [StayID: Readmission] = [:]
     /// The open ones, kept by `apply` (the time rule looks only at these on every write).
     public internal(set) var openIDs: Set<FollowUpID> = []
+    /// The follow-up of each discharged stay, kept by `apply` (a readmission finds it at once).
+    public internal(set) var byStay: [StayID: FollowUpID] = [:]
     public init() {}
     mutating func refreshOpen(_ id: FollowUpID) { if byID[id]?.isOpen == true { openIDs.insert(id) } else { openIDs.remove(id) } }
     public subscript(id: FollowUpID) -> FollowUp? { byID[id] }

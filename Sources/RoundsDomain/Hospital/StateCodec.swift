@@ -677,7 +677,10 @@ extension FollowUpState {
     init(from r: inout ByteReader) throws(CodecError) {
         self.init()
         byID = try r.dictionary(); next = try r.get(); visits = try r.dictionary(); readmissions = try r.dictionary()
-        for (id, x) in byID where x.isOpen { openIDs.insert(id) }
+        for (id, x) in byID {
+            if x.isOpen { openIDs.insert(id) }
+            byStay[x.stay] = id
+        }
     }
 }
 
