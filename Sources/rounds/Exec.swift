@@ -21,6 +21,8 @@ struct Exec: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "The command, or - to read commands from stdin.") var words: [String] = []
 
     func validate() throws {
+        // The words are passed through as they are, so --help would be taken for a command.
+        if words.first == "--help" || words.first == "-h" { throw CleanExit.helpRequest(self) }
         if words.isEmpty { throw ValidationError("give a command, e.g. rounds exec 'bed clean 4W-02', or - to read commands from stdin") }
         if allOrNone, words != ["-"] { throw ValidationError("--all-or-none applies to commands read from stdin: rounds exec --all-or-none - < setup.txt") }
     }
