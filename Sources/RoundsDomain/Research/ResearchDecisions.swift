@@ -117,8 +117,11 @@ extension Rules {
                       priority: .routine, due: max(now + .hours(8), wallClock.instant(on: st.approvedUntil, minuteOfDay: 12 * 60)), owner: .role(.coordinator))
             }
         }
-        for key in s.research.enrollments.keys.sorted() {
-            guard let e = s.research.enrollments[key], e.status == .onStudy, let st = s.research.studies[e.study] else { continue }
+        // Only the patients on a study now (`onStudy`, kept by apply): a year's ended
+        // enrolments are not looked at on every write.
+        let onStudy = s.research.onStudy.sorted { $0.key < $1.key }.flatMap { mrn, codes in codes.sorted().map { (mrn, $0) } }
+        for (mrn, code) in onStudy {
+            guard let e = s.research.enrollment(code, mrn), e.status == .onStudy, let st = s.research.studies[e.study] else { continue }
             if e.consentVersion != st.consentVersion, e.tasks["consent:" + st.consentVersion] == nil {
                 raise(e.study, e.mrn, "consent:" + st.consentVersion, "Re-consent \(e.mrn) for study \(e.study): consent amended to \(st.consentVersion) (signed \(e.consentVersion))",
                       priority: .urgent, due: now + .hours(24), owner: .role(.coordinator))
