@@ -6,6 +6,9 @@ public struct DemoOptions: Sendable {
     public var seed: UInt64 = 1
     public var beds: Int = 200
     public var days: Int = 0
+    /// The simulated history covers the rest of the coordinator's day too (referrals,
+    /// complaints, follow-ups, research, supplies and equipment; `Simulator.otherWork`).
+    public var otherWork = false
     /// The start of the morning shift the demo opens on.
     public var start: Timestamp
     /// The login that created the demo; put on the roster as a coordinator.
@@ -45,6 +48,7 @@ public enum DemoHospital {
         engine.durable = false
         engine.runsRulesOnSubmit = false
         var sim = Simulator(seed: o.seed, wallClock: o.wallClock)
+        sim.otherWork = o.otherWork
         var refused = 0
 
         func run(_ c: Command) {
@@ -196,7 +200,7 @@ struct MorningScenario {
     enum Step: CaseIterable {
         case bookSurgery, preopLabs, waitingSevereSepsis, waitingTransfer, waitingTelemetry, waitingAirborne, waitingDirect,
              pendingLabs, criticalOrdered, criticalCollected, waitingPACU, waitingED, expectedDischarges, beds, forecast, work, criticalResulted,
-             assess, handover, referrals
+             assess, handover, referrals, supplies
     }
 
     let start: Timestamp
@@ -215,6 +219,8 @@ struct MorningScenario {
     var neurology: ReferralID?
     /// The patient discharged last evening who comes back through the ED this morning.
     var readmitted: MRN?
+    /// The hip replacement (it needs a transport monitor, reserved).
+    var hip: ProcedureID?
 
     init(start: Timestamp, wallClock: WallClock, seed: UInt64, creator: Login) {
         self.start = start
@@ -225,7 +231,7 @@ struct MorningScenario {
             .waitingTelemetry: .hours(3), .waitingAirborne: .minutes(150), .waitingDirect: .hours(2), .pendingLabs: .minutes(90),
             .criticalOrdered: .minutes(70), .criticalCollected: .minutes(50), .waitingPACU: .minutes(45), .waitingED: .minutes(35),
             .expectedDischarges: .minutes(33), .beds: .minutes(31), .forecast: .minutes(30), .work: .minutes(25), .criticalResulted: .minutes(12),
-            .assess: .minutes(20), .handover: .minutes(8), .referrals: .minutes(500),
+            .assess: .minutes(20), .handover: .minutes(8), .referrals: .minutes(500), .supplies: .minutes(510),
         ]
         schedule = Step.allCases.map { (start - at[$0]!, $0) }.sorted { $0.0 < $1.0 }
     }
@@ -264,6 +270,7 @@ struct MorningScenario {
             // surgical consent signed and the history and physical in; the anaesthesia consent
             // not yet signed; the payer's approval pended; an ICU bed needed afterwards.
             let hip = ProcedureID(e.state.nextProcedure - 1)
+            self.hip = hip
             run(.verifyEligibility(mrn, payer: "Acme Health", active: true, note: nil))
             run(.recordDocument(hip, .surgicalConsent, .signed, dated: nil))
             run(.recordDocument(hip, .historyAndPhysical, .received, dated: start - .days(6)))
@@ -437,6 +444,58 @@ struct MorningScenario {
             let f = e.state.bedForecast(at: now, wallClock: wallClock)
             let free = f.units.first { $0.unit == icu }?.available.first ?? 0
             for _ in 0..<min(8, max(0, free)) { wait(.ed, [], [.telemetry], unit: icu) }
+        case .supplies:
+            // The evening before (dates from the shift's day D): a flush below min on 5T (its
+            // reorder task), IV sets in the ICU with a lot expiring in 18 days, chlorhexidine
+            // wipes whose lot expires tonight (expired by 07:00), gloves counted in central
+            // supply; ventilators (one on an ICU patient, one due for maintenance in 3 days,
+            // one awaiting repair), pumps (one on a 5T patient, one being cleaned, one whose
+            // maintenance runs out tonight), a transport monitor reserved for the hip
+            // replacement, an air mattress on a 5T bed.
+            let d = wallClock.localDate(start)
+            for l in ["stock add SAL10 at 5T name \"Saline flush 10 mL\" unit box min 20 max 60 reorder 40 vendor \"Medline\" lead 3",
+                      "stock receive SAL10 at 5T 24 lot \"SF2291\" expires \(d.adding(days: 200))",
+                      "stock use SAL10 at 5T 6",
+                      "stock add IVSET at ICU name \"IV administration set\" unit each min 10 max 40 reorder 30 vendor \"Baxter\" lead 2",
+                      "stock receive IVSET at ICU 12 lot \"B7731\" expires \(d.adding(days: 18))",
+                      "stock receive IVSET at ICU 20 lot \"B8102\" expires \(d.adding(days: 300))",
+                      "stock add CHG2 at ICU name \"Chlorhexidine 2% wipes\" unit pack min 6 max 24 reorder 18 vendor \"Medline\" lead 3",
+                      "stock receive CHG2 at ICU 4 lot \"C0457\" expires \(d.adding(days: -1))",
+                      "stock receive CHG2 at ICU 12 lot \"C0512\" expires \(d.adding(days: 200))",
+                      "stock add GLOVE-M at CSR name \"Nitrile gloves, medium\" unit box min 40 max 160 reorder 120 vendor \"Cardinal Health\" lead 5",
+                      "stock count GLOVE-M at CSR 96",
+                      "equip add VENT-01 kind ventilator name \"Hamilton C6\" at ICU maintenance \(d.adding(days: 120)) vendor \"Hamilton Medical\"",
+                      "equip add VENT-02 kind ventilator name \"Hamilton C6\" at ICU maintenance \(d.adding(days: 3)) vendor \"Hamilton Medical\"",
+                      "equip add VENT-03 kind ventilator name \"Hamilton C6\" at ICU maintenance \(d.adding(days: 90)) vendor \"Hamilton Medical\"",
+                      "equip fault VENT-03 reason \"Flow sensor fault: biomed ticket 5120\"",
+                      "equip add PUMP-01 kind pump name \"Alaris 8015\" at 5T maintenance \(d.adding(days: 60))",
+                      "equip add PUMP-02 kind pump name \"Alaris 8015\" at 5T maintenance \(d.adding(days: 75))",
+                      "equip add PUMP-03 kind pump name \"Alaris 8015\" at 5T maintenance \(d.adding(days: 160))",
+                      "equip add PUMP-04 kind pump name \"Alaris 8015\" at 5T maintenance \(d.adding(days: -1))",
+                      "equip add MON-01 kind monitor name \"Transport monitor\" at ICU maintenance \(d.adding(days: 45))",
+                      "equip add MATT-01 kind mattress name \"Pressure-relief air mattress\" at 5T maintenance \(d.adding(days: 150))"] {
+                line(l)
+            }
+            let icu = e.state.beds(in: "ICU").filter { $0.status == .occupied }.compactMap(\.patient).filter { !sim.leaveAlone.contains($0) }
+            // On 5T when it has two such patients (the demo's size decides), elsewhere otherwise.
+            let free: (Bed) -> Bool = { $0.status == .occupied && $0.patient.map { !sim.leaveAlone.contains($0) && !icu.prefix(1).contains($0) } ?? false }
+            var tele = e.state.beds(in: "5T").filter(free)
+            if tele.count < 2 { tele = e.state.unitOrder.filter { $0 != "ICU" }.flatMap { e.state.beds(in: $0) }.filter(free) }
+            if let vent = icu.first {
+                sim.leaveAlone.insert(vent)
+                line("equip assign VENT-01 to \(vent)")
+            }
+            if tele.count >= 2, let pumped = tele[0].patient {
+                sim.leaveAlone.insert(pumped)
+                line("equip assign PUMP-01 to \(pumped)")
+                line("equip assign PUMP-02 to \(pumped)")
+                line("equip return PUMP-02 note \"No longer needed\"")
+                line("equip assign MATT-01 to \(tele[1].id)")
+            }
+            if let hip {
+                line("equip need \(hip) monitor")
+                line("equip assign MON-01 to \(hip)")
+            }
         case .work:
             // Back through the ED, eight hours after going home: a readmission.
             if let mrn = readmitted, e.state.stay(of: mrn) == nil { line("admit \(mrn) from ed") }

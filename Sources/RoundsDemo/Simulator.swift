@@ -11,6 +11,10 @@ public struct Simulator: Sendable {
     /// Patients and labs a scripted scenario needs left as they are (the demo's morning).
     public var leaveAlone: Set<MRN> = []
     public var leaveLabsAlone: Set<LabID> = []
+    /// Also the rest of the coordinator's day (OtherWork.swift): referrals, complaints,
+    /// follow-ups, research visits, supplies and equipment. Off in the demo, whose stories
+    /// stay as they are; on in the benchmark journals.
+    public var otherWork = false
 
     public init(seed: UInt64, wallClock: WallClock) {
         rng = SeededRandom(seed: seed)
@@ -20,6 +24,7 @@ public struct Simulator: Sendable {
     /// The next plausible command, or nil when the chosen kind of work has nothing to do.
     public mutating func next(in s: HospitalState, at now: Timestamp) -> Command? {
         if rng.chance(0.25), let c = housekeeping(s, now) { return c }
+        if otherWork, rng.chance(0.08), let c = otherWork(s, now) { return c }
         for _ in 0..<6 {
             if let c = attempt(in: s, at: now) { return c }
         }
@@ -55,7 +60,7 @@ public struct Simulator: Sendable {
         while taskCursor < s.nextTask {
             let id = TaskID(taskCursor)
             guard s.openTasks.contains(id), let t = s.tasks[id] else { taskCursor += 1; continue }
-            if t.kind == .criticalresult || t.kind == .cleaning || [.research, .referral, .complaint].contains(t.kind) || (t.patient.map { leaveAlone.contains($0) } ?? false) { taskCursor += 1; continue }
+            if t.kind == .criticalresult || t.kind == .cleaning || [.research, .referral, .complaint, .supplies].contains(t.kind) || (t.patient.map { leaveAlone.contains($0) } ?? false) { taskCursor += 1; continue }
             break
         }
         if taskCursor < s.nextTask, let t = s.tasks[TaskID(taskCursor)], now - t.createdAt > .hours(24) {
@@ -275,7 +280,7 @@ public struct Simulator: Sendable {
         guard let id = someMember(s.openTasks, next: s.nextTask), let t = s.tasks[id] else { return nil }
         switch t.kind {
         // Closed by recording what they ask for (a report, a notice, a visit), never by hand here.
-        case .criticalresult, .cleaning, .research, .referral, .complaint: return nil
+        case .criticalresult, .cleaning, .research, .referral, .complaint, .supplies: return nil
         case .missinglab:
             if case .procedure(let p) = t.link, let proc = s.procedures[p], leaveAlone.contains(proc.mrn) { return nil }
             if case .procedure(let p) = t.link, let proc = s.procedures[p] {

@@ -2,7 +2,7 @@ import RoundsDomain
 
 /// The supervisor's and scripts' views of the hospital, as tables.
 public enum Report: String, CaseIterable, Sendable {
-    case census, beds, worklist, labs, messages, supervisor, handover, changes, interface, schedule, forecast, barriers, referrals, complaints, followups, research, notice
+    case census, beds, worklist, labs, messages, supervisor, handover, changes, interface, schedule, forecast, barriers, referrals, complaints, followups, research, supplies, notice
 }
 
 public struct ReportContext: Sendable {
@@ -40,7 +40,7 @@ public func bedLabel(_ status: BedStatus) -> String {
 extension Report {
     /// The reports that are tables of the state; `handover` is a document (HandoverReport) and
     /// `changes` reads the journal (Engine.changes).
-    public static var tabular: [Report] { [.census, .beds, .worklist, .labs, .messages, .supervisor, .interface, .schedule, .forecast, .barriers, .referrals, .complaints, .followups, .research] }
+    public static var tabular: [Report] { [.census, .beds, .worklist, .labs, .messages, .supervisor, .interface, .schedule, .forecast, .barriers, .referrals, .complaints, .followups, .research, .supplies] }
 
     /// The heading of the report as one document.
     public var title: String {
@@ -61,6 +61,7 @@ extension Report {
         case .complaints: "Complaints"
         case .followups: "Follow-up after discharge"
         case .research: "Research"
+        case .supplies: "Supplies and equipment"
         case .notice: "Complaint notice"
         }
     }
@@ -82,6 +83,7 @@ extension Report {
         case .complaints: ComplaintTables.report(s, c)
         case .followups: FollowUpTables.report(s, c)
         case .research: ResearchTables.report(s, c)
+        case .supplies: SupplyTables.report(s, c)
         case .handover, .changes, .notice: []
         }
     }

@@ -13,6 +13,7 @@ public enum ActionID: String, CaseIterable, Sendable {
     case interfaceItems, itemDetail, retryItem, overrideItem, dismissItem
     case schedule, previousDay, nextDay, today, casePatient, nextOption, acceptOption
     case loops, loopPatient, loopSection, loopReceive, loopStep, loopUnable, loopClose, loopCancel, loopNew, loopClosedToo
+    case supplies, supplySection, supplyCount, supplyReceive, supplyUse, supplyDiscard, supplyOrder, supplyNew, supplyPatient
 }
 
 public enum ActionScope: Equatable, Sendable {
@@ -26,6 +27,8 @@ public enum ActionScope: Equatable, Sendable {
     case schedule
     /// Open loops: referrals (O).
     case loops
+    /// Supplies and equipment (E).
+    case supplies
 
     public var label: String {
         switch self {
@@ -35,11 +38,12 @@ public enum ActionScope: Equatable, Sendable {
         case .interface: "Interface items"
         case .schedule: "Schedule"
         case .loops: "Open loops (referrals, complaints, follow-ups)"
+        case .supplies: "Supplies and equipment"
         }
     }
 
     /// Every scope, in the order the help overlay and Docs/KEYS.md list them.
-    public static var all: [ActionScope] { [.global] + PaneKind.allCases.map { .pane($0) } + [.handover, .interface, .schedule, .loops] }
+    public static var all: [ActionScope] { [.global] + PaneKind.allCases.map { .pane($0) } + [.handover, .interface, .schedule, .loops, .supplies] }
 }
 
 public struct Action: Sendable {
@@ -81,6 +85,7 @@ public enum ActionTable {
         Action(id: .reviewGrant, title: "review break-glass", help: "Supervisors: review a break-glass use that has ended (appropriate, inappropriate, follow-up).", keys: [.char("R")], scope: .global, hinted: false),
         Action(id: .interfaceItems, title: "interface items", help: "Messages from the hospital's systems that Rounds' rules refused (interface items): open ones first, then those resolved in the last 7 days; retry or dismiss them there. I or Esc returns.", keys: [.char("I")], scope: .global, hinted: false),
         Action(id: .loops, title: "open loops", help: "Open loops: the referrals waiting for a specialist's report, the complaints waiting for a response and the follow-ups after discharge (v switches), overdue first, with their age and due time; record each step there. O or Esc returns.", keys: [.char("O")], scope: .global, hinted: false),
+        Action(id: .supplies, title: "supplies", help: "Supplies and equipment: stock at each location against its min and max, with lots expired or expiring, and every device with its state and maintenance (v switches), what needs action first; record counts, receipts, uses, orders, assignments and maintenance there. E or Esc returns.", keys: [.char("E")], scope: .global, hinted: false),
         Action(id: .schedule, title: "schedule", help: "The day's cases by resource (OR-1, MRI-1, …): time, patient, kind, title, and ready or ‼ NOT READY with what is missing; ‼ OVERLAPS where two cases share a resource's time, free intervals between cases. K or Esc returns.", keys: [.char("K")], scope: .global, hinted: false),
         Action(id: .handover, title: "handover", help: "The shift handover walkthrough in I-PASS order (unstable patients first, then the unit's critical items); H or Esc returns.", keys: [.char("H")], scope: .global, hinted: true),
         Action(id: .ipass, title: "I-PASS", help: "Record the selected patient's illness severity, summary, an if/then contingency or an awareness note.", keys: [.char("i")], scope: .global, hinted: false),
@@ -135,6 +140,14 @@ public enum ActionTable {
         Action(id: .acceptOption, title: "accept…", help: "Put plan accept B… N for the option shown on the command line; Enter accepts it, Esc leaves it.", keys: [.char("a")], scope: .schedule, hinted: false),
         Action(id: .casePatient, title: "patient", help: "Open the patient view of the selected case's patient.", keys: [.enter, .char("p")], scope: .schedule, hinted: true),
         Action(id: .loopPatient, title: "patient", help: "Open the selected item's patient.", keys: [.enter], scope: .loops, hinted: false),
+        Action(id: .supplyPatient, title: "patient", help: "Equipment: open the patient the selected device is with (or the patient of the case it is reserved for).", keys: [.enter], scope: .supplies, hinted: false),
+        Action(id: .supplySection, title: "stock / equipment", help: "Switch between the stock and the equipment.", keys: [.char("v")], scope: .supplies, hinted: true),
+        Action(id: .supplyCount, title: "count / clean", help: "Stock: record a count of the shelf (stock count ITEM at LOC N [lot \"…\"]). Equipment: the device is cleaned and back in service (equip clean TAG).", keys: [.char("c")], scope: .supplies, hinted: true),
+        Action(id: .supplyReceive, title: "receive / return", help: "Stock: record a delivery (stock receive ITEM at LOC N [lot \"…\" expires DATE]). Equipment: the device is returned, to cleaning (equip return TAG).", keys: [.char("r")], scope: .supplies, hinted: true),
+        Action(id: .supplyUse, title: "use / assign", help: "Stock: record a use (stock use ITEM at LOC N [for MRN]; never from an expired lot). Equipment: assign the device to a patient, a procedure (reserved) or a bed (equip assign TAG to …; refused when its maintenance is overdue).", keys: [.char("u")], scope: .supplies, hinted: true),
+        Action(id: .supplyDiscard, title: "discard / fault", help: "Stock: discard a lot (stock discard ITEM at LOC N lot \"…\" reason \"…\"), the expired one first. Equipment: report a fault (equip fault TAG reason \"…\": awaiting repair).", keys: [.char("x")], scope: .supplies, hinted: true),
+        Action(id: .supplyOrder, title: "order / maintained", help: "Stock: record an order placed, the reorder quantity unless changed (stock order ITEM at LOC [N]). Equipment: record planned maintenance done and the next date (equip maintained TAG next DATE).", keys: [.char("e")], scope: .supplies, hinted: true),
+        Action(id: .supplyNew, title: "new", help: "Add a stock item (stock add …) or a device (equip add …) on the command line.", keys: [.char("n")], scope: .supplies, hinted: false),
         Action(id: .loopSection, title: "next section", help: "Switch between the referrals, the complaints and the follow-ups after discharge.", keys: [.char("v")], scope: .loops, hinted: true),
         Action(id: .loopReceive, title: "received / notice", help: "Referral: the service has received it (ref receive R…). Complaint: the \"still working on it\" notice was sent (complaint notice C… \"…\" [next DATE]), which starts its clock again. Follow-up: the patient was reached (followup call F… reached).", keys: [.char("r")], scope: .loops, hinted: true),
         Action(id: .loopStep, title: "schedule / step", help: "Referral: the appointment is booked (ref schedule R… at TIME). Complaint: a step taken in the investigation (complaint note C… \"…\"). Follow-up: the visit is booked (followup visit F… at TIME).", keys: [.char("s")], scope: .loops, hinted: true),

@@ -45,6 +45,8 @@ public enum Screen: CaseIterable, Sendable {
     case schedule
     /// Open loops: referrals waiting for their report.
     case loops
+    /// Supplies and equipment: stock against par, devices and their maintenance.
+    case supplies
 }
 
 public enum InputMode: Sendable {
@@ -82,6 +84,7 @@ public final class RoundsApp {
     lazy var handoverScreen = HandoverScreen(app: self)
     lazy var interfaceScreen = InterfaceScreen(app: self)
     lazy var loopsScreen = LoopsScreen(app: self)
+    lazy var suppliesScreen = SuppliesScreen(app: self)
     lazy var scheduleScreen = ScheduleScreen(app: self)
     /// A wall display (`--wall`): read-only, the supervisor view with no patient identifiers or
     /// free text, never locked (it shows nothing a passer-by may not see).

@@ -453,6 +453,14 @@ extension RoundsApp {
                 }
             }
         }
+        let devices = state.supplies.held(by: .patient(mrn))
+        if !devices.isEmpty {
+            lines += ["", "Equipment:"]
+            for a in devices {
+                lines.append("  \(a.label) \(a.name) since \(w.dateTime(a.since)) · maintenance due \(a.maintenanceDate)"
+                             + (a.maintenanceOverdue(at: now) ? " ‼ OVERDUE: swap it" : ""))
+            }
+        }
         let followUps = state.followUps.of(mrn)
         if !followUps.isEmpty {
             lines += ["", "Follow-up after discharge:"]

@@ -88,6 +88,7 @@ extension RoundsApp {
         case .interface: interfaceScreen
         case .schedule: scheduleScreen
         case .loops: loopsScreen
+        case .supplies: suppliesScreen
         }
     }
 

@@ -40,13 +40,18 @@ let days = Int(value("--days", "30"))!
 /// Journals live in a private directory: Rounds refuses directories every user can enter.
 let benchDir = value("--dir", "/tmp/rounds-bench")
 mkdir(benchDir, 0o700)
-let journalPath = value("--journal", "\(benchDir)/\(beds)b-\(days)d.rj")
+/// `--other-work`: the simulated history also covers referrals, complaints, follow-ups,
+/// research, supplies and equipment (`Simulator.otherWork`), in a journal of its own name.
+let otherWork = CommandLine.arguments.contains("--other-work")
+let journalPath = value("--journal", "\(benchDir)/\(beds)b-\(days)d\(otherWork ? "-other" : "").rj")
 let start = Timestamp(milliseconds: 1_795_330_800_000)
 
 if mode == "replay" || mode == "all" {
     if access(journalPath, F_OK) != 0 {
         let t0 = now()
-        let s = try DemoHospital.write(to: journalPath, options: DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: beds, days: days))
+        var options = DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: beds, days: days)
+        options.otherWork = otherWork
+        let s = try DemoHospital.write(to: journalPath, options: options)
         emit([("benchmark", "\"demo-write\""), ("records", "\(s.records)"), ("seconds", String(format3(now() - t0))),
               ("records_per_second", "\(Int(Double(s.records) / (now() - t0)))")])
     }

@@ -10,9 +10,9 @@ extension ReportFormat: ExpressibleByArgument {}
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print a report: census, beds, worklist, labs, messages, supervisor, interface, schedule, forecast, barriers, referrals, complaints, followups, research, notice, handover or changes.",
+        abstract: "Print a report: census, beds, worklist, labs, messages, supervisor, interface, schedule, forecast, barriers, referrals, complaints, followups, research, supplies, notice, handover or changes.",
         discussion: """
-        census, beds, worklist, labs, messages, supervisor, interface, schedule, forecast, barriers, referrals, complaints, followups and research are tables (text, csv, json, \
+        census, beds, worklist, labs, messages, supervisor, interface, schedule, forecast, barriers, referrals, complaints, followups, research and supplies are tables (text, csv, json, \
         markdown, html); interface lists the open interface items (with --all, the resolved ones \
         too), never the messages themselves; schedule lists a day's cases by resource (--date, \
         default today), each ready or not ready with what is missing; forecast is the bed forecast \
@@ -20,7 +20,7 @@ struct ReportCommand: ParsableCommand {
         barriers; barriers lists the open discharge barriers alone; referrals lists the open referrals with their age and \
         overdue flag, and by service the time to the report and the share of loops closed; complaints lists the open complaints with their response clock and those \
         closed in 30 days; followups lists the follow-ups after discharge (LACE, call and visit clocks) and the readmissions \
-        within 30 days; research lists the studies, the study visits with their windows and the deviations. notice --id C… prints a closed complaint's written notice (text, markdown, html). handover is the I-PASS walkthrough as a document for paper or screen (text, \
+        within 30 days; research lists the studies, the study visits with their windows and the deviations; supplies lists stock against par at each location, the lots expiring within 30 days and every piece of equipment with its state and maintenance. notice --id C… prints a closed complaint's written notice (text, markdown, html). handover is the I-PASS walkthrough as a document for paper or screen (text, \
         markdown, html). changes lists what changed for a user since a time or since their last \
         shift ended (--since last-shift, the default). --at TIME shows the hospital as it was then. \
         Every report is recorded in the journal as an export before it is printed. JSON and CSV \

@@ -164,7 +164,7 @@ func roundsWithRandomHashing(_ args: [String]) throws -> String {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let j = try busyJournal(dir)
         let documented = try ReportsDoc.tables()
-        #expect(Set(documented.map(\.report)) == ["census", "beds", "worklist", "labs", "messages", "supervisor", "interface", "schedule", "forecast", "barriers", "referrals", "complaints", "followups", "research", "changes", "audit"])
+        #expect(Set(documented.map(\.report)) == ["census", "beds", "worklist", "labs", "messages", "supervisor", "interface", "schedule", "forecast", "barriers", "referrals", "complaints", "followups", "research", "supplies", "changes", "audit"])
         for report in Set(documented.map(\.report)).sorted() {
             let tables = documented.filter { $0.report == report }
             let args = arguments(tables[0], j)

@@ -119,7 +119,7 @@ import RoundsTestSupport
             var r = ByteReader(raw)
             return try HospitalState(snapshot: &r)
         }
-        #expect(decoded == e.state && decoded.research == e.state.research && HospitalState.snapshotLayout == 10)
+        #expect(decoded == e.state && decoded.research == e.state.research && HospitalState.snapshotLayout >= 10)
         let events: [Event] = [
             .studyRecorded(StudyRecorded(code: "X", name: "n", investigator: "p", approvedUntil: LocalDate(year: 2027, month: 1, day: 1)!, consentVersion: "v1",
                                          plan: [StudyVisitPlan(name: "V1", day: -3, window: 2)])),

@@ -72,6 +72,16 @@ extension HospitalState {
         case .patientEnrolled(let e): [e.mrn]
         case .enrollmentUpdated(let e): [e.mrn]
         case .researchTaskRaised(let e): e.mrn.map { [$0] } ?? []
+        case .stockItemRecorded, .equipmentRecorded: []
+        case .stockChanged(let e): e.patient.map { [$0] } ?? []
+        case .supplyTaskRaised(let e): supplies[e.key].flatMap { a -> MRN? in if case .patient(let m)? = a.holder { m } else { nil } }.map { [$0] } ?? []
+        case .equipmentChanged(let e):
+            switch e.holder ?? supplies[e.tag]?.holder {
+            case .patient(let m)?: [m]
+            case .procedure(let p)?: procedures[p].map { [$0.mrn] } ?? []
+            default: []
+            }
+        case .equipmentNeeded(let e): procedures[e.procedure].map { [$0.mrn] } ?? []
         case .handoverAcknowledged(let e): patients[e.item] != nil ? [e.item] : []
         }
     }
@@ -100,6 +110,8 @@ extension Event {
         case .referralUpdated(let e): return summary + note(e.note)
         case .enrollmentUpdated(let e): return summary + (e.deviation.map { "; deviation: \(q($0))" } ?? "") + note(e.note)
         case .studyChanged(let e): return summary + note(e.note)
+        case .stockChanged(let e): return summary + note(e.note)
+        case .equipmentChanged(let e): return summary + note(e.note)
         case .followUpUpdated(let e): return summary + note(e.note) + (e.with.map { "; with \(q($0))" } ?? "")
         case .complaintRecorded(let e): return summary + ": " + q(e.summary) + (e.complainant.map { "; from \(q($0))" } ?? "")
         case .complaintUpdated(let e):

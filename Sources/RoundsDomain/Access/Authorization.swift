@@ -19,18 +19,19 @@ public enum Permission: String, Vocabulary {
     case referrals = "track referrals"
     case complaints = "handle complaints"
     case research = "coordinate research visits"
+    case supplies = "manage supplies and equipment"
 }
 
 extension Role {
     public var permissions: Set<Permission> {
         switch self {
         case .supervisor: Set(Permission.allCases)
-        case .coordinator: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .configure, .handover, .assess, .interface, .referrals, .complaints, .research]
-        case .chargenurse: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .handover, .assess, .interface, .referrals, .complaints]
-        case .nurse: [.tasks, .labs, .critical, .messages, .assess, .complaints]
+        case .coordinator: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .configure, .handover, .assess, .interface, .referrals, .complaints, .research, .supplies]
+        case .chargenurse: [.place, .beds, .tasks, .labs, .critical, .procedures, .messages, .handover, .assess, .interface, .referrals, .complaints, .supplies]
+        case .nurse: [.tasks, .labs, .critical, .messages, .assess, .complaints, .supplies]
         case .physician: [.tasks, .labs, .critical, .procedures, .messages, .assess, .referrals, .research]
         case .lab: [.labs, .messages]
-        case .evs: [.beds, .messages]
+        case .evs: [.beds, .messages, .supplies]
         case .transport: [.tasks, .messages]
         case .viewer: []
         // Only what its messages need: no tasks, messages, roster or policy of its own.
@@ -74,6 +75,7 @@ extension Command {
         case .updateFollowUp: .tasks
         case .research(.add), .research(.renew), .research(.amend): .research
         case .research: .research
+        case .supplies: .supplies
         }
     }
 }

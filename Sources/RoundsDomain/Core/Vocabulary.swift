@@ -87,6 +87,8 @@ public enum TaskKind: String, Vocabulary {
     case complaint
     /// A study's continuing review, a study visit during a stay, a consent to sign again (Research/).
     case research
+    /// Reordering stock, a lot expiring, maintenance due, a device to collect (Supplies/).
+    case supplies
 }
 
 public enum LabStatus: String, Vocabulary {

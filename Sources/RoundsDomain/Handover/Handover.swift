@@ -163,6 +163,10 @@ extension HospitalState {
                 lines.append("Research: on study \(code) (\(study.investigator))" + (e.arm.map { ", arm \($0)" } ?? "") + next
                              + (e.consentVersion != study.consentVersion ? "; RE-CONSENT to \(study.consentVersion) needed" : ""))
             }
+            for a in supplies.held(by: .patient(mrn)) {
+                lines.append("Equipment: \(a.label) \(a.name) with the patient since \(wallClock.dateTime(a.since))"
+                             + (a.maintenanceOverdue(at: now) ? "; MAINTENANCE OVERDUE since \(a.maintenanceDate): swap it" : ""))
+            }
             if let re = followUps.readmissions[sid] {
                 lines.append("Readmission: back \(re.admittedAt - re.previousDischarge) after discharge \(wallClock.dateTime(re.previousDischarge)) (stay \(re.previous))")
             }

@@ -51,7 +51,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .referralSent, .referralUpdated, .referralOverdue,
              .complaintRecorded, .complaintUpdated, .complaintOverdue,
              .followUpOpened, .followUpUpdated, .followUpOverdue,
-             .studyRecorded, .studyChanged, .researchTaskRaised:
+             .studyRecorded, .studyChanged, .researchTaskRaised,
+             .stockItemRecorded, .stockChanged, .supplyTaskRaised, .equipmentRecorded, .equipmentChanged, .equipmentNeeded:
             break
         default:
             // Also what moves the bed forecast shown on the board: a case needing a bed
@@ -73,7 +74,8 @@ public struct ChangeMarks: Equatable, Sendable {
              .referralSent, .referralUpdated, .referralOverdue,
              .complaintRecorded, .complaintUpdated, .complaintOverdue,
              .followUpOpened, .followUpUpdated, .followUpOverdue,
-             .studyRecorded, .studyChanged, .patientEnrolled, .enrollmentUpdated, .researchTaskRaised:
+             .studyRecorded, .studyChanged, .patientEnrolled, .enrollmentUpdated, .researchTaskRaised,
+             .stockItemRecorded, .stockChanged, .supplyTaskRaised, .equipmentRecorded, .equipmentChanged, .equipmentNeeded:
             break
         default:
             worklist = r.seq
@@ -95,7 +97,9 @@ public struct ChangeMarks: Equatable, Sendable {
              .referralSent, .referralUpdated, .referralOverdue,
              .complaintRecorded, .complaintUpdated, .complaintOverdue,
              .followUpOpened, .followUpUpdated, .followUpOverdue,
-             .studyRecorded, .studyChanged, .patientEnrolled, .enrollmentUpdated, .researchTaskRaised:
+             .studyRecorded, .studyChanged, .patientEnrolled, .enrollmentUpdated, .researchTaskRaised,
+             // Equipment reserved or needed can change a scheduled case's readiness: not listed.
+             .stockItemRecorded, .stockChanged, .supplyTaskRaised, .equipmentRecorded:
             break
         default:
             labs = r.seq

@@ -95,6 +95,9 @@ public enum Command: Equatable, Sendable {
     // Research visits (Research/)
     case research(ResearchCommand)
 
+    // Supplies and equipment (Supplies/)
+    case supplies(SupplyCommand)
+
     // Messages
     case sendMessage(to: Assignee, patient: MRN?, subject: String, body: String, urgent: Bool)
     case replyMessage(MessageID, body: String, urgent: Bool)

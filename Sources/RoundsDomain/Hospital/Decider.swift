@@ -210,6 +210,9 @@ struct Decision {
         case .research:
             try runResearch(command)
 
+        case .supplies:
+            try runSupplies(command)
+
         case .planAddOn, .acceptPlan, .editPlan, .keepInPlan, .rejectPlan:
             try runAddOn(command)
 

@@ -104,6 +104,13 @@ public enum Event: Equatable, Sendable {
     case patientEnrolled(PatientEnrolled)
     case enrollmentUpdated(EnrollmentUpdated)
     case researchTaskRaised(ResearchTaskRaised)
+    /// Supplies and equipment (Supplies/).
+    case stockItemRecorded(StockItemRecorded)
+    case stockChanged(StockChanged)
+    case supplyTaskRaised(SupplyTaskRaised)
+    case equipmentRecorded(EquipmentRecorded)
+    case equipmentChanged(EquipmentChanged)
+    case equipmentNeeded(EquipmentNeeded)
 }
 
 public struct HospitalNamed: Equatable, Sendable, Encodable { public var name: String; public init(name: String) { self.name = name } }
@@ -209,6 +216,12 @@ extension Event {
         case .patientEnrolled: "study.enrolled"
         case .enrollmentUpdated: "study.enrolment-updated"
         case .researchTaskRaised: "study.task"
+        case .stockItemRecorded: "stock.item"
+        case .stockChanged: "stock.changed"
+        case .supplyTaskRaised: "supplies.task"
+        case .equipmentRecorded: "equipment.recorded"
+        case .equipmentChanged: "equipment.changed"
+        case .equipmentNeeded: "equipment.needed"
         }
     }
 
@@ -300,6 +313,12 @@ extension Event {
         case .patientEnrolled(let p): p
         case .enrollmentUpdated(let p): p
         case .researchTaskRaised(let p): p
+        case .stockItemRecorded(let p): p
+        case .stockChanged(let p): p
+        case .supplyTaskRaised(let p): p
+        case .equipmentRecorded(let p): p
+        case .equipmentChanged(let p): p
+        case .equipmentNeeded(let p): p
         }
     }
 }

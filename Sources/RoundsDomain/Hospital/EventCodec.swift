@@ -200,6 +200,10 @@ extension FollowUpStatus: VocabularyCodable {}
 extension FollowUpStep: VocabularyCodable {}
 extension EnrollmentStatus: VocabularyCodable {}
 extension StudyVisitOutcome: VocabularyCodable {}
+extension EquipmentKind: VocabularyCodable {}
+extension EquipmentStatus: VocabularyCodable {}
+extension EquipmentStep: VocabularyCodable {}
+extension StockStep: VocabularyCodable {}
 extension LabStatus: VocabularyCodable {}
 extension ResultFlag: VocabularyCodable {}
 extension ProcedureKind: VocabularyCodable {}
@@ -306,6 +310,24 @@ extension TaskLink: JournalCodable {
         case 8: self = .complaint(try r.get())
         case 9: self = .followUp(try r.get())
         default: throw CodecError("bad task link tag")
+        }
+    }
+}
+
+extension EquipmentHolder: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        switch self {
+        case .patient(let m): w.u8(0); w.put(m)
+        case .procedure(let p): w.u8(1); w.put(p)
+        case .bed(let b): w.u8(2); w.put(b)
+        }
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        switch try r.u8() {
+        case 0: self = .patient(try r.get())
+        case 1: self = .procedure(try r.get())
+        case 2: self = .bed(try r.get())
+        default: throw CodecError("bad equipment holder tag")
         }
     }
 }
@@ -424,6 +446,12 @@ extension Event {
         case .patientEnrolled: 83
         case .enrollmentUpdated: 84
         case .researchTaskRaised: 85
+        case .stockItemRecorded: 86
+        case .stockChanged: 87
+        case .supplyTaskRaised: 88
+        case .equipmentRecorded: 89
+        case .equipmentChanged: 90
+        case .equipmentNeeded: 91
         }
     }
 
@@ -539,6 +567,15 @@ extension Event {
         case .enrollmentUpdated(let e):
             w.put(e.study); w.put(e.mrn); w.put(e.visit); w.put(e.outcome); w.put(e.at); w.put(e.deviation); w.put(e.consentVersion); w.put(e.ended); w.put(e.note)
         case .researchTaskRaised(let e): w.put(e.study); w.put(e.mrn); w.put(e.purpose); w.put(e.task)
+        case .stockItemRecorded(let e):
+            w.put(e.item); w.put(e.location); w.put(e.name); w.put(e.unit); w.put(e.min); w.put(e.max); w.put(e.reorder); w.put(e.vendor); w.put(e.leadDays); w.put(e.isNew)
+        case .stockChanged(let e):
+            w.put(e.item); w.put(e.location); w.put(e.step); w.put(e.quantity); w.put(e.lot); w.put(e.expires); w.put(e.patient); w.put(e.note)
+        case .supplyTaskRaised(let e): w.put(e.key); w.put(e.purpose); w.put(e.task)
+        case .equipmentRecorded(let e):
+            w.put(e.tag); w.put(e.kind); w.put(e.name); w.put(e.location); w.put(e.vendor); w.put(e.maintenanceDate); w.put(e.maintenanceEnds)
+        case .equipmentChanged(let e): w.put(e.tag); w.put(e.step); w.put(e.holder); w.put(e.maintenanceDate); w.put(e.maintenanceEnds); w.put(e.note)
+        case .equipmentNeeded(let e): w.put(e.procedure); w.put(e.kind); w.put(e.needed)
         }
     }
 
@@ -662,6 +699,16 @@ extension Event {
         case 84: e = .enrollmentUpdated(EnrollmentUpdated(study: try r.get(), mrn: try r.get(), visit: try r.get(), outcome: try r.get(), at: try r.get(),
                                                           deviation: try r.get(), consentVersion: try r.get(), ended: try r.get(), note: try r.get()))
         case 85: e = .researchTaskRaised(ResearchTaskRaised(study: try r.get(), mrn: try r.get(), purpose: try r.get(), task: try r.get()))
+        case 86: e = .stockItemRecorded(StockItemRecorded(item: try r.get(), location: try r.get(), name: try r.get(), unit: try r.get(), min: try r.get(),
+                                                          max: try r.get(), reorder: try r.get(), vendor: try r.get(), leadDays: try r.get(), isNew: try r.get()))
+        case 87: e = .stockChanged(StockChanged(item: try r.get(), location: try r.get(), step: try r.get(), quantity: try r.get(), lot: try r.get(),
+                                                expires: try r.get(), patient: try r.get(), note: try r.get()))
+        case 88: e = .supplyTaskRaised(SupplyTaskRaised(key: try r.get(), purpose: try r.get(), task: try r.get()))
+        case 89: e = .equipmentRecorded(EquipmentRecorded(tag: try r.get(), kind: try r.get(), name: try r.get(), location: try r.get(), vendor: try r.get(),
+                                                          maintenanceDate: try r.get(), maintenanceEnds: try r.get()))
+        case 90: e = .equipmentChanged(EquipmentChanged(tag: try r.get(), step: try r.get(), holder: try r.get(), maintenanceDate: try r.get(),
+                                                        maintenanceEnds: try r.get(), note: try r.get()))
+        case 91: e = .equipmentNeeded(EquipmentNeeded(procedure: try r.get(), kind: try r.get(), needed: try r.get()))
         default: throw CodecError("unknown event type \(type)")
         }
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) unexpected bytes after a \(e.typeName) payload") }

@@ -89,6 +89,15 @@ extension Event {
         case .patientEnrolled(let e): "\(e.mrn) enrolled in \(e.study) from \(e.anchor)" + (e.arm.map { ", arm \($0)" } ?? "")
         case .enrollmentUpdated(let e): "\(e.mrn) in \(e.study): " + ([e.visit.map { v in "\(v) \(e.outcome?.rawValue ?? "")" + (e.deviation != nil ? " (DEVIATION)" : "") }, e.consentVersion.map { "consent \($0) signed" }, e.ended.map { "enrolment \($0.rawValue)" }].compactMap { $0 }.joined(separator: "; "))
         case .researchTaskRaised(let e): "study \(e.study)" + (e.mrn.map { " for \($0)" } ?? "") + ": \(e.purpose) task \(e.task)"
+        case .stockItemRecorded(let e): "stock \(e.item) at \(e.location) \(e.isNew ? "added" : "par changed"): min \(e.min) max \(e.max), reorder \(e.reorder) \(e.unit)"
+        case .stockChanged(let e):
+            "stock \(e.item) at \(e.location) \(e.step.rawValue) \(e.quantity)" + (e.lot.map { " lot \($0)" } ?? "") + (e.expires.map { " expires \($0)" } ?? "")
+                + (e.patient.map { " for \($0)" } ?? "")
+        case .supplyTaskRaised(let e): "\(e.key): \(e.purpose) task \(e.task)"
+        case .equipmentRecorded(let e): "equipment \(e.tag) (\(e.kind.label)) added at \(e.location); maintenance due \(e.maintenanceDate)"
+        case .equipmentChanged(let e):
+            "equipment \(e.tag) \(e.step.rawValue)" + (e.holder.map { " to \($0)" } ?? "") + (e.maintenanceDate.map { "; next maintenance \($0)" } ?? "")
+        case .equipmentNeeded(let e): "\(e.procedure) \(e.needed ? "needs" : "no longer needs") a \(e.kind.label)"
         }
     }
 }

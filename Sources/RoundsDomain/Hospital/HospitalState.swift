@@ -52,6 +52,8 @@ public struct HospitalState: Equatable, Sendable {
     public internal(set) var followUps = FollowUpState()
     /// Studies, enrolments, visits and deviations (Research/).
     public internal(set) var research = ResearchState()
+    /// Stock, lots and equipment (Supplies/).
+    public internal(set) var supplies = SupplyState()
     /// Indexes kept by `apply` so that no event scans every bed, task or lab.
     public internal(set) var reservation: [MRN: BedID] = [:]
     public internal(set) var cleaningTask: [BedID: TaskID] = [:]
@@ -142,12 +144,14 @@ public struct HospitalState: Equatable, Sendable {
         case .patientRecorded, .admissionRequested, .admissionCancelled, .bedReserved, .reservationReleased, .bedAssigned, .patientTransferred, .bedsSwapped, .patientDischarged, .stayUpdated, .bedStatusChanged, .bedBlocked, .bedUnblocked:
             applyStays(r, at: now)
             noteVisit(r)
+            noteEquipmentHolders(r)
         case .taskCreated, .taskStatusChanged, .taskReassigned, .taskRescheduled, .taskNoted, .taskEscalated:
             applyWorklist(r, at: now)
         case .labOrdered, .labProgressed, .labResulted, .labAcknowledged, .criticalCommunicated, .labCancelled:
             applyLabs(r, at: now)
         case .procedureBooked, .procedureRescheduled, .procedureStatusChanged, .procedureNotReady:
             applyProcedures(r, at: now)
+            noteEquipmentHolders(r)
         case .messageSent, .messageRead, .messageAcknowledged, .messageEscalated:
             applyMessages(r, at: now)
         case .accessRecorded:
@@ -173,6 +177,8 @@ public struct HospitalState: Equatable, Sendable {
             applyFollowUps(r)
         case .studyRecorded, .studyChanged, .patientEnrolled, .enrollmentUpdated, .researchTaskRaised:
             applyResearch(r)
+        case .stockItemRecorded, .stockChanged, .supplyTaskRaised, .equipmentRecorded, .equipmentChanged, .equipmentNeeded:
+            applySupplies(r)
         case .ipassUpdated, .handoverStarted, .handoverAcknowledged, .handoverStatusChanged, .shiftsDefined:
             applyHandover(r)
         }

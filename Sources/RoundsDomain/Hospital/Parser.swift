@@ -39,6 +39,8 @@ public enum CommandParser {
         ("complaint", "complaint add \"…\" [from patient|family|other] [via verbal|phone|written|email] [category CAT] [patient MRN] [name \"…\"] [owner LOGIN|@ROLE] [about S12,P3,#1234] [grievance] · complaint note C… \"…\" · complaint notice C… \"…\" [next DATE] · complaint grievance C… · complaint close C… contact \"…\" steps \"…\" result \"…\" [completed DATE] · complaint withdraw C… reason \"…\" · complaint reopen C… note \"…\""),
         ("followup", "followup call F… reached|voicemail|no-answer|wrong-number [note \"…\"] · followup visit F… at TIME [with \"…\"] · followup visit F… attended|missed [note \"…\"] · followup close F… reason \"…\""),
         ("study", "study add CODE name \"…\" pi \"…\" approved-until DATE visits \"V1:0, V2:7±2\" [consent \"v1\"] · study renew CODE until DATE · study amend CODE consent \"v2\" · study enroll MRN CODE anchor DATE [arm \"…\"] [consent \"v1\"] · study visit MRN CODE VISIT done [at TIME] | missed [note \"…\"] · study consent MRN CODE \"v2\" · study end MRN CODE completed|withdrawn [note \"…\"]"),
+        ("stock", "stock add ITEM at LOC name \"…\" unit UNIT min N max N [reorder N] [vendor \"…\"] [lead DAYS] · stock par ITEM at LOC [min N] [max N] [reorder N] [vendor \"…\"] [lead DAYS] · stock count ITEM at LOC N [lot \"…\"] · stock receive ITEM at LOC N [lot \"…\" expires DATE] · stock use ITEM at LOC N [for MRN] · stock discard ITEM at LOC N [lot \"…\"] reason \"…\" · stock order ITEM at LOC [N] [note \"…\"]"),
+        ("equip", "equip add TAG kind ventilator|pump|monitor|mattress|defibrillator|bariatric|other name \"…\" at LOC maintenance DATE [vendor \"…\"] · equip assign TAG to MRN|P…|BED · equip return|clean|repaired TAG [note \"…\"] · equip fault|out TAG reason \"…\" · equip maintained TAG next DATE · equip need P… KIND [off]"),
         ("elig", "elig MRN payer \"…\" active|inactive [note \"…\"]"),
         ("doc", "doc P… KIND received|signed|missing [dated DATE] (KIND: surgical-consent, anaesthesia-consent, procedure-consent, sedation-consent, blood-consent, history-and-physical, intake-form)"),
         ("msg", "msg send LOGIN|@ROLE \"subject\" [about MRN] [urgent] [body \"…\"] · msg reply M… \"text\" [urgent] · msg read|ack M…"),
@@ -405,6 +407,8 @@ struct CommandReader {
         case "complaint": return try complaint()
         case "followup": return try followUp()
         case "study": return try study()
+        case "stock": return try stock()
+        case "equip": return try equip()
         case "barrier":
             let sub = try next("sub-command (add or resolve)").lowercased()
             guard sub == "add" || sub == "resolve" else { throw fail("barrier: the sub-commands are add and resolve, not '\(sub)'") }

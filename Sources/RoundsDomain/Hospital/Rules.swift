@@ -111,6 +111,8 @@ public enum Rules {
         events += followUpsDue(in: s, at: now, nextTask: &nextTask)
         // Research: continuing reviews, visits during a stay, consents to sign again (Research/).
         events += researchDue(in: s, at: now, wallClock: wallClock, nextTask: &nextTask)
+        // Supplies: reorders, lots expiring, maintenance, devices to collect or release (Supplies/).
+        events += suppliesDue(in: s, at: now, wallClock: wallClock, nextTask: &nextTask)
 
         // Blocks that have reached their until-time return the bed to service.
         // In unit and bed order, reading each bed's status in place.
@@ -139,6 +141,9 @@ extension Event {
         // Readiness: a requirement met (its task closes) or newly due (a task is raised).
         case .preAuthRecorded, .preAuthChanged, .preAuthLinked, .eligibilityVerified, .documentRecorded, .bedAfterSet, .documentsRequired,
              .bedReserved, .reservationReleased, .bedAssigned, .patientTransferred, .procedureStatusChanged: true
+        // Supplies: a shelf below min, a lot received inside its window, a device reserved or
+        // needed, one left with a patient who has gone (Supplies/).
+        case .stockItemRecorded, .stockChanged, .equipmentRecorded, .equipmentChanged, .equipmentNeeded, .patientDischarged: true
         default: false
         }
     }

@@ -10,7 +10,7 @@
 extension HospitalState {
     /// Bumped whenever the layout below changes; a snapshot of another version is ignored
     /// (replay falls back to the journal) and replaced by the next one taken.
-    public static let snapshotLayout: UInt32 = 10
+    public static let snapshotLayout: UInt32 = 11
 
     public func writeSnapshot(to w: inout ByteWriter) {
         w.varint(lastSeq); w.put(lastTime); w.put(policy); w.put(unitOrder)
@@ -44,6 +44,8 @@ extension HospitalState {
         followUps.write(to: &w)
         // Layout 10: research.
         research.write(to: &w)
+        // Layout 11: supplies and equipment.
+        supplies.write(to: &w)
     }
 
     public init(snapshot r: inout ByteReader) throws(CodecError) {
@@ -77,6 +79,7 @@ extension HospitalState {
         complaints = try ComplaintState(from: &r)
         followUps = try FollowUpState(from: &r)
         research = try ResearchState(from: &r)
+        supplies = try SupplyState(from: &r)
         guard r.remaining == 0 else { throw CodecError("\(r.remaining) bytes left over after the state") }
         // The sender's numbers are kept with the labs and procedures they name.
         labs.forEachNumbered { id, lab in if let order = lab.external { feeds.labByOrder[order] = LabID(id) } }
@@ -717,5 +720,51 @@ extension ResearchState {
     init(from r: inout ByteReader) throws(CodecError) {
         self.init()
         studies = try r.dictionary(); enrollments = try r.dictionary(); onStudy = try r.dictionary()
+    }
+}
+
+extension StockLot: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(lot); w.put(expires); w.put(quantity) }
+    public init(from r: inout ByteReader) throws(CodecError) { self.init(lot: try r.get(), expires: try r.get(), quantity: try r.get()) }
+}
+
+extension StockOrder: JournalCodable {
+    public func write(to w: inout ByteWriter) { w.put(quantity); w.put(at); w.put(expected) }
+    public init(from r: inout ByteReader) throws(CodecError) { self.init(quantity: try r.get(), at: try r.get(), expected: try r.get()) }
+}
+
+extension StockItem: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(item); w.put(location); w.put(name); w.put(unit); w.put(min); w.put(max); w.put(reorder); w.put(vendor); w.put(leadDays)
+        w.put(onHand); w.put(lots); w.put(order); w.put(countedAt); w.put(lastChange); w.put(reorderTask); w.dictionary(lotTasks)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(item: try r.get(), location: try r.get(), name: try r.get(), unit: try r.get(), min: try r.get(), max: try r.get(), reorder: try r.get(),
+                  vendor: try r.get(), leadDays: try r.get(), onHand: try r.get(), lots: try r.get(), order: try r.get(), countedAt: try r.get(),
+                  lastChange: try r.get(), reorderTask: try r.get(), lotTasks: try r.dictionary())
+    }
+}
+
+extension Equipment: JournalCodable {
+    public func write(to w: inout ByteWriter) {
+        w.put(tag); w.put(kind); w.put(name); w.put(location); w.put(vendor); w.put(status); w.put(holder); w.put(since); w.put(maintenanceDate)
+        w.put(maintenanceEnds); w.put(maintenanceTask); w.put(maintenanceFor); w.put(collectTask); w.put(reason)
+    }
+    public init(from r: inout ByteReader) throws(CodecError) {
+        self.init(tag: try r.get(), kind: try r.get(), name: try r.get(), location: try r.get(), vendor: try r.get(), status: try r.get(), holder: try r.get(),
+                  since: try r.get(), maintenanceDate: try r.get(), maintenanceEnds: try r.get(), maintenanceTask: try r.get(), maintenanceFor: try r.get(),
+                  collectTask: try r.get(), reason: try r.get())
+    }
+}
+
+extension SupplyState {
+    func write(to w: inout ByteWriter) {
+        w.dictionary(items); w.dictionary(assets); w.dictionary(needs); w.put(toCollect.sorted()); w.put(toRelease.sorted())
+    }
+    init(from r: inout ByteReader) throws(CodecError) {
+        self.init()
+        items = try r.dictionary(); assets = try r.dictionary(); needs = try r.dictionary()
+        toCollect = Set(try r.get() as [String]); toRelease = Set(try r.get() as [String])
+        rebuildIndexes()
     }
 }

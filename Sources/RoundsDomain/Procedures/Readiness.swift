@@ -93,7 +93,7 @@ public struct Eligibility: Equatable, Sendable, Encodable {
 
 /// One requirement of a procedure as it stands.
 public struct Requirement: Equatable, Sendable {
-    /// `labs`, `preauth`, `eligibility`, `doc:KIND`, `bed-after`.
+    /// `labs`, `preauth`, `eligibility`, `doc:KIND`, `bed-after`, `equipment:KIND`.
     public var key: String
     public var met: Bool
     /// What is missing, or what meets it: "pre-auth A3 submitted to Acme Health, not approved".
@@ -216,6 +216,7 @@ extension HospitalState {
             }
             out.append(Requirement(key: "doc:\(kind.rawValue)", met: met && !old, detail: detail, lead: policy.documentLead))
         }
+        for kind in supplies.needs[p.id] ?? [] { out.append(equipmentRequirement(p, kind, details: details)) }
         if let kind = readiness.bedAfter[p.id] {
             let met = bedAfterMet(p.mrn, kind)
             out.append(Requirement(key: "bed-after", met: met, detail: details ? bedAfterDetail(p.mrn, kind, met) : "", lead: policy.procedureLead))
