@@ -190,13 +190,17 @@ if mode == "keystroke" {
     // The messages are spread over six days, inside the week that closed work is kept in
     // memory, so the state really holds all of them (the last 24 hours are about 33,000).
     // The app looks at the hospital five minutes after the last of them.
-    let path = value("--journal", "\(benchDir)/scale6.rj")
+    // With `--other-work` the hospital first lives a simulated year that covers referrals,
+    // complaints, follow-ups, research, supplies and equipment (issue 20's areas at scale).
+    let path = value("--journal", "\(benchDir)/scale6\(otherWork ? "-year-other" : "").rj")
     let tasks = Int(value("--tasks", "20000"))!
     let messages = Int(value("--messages", "200000"))!
     let messageDays = Int64(value("--message-days", "6"))!
     if access(path, F_OK) != 0 {
         let t0 = now()
-        _ = try DemoHospital.write(to: path, options: DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: 1000, days: 0))
+        var options = DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: 1000, days: otherWork ? 365 : 0)
+        options.otherWork = otherWork
+        _ = try DemoHospital.write(to: path, options: options)
         let clock = ManualClock(start)
         let e = try Engine(journalAt: path, actor: "bench", clock: clock, wallClock: .utc)
         e.durable = false
@@ -229,6 +233,9 @@ if mode == "keystroke" {
     let firstFrame = now() - t1
     emit([("benchmark", "\"scale-open\""), ("records", "\(engine.state.lastSeq)"), ("open_tasks", "\(engine.state.openTasks.count)"),
           ("messages", "\(engine.state.messages.count)"),
+          ("referrals", "\(engine.state.referrals.byID.count)"), ("complaints", "\(engine.state.complaints.byID.count)"),
+          ("follow_ups", "\(engine.state.followUps.byID.count)"), ("enrolments", "\(engine.state.research.enrollments.count)"),
+          ("stock_items", "\(engine.state.supplies.items.count)"), ("equipment", "\(engine.state.supplies.assets.count)"),
           ("ordered_messages_from", "\(engine.state.messageIndex.runStart)"), ("next_message", "\(engine.state.nextMessage)"), ("open_seconds", format3(opened)), ("first_frame_seconds", format3(firstFrame)),
           ("peak_rss_mb", format3(peakRSSMegabytes()))])
     // Computing each pane from the state, in each of its sorts: what a change arriving or a
@@ -619,7 +626,9 @@ if mode == "schedule" {
     let path = value("--journal", "\(benchDir)/schedule-\(resources)r-\(cases)c.rj")
     if access(path, F_OK) != 0 {
         let t0 = now()
-        _ = try DemoHospital.write(to: path, options: DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: 1000, days: 0))
+        var options = DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: 1000, days: otherWork ? 365 : 0)
+        options.otherWork = otherWork
+        _ = try DemoHospital.write(to: path, options: options)
         let e = try Engine(journalAt: path, actor: "bench", clock: ManualClock(start), wallClock: .utc)
         e.durable = false
         e.runsRulesOnSubmit = false
@@ -718,7 +727,9 @@ if mode == "addon" {
     let cases = Int(value("--cases", "600"))!
     let path = value("--journal", "\(benchDir)/addon-\(rooms)r-\(cases)c.rj")
     if access(path, F_OK) != 0 {
-        _ = try DemoHospital.write(to: path, options: DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: 1000, days: 0))
+        var options = DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: 1000, days: otherWork ? 365 : 0)
+        options.otherWork = otherWork
+        _ = try DemoHospital.write(to: path, options: options)
         let e = try Engine(journalAt: path, actor: "bench", clock: ManualClock(start), wallClock: .utc)
         e.durable = false
         e.runsRulesOnSubmit = false
@@ -775,7 +786,9 @@ if mode == "forecast" {
     // The bed forecast the bed board shows (`bedForecast(details: false)`) on a 1,000-bed demo.
     let path = value("--journal", "\(benchDir)/forecast-1000b.rj")
     if access(path, F_OK) != 0 {
-        _ = try DemoHospital.write(to: path, options: DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: 1000, days: 0))
+        var options = DemoOptions(start: start, creator: "bench", wallClock: .utc, seed: 1, beds: 1000, days: otherWork ? 365 : 0)
+        options.otherWork = otherWork
+        _ = try DemoHospital.write(to: path, options: options)
     }
     let engine = try Engine(journalAt: path, actor: "bench", clock: ManualClock(start), wallClock: .utc, writable: false)
     let s = engine.state
